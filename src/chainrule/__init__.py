@@ -1,0 +1,52 @@
+"""chainrule: automatic differentiation on NumPy.
+
+* Functional API (JAX/autograd style): ``grad``, ``vjp``, ``jvp``, ``jacfwd``,
+  ``jacrev``, ``hessian``, ... over :mod:`chainrule.numpy`.
+* PyTorch-style API: :class:`Tensor` with ``.backward()``, plus ``nn``, ``optim``, ``data``.
+* The chain rule made visible: :mod:`chainrule.symbolic` and :mod:`chainrule.viz`.
+"""
+
+from chainrule import numpy  # noqa: F401  (registers the primitives)
+from chainrule.core.anomaly import detect_anomaly
+from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
+from chainrule.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
+from chainrule.testing import check_grads
+from chainrule.transforms import (
+    elementwise_grad,
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    linearize,
+    value_and_grad,
+    vjp,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor",
+    "check_grads",
+    "checkpoint",
+    "custom_jvp",
+    "custom_vjp",
+    "detect_anomaly",
+    "elementwise_grad",
+    "enable_grad",
+    "grad",
+    "hessian",
+    "hvp",
+    "is_grad_enabled",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
+    "linearize",
+    "no_grad",
+    "stop_gradient",
+    "value_and_grad",
+    "vjp",
+]

@@ -1,0 +1,315 @@
+"""The eager graph behind :class:`Tensor` (PyTorch style).
+
+A ``Tensor`` is a box of the single, always-active ``EagerTrace``, whose level (0) is
+below every functional transform. Operations on tensors run at once; when an input
+requires a gradient (and grad mode is on) a :class:`EagerNode` is recorded, and
+``backward()`` sweeps those nodes with the same iterative pass as reverse mode.
+
+Saved values: a node keeps its input tensors and their version counters. In-place
+operations never write into a saved buffer (they rebind the tensor to a new array) and
+bump the version, so ``backward`` can tell that an input changed and refuse, as
+PyTorch does. After ``backward()`` without ``retain_graph`` each node drops what it
+saved, which both frees the memory and makes a second ``backward()`` fail clearly.
+
+With ``create_graph=True`` the rules run on tensors instead of raw arrays, so the
+gradient is itself recorded and can be differentiated again; each node re-runs its
+forward on its input tensors to get a recorded output for rules that use it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import weakref
+from contextlib import contextmanager
+
+import numpy as np
+
+from chainrule.core import anomaly
+from chainrule.core.backend import array_namespace
+from chainrule.core.reverse import Node, backward_pass
+from chainrule.core.trace import Box, Trace
+
+_grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "chainrule_grad_enabled", default=True
+)
+
+_FREED = (
+    "Trying to backward through the graph a second time: the values saved for the "
+    "backward pass of '{name}' were freed by the first backward(). Pass "
+    "retain_graph=True to the first backward() call if you need to backward twice."
+)
+_MODIFIED = (
+    "A value needed for gradient computation was modified by an in-place operation: "
+    "input {i} of '{name}' (shape {shape}) was at version {old} when it was used and "
+    "is now at version {new}. Clone it before modifying it in place (t.clone()), or "
+    "use an out-of-place operation."
+)
+
+
+class _GradMode:
+    """Context manager and decorator setting grad mode (``no_grad``/``enable_grad``)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._tokens = []
+
+    def __enter__(self):
+        self._tokens.append(_grad_enabled.set(self.enabled))
+        return self
+
+    def __exit__(self, *exc):
+        _grad_enabled.reset(self._tokens.pop())
+        return False
+
+    def __call__(self, fun):
+        import functools
+
+        @functools.wraps(fun)
+        def wrapper(*args, **kwargs):
+            with _GradMode(self.enabled):
+                return fun(*args, **kwargs)
+
+        return wrapper
+
+
+def no_grad() -> _GradMode:
+    """Don't record operations on tensors (inference, optimizer updates)."""
+    return _GradMode(False)
+
+
+def enable_grad() -> _GradMode:
+    return _GradMode(True)
+
+
+def is_grad_enabled() -> bool:
+    return _grad_enabled.get()
+
+
+@contextmanager
+def _grad_mode(enabled: bool):
+    token = _grad_enabled.set(enabled)
+    try:
+        yield
+    finally:
+        _grad_enabled.reset(token)
+
+
+class EagerNode(Node):
+    __slots__ = ("versions", "retained")
+
+    def __init__(self, prim, args, kwargs, ans, argnums, parents):
+        super().__init__(prim, args, kwargs, ans, argnums, parents)
+        self.versions = [a._version if isinstance(a, Tensor) else None for a in args]
+        self.retained = None
+
+    def vjp(self, g) -> list:
+        args = self.args
+        if args is None:
+            raise RuntimeError(_FREED.format(name=self.prim.name))
+        for i, (a, version) in enumerate(zip(args, self.versions)):
+            if version is not None and a._version != version:
+                raise RuntimeError(
+                    _MODIFIED.format(
+                        i=i, name=self.prim.name, shape=a.shape, old=version, new=a._version
+                    )
+                )
+        if _grad_enabled.get():  # create_graph=True: rules run on recorded tensors
+            ans = self.prim(*args, **self.kwargs)
+            return self.prim.vjp(g, self.argnums, ans, args, self.kwargs)
+        raw = [a._value if isinstance(a, Tensor) else a for a in args]
+        return self.prim.vjp(g, self.argnums, self.ans, raw, self.kwargs)
+
+    def release(self) -> None:
+        self.args = self.kwargs = self.ans = None
+
+
+class TensorLeaf(Node):
+    """The graph's handle on a leaf tensor that requires grad (PyTorch's AccumulateGrad)."""
+
+    __slots__ = ("tensor",)
+
+    def __init__(self, tensor):
+        self.prim = None
+        self.args = self.kwargs = self.ans = None
+        self.argnums = self.parents = ()
+        self.where = None
+        self.tensor = weakref.ref(tensor)
+
+
+class EagerTrace(Trace):
+    __slots__ = ()
+
+    def process(self, prim, args, kwargs):
+        vals = list(args)
+        argnums = []
+        parents = []
+        record = _grad_enabled.get()
+        for i, a in enumerate(args):
+            if isinstance(a, Box):  # only tensors reach the bottom trace
+                vals[i] = a._value
+                if record and a._node is not None and prim.check_rule(i, "rev"):
+                    argnums.append(i)
+                    parents.append(a._node)
+        ans = prim.impl(array_namespace(vals), *vals, **kwargs)
+        if anomaly.anomaly_enabled():
+            anomaly.check_forward(prim.name, ans)
+        if prim.zero_derivative or not argnums:
+            return Tensor._wrap(ans, None)
+        return Tensor._wrap(ans, EagerNode(prim, args, kwargs, ans, argnums, parents))
+
+
+EAGER = EagerTrace(0)
+
+
+def _as_array(data, dtype=None):
+    if isinstance(data, Box):
+        data = data._value
+    if isinstance(data, (list, tuple)) and any(isinstance(d, Box) for d in _flat(data)):
+        data = _unbox_nested(data)
+    arr = np.array(data, dtype=dtype, copy=True) if dtype is not None else np.array(data)
+    if dtype is None and arr.dtype.kind == "f" and not isinstance(data, np.ndarray):
+        arr = arr.astype(np.float64, copy=False)
+    return arr
+
+
+def _flat(seq):
+    for item in seq:
+        if isinstance(item, (list, tuple)):
+            yield from _flat(item)
+        else:
+            yield item
+
+
+def _unbox_nested(seq):
+    return [
+        _unbox_nested(s) if isinstance(s, (list, tuple)) else (s._value if isinstance(s, Box) else s)
+        for s in seq
+    ]
+
+
+class Tensor(Box):
+    """An array with an eager, PyTorch-style autograd graph.
+
+    Most methods (arithmetic, ``sum``, ``reshape``, ...) are installed by the primitives
+    layer and by :mod:`chainrule.tensor`; the core defines the graph-related ones.
+    """
+
+    __slots__ = ("_node", "grad", "_version")
+
+    def __init__(self, data, *, requires_grad: bool = False, dtype=None):
+        self._value = _as_array(data, dtype)
+        self._trace = EAGER
+        self._node = None
+        self.grad = None
+        self._version = 0
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, value, node):
+        t = cls.__new__(cls)
+        if not isinstance(value, (np.ndarray, tuple)):
+            value = np.asarray(value)
+        t._value = value
+        t._trace = EAGER
+        t._node = node
+        t.grad = None
+        t._version = 0
+        return t
+
+    # -- graph state --------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._node is not None
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        if flag:
+            if self._node is None:
+                if self._value.dtype.kind not in "fc":
+                    raise RuntimeError(
+                        "only floating point tensors can require gradients, "
+                        f"got dtype {self._value.dtype}"
+                    )
+                self._node = TensorLeaf(self)
+        else:
+            if self._node is not None and not self.is_leaf:
+                raise RuntimeError(
+                    "you can only change requires_grad of leaf tensors; use detach() "
+                    "to get a tensor without a graph"
+                )
+            self._node = None
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._node is None or isinstance(self._node, TensorLeaf)
+
+    @property
+    def grad_fn(self):
+        node = self._node
+        return None if node is None or isinstance(node, TensorLeaf) else node
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after ``backward()``."""
+        if self._node is None:
+            raise RuntimeError("can't retain_grad on a tensor that doesn't require grad")
+        if isinstance(self._node, EagerNode):
+            self._node.retained = weakref.ref(self)
+
+    def detach(self) -> Tensor:
+        """The same values, cut from the graph (shares memory, as in PyTorch)."""
+        return Tensor._wrap(self._value, None)
+
+    # -- backward -----------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad."""
+        if self._node is None:
+            raise RuntimeError(
+                "backward(): this tensor does not require grad and has no graph; did you "
+                "forget requires_grad=True on an input, or compute it under no_grad()?"
+            )
+        if gradient is None:
+            if self._value.size != 1:
+                raise RuntimeError(
+                    "backward(): grad can be implicitly created only for scalar outputs; "
+                    f"this tensor has shape {self._value.shape}. Pass gradient=..."
+                )
+            g = np.ones_like(self._value)
+        else:
+            g = np.asarray(gradient._value if isinstance(gradient, Box) else gradient)
+            g = g.astype(self._value.dtype, copy=False)
+            if g.shape != self._value.shape:
+                raise RuntimeError(
+                    f"backward(): gradient has shape {g.shape} but the tensor has shape "
+                    f"{self._value.shape}"
+                )
+        if retain_graph is None:
+            retain_graph = create_graph
+        if create_graph:
+            g = Tensor._wrap(g, None)
+        with _grad_mode(create_graph):
+            backward_pass(self._node, g, visit=_accumulate, release=not retain_graph)
+
+
+def _accumulate(node, ct) -> None:
+    if isinstance(node, TensorLeaf):
+        ref = node.tensor
+    elif isinstance(node, EagerNode) and node.retained is not None:
+        ref = node.retained
+    else:
+        return
+    tensor = ref()
+    if tensor is None:
+        return
+    if not isinstance(ct, Tensor):
+        ct = Tensor._wrap(np.asarray(ct, dtype=tensor._value.dtype), None)
+    if ct._value.shape != tensor._value.shape:
+        ct = Tensor._wrap(np.broadcast_to(ct._value, tensor._value.shape).copy(), None)
+    if tensor.grad is None:
+        tensor.grad = ct if ct._node is not None else Tensor._wrap(ct._value.copy(), None)
+    else:
+        tensor.grad = tensor.grad + ct

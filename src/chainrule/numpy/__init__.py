@@ -1,0 +1,31 @@
+"""``chainrule.numpy``: NumPy's names and signatures, differentiable.
+
+Re-exports only: every function is defined in a family module of
+:mod:`chainrule.primitives`, each of which lists its public names in ``__all__``.
+"""
+
+# ruff: noqa: F401, F403, A004
+import numpy as _np
+
+from chainrule.primitives import boxes as _boxes
+from chainrule.primitives.elementwise import *
+
+# dtypes and constants, so that ``cnp.float32`` and ``cnp.pi`` work as in NumPy
+from numpy import (
+    bool_, complex64, complex128, e, euler_gamma, float16, float32, float64, inf, int8,
+    int16, int32, int64, nan, newaxis, pi, uint8, ndarray, dtype, finfo, iinfo,
+)  # fmt: skip
+
+
+def _install_overrides() -> None:
+    """Let plain NumPy calls on traced values reach these differentiable versions."""
+    from chainrule.core.primitive import numpy_overrides
+
+    for _name, _obj in list(globals().items()):
+        if not _name.startswith("_") and callable(_obj) and not isinstance(_obj, type):
+            numpy_overrides.setdefault(_name, _obj)
+    numpy_overrides.setdefault("amax", globals().get("max"))
+    numpy_overrides.setdefault("amin", globals().get("min"))
+
+
+_install_overrides()

@@ -1,0 +1,9 @@
+"""The rule table, grouped by family. Importing this package registers every
+primitive and installs the array interface on boxes.
+
+Families: ``elementwise``, ``reductions``, ``shape``, ``indexing``, ``products``,
+``linalg``, ``special``. A new primitive goes into the family file it belongs to,
+with a spec in ``tests/primitives/specs_<family>.py``.
+"""
+
+from chainrule.primitives import boxes, elementwise  # noqa: F401

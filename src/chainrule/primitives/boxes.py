@@ -1,0 +1,200 @@
+"""Give boxes (traced values and Tensors) the array interface: operators, NumPy-style
+attributes and methods, and NumPy's dispatch protocols.
+
+The core's ``Box`` is deliberately bare; this module installs behaviour on it, the way
+autograd's ``numpy_boxes`` does, so the core never imports the NumPy layer.
+
+Plain NumPy on a traced value: ``np.sin(box)`` reaches ``Box.__array_ufunc__`` and
+``np.sum(box)`` reaches ``Box.__array_function__``; both run chainrule's differentiable
+version when there is one, and otherwise raise ``TypeError`` telling the user to use
+``chainrule.numpy``. ``np.asarray(box)`` on a traced value (not a Tensor) raises too,
+since the gradient would be silently dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.core.eager import Tensor
+from chainrule.core.primitive import numpy_overrides
+from chainrule.core.trace import Box, unbox_all
+
+
+def _ns():
+    import chainrule.numpy as cnp
+
+    return cnp
+
+
+def _binary(name, reflected=False):
+    def op(self, other):
+        fn = getattr(_ns(), name)
+        return fn(other, self) if reflected else fn(self, other)
+
+    op.__name__ = name
+    return op
+
+
+_OPERATORS = {
+    "add": "add",
+    "sub": "subtract",
+    "mul": "multiply",
+    "truediv": "true_divide",
+    "pow": "power",
+    "matmul": "matmul",
+    "mod": "mod",
+    "floordiv": "floor_divide",
+}
+for _dunder, _fname in _OPERATORS.items():
+    setattr(Box, f"__{_dunder}__", _binary(_fname))
+    setattr(Box, f"__r{_dunder}__", _binary(_fname, reflected=True))
+
+for _dunder, _fname in {
+    "lt": "less",
+    "le": "less_equal",
+    "gt": "greater",
+    "ge": "greater_equal",
+    "eq": "equal",
+    "ne": "not_equal",
+}.items():
+    setattr(Box, f"__{_dunder}__", _binary(_fname))
+
+Box.__hash__ = object.__hash__
+Box.__neg__ = lambda self: _ns().negative(self)
+Box.__pos__ = lambda self: self
+Box.__abs__ = lambda self: _ns().abs(self)
+Box.__invert__ = lambda self: _ns().logical_not(self)
+Box.__and__ = lambda self, other: _ns().logical_and(self, other)
+Box.__or__ = lambda self, other: _ns().logical_or(self, other)
+
+
+def _getitem(self, index):
+    from chainrule.primitives import indexing
+
+    return indexing.getitem(self, index)
+
+
+def _setitem(self, index, value):
+    raise TypeError(
+        "traced values are immutable: item assignment would hide the change from "
+        "the derivative. Build a new array instead (cnp.where, cnp.concatenate), or "
+        "use chainrule.numpy.index_update(x, index, value)."
+    )
+
+
+Box.__getitem__ = _getitem
+Box.__setitem__ = _setitem
+Box.__len__ = lambda self: len(unbox_all(self))
+
+
+def _iter(self):
+    n = len(self)
+    return (self[i] for i in range(n))
+
+
+Box.__iter__ = _iter
+
+# -- attributes -----------------------------------------------------------------------
+Box.shape = property(lambda self: np.shape(unbox_all(self)))
+Box.ndim = property(lambda self: np.ndim(unbox_all(self)))
+Box.size = property(lambda self: np.size(unbox_all(self)))
+Box.dtype = property(lambda self: np.result_type(unbox_all(self)))
+Box.T = property(lambda self: _ns().transpose(self))
+Box.mT = property(lambda self: _ns().swapaxes(self, -1, -2))
+Box.real = property(lambda self: _ns().real(self))
+Box.imag = property(lambda self: _ns().imag(self))
+
+
+def _method(fname, *, self_first=True):
+    def method(self, *args, **kwargs):
+        return getattr(_ns(), fname)(self, *args, **kwargs)
+
+    method.__name__ = fname
+    return method
+
+
+for _name in (
+    "sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod", "ptp",
+    "dot", "ravel", "flatten", "squeeze", "swapaxes", "conj", "conjugate", "clip",
+    "round", "repeat", "take", "trace", "diagonal", "argmax", "argmin", "argsort",
+    "sort", "astype",
+):  # fmt: skip
+    setattr(Box, _name, _method(_name))
+
+
+def _reshape(self, *shape, **kwargs):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return _ns().reshape(self, shape, **kwargs)
+
+
+def _transpose(self, *axes):
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    return _ns().transpose(self, axes or None)
+
+
+Box.reshape = _reshape
+Box.transpose = _transpose
+Box.flatten = lambda self: _ns().ravel(self)
+
+
+# -- NumPy's dispatch protocols ---------------------------------------------------------
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if method == "__call__" and not kwargs.get("out"):
+        kwargs.pop("out", None)
+        fn = numpy_overrides.get(ufunc.__name__)
+        if fn is not None and not kwargs:
+            return fn(*inputs)
+    raise TypeError(
+        f"numpy.{ufunc.__name__} (method {method!r}) has no differentiable version for "
+        "traced values with these arguments; use chainrule.numpy "
+        f"(e.g. cnp.{ufunc.__name__}) instead of plain numpy"
+    )
+
+
+def _array_function(self, func, types, args, kwargs):
+    fn = numpy_overrides.get(func.__name__)
+    if fn is None or getattr(func, "__module__", "").startswith("numpy.linalg") and (
+        f"linalg.{func.__name__}" in numpy_overrides
+    ):
+        fn = numpy_overrides.get(f"linalg.{func.__name__}", fn)
+    if fn is None:
+        raise TypeError(
+            f"numpy.{func.__name__} has no differentiable version in chainrule; it would "
+            "drop the gradient of a traced value. Use chainrule.numpy, or compute "
+            "outside the differentiated function."
+        )
+    return fn(*args, **kwargs)
+
+
+def _array(self, dtype=None, copy=None):
+    if isinstance(self, Tensor):
+        value = self._value
+        return value if dtype is None else value.astype(dtype, copy=False)
+    raise TypeError(
+        "can't convert a traced value to a NumPy array: that would drop its gradient. "
+        "Use chainrule.numpy functions inside differentiated code (or cr.stop_gradient "
+        "to drop it on purpose)."
+    )
+
+
+Box.__array_ufunc__ = _array_ufunc
+Box.__array_function__ = _array_function
+Box.__array__ = _array
+
+
+def _float(self):
+    value = unbox_all(self)
+    if not isinstance(self, Tensor):
+        raise TypeError(
+            "can't convert a traced value to a Python float inside a differentiated "
+            "function: the gradient would be dropped. Use cr.stop_gradient(x) if intended."
+        )
+    return float(value)
+
+
+Box.__float__ = _float
+Box.__int__ = lambda self: int(_float(self))
+Box.__bool__ = lambda self: bool(unbox_all(self))
+Box.__index__ = lambda self: int(unbox_all(self)) if isinstance(self, Tensor) else _float(self)

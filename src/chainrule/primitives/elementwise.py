@@ -1,0 +1,355 @@
+"""Elementwise primitives: arithmetic, powers, exponentials and logarithms,
+trigonometric and hyperbolic functions, comparisons and rounding.
+
+Each record states the local derivative once; :mod:`._helpers` turns it into both the
+VJP and the JVP. Subgradients at kinks: ``abs``/``sign`` use 0 at 0; ``maximum`` and
+``minimum`` split a tie evenly (0.5 to each side); ``clip`` passes the gradient at the
+boundaries (as PyTorch's ``clamp``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.core.primitive import defprimitive
+from chainrule.primitives._helpers import (
+    broadcast_like,
+    defbinary,
+    deflinear,
+    defunary,
+    defzero,
+    dtype_of,
+    unbroadcast,
+)
+
+_LN2 = np.log(2.0)
+_LN10 = np.log(10.0)
+
+# -- arithmetic ---------------------------------------------------------------------
+add = defbinary("add", lambda xp, x, y: xp.add(x, y), lambda a, x, y: 1.0, lambda a, x, y: 1.0)
+# Linear ops need no multiply by 1: override the rules with plain pass-through.
+add.vjps = {0: lambda a, x, y: lambda g: unbroadcast(g, x), 1: lambda a, x, y: lambda g: unbroadcast(g, y)}
+add.jvps = {0: lambda t, a, x, y: broadcast_like(t, a), 1: lambda t, a, x, y: broadcast_like(t, a)}
+
+subtract = defbinary(
+    "subtract", lambda xp, x, y: xp.subtract(x, y), lambda a, x, y: 1.0, lambda a, x, y: -1.0
+)
+subtract.vjps = {
+    0: lambda a, x, y: lambda g: unbroadcast(g, x),
+    1: lambda a, x, y: lambda g: unbroadcast(negative(g), y),
+}
+subtract.jvps = {
+    0: lambda t, a, x, y: broadcast_like(t, a),
+    1: lambda t, a, x, y: broadcast_like(negative(t), a),
+}
+
+multiply = defbinary(
+    "multiply", lambda xp, x, y: xp.multiply(x, y), lambda a, x, y: y, lambda a, x, y: x
+)
+# d(x/y) = 1/y dx - x/y² dy
+divide = defbinary(
+    "divide",
+    lambda xp, x, y: xp.divide(x, y),
+    lambda a, x, y: 1.0 / y,
+    lambda a, x, y: negative(a) / y,
+    singular=True,
+)
+true_divide = divide
+negative = deflinear("negative", lambda xp, x: xp.negative(x), lambda g, a, x: negative(g))
+positive = deflinear("positive", lambda xp, x: xp.positive(x), lambda g, a, x: g)
+
+
+def _pow_dx(ans, x, y):
+    # d x^y / dx = y x^(y-1); written this way (not y*ans/x) so that x = 0 is exact.
+    return y * power(x, y - 1.0)
+
+
+def _pow_dy(ans, x, y):
+    # d x^y / dy = x^y log x; at x = 0 the product is 0 (x^y -> 0 faster than log x).
+    safe_x = where(equal(x, 0.0), 1.0, x)
+    return ans * log(safe_x)
+
+
+power = defbinary("power", lambda xp, x, y: xp.power(x, y), _pow_dx, _pow_dy, singular=True)
+float_power = defbinary(
+    "float_power", lambda xp, x, y: xp.float_power(x, y), _pow_dx, _pow_dy, singular=True
+)
+square = defunary("square", lambda xp, x: xp.square(x), lambda a, x: 2.0 * x)
+# d 1/x = -1/x²
+reciprocal = defunary(
+    "reciprocal", lambda xp, x: xp.reciprocal(x), lambda a, x: negative(a * a), singular=True
+)
+# d sqrt x = 1 / (2 sqrt x)
+sqrt = defunary("sqrt", lambda xp, x: xp.sqrt(x), lambda a, x: 0.5 / a, singular=True)
+# d cbrt x = 1 / (3 cbrt(x)²)
+cbrt = defunary("cbrt", lambda xp, x: xp.cbrt(x), lambda a, x: 1.0 / (3.0 * a * a), singular=True)
+# d|x| = sign(x), with the subgradient 0 at 0
+absolute = defunary("absolute", lambda xp, x: xp.absolute(x), lambda a, x: sign(x))
+abs = absolute
+
+# -- exponentials and logarithms ----------------------------------------------------
+exp = defunary("exp", lambda xp, x: xp.exp(x), lambda a, x: a)
+exp2 = defunary("exp2", lambda xp, x: xp.exp2(x), lambda a, x: a * _LN2)
+expm1 = defunary("expm1", lambda xp, x: xp.expm1(x), lambda a, x: a + 1.0)
+log = defunary("log", lambda xp, x: xp.log(x), lambda a, x: 1.0 / x, singular=True)
+log2 = defunary("log2", lambda xp, x: xp.log2(x), lambda a, x: 1.0 / (x * _LN2), singular=True)
+log10 = defunary(
+    "log10", lambda xp, x: xp.log10(x), lambda a, x: 1.0 / (x * _LN10), singular=True
+)
+log1p = defunary("log1p", lambda xp, x: xp.log1p(x), lambda a, x: 1.0 / (x + 1.0), singular=True)
+# d logaddexp(x, y)/dx = e^x / (e^x + e^y) = exp(x - ans)
+logaddexp = defbinary(
+    "logaddexp",
+    lambda xp, x, y: xp.logaddexp(x, y),
+    lambda a, x, y: exp(x - a),
+    lambda a, x, y: exp(y - a),
+)
+logaddexp2 = defbinary(
+    "logaddexp2",
+    lambda xp, x, y: xp.logaddexp2(x, y),
+    lambda a, x, y: exp2(x - a),
+    lambda a, x, y: exp2(y - a),
+)
+
+# -- trigonometric --------------------------------------------------------------------
+sin = defunary("sin", lambda xp, x: xp.sin(x), lambda a, x: cos(x))
+cos = defunary("cos", lambda xp, x: xp.cos(x), lambda a, x: negative(sin(x)))
+# d tan = sec² = 1 + tan²
+tan = defunary("tan", lambda xp, x: xp.tan(x), lambda a, x: 1.0 + a * a)
+# d arcsin = 1/sqrt(1 - x²)
+arcsin = defunary(
+    "arcsin", lambda xp, x: xp.arcsin(x), lambda a, x: 1.0 / sqrt(1.0 - x * x), singular=True
+)
+arccos = defunary(
+    "arccos", lambda xp, x: xp.arccos(x), lambda a, x: -1.0 / sqrt(1.0 - x * x), singular=True
+)
+arctan = defunary("arctan", lambda xp, x: xp.arctan(x), lambda a, x: 1.0 / (1.0 + x * x))
+# d atan2(y, x) = (x dy - y dx) / (x² + y²)
+arctan2 = defbinary(
+    "arctan2",
+    lambda xp, y, x: xp.arctan2(y, x),
+    lambda a, y, x: x / (x * x + y * y),
+    lambda a, y, x: negative(y) / (x * x + y * y),
+    singular=True,
+)
+# d hypot(x, y)/dx = x / hypot, with the subgradient 0 at the origin
+hypot = defbinary(
+    "hypot",
+    lambda xp, x, y: xp.hypot(x, y),
+    lambda a, x, y: x / where(equal(a, 0.0), 1.0, a),
+    lambda a, x, y: y / where(equal(a, 0.0), 1.0, a),
+)
+deg2rad = deflinear("deg2rad", lambda xp, x: xp.deg2rad(x), lambda g, a, x: g * (np.pi / 180.0))
+rad2deg = deflinear("rad2deg", lambda xp, x: xp.rad2deg(x), lambda g, a, x: g * (180.0 / np.pi))
+radians = deg2rad
+degrees = rad2deg
+
+
+def _sinc_deriv(a, x):
+    # d sinc x = (cos(pi x) - sinc x) / x, which tends to 0 at x = 0
+    zero = equal(x, 0.0)
+    safe_x = where(zero, 1.0, x)
+    return where(zero, 0.0, (cos(np.pi * x) - a) / safe_x)
+
+
+sinc = defunary("sinc", lambda xp, x: xp.sinc(x), _sinc_deriv)
+
+# -- hyperbolic -----------------------------------------------------------------------
+sinh = defunary("sinh", lambda xp, x: xp.sinh(x), lambda a, x: cosh(x))
+cosh = defunary("cosh", lambda xp, x: xp.cosh(x), lambda a, x: sinh(x))
+# d tanh = 1 - tanh²
+tanh = defunary("tanh", lambda xp, x: xp.tanh(x), lambda a, x: 1.0 - a * a)
+arcsinh = defunary("arcsinh", lambda xp, x: xp.arcsinh(x), lambda a, x: 1.0 / sqrt(x * x + 1.0))
+arccosh = defunary(
+    "arccosh", lambda xp, x: xp.arccosh(x), lambda a, x: 1.0 / sqrt(x * x - 1.0), singular=True
+)
+arctanh = defunary(
+    "arctanh", lambda xp, x: xp.arctanh(x), lambda a, x: 1.0 / (1.0 - x * x), singular=True
+)
+
+# -- selection: max/min, clip, where --------------------------------------------------
+
+
+def _pick(chosen, tie):
+    """1 where ``chosen``, 0.5 where tied, else 0 (the evenly split subgradient)."""
+    return where(chosen, 1.0, where(tie, 0.5, 0.0))
+
+
+maximum = defbinary(
+    "maximum",
+    lambda xp, x, y: xp.maximum(x, y),
+    lambda a, x, y: _pick(greater(x, y), equal(x, y)),
+    lambda a, x, y: _pick(less(x, y), equal(x, y)),
+)
+minimum = defbinary(
+    "minimum",
+    lambda xp, x, y: xp.minimum(x, y),
+    lambda a, x, y: _pick(less(x, y), equal(x, y)),
+    lambda a, x, y: _pick(greater(x, y), equal(x, y)),
+)
+# fmax/fmin ignore NaN: the non-NaN side gets the whole gradient
+fmax = defbinary(
+    "fmax",
+    lambda xp, x, y: xp.fmax(x, y),
+    lambda a, x, y: _pick(logical_or(greater(x, y), isnan(y)), equal(x, y)),
+    lambda a, x, y: _pick(logical_or(less(x, y), isnan(x)), equal(x, y)),
+)
+fmin = defbinary(
+    "fmin",
+    lambda xp, x, y: xp.fmin(x, y),
+    lambda a, x, y: _pick(logical_or(less(x, y), isnan(y)), equal(x, y)),
+    lambda a, x, y: _pick(logical_or(greater(x, y), isnan(x)), equal(x, y)),
+)
+
+
+def _where_vjp(side):
+    def vjp(ans, cond, x, y):
+        like = x if side == 1 else y
+
+        def pull(g):
+            zero = zeros_like_value(g)
+            picked = where(cond, g, zero) if side == 1 else where(cond, zero, g)
+            return unbroadcast(picked, like)
+
+        return pull
+
+    return vjp
+
+
+def _where_jvp(side):
+    def jvp(t, ans, cond, x, y):
+        zero = zeros_like_value(t)
+        out = where(cond, t, zero) if side == 1 else where(cond, zero, t)
+        return broadcast_like(out, ans)
+
+    return jvp
+
+
+def zeros_like_value(x):
+    """A zero of ``x``'s dtype, as a 0-d array (broadcasts anywhere, never traced)."""
+    return np.zeros((), dtype_of(x))
+
+
+where = defprimitive(
+    "where",
+    lambda xp, cond, x, y: xp.where(cond, x, y),
+    vjp={1: _where_vjp(1), 2: _where_vjp(2)},
+    jvp={1: _where_jvp(1), 2: _where_jvp(2)},
+    nondiff=(0,),
+)
+
+
+def _clip_impl(xp, x, lo, hi):
+    return xp.clip(x, lo, hi)
+
+
+def _in_range(x, lo, hi):
+    inside = np.bool_(True)
+    if lo is not None:
+        inside = logical_and(inside, greater_equal(x, lo))
+    if hi is not None:
+        inside = logical_and(inside, less_equal(x, hi))
+    return inside
+
+
+# d clip(x, lo, hi)/dx = 1 inside [lo, hi] (boundaries included), else 0;
+# the gradient goes to lo below the range and to hi above it.
+clip = defprimitive(
+    "clip",
+    _clip_impl,
+    vjp={
+        0: lambda a, x, lo, hi: lambda g: unbroadcast(where(_in_range(x, lo, hi), g, 0.0), x),
+        1: lambda a, x, lo, hi: lambda g: unbroadcast(where(less(x, lo), g, 0.0), lo),
+        2: lambda a, x, lo, hi: lambda g: unbroadcast(where(greater(x, hi), g, 0.0), hi),
+    },
+    jvp={
+        0: lambda t, a, x, lo, hi: broadcast_like(where(_in_range(x, lo, hi), t, 0.0), a),
+        1: lambda t, a, x, lo, hi: broadcast_like(where(less(x, lo), t, 0.0), a),
+        2: lambda t, a, x, lo, hi: broadcast_like(where(greater(x, hi), t, 0.0), a),
+    },
+)
+
+# mod(x, y) = x - floor(x/y) y; fmod(x, y) = x - trunc(x/y) y
+mod = defbinary(
+    "mod",
+    lambda xp, x, y: xp.mod(x, y),
+    lambda a, x, y: 1.0,
+    lambda a, x, y: negative(floor(x / y)),
+)
+remainder = mod
+fmod = defbinary(
+    "fmod",
+    lambda xp, x, y: xp.fmod(x, y),
+    lambda a, x, y: 1.0,
+    lambda a, x, y: negative(trunc(x / y)),
+)
+
+# -- complex parts ----------------------------------------------------------------------
+real = deflinear("real", lambda xp, x: xp.real(x), lambda g, a, x: g)
+# imag's transpose: a real cotangent g on imag(x) is the complex cotangent -i g on x
+# (autograd's convention: the gradient of a real function of z is conj(df/dz)).
+imag = deflinear("imag", lambda xp, x: xp.imag(x), lambda g, a, x: -1j * g)
+conj = deflinear("conj", lambda xp, x: xp.conj(x), lambda g, a, x: conj(g))
+conjugate = conj
+
+
+def _astype_impl(xp, x, dtype):
+    return xp.asarray(x).astype(dtype, copy=False)
+
+
+astype = defprimitive(
+    "astype",
+    _astype_impl,
+    vjp={0: lambda a, x, dtype: lambda g: _astype_back(g, x)},
+    jvp={0: lambda t, a, x, dtype: astype(t, dtype) if np.dtype(dtype).kind in "fc" else None},
+)
+
+
+def _astype_back(g, x):
+    target = dtype_of(x)
+    if target.kind not in "fc":
+        return None
+    if dtype_of(g).kind == "c" and target.kind == "f":
+        g = real(g)
+    return astype(g, target)
+
+
+# -- zero-derivative ops ----------------------------------------------------------------
+sign = defzero("sign", lambda xp, x: xp.sign(x))
+floor = defzero("floor", lambda xp, x: xp.floor(x))
+ceil = defzero("ceil", lambda xp, x: xp.ceil(x))
+rint = defzero("rint", lambda xp, x: xp.rint(x))
+trunc = defzero("trunc", lambda xp, x: xp.trunc(x))
+fix = defzero("fix", lambda xp, x: xp.fix(x))
+round = defzero("round", lambda xp, x, decimals=0: xp.round(x, decimals))
+around = round
+greater = defzero("greater", lambda xp, x, y: xp.greater(x, y))
+greater_equal = defzero("greater_equal", lambda xp, x, y: xp.greater_equal(x, y))
+less = defzero("less", lambda xp, x, y: xp.less(x, y))
+less_equal = defzero("less_equal", lambda xp, x, y: xp.less_equal(x, y))
+equal = defzero("equal", lambda xp, x, y: xp.equal(x, y))
+not_equal = defzero("not_equal", lambda xp, x, y: xp.not_equal(x, y))
+logical_and = defzero("logical_and", lambda xp, x, y: xp.logical_and(x, y))
+logical_or = defzero("logical_or", lambda xp, x, y: xp.logical_or(x, y))
+logical_xor = defzero("logical_xor", lambda xp, x, y: xp.logical_xor(x, y))
+logical_not = defzero("logical_not", lambda xp, x: xp.logical_not(x))
+isnan = defzero("isnan", lambda xp, x: xp.isnan(x))
+isinf = defzero("isinf", lambda xp, x: xp.isinf(x))
+isfinite = defzero("isfinite", lambda xp, x: xp.isfinite(x))
+signbit = defzero("signbit", lambda xp, x: xp.signbit(x))
+floor_divide = defzero("floor_divide", lambda xp, x, y: xp.floor_divide(x, y))
+
+__all__ = [
+    "add", "subtract", "multiply", "divide", "true_divide", "negative", "positive",
+    "power", "float_power", "square", "reciprocal", "sqrt", "cbrt", "absolute", "abs",
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "logaddexp", "logaddexp2",
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "hypot",
+    "deg2rad", "rad2deg", "radians", "degrees", "sinc",
+    "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
+    "maximum", "minimum", "fmax", "fmin", "where", "clip", "mod", "remainder", "fmod",
+    "real", "imag", "conj", "conjugate", "astype",
+    "sign", "floor", "ceil", "rint", "trunc", "fix", "round", "around",
+    "greater", "greater_equal", "less", "less_equal", "equal", "not_equal",
+    "logical_and", "logical_or", "logical_xor", "logical_not",
+    "isnan", "isinf", "isfinite", "signbit", "floor_divide",
+]  # fmt: skip

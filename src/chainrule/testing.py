@@ -1,0 +1,161 @@
+"""Numerical checks of derivatives (public): ``check_grads``, ``check_jvp``, ``check_vjp``.
+
+Both modes are compared with central differences along a random direction, the way
+autograd's and JAX's ``check_grads`` do:
+
+* forward: ``jvp(f, x, v)`` against ``(f(x + eps v) - f(x - eps v)) / (2 eps)``;
+* reverse: ``<vjp(u), v>`` against ``<u, J v>`` for a random cotangent ``u``
+  (with ``J v`` from forward mode, itself checked numerically).
+
+``order > 1`` recurses on the derivative functions (``(x, v) -> jvp`` and
+``(x, u) -> vjp``), so second derivatives are checked the same way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.core.trace import unbox_all
+from chainrule.pytree import tree_flatten, tree_unflatten
+
+__all__ = ["check_grads", "check_jvp", "check_vjp", "numerical_jvp"]
+
+_DEFAULT_TOL = {np.dtype(np.float64): 1e-5, np.dtype(np.float32): 2e-2}
+_DEFAULT_EPS = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 1e-3}
+
+
+def _leaves(tree):
+    return [np.asarray(unbox_all(x)) for x in tree_flatten(tree)[0]]
+
+
+def _float_dtype(args):
+    dts = [np.asarray(x).dtype for x in tree_flatten(args)[0]]
+    return np.dtype(np.float32) if dts and all(d == np.float32 for d in dts) else np.dtype(np.float64)
+
+
+def _random_like(tree, rng):
+    leaves, treedef = tree_flatten(tree)
+    out = []
+    for x in leaves:
+        x = np.asarray(unbox_all(x))
+        out.append(rng.standard_normal(x.shape).astype(x.dtype if x.dtype.kind == "f" else np.float64))
+    return tree_unflatten(treedef, out)
+
+
+def _axpy(a, x, y):
+    xs, treedef = tree_flatten(x)
+    ys = tree_flatten(y)[0]
+    return tree_unflatten(treedef, [a * np.asarray(xi) + np.asarray(yi) for xi, yi in zip(xs, ys)])
+
+
+def _inner(a, b) -> float:
+    return float(sum(np.vdot(x, y).real for x, y in zip(_leaves(a), _leaves(b))))
+
+
+def numerical_jvp(f, args, tangents, eps):
+    """Central-difference directional derivative of ``f`` at ``args`` along ``tangents``."""
+    plus = f(*_axpy(eps, tangents, args))
+    minus = f(*_axpy(-eps, tangents, args))
+    p_leaves, treedef = tree_flatten(plus)
+    m_leaves = tree_flatten(minus)[0]
+    diffs = [
+        (np.asarray(unbox_all(p), dtype=np.float64) - np.asarray(unbox_all(m), dtype=np.float64))
+        / (2 * eps)
+        for p, m in zip(p_leaves, m_leaves)
+    ]
+    return tree_unflatten(treedef, diffs)
+
+
+def _close(a, b, atol, rtol) -> bool:
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
+
+
+def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=1):
+    from chainrule.transforms import jvp
+
+    rng = rng or np.random.default_rng(0)
+    dtype = _float_dtype(args)
+    atol = _DEFAULT_TOL[dtype] if atol is None else atol
+    rtol = _DEFAULT_TOL[dtype] if rtol is None else rtol
+    eps = _DEFAULT_EPS[dtype] if eps is None else eps
+    tangents = _random_like(args, rng)
+    _, analytic = jvp(f, tuple(args), tuple(tangents))
+    numeric = numerical_jvp(f, args, tangents, eps)
+    for i, (a, n) in enumerate(zip(_leaves(analytic), _leaves(numeric))):
+        if a.shape != n.shape or not _close(a, n, atol, rtol):
+            err = np.max(np.abs(a - n)) if a.shape == n.shape else "shape mismatch"
+            raise AssertionError(
+                f"check_grads: forward mode (JVP), order {order_label}, output {i}: "
+                f"analytic {a!r} vs numerical {n!r} (max abs error {err}, atol={atol}, rtol={rtol})"
+            )
+
+
+def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=1):
+    from chainrule.transforms import vjp
+
+    rng = rng or np.random.default_rng(1)
+    dtype = _float_dtype(args)
+    atol = _DEFAULT_TOL[dtype] if atol is None else atol
+    rtol = _DEFAULT_TOL[dtype] if rtol is None else rtol
+    eps = _DEFAULT_EPS[dtype] if eps is None else eps
+    out, vjp_fn = vjp(f, *args)
+    cotangent = _random_like(out, rng)
+    cts = vjp_fn(cotangent)
+    for i, (c, a) in enumerate(zip(_leaves(cts), _leaves(args))):
+        if c.shape != a.shape:
+            raise AssertionError(
+                f"check_grads: reverse mode (VJP), order {order_label}: cotangent {i} has "
+                f"shape {c.shape} but its input has shape {a.shape}"
+            )
+    tangents = _random_like(args, rng)
+    numeric_jv = numerical_jvp(f, args, tangents, eps)
+    lhs = _inner(cts, tangents)
+    rhs = _inner(cotangent, numeric_jv)
+    if not _close(lhs, rhs, atol, rtol):
+        raise AssertionError(
+            f"check_grads: reverse mode (VJP), order {order_label}: <vjp(u), v> = {lhs!r} "
+            f"but <u, J v> (numerical) = {rhs!r} (atol={atol}, rtol={rtol})"
+        )
+
+
+def check_grads(f, args, order=2, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
+    """Check ``f``'s derivatives at ``args`` (a tuple) numerically, in both modes, up to
+    ``order``. Raises ``AssertionError`` naming the mode, the order and the mismatch."""
+    from chainrule.transforms import jvp, vjp
+
+    if not isinstance(args, (tuple, list)):
+        args = (args,)
+    args = tuple(args)
+    for mode in modes:
+        if mode not in ("fwd", "rev"):
+            raise ValueError(f"check_grads: unknown mode {mode!r}; use 'fwd' and/or 'rev'")
+    rng = np.random.default_rng(0)
+
+    def check(fun, fargs, level):
+        if "fwd" in modes:
+            check_jvp(fun, fargs, atol, rtol, eps, rng, order_label=level)
+            if level < order:
+                tangents = _random_like(fargs, rng)
+                n = len(fargs)
+
+                def fwd_fun(*a):
+                    return jvp(fun, tuple(a[:n]), tuple(a[n:]))[1]
+
+                check(fwd_fun, tuple(fargs) + tuple(tangents), level + 1)
+        if "rev" in modes:
+            check_vjp(fun, fargs, atol, rtol, eps, rng, order_label=level)
+            if level < order:
+                out = fun(*fargs)
+                cotangent = _random_like(out, rng)
+                n = len(fargs)
+
+                def rev_fun(*a):
+                    ct = tree_unflatten(tree_flatten(cotangent)[1], list(a[n:]))
+                    return vjp(fun, *a[:n])[1](ct)
+
+                ct_leaves = tree_flatten(cotangent)[0]
+                check(rev_fun, tuple(fargs) + tuple(ct_leaves), level + 1)
+
+    check(f, args, 1)

@@ -1,0 +1,446 @@
+"""The functional transforms: ``vjp``, ``jvp`` and everything built from them.
+
+``vjp`` opens a :class:`ReverseTrace`, boxes the inputs, runs the function and keeps
+the recorded graph; its ``vjp_fn`` sweeps that graph backward. ``jvp`` opens a
+:class:`JVPTrace` whose boxes carry tangents. ``grad``, ``jacrev``, ``jacfwd``,
+``hessian`` and the rest compose these two. Because each call opens its own trace,
+they nest to any order.
+
+Arguments and results may be pytrees (:mod:`chainrule.pytree`); gradients come back
+with the structure, shape and floating dtype of the inputs.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from chainrule.core.eager import Tensor
+from chainrule.core.forward import JVPTrace
+from chainrule.core.reverse import Node, ReverseTrace, backward_pass
+from chainrule.core.trace import Box, new_trace, unbox_all
+from chainrule.pytree import tree_flatten, tree_unflatten
+
+__all__ = [
+    "vjp",
+    "jvp",
+    "grad",
+    "value_and_grad",
+    "elementwise_grad",
+    "jacfwd",
+    "jacrev",
+    "jacobian",
+    "hessian",
+    "hvp",
+    "linearize",
+]
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _check_differentiable(x, where: str) -> None:
+    value = unbox_all(x)
+    if isinstance(value, tuple):
+        return
+    if isinstance(value, bool) or isinstance(value, (int, np.integer, np.bool_)):
+        kind = type(value).__name__
+    else:
+        dtype = np.result_type(value)
+        if dtype.kind in "fc":
+            return
+        kind = f"dtype {dtype}"
+    raise TypeError(
+        f"can't differentiate with respect to {where}: it has {kind}, but "
+        "differentiation needs floating-point (or complex) inputs. Convert it, e.g. "
+        "x.astype(float), or leave it out of argnums."
+    )
+
+
+def _zeros_like(x):
+    value = unbox_all(x)
+    if isinstance(value, Tensor):
+        value = value._value
+    return np.zeros(np.shape(value), np.result_type(value))
+
+
+def _match_input(ct, x):
+    """Give a cotangent the shape and dtype of its primal ``x`` (plain arrays only)."""
+    if ct is None:
+        return _zeros_like(x)
+    if isinstance(ct, Box):
+        return ct
+    ct = np.asarray(ct)
+    target = np.result_type(unbox_all(x))
+    if ct.dtype != target:
+        if ct.dtype.kind == "c" and target.kind != "c":
+            ct = ct.real
+        ct = ct.astype(target)
+    shape = np.shape(unbox_all(x))
+    if ct.shape != shape:
+        ct = np.broadcast_to(ct, shape).copy()
+    if not isinstance(x, np.ndarray) and np.ndim(unbox_all(x)) == 0 and not isinstance(x, Box):
+        return ct[()]  # a scalar in, a NumPy scalar out (autograd's convention)
+    return ct
+
+
+class _Root(Node):
+    """A virtual node joining several outputs, so one sweep serves them all."""
+
+    __slots__ = ()
+
+    def __init__(self, parents):
+        self.prim = None
+        self.args = self.kwargs = self.ans = None
+        self.argnums = tuple(range(len(parents)))
+        self.parents = parents
+        self.where = None
+
+    def vjp(self, g):
+        return g
+
+
+def _argnums_tuple(argnums, nargs: int):
+    single = isinstance(argnums, int)
+    nums = (argnums,) if single else tuple(argnums)
+    for n in nums:
+        if not -nargs <= n < nargs:
+            raise ValueError(f"argnums {n} is out of range for a function called with {nargs} arguments")
+    return single, tuple(n % nargs for n in nums)
+
+
+# -- vjp / jvp ----------------------------------------------------------------------------
+def vjp(fun, *primals, has_aux: bool = False):
+    """Run ``fun(*primals)``; return ``(out, vjp_fn)`` (plus ``aux`` with ``has_aux``).
+
+    ``vjp_fn(cotangent)`` takes a cotangent shaped like ``out`` and returns a tuple
+    with one cotangent per primal, each shaped like its primal.
+    """
+    leaves, in_def = tree_flatten(primals)
+    for i, leaf in enumerate(leaves):
+        _check_differentiable(leaf, f"input leaf {i} of the primals")
+    with new_trace(ReverseTrace) as trace:
+        boxes = [trace.new_input(leaf) for leaf in leaves]
+        result = fun(*tree_unflatten(in_def, boxes))
+        if has_aux:
+            result, aux = _split_aux(result)
+        out_leaves, out_def = tree_flatten(result)
+        out_values, out_nodes = [], []
+        for o in out_leaves:
+            if isinstance(o, Box) and o._trace is trace:
+                out_values.append(o._value)
+                out_nodes.append(o._node)
+            else:
+                out_values.append(o)
+                out_nodes.append(None)
+    in_nodes = [b._node for b in boxes]
+    out = tree_unflatten(out_def, out_values)
+
+    def vjp_fn(cotangent):
+        ct_leaves, ct_def = tree_flatten(cotangent)
+        if ct_def != out_def:
+            raise ValueError(
+                f"vjp_fn: the cotangent's structure {ct_def} does not match the output's {out_def}"
+            )
+        parents, cts = [], []
+        for node, ct, value in zip(out_nodes, ct_leaves, out_values):
+            if np.shape(unbox_all(ct)) != np.shape(unbox_all(value)):
+                raise ValueError(
+                    f"vjp_fn: cotangent shape {np.shape(unbox_all(ct))} does not match "
+                    f"the output shape {np.shape(unbox_all(value))}"
+                )
+            if node is not None:
+                parents.append(node)
+                cts.append(ct)
+        found = {}
+
+        def visit(node, ct):
+            if not node.parents:
+                found[node] = ct
+
+        if parents:
+            backward_pass(_Root(parents), cts, visit=visit)
+        grads = [_match_input(found.get(n), x) for n, x in zip(in_nodes, leaves)]
+        return tuple(tree_unflatten(in_def, grads))
+
+    if has_aux:
+        return out, vjp_fn, aux
+    return out, vjp_fn
+
+
+def _split_aux(result):
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise TypeError("with has_aux=True the function must return a pair (output, aux)")
+    out, aux = result
+    aux = _strip_boxes(aux)
+    return out, aux
+
+
+def _strip_boxes(tree):
+    leaves, treedef = tree_flatten(tree)
+    return tree_unflatten(treedef, [_strip(x) for x in leaves])
+
+
+def _strip(x):
+    while isinstance(x, Box) and not isinstance(x, Tensor):
+        x = x._value
+    return x
+
+
+def jvp(fun, primals, tangents, has_aux: bool = False):
+    """Forward mode: ``(fun(*primals), J @ tangents)``; primals/tangents are tuples."""
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp expects primals and tangents as tuples, e.g. jvp(f, (x,), (v,))")
+    p_leaves, p_def = tree_flatten(tuple(primals))
+    t_leaves, t_def = tree_flatten(tuple(tangents))
+    if p_def != t_def:
+        raise ValueError(f"jvp: tangents' structure {t_def} does not match primals' {p_def}")
+    for i, (p, t) in enumerate(zip(p_leaves, t_leaves)):
+        _check_differentiable(p, f"primal leaf {i}")
+        if np.shape(unbox_all(p)) != np.shape(unbox_all(t)):
+            raise ValueError(
+                f"jvp: tangent {i} has shape {np.shape(unbox_all(t))} but its primal has "
+                f"shape {np.shape(unbox_all(p))}"
+            )
+    with new_trace(JVPTrace) as trace:
+        boxes = [trace.new_input(p, t) for p, t in zip(p_leaves, t_leaves)]
+        result = fun(*tree_unflatten(p_def, boxes))
+        if has_aux:
+            result, aux = _split_aux(result)
+        out_leaves, out_def = tree_flatten(result)
+        values, out_tangents = [], []
+        for o in out_leaves:
+            if isinstance(o, Box) and o._trace is trace:
+                values.append(o._value)
+                out_tangents.append(o._tangent)
+            else:
+                values.append(o)
+                out_tangents.append(_zeros_like(o))
+    out = tree_unflatten(out_def, values), tree_unflatten(out_def, out_tangents)
+    return (*out, aux) if has_aux else out
+
+
+def linearize(fun, *primals):
+    """``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the JVP at ``primals`` (re-traced)."""
+    out = fun(*primals)
+    return out, lambda *tangents: jvp(fun, primals, tangents)[1]
+
+
+# -- grad and friends -------------------------------------------------------------------------
+def _resolve_argnums(argnums, argnum):
+    return argnum if argnum is not None else argnums
+
+
+def value_and_grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
+    """Return a function computing ``(fun(*args), grad)``; with ``has_aux``,
+    ``((value, aux), grad)`` as in JAX."""
+    argnums = _resolve_argnums(argnums, argnum)
+
+    @functools.wraps(fun)
+    def value_and_grad_fun(*args, **kwargs):
+        single, nums = _argnums_tuple(argnums, len(args))
+        for n in nums:
+            for leaf in tree_flatten(args[n])[0]:
+                _check_differentiable(leaf, f"argument {n}")
+
+        def partial_fun(*diff_args):
+            full = list(args)
+            for n, a in zip(nums, diff_args):
+                full[n] = a
+            return fun(*full, **kwargs)
+
+        res = vjp(partial_fun, *[args[n] for n in nums], has_aux=has_aux)
+        out, vjp_fn = res[0], res[1]
+        _check_scalar_output(out, "grad")
+        g = np.ones((), np.result_type(unbox_all(out)))
+        grads = vjp_fn(g)
+        grads = grads[0] if single else grads
+        if has_aux:
+            return (out, res[2]), grads
+        return out, grads
+
+    return value_and_grad_fun
+
+
+def _check_scalar_output(out, name: str) -> None:
+    value = unbox_all(out)
+    if isinstance(value, Tensor):
+        value = value._value
+    if isinstance(value, (tuple, list, dict)):
+        raise TypeError(f"{name} needs a function returning a scalar, got a {type(value).__name__}")
+    shape = np.shape(value)
+    if shape != ():
+        raise TypeError(
+            f"{name} is only defined for functions with a scalar output, but the output "
+            f"has shape {shape}. Sum it, or use jacrev/elementwise_grad/vjp."
+        )
+    dtype = np.result_type(value)
+    if dtype.kind not in "fc":
+        raise TypeError(
+            f"{name} needs a floating-point output, but the output has dtype {dtype}"
+        )
+
+
+def grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
+    """The gradient of a scalar function (reverse mode), JAX/autograd style."""
+    vg = value_and_grad(fun, argnums, has_aux, argnum=argnum)
+
+    @functools.wraps(fun)
+    def grad_fun(*args, **kwargs):
+        (value, g) = vg(*args, **kwargs)
+        if has_aux:
+            return g, value[1]
+        return g
+
+    return grad_fun
+
+
+def elementwise_grad(fun, argnums=0, *, argnum=None):
+    """Sum of the Jacobian's rows: the gradient of ``sum(fun(x))`` (autograd)."""
+    argnums = _resolve_argnums(argnums, argnum)
+
+    @functools.wraps(fun)
+    def egrad(*args, **kwargs):
+        single, nums = _argnums_tuple(argnums, len(args))
+
+        def partial_fun(*diff_args):
+            full = list(args)
+            for n, a in zip(nums, diff_args):
+                full[n] = a
+            return fun(*full, **kwargs)
+
+        out, vjp_fn = vjp(partial_fun, *[args[n] for n in nums])
+        grads = vjp_fn(np.ones(np.shape(unbox_all(out)), np.result_type(unbox_all(out))))
+        return grads[0] if single else grads
+
+    return egrad
+
+
+# -- Jacobians ----------------------------------------------------------------------------------
+def _basis(shape, dtype):
+    size = int(np.prod(shape, dtype=np.int64))
+    eye = np.eye(size, dtype=dtype)
+    return [eye[i].reshape(shape) for i in range(size)]
+
+
+def _stack(pieces, lead_shape, tail_shape):
+    """Stack ``pieces`` (each of ``tail_shape``) into ``lead_shape + tail_shape``."""
+    import chainrule.numpy as cnp
+
+    if not pieces:
+        return np.zeros(tuple(lead_shape) + tuple(tail_shape))
+    stacked = cnp.stack(pieces) if len(pieces) > 1 else cnp.expand_dims(pieces[0], 0)
+    return cnp.reshape(stacked, tuple(lead_shape) + tuple(tail_shape))
+
+
+def _move_lead_to_tail(x, lead_ndim: int, total_ndim: int):
+    import chainrule.numpy as cnp
+
+    if lead_ndim == 0 or lead_ndim == total_ndim:
+        return x
+    axes = tuple(range(lead_ndim, total_ndim)) + tuple(range(lead_ndim))
+    return cnp.transpose(x, axes)
+
+
+def jacrev(fun, argnums=0, has_aux: bool = False, *, argnum=None):
+    """Jacobian by reverse mode: one VJP per output element. Shape: out.shape + in.shape."""
+    argnums = _resolve_argnums(argnums, argnum)
+
+    @functools.wraps(fun)
+    def jac_fun(*args, **kwargs):
+        single, nums = _argnums_tuple(argnums, len(args))
+
+        def partial_fun(*diff_args):
+            full = list(args)
+            for n, a in zip(nums, diff_args):
+                full[n] = a
+            return fun(*full, **kwargs)
+
+        res = vjp(partial_fun, *[args[n] for n in nums], has_aux=has_aux)
+        out, vjp_fn = res[0], res[1]
+        out_leaves, out_def = tree_flatten(out)
+        in_leaves, in_def = tree_flatten(tuple(args[n] for n in nums))
+        per_out = []
+        for k, o in enumerate(out_leaves):
+            o_shape = np.shape(unbox_all(o))
+            dtype = np.result_type(unbox_all(o))
+            rows = []
+            for e in _basis(o_shape, dtype):
+                ct = [np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x))) for x in out_leaves]
+                ct[k] = e
+                rows.append(tree_flatten(vjp_fn(tree_unflatten(out_def, ct)))[0])
+            blocks = []
+            for j, x in enumerate(in_leaves):
+                x_shape = np.shape(unbox_all(x))
+                blocks.append(_stack([r[j] for r in rows], o_shape, x_shape))
+            tree = tree_unflatten(in_def, blocks)
+            per_out.append(tree[0] if single else tree)
+        result = tree_unflatten(out_def, per_out)
+        return (result, res[2]) if has_aux else result
+
+    return jac_fun
+
+
+def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
+    """Jacobian by forward mode: one JVP per input element. Shape: out.shape + in.shape."""
+    argnums = _resolve_argnums(argnums, argnum)
+
+    @functools.wraps(fun)
+    def jac_fun(*args, **kwargs):
+        single, nums = _argnums_tuple(argnums, len(args))
+
+        def partial_fun(*diff_args):
+            full = list(args)
+            for n, a in zip(nums, diff_args):
+                full[n] = a
+            return fun(*full, **kwargs)
+
+        primals = tuple(args[n] for n in nums)
+        in_leaves, in_def = tree_flatten(primals)
+        zero_tangents = [np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x))) for x in in_leaves]
+        columns = []  # columns[j] = list of output-leaf tangents, one per basis element of input j
+        out = aux = None
+        for j, x in enumerate(in_leaves):
+            x_shape = np.shape(unbox_all(x))
+            cols = []
+            for e in _basis(x_shape, np.result_type(unbox_all(x))):
+                t = list(zero_tangents)
+                t[j] = e
+                res = jvp(partial_fun, primals, tree_unflatten(in_def, t), has_aux=has_aux)
+                out = res[0]
+                if has_aux:
+                    aux = res[2]
+                cols.append(tree_flatten(res[1])[0])
+            columns.append(cols)
+        if out is None:  # no inputs with elements: evaluate once for the output structure
+            out = partial_fun(*primals)
+            if has_aux:
+                out, aux = out
+        out_leaves, out_def = tree_flatten(out)
+        per_out = []
+        for k, o in enumerate(out_leaves):
+            o_shape = np.shape(unbox_all(o))
+            blocks = []
+            for j, x in enumerate(in_leaves):
+                x_shape = np.shape(unbox_all(x))
+                stacked = _stack([c[k] for c in columns[j]], x_shape, o_shape)
+                blocks.append(_move_lead_to_tail(stacked, len(x_shape), len(x_shape) + len(o_shape)))
+            tree = tree_unflatten(in_def, blocks)
+            per_out.append(tree[0] if single else tree)
+        result = tree_unflatten(out_def, per_out)
+        return (result, aux) if has_aux else result
+
+    return jac_fun
+
+
+jacobian = jacrev
+
+
+def hessian(fun, argnums=0, *, argnum=None):
+    """Second derivatives, forward-over-reverse: ``jacfwd(jacrev(fun))``."""
+    argnums = _resolve_argnums(argnums, argnum)
+    return jacfwd(jacrev(fun, argnums), argnums)
+
+
+def hvp(fun, x, v):
+    """Hessian-vector product ``H(x) @ v`` without forming H (forward-over-reverse)."""
+    return jvp(grad(fun), (x,), (v,))[1]
