@@ -9,6 +9,24 @@
 from chainrule import numpy  # noqa: F401  (registers the primitives)
 from chainrule.core.anomaly import detect_anomaly
 from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
+from chainrule.random import manual_seed
+from chainrule.tensor import (
+    arange,
+    as_tensor,
+    eye,
+    float32,
+    float64,
+    from_numpy,
+    full,
+    int64,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from chainrule.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from chainrule.testing import check_grads
 from chainrule.transforms import (
@@ -29,6 +47,22 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor",
+    "arange",
+    "as_tensor",
+    "eye",
+    "float32",
+    "float64",
+    "from_numpy",
+    "full",
+    "int64",
+    "manual_seed",
+    "ones",
+    "ones_like",
+    "rand",
+    "randn",
+    "tensor",
+    "zeros",
+    "zeros_like",
     "check_grads",
     "checkpoint",
     "custom_jvp",

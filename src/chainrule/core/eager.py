@@ -94,13 +94,22 @@ def _grad_mode(enabled: bool):
         _grad_enabled.reset(token)
 
 
+# Arrays up to this many elements stay on a node after backward() (its forward value
+# and the gradient it received), so that viz.draw can show them; larger ones are freed.
+KEEP_FOR_DISPLAY = 4096
+
+
 class EagerNode(Node):
-    __slots__ = ("versions", "retained")
+    """A recorded tensor operation. Besides what the rule needs, it keeps (for display
+    by ``viz``) the cotangent it received in the last backward pass in ``grad``."""
+
+    __slots__ = ("versions", "retained", "grad")
 
     def __init__(self, prim, args, kwargs, ans, argnums, parents):
         super().__init__(prim, args, kwargs, ans, argnums, parents)
         self.versions = [a._version if isinstance(a, Tensor) else None for a in args]
         self.retained = None
+        self.grad = None
 
     def vjp(self, g) -> list:
         args = self.args
@@ -120,7 +129,11 @@ class EagerNode(Node):
         return self.prim.vjp(g, self.argnums, self.ans, raw, self.kwargs)
 
     def release(self) -> None:
-        self.args = self.kwargs = self.ans = None
+        """Free the saved inputs; keep the forward value only if it is small."""
+        self.args = self.kwargs = None
+        ans = self.ans
+        if not isinstance(ans, np.ndarray) or ans.size > KEEP_FOR_DISPLAY:
+            self.ans = None
 
 
 class TensorLeaf(Node):
@@ -292,10 +305,17 @@ class Tensor(Box):
         if create_graph:
             g = Tensor._wrap(g, None)
         with _grad_mode(create_graph):
-            backward_pass(self._node, g, visit=_accumulate, release=not retain_graph)
+            visit = _accumulate if not retain_graph else _accumulate_keep
+            backward_pass(self._node, g, visit=visit, release=not retain_graph)
 
 
-def _accumulate(node, ct) -> None:
+def _accumulate(node, ct, keep_all: bool = False) -> None:
+    if isinstance(node, EagerNode):
+        raw = ct._value if isinstance(ct, Tensor) else ct
+        if keep_all or (isinstance(raw, np.ndarray) and raw.size <= KEEP_FOR_DISPLAY):
+            node.grad = raw
+        else:
+            node.grad = None
     if isinstance(node, TensorLeaf):
         ref = node.tensor
     elif isinstance(node, EagerNode) and node.retained is not None:
@@ -313,3 +333,7 @@ def _accumulate(node, ct) -> None:
         tensor.grad = ct if ct._node is not None else Tensor._wrap(ct._value.copy(), None)
     else:
         tensor.grad = tensor.grad + ct
+
+
+def _accumulate_keep(node, ct) -> None:
+    _accumulate(node, ct, keep_all=True)

@@ -1,0 +1,405 @@
+"""The PyTorch-flavoured surface of :class:`chainrule.Tensor`: factories (``tensor``,
+``zeros``, ``randn`` ...) and methods with PyTorch's names (``dim=``/``keepdim=``,
+``view``, ``permute``, ``unsqueeze``, in-place ``add_`` ...).
+
+Everything here is composed from :mod:`chainrule.numpy`; the graph itself lives in
+:mod:`chainrule.core.eager`. Reductions accept ``axis=`` as an alias of ``dim=`` (as
+recent PyTorch does). ``t.max(dim)`` returns ``(values, indices)`` like PyTorch.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+import chainrule.numpy as cnp
+from chainrule.core.eager import Tensor, is_grad_enabled, no_grad
+from chainrule.random import default_generator
+
+__all__ = [
+    "tensor",
+    "as_tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "randn",
+    "rand",
+    "arange",
+    "eye",
+    "float32",
+    "float64",
+    "int64",
+]
+
+float32 = np.float32
+float64 = np.float64
+int64 = np.int64
+
+_MinMax = namedtuple("_MinMax", ["values", "indices"])
+
+
+# -- factories --------------------------------------------------------------------------
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new leaf tensor (copies ``data``); Python floats become float64."""
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def as_tensor(data, dtype=None) -> Tensor:
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
+        return data
+    return Tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``array`` (as ``torch.from_numpy``)."""
+    return Tensor._wrap(np.asarray(array), None)
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _new(value, dtype, requires_grad):
+    if dtype is not None:
+        value = value.astype(dtype, copy=False)
+    t = Tensor._wrap(value, None)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.zeros(_shape_arg(shape)), dtype, requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.ones(_shape_arg(shape)), dtype, requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.full(tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,), float(fill_value)), dtype, requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.zeros_like(np.asarray(t)), dtype, requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.ones_like(np.asarray(t)), dtype, requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
+    """Standard normal samples from chainrule's generator (see ``manual_seed``)."""
+    return _new(default_generator().standard_normal(_shape_arg(shape)), dtype, requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return _new(default_generator().random(_shape_arg(shape)), dtype, requires_grad)
+
+
+def arange(*args, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.arange(*args), dtype, requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.eye(n, m), dtype, requires_grad)
+
+
+# -- methods ------------------------------------------------------------------------------
+def _dim(dim, axis):
+    d = axis if dim is None else dim
+    return tuple(d) if isinstance(d, list) else d
+
+
+def _reduction(fname):
+    def method(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+        keep = keepdim if keepdims is None else keepdims
+        return getattr(cnp, fname)(self, axis=_dim(dim, axis), keepdims=keep)
+
+    method.__name__ = fname
+    return method
+
+
+def _minmax(fname, argname):
+    def method(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        keep = keepdim if keepdims is None else keepdims
+        d = _dim(dim, axis)
+        if isinstance(dim, Tensor):  # torch.max(a, b) elementwise form
+            return (cnp.maximum if fname == "max" else cnp.minimum)(self, dim)
+        values = getattr(cnp, fname)(self, axis=d, keepdims=keep)
+        if d is None:
+            return values
+        indices = getattr(cnp, argname)(self, axis=d, keepdims=keep)
+        return _MinMax(values, Tensor._wrap(np.asarray(indices), None))
+
+    method.__name__ = fname
+    return method
+
+
+def _var(fname):
+    def method(self, dim=None, unbiased=None, keepdim=False, *, axis=None, correction=None,
+               ddof=None, keepdims=None):  # fmt: skip
+        keep = keepdim if keepdims is None else keepdims
+        if ddof is None:
+            ddof = correction if correction is not None else (0 if unbiased is False else 1)
+        return getattr(cnp, fname)(self, axis=_dim(dim, axis), ddof=ddof, keepdims=keep)
+
+    method.__name__ = fname
+    return method
+
+
+def _view(self, *shape):
+    return cnp.reshape(self, _shape_arg(shape))
+
+
+def _flatten(self, start_dim=0, end_dim=-1):
+    shape = self.shape
+    if not shape:
+        return cnp.reshape(self, (1,))
+    start = start_dim % len(shape)
+    end = end_dim % len(shape)
+    new = shape[:start] + (int(np.prod(shape[start : end + 1])),) + shape[end + 1 :]
+    return cnp.reshape(self, new)
+
+
+def _permute(self, *dims):
+    return cnp.transpose(self, _shape_arg(dims))
+
+
+def _transpose(self, dim0=None, dim1=None):
+    if dim0 is None:
+        return cnp.transpose(self)
+    return cnp.swapaxes(self, dim0, dim1)
+
+
+def _unsqueeze(self, dim):
+    return cnp.expand_dims(self, dim)
+
+
+def _squeeze(self, dim=None):
+    if dim is not None and self.shape[dim] != 1:
+        return self
+    return cnp.squeeze(self, axis=dim)
+
+
+def _expand(self, *sizes):
+    sizes = _shape_arg(sizes)
+    lead = len(sizes) - self.ndim
+    target = tuple(
+        (self.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes)
+    )
+    return cnp.broadcast_to(self, target)
+
+
+def _size(self, dim=None):
+    shape = self._value.shape
+    return shape if dim is None else shape[dim]
+
+
+def _to(self, dtype=None, *args, **kwargs):
+    if isinstance(dtype, str):  # a device string such as "cpu"
+        return self
+    return self if dtype is None else cnp.astype(self, dtype)
+
+
+def _clamp(self, min=None, max=None):
+    return cnp.clip(self, min, max)
+
+
+def _relu(self):
+    return cnp.where(self > 0, self, 0.0)
+
+
+def _sigmoid(self):
+    from chainrule.scipy.special import expit
+
+    return expit(self)
+
+
+def _softmax(self, dim):
+    from chainrule.scipy.special import softmax
+
+    return softmax(self, axis=dim)
+
+
+def _log_softmax(self, dim):
+    from chainrule.scipy.special import log_softmax
+
+    return log_softmax(self, axis=dim)
+
+
+def _clone(self):
+    return cnp.positive(self) if self.requires_grad else Tensor._wrap(self._value.copy(), None)
+
+
+def _item(self):
+    if self._value.size != 1:
+        raise ValueError(
+            f"item(): only one-element tensors can be converted to Python scalars, got shape {self.shape}"
+        )
+    return self._value.item()
+
+
+def _repr(self):
+    body = np.array2string(self._value, separator=", ", prefix="tensor(")
+    extras = []
+    if self._value.dtype != np.float64 and self._value.dtype != np.int64:
+        extras.append(f"dtype={self._value.dtype}")
+    if self.grad_fn is not None:
+        extras.append(f"grad_fn=<{self.grad_fn.prim.name}>")
+    elif self.requires_grad:
+        extras.append("requires_grad=True")
+    return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+
+# -- in place -------------------------------------------------------------------------------
+def _inplace(self, result):
+    """Rebind ``self`` to ``result``'s value and graph (never writing into a buffer that
+    a recorded node may have saved); bump the version so stale nodes can tell."""
+    if self.is_leaf and self.requires_grad and is_grad_enabled():
+        raise RuntimeError(
+            "a leaf tensor that requires grad is being used in an in-place operation; "
+            "wrap the update in `with cr.no_grad():` (as optimizers do) or clone it first"
+        )
+    if not isinstance(result, Tensor):
+        result = Tensor(result)
+    value = result._value
+    if value.shape != self._value.shape:
+        raise RuntimeError(
+            f"in-place operation would change the shape from {self._value.shape} to {value.shape}"
+        )
+    if value.dtype != self._value.dtype:
+        value = value.astype(self._value.dtype)
+    self._value = value
+    if not (self.is_leaf and self.requires_grad):
+        self._node = result._node
+    self._version += 1
+    return self
+
+
+def _snapshot(self):
+    """The tensor as it is now, as a separate object (its graph node included)."""
+    return Tensor._wrap(self._value, self._node)
+
+
+def _inplace_op(fname):
+    def method(self, other):
+        return _inplace(self, getattr(cnp, fname)(_snapshot(self), other))
+
+    return method
+
+
+def _setitem(self, index, value):
+    from chainrule.primitives import indexing
+
+    if isinstance(index, Tensor):
+        index = index._value
+    _inplace(self, indexing.index_update(_snapshot(self), index, value))
+
+
+def _zero_(self):
+    with no_grad():
+        return _inplace(self, np.zeros_like(self._value))
+
+
+def _fill_(self, value):
+    with no_grad():
+        return _inplace(self, np.full_like(self._value, value))
+
+
+def _copy_(self, src):
+    with no_grad():
+        return _inplace(self, np.broadcast_to(np.asarray(src), self._value.shape).copy())
+
+
+def _data_get(self):
+    return Tensor._wrap(self._value, None)
+
+
+def _data_set(self, value):
+    self._value = np.asarray(value._value if isinstance(value, Tensor) else value)
+    self._version += 1
+
+
+_METHODS = {
+    "sum": _reduction("sum"),
+    "mean": _reduction("mean"),
+    "prod": _reduction("prod"),
+    "amax": _reduction("max"),
+    "amin": _reduction("min"),
+    "max": _minmax("max", "argmax"),
+    "min": _minmax("min", "argmin"),
+    "var": _var("var"),
+    "std": _var("std"),
+    "view": _view,
+    "flatten": _flatten,
+    "permute": _permute,
+    "transpose": _transpose,
+    "t": lambda self: cnp.transpose(self),
+    "unsqueeze": _unsqueeze,
+    "squeeze": _squeeze,
+    "expand": _expand,
+    "size": _size,
+    "dim": lambda self: self._value.ndim,
+    "numel": lambda self: int(self._value.size),
+    "item": _item,
+    "numpy": lambda self: self._value,
+    "tolist": lambda self: self._value.tolist(),
+    "clone": _clone,
+    "contiguous": lambda self: self,
+    "cpu": lambda self: self,
+    "to": _to,
+    "float": lambda self: cnp.astype(self, np.float32),
+    "double": lambda self: cnp.astype(self, np.float64),
+    "long": lambda self: Tensor._wrap(self._value.astype(np.int64), None),
+    "int": lambda self: Tensor._wrap(self._value.astype(np.int32), None),
+    "type_as": lambda self, other: cnp.astype(self, other.dtype),
+    "exp": lambda self: cnp.exp(self),
+    "log": lambda self: cnp.log(self),
+    "sqrt": lambda self: cnp.sqrt(self),
+    "abs": lambda self: cnp.abs(self),
+    "sin": lambda self: cnp.sin(self),
+    "cos": lambda self: cnp.cos(self),
+    "tanh": lambda self: cnp.tanh(self),
+    "sigmoid": _sigmoid,
+    "relu": _relu,
+    "softmax": _softmax,
+    "log_softmax": _log_softmax,
+    "neg": lambda self: cnp.negative(self),
+    "pow": lambda self, p: cnp.power(self, p),
+    "clamp": _clamp,
+    "clip": _clamp,
+    "matmul": lambda self, other: cnp.matmul(self, other),
+    "mm": lambda self, other: cnp.matmul(self, other),
+    "argmax": lambda self, dim=None, keepdim=False: Tensor._wrap(
+        np.asarray(np.argmax(self._value, axis=dim, keepdims=keepdim)), None
+    ),
+    "argmin": lambda self, dim=None, keepdim=False: Tensor._wrap(
+        np.asarray(np.argmin(self._value, axis=dim, keepdims=keepdim)), None
+    ),
+    "add_": _inplace_op("add"),
+    "sub_": _inplace_op("subtract"),
+    "mul_": _inplace_op("multiply"),
+    "div_": _inplace_op("true_divide"),
+    "__iadd__": _inplace_op("add"),
+    "__isub__": _inplace_op("subtract"),
+    "__imul__": _inplace_op("multiply"),
+    "__itruediv__": _inplace_op("true_divide"),
+    "__setitem__": _setitem,
+    "zero_": _zero_,
+    "fill_": _fill_,
+    "copy_": _copy_,
+    "__repr__": _repr,
+    "__str__": _repr,
+}
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.data = property(_data_get, _data_set)
+Tensor.device = property(lambda self: "cpu")
+Tensor.dtype = property(lambda self: self._value.dtype)
+Tensor.shape = property(lambda self: self._value.shape)
+Tensor.ndim = property(lambda self: self._value.ndim)
