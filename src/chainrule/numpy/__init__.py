@@ -9,6 +9,11 @@ import numpy as _np
 
 from chainrule.primitives import boxes as _boxes
 from chainrule.primitives.elementwise import *
+from chainrule.primitives.indexing import *
+from chainrule.primitives.products import *
+from chainrule.primitives.reductions import *
+from chainrule.primitives.shape import *
+from chainrule.numpy import linalg, random
 
 # dtypes and constants, so that ``cnp.float32`` and ``cnp.pi`` work as in NumPy
 from numpy import (
@@ -24,8 +29,8 @@ def _install_overrides() -> None:
     for _name, _obj in list(globals().items()):
         if not _name.startswith("_") and callable(_obj) and not isinstance(_obj, type):
             numpy_overrides.setdefault(_name, _obj)
-    numpy_overrides.setdefault("amax", globals().get("max"))
-    numpy_overrides.setdefault("amin", globals().get("min"))
+    for _name in linalg.__all__:
+        numpy_overrides.setdefault(f"linalg.{_name}", getattr(linalg, _name))
 
 
 _install_overrides()

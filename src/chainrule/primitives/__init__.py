@@ -6,4 +6,12 @@ Families: ``elementwise``, ``reductions``, ``shape``, ``indexing``, ``products``
 with a spec in ``tests/primitives/specs_<family>.py``.
 """
 
-from chainrule.primitives import boxes, elementwise  # noqa: F401
+from chainrule.primitives import (  # noqa: F401
+    boxes,
+    elementwise,
+    indexing,
+    linalg,
+    products,
+    reductions,
+    shape,
+)
