@@ -156,7 +156,8 @@ class custom_vjp:
             from chainrule.transforms import jvp
 
             tangents = _none_to_zeros(tangents, diff_values)
-            _, out_t = jvp(run, tuple(diff_values), tuple(tangents))
+            flat_run = lambda *d: tuple(tree_flatten(run(*d))[0])
+            _, out_t = jvp(flat_run, tuple(diff_values), tuple(tangents))
             return out_t
 
         return _bind(f"custom_vjp[{self.__name__}]", call, run, vjp_joint, jvp_joint)

@@ -288,7 +288,8 @@ def _snapshot(self):
 
 def _inplace_op(fname):
     def method(self, other):
-        return _inplace(self, getattr(cnp, fname)(_snapshot(self), other))
+        before = _snapshot(self)
+        return _inplace(self, getattr(cnp, fname)(before, before if other is self else other))
 
     return method
 
