@@ -1,0 +1,252 @@
+"""Indexing: ``x[index]`` and its transpose, a functional ``x[index] = values``, and the
+gathers built on them (``take``, ``take_along_axis``).
+
+Registered primitives:
+
+* ``getitem(x, index=...)``: NumPy indexing with ints, slices, ``Ellipsis``, ``None``,
+  integer arrays, boolean masks and tuples of these. ``Box.__getitem__`` calls
+  :func:`getitem`.
+* ``scatter_add(g, shape=..., index=...)``: zeros of ``shape`` with ``g`` added at
+  ``index``; the transpose of ``getitem``. With integer arrays an entry picked several
+  times receives the sum of its cotangents (``numpy.add.at``), so repeated indices are
+  handled. ``getitem`` and ``scatter_add`` are each other's transposes, which closes
+  the pair under differentiation to any order.
+* ``index_update(x, values, index=...)``: a copy of ``x`` with ``x[index] = values``
+  (what ``Tensor.__setitem__`` records). Its cotangent for ``x`` is ``g`` with the
+  overwritten entries zeroed; for ``values`` it is ``g[index]`` summed back to the
+  shape of ``values``. With repeated integer indices NumPy keeps one of the written
+  values; the rule then credits every duplicate, so don't differentiate through
+  assignments with repeated indices (use :func:`index_add` to accumulate instead).
+
+The index is static: it is a keyword argument, normalised once by the public wrappers
+(traced or ``Tensor`` index arrays are unboxed, lists become arrays, boolean masks
+become the integer arrays of their ``nonzero()``, which NumPy defines as equivalent).
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import Box, unbox_all
+from chainrule.primitives._helpers import dtype_of, shape_of, tuple_getitem, unbroadcast
+
+__all__ = ["take", "take_along_axis"]
+
+
+# -- static index normalisation --------------------------------------------------------
+def _plain(v):
+    """Strip boxes from an index component (nested lists included)."""
+    if isinstance(v, Box):
+        return unbox_all(v)
+    if isinstance(v, list):
+        return [_plain(item) for item in v]
+    return v
+
+
+def _index_array(v) -> np.ndarray:
+    arr = np.asarray(_plain(v))
+    if arr.size == 0 and arr.dtype.kind == "f":  # NumPy reads [] as an empty int index
+        arr = arr.astype(np.intp)
+    if arr.dtype.kind not in "iub":
+        raise IndexError(
+            "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
+            f"integer or boolean arrays are valid indices (got an array of {arr.dtype})"
+        )
+    return arr
+
+
+def _scalar_index(v):
+    """A plain int for any integer-like slice bound or scalar index."""
+    return None if v is None else operator.index(unbox_all(v))
+
+
+def normalize_index(index) -> tuple:
+    """The static form of an index: a tuple of ints, slices, None, Ellipsis, bool
+    scalars and integer arrays (boolean masks of rank >= 1 expanded by ``nonzero``)."""
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    for item in items:
+        if isinstance(item, Box) or isinstance(item, list):
+            item = _index_array(item)
+            if item.ndim == 0 and item.dtype.kind in "iu":
+                item = int(item)
+        if item is None or item is Ellipsis:
+            out.append(item)
+        elif isinstance(item, slice):
+            out.append(
+                slice(_scalar_index(item.start), _scalar_index(item.stop), _scalar_index(item.step))
+            )
+        elif isinstance(item, bool | np.bool_):
+            out.append(bool(item))
+        elif isinstance(item, int | np.integer):
+            out.append(int(item))
+        else:
+            arr = _index_array(item)
+            if arr.dtype.kind == "b" and arr.ndim > 0:
+                out.extend(arr.nonzero())
+            elif arr.dtype.kind == "b":
+                out.append(bool(arr))
+            elif arr.ndim == 0:
+                out.append(int(arr))
+            else:
+                out.append(arr)
+    return tuple(out)
+
+
+def _is_basic(index: tuple) -> bool:
+    """Basic indexing picks each entry at most once, so assignment can replace add.at."""
+    return all(i is None or i is Ellipsis or isinstance(i, slice) or type(i) is int for i in index)
+
+
+# -- getitem and its transpose -------------------------------------------------------------
+def _getitem_impl(xp, x, index):
+    return xp.asarray(x)[index]
+
+
+def _scatter_add_impl(xp, g, shape, index):
+    g = xp.asarray(g)
+    out = xp.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        out[index] = g
+    else:
+        xp.add.at(out, index, g)
+    return out
+
+
+_getitem = defprimitive(
+    "getitem",
+    _getitem_impl,
+    vjp={
+        0: lambda ans, x, index: (
+            lambda g: unbroadcast(_scatter_add(g, shape=shape_of(x), index=index), x)
+        )
+    },
+    jvp={0: lambda t, ans, x, index: _getitem(t, index=index)},
+)
+
+_scatter_add = defprimitive(
+    "scatter_add",
+    _scatter_add_impl,
+    vjp={0: lambda ans, g, shape, index: lambda ct: _getitem(ct, index=index)},
+    jvp={0: lambda t, ans, g, shape, index: _scatter_add(t, shape=shape, index=index)},
+)
+
+
+def getitem(x, index):
+    """``x[index]`` for a traced value or Tensor (what ``Box.__getitem__`` calls)."""
+    if isinstance(unbox_all(x), tuple):  # the traced result of a multiple-result op
+        return tuple_getitem(x, operator.index(index))
+    return _getitem(x, index=normalize_index(index))
+
+
+def _sub_shape(shape: tuple, index: tuple) -> tuple:
+    return np.empty(shape, dtype=np.bool_)[index].shape
+
+
+# -- functional assignment --------------------------------------------------------------------
+def _index_update_impl(xp, x, values, index):
+    out = xp.array(x, copy=True)
+    out[index] = values
+    return out
+
+
+# d(x with x[i] = v) = dx with dx[i] = 0, plus dv placed at i.
+_index_update = defprimitive(
+    "index_update",
+    _index_update_impl,
+    vjp={
+        0: lambda ans, x, values, index: (
+            lambda g: unbroadcast(_index_update(g, 0.0, index=index), x)
+        ),
+        1: lambda ans, x, values, index: lambda g: unbroadcast(_getitem(g, index=index), values),
+    },
+    jvp={
+        0: lambda t, ans, x, values, index: _index_update(t, 0.0, index=index),
+        1: lambda t, ans, x, values, index: _index_update(
+            np.zeros(shape_of(ans), dtype_of(ans)), t, index=index
+        ),
+    },
+)
+
+
+def index_update(x, index, values):
+    """A copy of ``x`` with ``x[index] = values`` (JAX's ``x.at[index].set(values)``);
+    differentiable in ``x`` and ``values``."""
+    idx = normalize_index(index)
+    sub = _sub_shape(shape_of(x), idx)
+    vshape = shape_of(values)
+    try:
+        np.broadcast_to(np.empty(vshape, dtype=np.bool_), sub)
+    except ValueError:
+        raise ValueError(
+            f"index_update: values of shape {vshape} can't be assigned to x[index] "
+            f"of shape {sub} (x has shape {shape_of(x)})"
+        ) from None
+    return _index_update(x, values, index=idx)
+
+
+def index_add(x, index, values):
+    """``x`` with ``values`` added at ``index`` (JAX's ``x.at[index].add(values)``);
+    repeated indices accumulate, like ``numpy.add.at``."""
+    from chainrule.primitives import elementwise as E
+    from chainrule.primitives import shape as S
+
+    idx = normalize_index(index)
+    sub = _sub_shape(shape_of(x), idx)
+    spread = S.broadcast_to(values, sub) if shape_of(values) != sub else values
+    return E.add(x, _scatter_add(spread, shape=shape_of(x), index=idx))
+
+
+# -- gathers ---------------------------------------------------------------------------------
+def take(a, indices, axis=None, out=None, mode="raise"):
+    """Entries of ``a`` at ``indices`` along ``axis`` (of the flattened array when None);
+    repeated indices get their cotangents summed."""
+    from chainrule.primitives import shape as S
+
+    if out is not None:
+        raise TypeError("take: out= is not supported; use the returned value")
+    a = S.as_operand(a)
+    if axis is None:
+        a = S.ravel(a)
+        axis = 0
+    ax = S._axis(axis, len(shape_of(a)))
+    idx = _index_array(indices)
+    n = shape_of(a)[ax]
+    if mode == "wrap":
+        idx = np.mod(idx, n)
+    elif mode == "clip":
+        idx = np.clip(idx, 0, n - 1)
+    elif mode != "raise":
+        raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+    item = int(idx) if idx.ndim == 0 else idx
+    return _getitem(a, index=(slice(None),) * ax + (item,))
+
+
+def take_along_axis(arr, indices, axis=-1):
+    """Pick values along an axis at matching index positions (``numpy.take_along_axis``)."""
+    from chainrule.primitives import shape as S
+
+    arr = S.as_operand(arr)
+    idx = _index_array(indices)
+    if axis is None:
+        if idx.ndim != 1:
+            raise ValueError("take_along_axis: with axis=None the indices must be 1-d")
+        arr = S.ravel(arr)
+        axis = 0
+    shape = shape_of(arr)
+    if idx.ndim != len(shape):
+        raise ValueError(
+            f"take_along_axis: indices of shape {idx.shape} must have as many dims as the "
+            f"array (shape {shape})"
+        )
+    ax = S._axis(axis, len(shape))
+    grid = []
+    for d, n in enumerate(shape):
+        if d == ax:
+            grid.append(idx)
+        else:
+            grid.append(np.arange(n).reshape(tuple(-1 if i == d else 1 for i in range(len(shape)))))
+    return _getitem(arr, index=tuple(grid))
