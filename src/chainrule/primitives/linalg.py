@@ -58,24 +58,34 @@ __all__ = [
     "LinAlgError",
     "cholesky",
     "cond",
+    "cross",
     "det",
+    "diagonal",
+    "eig",
     "eigh",
+    "eigvals",
     "eigvalsh",
     "inv",
     "lstsq",
+    "matmul",
     "matrix_norm",
     "matrix_power",
     "matrix_rank",
+    "matrix_transpose",
     "multi_dot",
     "norm",
+    "outer",
     "pinv",
     "qr",
     "slogdet",
     "solve",
     "svd",
     "svdvals",
+    "tensordot",
     "tensorinv",
     "tensorsolve",
+    "trace",
+    "vecdot",
     "vector_norm",
 ]
 
@@ -932,3 +942,86 @@ def tensorsolve(a, b, axes=None):
         raise LinAlgError(f"tensorsolve: a of shape {ashape} is not square for x of shape {xshape}")
     x = solve(_reshape(a, (size, size)), _reshape(b, (-1,)))
     return _reshape(x, xshape)
+
+
+# -- NumPy 2's array-API names in numpy.linalg (matrix axes are always the last two) --------
+def matmul(x1, x2, /):
+    from chainrule.primitives import products
+
+    return products.matmul(x1, x2)
+
+
+def matrix_transpose(x, /):
+    x = _prep(x)
+    _check_matrix(x, "matrix_transpose", square=False)
+    return _mT(x)
+
+
+def outer(x1, x2, /):
+    from chainrule.primitives import products
+
+    x1, x2 = _prep(x1), _prep(x2)
+    if ndim_of(x1) != 1 or ndim_of(x2) != 1:
+        raise ValueError(
+            f"outer: 1-dimensional inputs expected, got shapes {shape_of(x1)} and {shape_of(x2)}"
+        )
+    return products.outer(x1, x2)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    from chainrule.primitives import products
+
+    return products.trace(_prep(x), offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    from chainrule.primitives import products
+
+    return products.diagonal(_prep(x), offset=offset, axis1=-2, axis2=-1)
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    from chainrule.primitives import products
+
+    return products.tensordot(x1, x2, axes=axes)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    x1, x2 = _prep(x1), _prep(x2)
+    if shape_of(x1)[axis] != shape_of(x2)[axis]:
+        raise ValueError(
+            f"vecdot: shapes {shape_of(x1)} and {shape_of(x2)} differ along axis {axis}"
+        )
+    if np.iscomplexobj(unbox_all(x1)):
+        x1 = E.conj(x1)
+    return _sum(x1 * x2, axis)
+
+
+def cross(x1, x2, /, *, axis=-1):
+    from chainrule.primitives import products
+
+    x1, x2 = _prep(x1), _prep(x2)
+    if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
+        raise ValueError(
+            f"cross: both inputs must have 3 entries along axis {axis}, got shapes "
+            f"{shape_of(x1)} and {shape_of(x2)}"
+        )
+    return products.cross(x1, x2, axis=axis)
+
+
+def _not_differentiable(name):
+    def fn(a):
+        if is_boxed(a):
+            raise NotImplementedError(
+                f"linalg.{name} has no derivative in chainrule (complex eigen-decomposition "
+                "of a general matrix); for a symmetric matrix use eigh / eigvalsh"
+            )
+        return getattr(np.linalg, name)(a)
+
+    fn.__name__ = name
+    fn.__doc__ = f"NumPy's ``linalg.{name}`` on plain arrays (no derivative)."
+    return fn
+
+
+eig = _not_differentiable("eig")
+eigvals = _not_differentiable("eigvals")
