@@ -106,7 +106,13 @@ class EagerNode(Node):
     __slots__ = ("versions", "retained", "grad")
 
     def __init__(self, prim, args, kwargs, ans, argnums, parents):
-        super().__init__(prim, args, kwargs, ans, argnums, parents)
+        self.prim = prim
+        self.args = args
+        self.kwargs = kwargs
+        self.ans = ans
+        self.argnums = argnums
+        self.parents = parents
+        self.where = anomaly.user_line() if anomaly._enabled.get() else None
         self.versions = [a._version if isinstance(a, Tensor) else None for a in args]
         self.retained = None
         self.grad = None
@@ -115,17 +121,20 @@ class EagerNode(Node):
         args = self.args
         if args is None:
             raise RuntimeError(_FREED.format(name=self.prim.name))
-        for i, (a, version) in enumerate(zip(args, self.versions)):
-            if version is not None and a._version != version:
-                raise RuntimeError(
-                    _MODIFIED.format(
-                        i=i, name=self.prim.name, shape=a.shape, old=version, new=a._version
+        raw = list(args)
+        for i, version in enumerate(self.versions):
+            if version is not None:
+                a = args[i]
+                if a._version != version:
+                    raise RuntimeError(
+                        _MODIFIED.format(
+                            i=i, name=self.prim.name, shape=a.shape, old=version, new=a._version
+                        )
                     )
-                )
+                raw[i] = a._value
         if _grad_enabled.get():  # create_graph=True: rules run on recorded tensors
             ans = self.prim(*args, **self.kwargs)
             return self.prim.vjp(g, self.argnums, ans, args, self.kwargs)
-        raw = [a._value if isinstance(a, Tensor) else a for a in args]
         return self.prim.vjp(g, self.argnums, self.ans, raw, self.kwargs)
 
     def release(self) -> None:
@@ -156,15 +165,22 @@ class EagerTrace(Trace):
         vals = list(args)
         argnums = []
         parents = []
-        record = _grad_enabled.get()
-        for i, a in enumerate(args):
+        record = _grad_enabled.get() and not prim.zero_derivative
+        i = 0
+        for a in args:
             if isinstance(a, Box):  # only tensors reach the bottom trace
                 vals[i] = a._value
-                if record and a._node is not None and prim.check_rule(i, "rev"):
+                if (
+                    record
+                    and a._node is not None
+                    and (i in prim.vjps or prim.check_rule(i, "rev"))
+                    and i not in prim.nondiff
+                ):
                     argnums.append(i)
                     parents.append(a._node)
+            i += 1
         ans = prim.impl(array_namespace(vals), *vals, **kwargs)
-        if anomaly.anomaly_enabled():
+        if anomaly._enabled.get():
             anomaly.check_forward(prim.name, ans)
         if prim.zero_derivative or not argnums:
             return Tensor._wrap(ans, None)

@@ -92,12 +92,15 @@ def backward_pass(root: Node, g, *, visit=None, release: bool = False) -> None:
         parent_cts = node.vjp(ct)
         if release:
             node.release()
-        for i, (parent, pct) in enumerate(zip(node.parents, parent_cts)):
-            if pct is None:
-                continue
-            if check:
-                anomaly.check_backward(node.prim.name, node.argnums[i], pct, node.where)
-            cotangents[parent] = add_any(cotangents.get(parent), pct)
+        i = 0
+        for parent in node.parents:
+            pct = parent_cts[i]
+            if pct is not None:
+                if check:
+                    anomaly.check_backward(node.prim.name, node.argnums[i], pct, node.where)
+                prev = cotangents.get(parent)
+                cotangents[parent] = pct if prev is None else add_any(prev, pct)
+            i += 1
 
 
 class ReverseBox(Box):

@@ -17,17 +17,26 @@ even against an infinite or NaN derivative. That is what makes
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import unbox_all
 
 
+_ndarray = np.ndarray
+
+
 def shape_of(x) -> tuple:
+    if type(x) is _ndarray:
+        return x.shape
     return np.shape(unbox_all(x))
 
 
 def dtype_of(x):
+    if type(x) is _ndarray:
+        return x.dtype
     x = unbox_all(x)
     if isinstance(x, np.ndarray | np.generic):
         return x.dtype
@@ -62,6 +71,9 @@ safe_mul = defprimitive(
 
 def unbroadcast(ct, like):
     """Sum ``ct`` over the axes that broadcasting added to ``like``; match its dtype."""
+    if type(ct) is _ndarray and type(like) is _ndarray:  # the common case, fast
+        if ct.shape == like.shape and ct.dtype == like.dtype:
+            return ct
     shape = shape_of(like)
     ct_shape = shape_of(ct)
     if ct_shape != shape:
@@ -98,14 +110,16 @@ def broadcast_like(t, ans):
 
 
 def _conj_if_complex(d):
+    if dtype_of(d).kind != "c":
+        return d
     from chainrule.primitives import elementwise
 
-    return elementwise.conj(d) if dtype_of(d).kind == "c" else d
+    return elementwise.conj(d)
 
 
 def defunary(name, impl, deriv, *, singular=False, **extra):
     """Elementwise ``f(x)`` with local derivative ``deriv(ans, x)``."""
-    mul = safe_mul if singular else (lambda a, b: a * b)
+    mul = safe_mul if singular else operator.mul
 
     def vjp(ans, x, **kw):
         d = _conj_if_complex(deriv(ans, x, **kw))
@@ -119,7 +133,7 @@ def defunary(name, impl, deriv, *, singular=False, **extra):
 
 def defbinary(name, impl, dx, dy, *, singular=False, **extra):
     """Elementwise ``f(x, y)`` with partials ``dx(ans, x, y)`` and ``dy(ans, x, y)``."""
-    mul = safe_mul if singular else (lambda a, b: a * b)
+    mul = safe_mul if singular else operator.mul
 
     def make_vjp(deriv, argnum):
         def vjp(ans, x, y, **kw):

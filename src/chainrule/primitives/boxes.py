@@ -26,9 +26,20 @@ def _ns():
     return cnp
 
 
+_resolved: dict = {}
+
+
+def _fn(name):
+    """``chainrule.numpy.<name>``, looked up once (the namespace imports this module)."""
+    fn = _resolved.get(name)
+    if fn is None:
+        fn = _resolved[name] = getattr(_ns(), name)
+    return fn
+
+
 def _binary(name, reflected=False):
     def op(self, other):
-        fn = getattr(_ns(), name)
+        fn = _resolved.get(name) or _fn(name)
         return fn(other, self) if reflected else fn(self, other)
 
     op.__name__ = name
@@ -60,7 +71,7 @@ for _dunder, _fname in {
     setattr(Box, f"__{_dunder}__", _binary(_fname))
 
 Box.__hash__ = object.__hash__
-Box.__neg__ = lambda self: _ns().negative(self)
+Box.__neg__ = lambda self: _fn("negative")(self)
 Box.__pos__ = lambda self: self
 Box.__abs__ = lambda self: _ns().abs(self)
 Box.__invert__ = lambda self: _ns().logical_not(self)
