@@ -158,3 +158,17 @@ def test_non_differentiable_modes_raise_clearly_only_when_traced():
         cr.grad(lambda a: cnp.sum(cnp.abs(LA.eigvals(a))))(A)
     with pytest.raises(TypeError, match="out="):
         LA.multi_dot([x, x.T], out=np.empty((5, 5)))
+
+
+def test_eigenvalue_gradient_is_fine_at_repeated_eigenvalues():
+    g = cr.grad(lambda a: cnp.sum(LA.eigvalsh(a) ** 2))(np.eye(3))
+    np.testing.assert_allclose(g, 2 * np.eye(3))
+    g = cr.grad(lambda a: cnp.sum(LA.eigh(a)[0] ** 2))(np.eye(3))
+    np.testing.assert_allclose(g, 2 * np.eye(3))
+
+
+def test_complex_derivatives_are_refused():
+    z = A + 1j * A.T
+    np.testing.assert_allclose(LA.inv(z), np.linalg.inv(z))
+    with pytest.raises(NotImplementedError, match="complex"):
+        cr.grad(lambda a: cnp.real(cnp.sum(LA.inv(a))))(z)

@@ -7,7 +7,10 @@ work like any other.
 
 Primitives: ``inv solve det slogdet cholesky eigh eigvalsh qr svd svdvals pinv
 vector_norm matrix_rank``. Everything else (``norm``, ``matrix_norm``, ``cond``,
-``matrix_power``, ``multi_dot``, ``lstsq``, ``tensorinv``, ``tensorsolve``) composes them.
+``matrix_power``, ``multi_dot``, ``lstsq``, ``tensorinv``, ``tensorsolve``) composes them,
+and NumPy 2's array-API names (``matmul``, ``matrix_transpose``, ``outer``, ``trace``,
+``diagonal``, ``tensordot``, ``vecdot``, ``cross``; matrix axes last) call the products
+family.
 
 Conventions (where a derivative needs one):
 
@@ -33,6 +36,8 @@ Conventions (where a derivative needs one):
   never NaN; 1- and inf-norms inherit ``abs``'s subgradient 0 at 0 and ``max``'s even
   split of ties. Gradients of norms are for real inputs.
 * ``slogdet``'s sign and ``matrix_rank`` have derivative zero.
+* Derivatives are for real matrices: a traced complex input raises NotImplementedError
+  (plain complex arrays still run forward). ``eig``/``eigvals`` are forward-only.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from chainrule.primitives import elementwise as E
 from chainrule.primitives._helpers import (
     broadcast_like,
     defzero,
+    dtype_of,
     ndim_of,
     shape_of,
     split_results,
@@ -547,6 +553,11 @@ def _prep(a):
     """Array-likes become arrays (integers become float64, as in NumPy); traced values
     and Tensors pass through."""
     if is_boxed(a):
+        if dtype_of(a).kind == "c":
+            raise NotImplementedError(
+                "chainrule.numpy.linalg: derivatives of complex matrices are not supported "
+                "(the rules are written for real inputs)"
+            )
         return a
     a = np.asarray(a)
     if a.dtype.kind in "biu":
