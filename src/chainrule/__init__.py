@@ -7,6 +7,19 @@
 """
 
 from chainrule import numpy  # noqa: F401  (registers the primitives)
+from chainrule.autograd_compat import (
+    deriv,
+    grad_and_aux,
+    hessian_tensor_product,
+    hessian_vector_product,
+    holomorphic_grad,
+    make_ggnvp,
+    make_hvp,
+    make_jvp,
+    make_vjp,
+    tensor_jacobian_product,
+    vector_jacobian_product,
+)
 from chainrule.core.anomaly import detect_anomaly
 from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
 from chainrule.random import manual_seed
@@ -47,6 +60,17 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor",
+    "deriv",
+    "grad_and_aux",
+    "hessian_tensor_product",
+    "hessian_vector_product",
+    "holomorphic_grad",
+    "make_ggnvp",
+    "make_hvp",
+    "make_jvp",
+    "make_vjp",
+    "tensor_jacobian_product",
+    "vector_jacobian_product",
     "arange",
     "as_tensor",
     "eye",
