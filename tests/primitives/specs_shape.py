@@ -259,6 +259,20 @@ SPECS = [
         ("split", "tuple_getitem"),
     ),
     _spec(
+        "split-negative-index",
+        lambda x: tuple(Sh.split(x, [-2], axis=1)),
+        [M],
+        lambda x: tuple(np.split(x, [-2], axis=1)),
+        ("split", "tuple_getitem"),
+    ),
+    _spec(
+        "split-overlapping-indices",
+        lambda x: tuple(Sh.split(x, [3, 1])),
+        [(5,)],
+        lambda x: tuple(np.split(x, [3, 1])),
+        ("getitem",),
+    ),
+    _spec(
         "split-one-piece-used",
         lambda x: E.sin(Sh.split(x, 3)[1]),
         [(6, 2)],

@@ -440,7 +440,20 @@ _split = defprimitive(
 
 
 def _split_at(ary, indices: tuple, axis: int) -> list:
-    return list(split_results(_split(ary, indices=indices, axis=axis), len(indices) + 1))
+    n = shape_of(ary)[axis]
+    # each index is a slice bound: negative counts from the end, then clamp to [0, n]
+    bounds = [builtins.min(builtins.max(i + n if i < 0 else i, 0), n) for i in indices]
+    if bounds != sorted(bounds):
+        # overlapping pieces don't tile the axis: slice each one out separately
+        from chainrule.primitives import indexing
+
+        lead = (slice(None),) * axis
+        edges = [None, *indices, None]
+        return [
+            indexing.getitem(ary, lead + (slice(lo, hi),))
+            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        ]
+    return list(split_results(_split(ary, indices=tuple(bounds), axis=axis), len(bounds) + 1))
 
 
 def split(ary, indices_or_sections, axis=0):
