@@ -36,7 +36,10 @@ def main() -> None:
     for x in (-1.0, 0.0, 0.5, 2.0):
         rev = cr.grad(square_of_affine)(x)
         _, fwd = cr.jvp(square_of_affine, (x,), (1.0,))
-        print(f"   x = {x:5.2f}: reverse {rev:8.3f}   forward {fwd:8.3f}   18x+12 = {18 * x + 12:8.3f}")
+        print(
+            f"   x = {x:5.2f}: reverse {rev:8.3f}   forward {fwd:8.3f}"
+            f"   18x+12 = {18 * x + 12:8.3f}"
+        )
         assert np.isclose(rev, 18 * x + 12) and np.isclose(fwd, 18 * x + 12)
 
     rng = np.random.default_rng(0)

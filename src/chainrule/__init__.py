@@ -22,6 +22,7 @@ from chainrule.autograd_compat import (
 )
 from chainrule.core.anomaly import detect_anomaly
 from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
+from chainrule.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from chainrule.random import manual_seed
 from chainrule.tensor import (
     arange,
@@ -40,7 +41,6 @@ from chainrule.tensor import (
     zeros,
     zeros_like,
 )
-from chainrule.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from chainrule.testing import check_grads
 from chainrule.transforms import (
     elementwise_grad,

@@ -101,11 +101,11 @@ def _none_to_zeros(gs, like):
 class custom_vjp:
     """Give ``fun`` a hand-written VJP, JAX style::
 
-        @custom_vjp
-        def f(x): ...
-        def f_fwd(x): return f(x), residuals
-        def f_bwd(residuals, g): return (ct_x,)
-        f.defvjp(f_fwd, f_bwd)
+    @custom_vjp
+    def f(x): ...
+    def f_fwd(x): return f(x), residuals
+    def f_bwd(residuals, g): return (ct_x,)
+    f.defvjp(f_fwd, f_bwd)
     """
 
     def __init__(self, fun, nondiff_argnums=()):
@@ -173,7 +173,9 @@ def _align(cts, args):
         else:
             c_leaves = tree_flatten(ct)[0]
             if len(c_leaves) != len(a_leaves):
-                raise TypeError("custom_vjp bwd returned a cotangent whose structure differs from its argument")
+                raise TypeError(
+                    "custom_vjp bwd returned a cotangent whose structure differs from its argument"
+                )
             leaves.extend(c_leaves)
     return leaves
 
@@ -181,10 +183,10 @@ def _align(cts, args):
 class custom_jvp:
     """Give ``fun`` a hand-written JVP, JAX style::
 
-        @custom_jvp
-        def f(x): ...
-        @f.defjvp
-        def f_jvp(primals, tangents): return f(*primals), tangent_out
+    @custom_jvp
+    def f(x): ...
+    @f.defjvp
+    def f_jvp(primals, tangents): return f(*primals), tangent_out
     """
 
     def __init__(self, fun, nondiff_argnums=()):
@@ -214,7 +216,9 @@ class custom_jvp:
 
         def tangent_out(diff_values, tangents):
             primals = call.rebuild(diff_values)
-            tan_leaves = [np.zeros_like(unbox_all(x)) if _is_array_leaf(x) else x for x in call.leaves]
+            tan_leaves = [
+                np.zeros_like(unbox_all(x)) if _is_array_leaf(x) else x for x in call.leaves
+            ]
             for i, t in zip(call.diff, tangents):
                 tan_leaves[i] = t
             tans = tree_unflatten(call.treedef, tan_leaves)
@@ -271,9 +275,13 @@ def checkpoint(fun):
             from chainrule.transforms import jvp
 
             tangents = _none_to_zeros(tangents, diff_values)
-            _, t = jvp(lambda *d: tuple(tree_flatten(run(*d))[0]), tuple(diff_values), tuple(tangents))
+            _, t = jvp(
+                lambda *d: tuple(tree_flatten(run(*d))[0]), tuple(diff_values), tuple(tangents)
+            )
             return t
 
-        return _bind(f"checkpoint[{getattr(fun, '__name__', 'fun')}]", call, run, vjp_joint, jvp_joint)
+        return _bind(
+            f"checkpoint[{getattr(fun, '__name__', 'fun')}]", call, run, vjp_joint, jvp_joint
+        )
 
     return wrapped

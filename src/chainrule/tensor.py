@@ -81,7 +81,11 @@ def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.full(tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,), float(fill_value)), dtype, requires_grad)
+    return _new(
+        np.full(tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,), float(fill_value)),
+        dtype,
+        requires_grad,
+    )
 
 
 def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
@@ -189,9 +193,7 @@ def _squeeze(self, dim=None):
 def _expand(self, *sizes):
     sizes = _shape_arg(sizes)
     lead = len(sizes) - self.ndim
-    target = tuple(
-        (self.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes)
-    )
+    target = tuple((self.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes))
     return cnp.broadcast_to(self, target)
 
 
@@ -239,7 +241,8 @@ def _clone(self):
 def _item(self):
     if self._value.size != 1:
         raise ValueError(
-            f"item(): only one-element tensors can be converted to Python scalars, got shape {self.shape}"
+            "item(): only one-element tensors can be converted to Python scalars, "
+            f"got shape {self.shape}"
         )
     return self._value.item()
 

@@ -30,7 +30,9 @@ def _leaves(tree):
 
 def _float_dtype(args):
     dts = [np.asarray(x).dtype for x in tree_flatten(args)[0]]
-    return np.dtype(np.float32) if dts and all(d == np.float32 for d in dts) else np.dtype(np.float64)
+    return (
+        np.dtype(np.float32) if dts and all(d == np.float32 for d in dts) else np.dtype(np.float64)
+    )
 
 
 def _random_like(tree, rng):
@@ -38,7 +40,9 @@ def _random_like(tree, rng):
     out = []
     for x in leaves:
         x = np.asarray(unbox_all(x))
-        out.append(rng.standard_normal(x.shape).astype(x.dtype if x.dtype.kind == "f" else np.float64))
+        out.append(
+            rng.standard_normal(x.shape).astype(x.dtype if x.dtype.kind == "f" else np.float64)
+        )
     return tree_unflatten(treedef, out)
 
 

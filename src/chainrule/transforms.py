@@ -104,7 +104,9 @@ def _argnums_tuple(argnums, nargs: int):
     nums = (argnums,) if single else tuple(argnums)
     for n in nums:
         if not -nargs <= n < nargs:
-            raise ValueError(f"argnums {n} is out of range for a function called with {nargs} arguments")
+            raise ValueError(
+                f"argnums {n} is out of range for a function called with {nargs} arguments"
+            )
     return single, tuple(n % nargs for n in nums)
 
 
@@ -275,9 +277,7 @@ def _check_scalar_output(out, name: str) -> None:
         )
     dtype = np.result_type(value)
     if dtype.kind not in "fc":
-        raise TypeError(
-            f"{name} needs a floating-point output, but the output has dtype {dtype}"
-        )
+        raise TypeError(f"{name} needs a floating-point output, but the output has dtype {dtype}")
 
 
 def grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
@@ -365,7 +365,10 @@ def jacrev(fun, argnums=0, has_aux: bool = False, *, argnum=None):
             dtype = np.result_type(unbox_all(o))
             rows = []
             for e in _basis(o_shape, dtype):
-                ct = [np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x))) for x in out_leaves]
+                ct = [
+                    np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x)))
+                    for x in out_leaves
+                ]
                 ct[k] = e
                 rows.append(tree_flatten(vjp_fn(tree_unflatten(out_def, ct)))[0])
             blocks = []
@@ -396,7 +399,9 @@ def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 
         primals = tuple(args[n] for n in nums)
         in_leaves, in_def = tree_flatten(primals)
-        zero_tangents = [np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x))) for x in in_leaves]
+        zero_tangents = [
+            np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x))) for x in in_leaves
+        ]
         columns = []  # columns[j] = list of output-leaf tangents, one per basis element of input j
         out = aux = None
         for j, x in enumerate(in_leaves):
@@ -423,7 +428,9 @@ def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
             for j, x in enumerate(in_leaves):
                 x_shape = np.shape(unbox_all(x))
                 stacked = _stack([c[k] for c in columns[j]], x_shape, o_shape)
-                blocks.append(_move_lead_to_tail(stacked, len(x_shape), len(x_shape) + len(o_shape)))
+                blocks.append(
+                    _move_lead_to_tail(stacked, len(x_shape), len(x_shape) + len(o_shape))
+                )
             tree = tree_unflatten(in_def, blocks)
             per_out.append(tree[0] if single else tree)
         result = tree_unflatten(out_def, per_out)

@@ -91,7 +91,9 @@ def test_detect_anomaly_backward_names_op():
     x = cr.tensor([0.0, 1.0], requires_grad=True)
     with cr.detect_anomaly():
         y = cnp.sum(cnp.sqrt(x))  # fine forward; infinite derivative at 0
-        with pytest.raises(FloatingPointError, match=r"backward pass of operation 'sqrt'.*test_safety"):
+        with pytest.raises(
+            FloatingPointError, match=r"backward pass of operation 'sqrt'.*test_safety"
+        ):
             y.backward()
     # outside anomaly mode: no error, an infinite gradient as in NumPy/PyTorch
     y = cnp.sum(cnp.sqrt(x))

@@ -72,35 +72,90 @@ _unary("arccosh", {"low": 1.2, "high": 3.0})
 _unary("imag", shapes=(V,), modes=("rev",))
 
 SPECS += [
-    OpSpec("where-mask", lambda x, y: cnp.where(x > 0.1, x, y), [Arg(M), Arg(V)],
-           ref=lambda x, y: np.where(x > 0.1, x, y), covers=("where", "greater")),
-    OpSpec("where-scalar-branch", lambda x: cnp.where(x > 0, x * x, 0.0), [Arg(V)],
-           ref=lambda x: np.where(x > 0, x * x, 0.0), covers=("where", "greater")),
-    OpSpec("clip-both", lambda x: cnp.clip(x, -0.5, 0.7), [Arg(M)],
-           ref=lambda x: np.clip(x, -0.5, 0.7), covers=("clip",)),
-    OpSpec("clip-bounds-traced", lambda x, lo, hi: cnp.clip(x, lo, hi),
-           [Arg(V), Arg(V, -3.0, -2.5), Arg(V, 2.5, 3.0)], ref=np.clip, covers=("clip",)),
-    OpSpec("clip-lower-only", lambda x: cnp.clip(x, 0.3, None), [Arg(V)],
-           ref=lambda x: np.clip(x, 0.3, None), covers=("clip",)),
+    OpSpec(
+        "where-mask",
+        lambda x, y: cnp.where(x > 0.1, x, y),
+        [Arg(M), Arg(V)],
+        ref=lambda x, y: np.where(x > 0.1, x, y),
+        covers=("where", "greater"),
+    ),
+    OpSpec(
+        "where-scalar-branch",
+        lambda x: cnp.where(x > 0, x * x, 0.0),
+        [Arg(V)],
+        ref=lambda x: np.where(x > 0, x * x, 0.0),
+        covers=("where", "greater"),
+    ),
+    OpSpec(
+        "clip-both",
+        lambda x: cnp.clip(x, -0.5, 0.7),
+        [Arg(M)],
+        ref=lambda x: np.clip(x, -0.5, 0.7),
+        covers=("clip",),
+    ),
+    OpSpec(
+        "clip-bounds-traced",
+        lambda x, lo, hi: cnp.clip(x, lo, hi),
+        [Arg(V), Arg(V, -3.0, -2.5), Arg(V, 2.5, 3.0)],
+        ref=np.clip,
+        covers=("clip",),
+    ),
+    OpSpec(
+        "clip-lower-only",
+        lambda x: cnp.clip(x, 0.3, None),
+        [Arg(V)],
+        ref=lambda x: np.clip(x, 0.3, None),
+        covers=("clip",),
+    ),
     OpSpec("astype-float64", lambda x: cnp.astype(x, np.float64) * x, [Arg(M)], covers=("astype",)),
-    OpSpec("stop_gradient", lambda x: cr.stop_gradient(x) * 2.0, [Arg(V)],
-           ref=lambda x: x * 2.0, covers=("stop_gradient",), zero_derivative=True),
-    OpSpec("safe_mul", lambda g, d: cnp.sqrt(d) * g, [Arg(V), Arg(V, **POS)],
-           covers=("safe_mul", "sqrt")),
+    OpSpec(
+        "stop_gradient",
+        lambda x: cr.stop_gradient(x) * 2.0,
+        [Arg(V)],
+        ref=lambda x: x * 2.0,
+        covers=("stop_gradient",),
+        zero_derivative=True,
+    ),
+    OpSpec(
+        "safe_mul",
+        lambda g, d: cnp.sqrt(d) * g,
+        [Arg(V), Arg(V, **POS)],
+        covers=("safe_mul", "sqrt"),
+    ),
     OpSpec("tuple_getitem", lambda x: cnp.exp(x), [Arg(V)], covers=("tuple_getitem",)),
 ]
 
 # Zero-derivative ops: forward against NumPy, derivative exactly zero.
 for _name in ("sign", "floor", "ceil", "rint", "trunc", "fix", "round", "isnan", "isinf",
               "isfinite", "signbit", "logical_not"):  # fmt: skip
-    SPECS.append(OpSpec(f"{_name}-zero", lambda x, f=getattr(cnp, _name): cnp.astype(f(x), float) + 0 * x,
-                        [Arg(M)], ref=lambda x, f=getattr(np, _name): f(x).astype(float),
-                        covers=(_name, "astype"), zero_derivative=False))
+    SPECS.append(
+        OpSpec(
+            f"{_name}-zero",
+            lambda x, f=getattr(cnp, _name): cnp.astype(f(x), float) + 0 * x,
+            [Arg(M)],
+            ref=lambda x, f=getattr(np, _name): f(x).astype(float),
+            covers=(_name, "astype"),
+            zero_derivative=False,
+        )
+    )
 for _name in ("greater", "greater_equal", "less", "less_equal", "equal", "not_equal",
               "logical_and", "logical_or", "logical_xor", "floor_divide"):  # fmt: skip
-    SPECS.append(OpSpec(f"{_name}-zero", lambda x, y, f=getattr(cnp, _name): cnp.astype(f(x, y), float) + 0 * x,
-                        [Arg(M, 0.5, 2.0), Arg(V, 0.5, 2.0)],
-                        ref=lambda x, y, f=getattr(np, _name): f(x, y).astype(float) + 0 * x,
-                        covers=(_name, "astype")))
-SPECS.append(OpSpec("floor-pure-zero", cnp.floor, [Arg(M)], ref=np.floor, covers=("floor",),
-                    zero_derivative=True))
+    SPECS.append(
+        OpSpec(
+            f"{_name}-zero",
+            lambda x, y, f=getattr(cnp, _name): cnp.astype(f(x, y), float) + 0 * x,
+            [Arg(M, 0.5, 2.0), Arg(V, 0.5, 2.0)],
+            ref=lambda x, y, f=getattr(np, _name): f(x, y).astype(float) + 0 * x,
+            covers=(_name, "astype"),
+        )
+    )
+SPECS.append(
+    OpSpec(
+        "floor-pure-zero",
+        cnp.floor,
+        [Arg(M)],
+        ref=np.floor,
+        covers=("floor",),
+        zero_derivative=True,
+    )
+)

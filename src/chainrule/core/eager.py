@@ -211,7 +211,9 @@ def _flat(seq):
 
 def _unbox_nested(seq):
     return [
-        _unbox_nested(s) if isinstance(s, (list, tuple)) else (s._value if isinstance(s, Box) else s)
+        _unbox_nested(s)
+        if isinstance(s, (list, tuple))
+        else (s._value if isinstance(s, Box) else s)
         for s in seq
     ]
 

@@ -7,19 +7,38 @@ Re-exports only: every function is defined in a family module of
 # ruff: noqa: F401, F403, A004
 import numpy as _np
 
+# dtypes and constants, so that ``cnp.float32`` and ``cnp.pi`` work as in NumPy
+from numpy import (
+    bool_,
+    complex64,
+    complex128,
+    dtype,
+    e,
+    euler_gamma,
+    finfo,
+    float16,
+    float32,
+    float64,
+    iinfo,
+    inf,
+    int8,
+    int16,
+    int32,
+    int64,
+    nan,
+    ndarray,
+    newaxis,
+    pi,
+    uint8,
+)  # fmt: skip
+
+from chainrule.numpy import linalg, random
 from chainrule.primitives import boxes as _boxes
 from chainrule.primitives.elementwise import *
 from chainrule.primitives.indexing import *
 from chainrule.primitives.products import *
 from chainrule.primitives.reductions import *
 from chainrule.primitives.shape import *
-from chainrule.numpy import linalg, random
-
-# dtypes and constants, so that ``cnp.float32`` and ``cnp.pi`` work as in NumPy
-from numpy import (
-    bool_, complex64, complex128, e, euler_gamma, float16, float32, float64, inf, int8,
-    int16, int32, int64, nan, newaxis, pi, uint8, ndarray, dtype, finfo, iinfo,
-)  # fmt: skip
 
 
 def _install_overrides() -> None:

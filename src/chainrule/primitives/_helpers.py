@@ -24,7 +24,6 @@ import numpy as np
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import unbox_all
 
-
 _ndarray = np.ndarray
 
 

@@ -166,8 +166,10 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
 
 def _array_function(self, func, types, args, kwargs):
     fn = numpy_overrides.get(func.__name__)
-    if fn is None or getattr(func, "__module__", "").startswith("numpy.linalg") and (
-        f"linalg.{func.__name__}" in numpy_overrides
+    if (
+        fn is None
+        or getattr(func, "__module__", "").startswith("numpy.linalg")
+        and (f"linalg.{func.__name__}" in numpy_overrides)
     ):
         fn = numpy_overrides.get(f"linalg.{func.__name__}", fn)
     if fn is None:

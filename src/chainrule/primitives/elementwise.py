@@ -28,7 +28,10 @@ _LN10 = np.log(10.0)
 # -- arithmetic ---------------------------------------------------------------------
 add = defbinary("add", lambda xp, x, y: xp.add(x, y), lambda a, x, y: 1.0, lambda a, x, y: 1.0)
 # Linear ops need no multiply by 1: override the rules with plain pass-through.
-add.vjps = {0: lambda a, x, y: lambda g: unbroadcast(g, x), 1: lambda a, x, y: lambda g: unbroadcast(g, y)}
+add.vjps = {
+    0: lambda a, x, y: lambda g: unbroadcast(g, x),
+    1: lambda a, x, y: lambda g: unbroadcast(g, y),
+}
 add.jvps = {0: lambda t, a, x, y: broadcast_like(t, a), 1: lambda t, a, x, y: broadcast_like(t, a)}
 
 subtract = defbinary(
@@ -93,9 +96,7 @@ exp2 = defunary("exp2", lambda xp, x: xp.exp2(x), lambda a, x: a * _LN2)
 expm1 = defunary("expm1", lambda xp, x: xp.expm1(x), lambda a, x: a + 1.0)
 log = defunary("log", lambda xp, x: xp.log(x), lambda a, x: 1.0 / x, singular=True)
 log2 = defunary("log2", lambda xp, x: xp.log2(x), lambda a, x: 1.0 / (x * _LN2), singular=True)
-log10 = defunary(
-    "log10", lambda xp, x: xp.log10(x), lambda a, x: 1.0 / (x * _LN10), singular=True
-)
+log10 = defunary("log10", lambda xp, x: xp.log10(x), lambda a, x: 1.0 / (x * _LN10), singular=True)
 log1p = defunary("log1p", lambda xp, x: xp.log1p(x), lambda a, x: 1.0 / (x + 1.0), singular=True)
 # d logaddexp(x, y)/dx = e^x / (e^x + e^y) = exp(x - ans)
 logaddexp = defbinary(
