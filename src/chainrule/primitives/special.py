@@ -144,7 +144,9 @@ def _exp_minus_square(xp, x):
     """e^(-x²) without the rounding error of x² (which is ~x² ulps in the result):
     x = h + l with h on a 1/16 grid, so h² is exact and -x² = -h² - l (x + h)."""
     h = xp.round(x * 16.0) / 16.0
-    return xp.exp(-h * h) * xp.exp(-(x - h) * (x + h))
+    with np.errstate(invalid="ignore", over="ignore"):
+        # beyond |x| = 40 the result underflows (and inf * 0 must not make a NaN)
+        return xp.where(xp.abs(x) > 40.0, 0.0, xp.exp(-h * h) * xp.exp(-(x - h) * (x + h)))
 
 
 def _erfc_cf(xp, x):
@@ -288,7 +290,7 @@ def _hurwitz_zeta(xp, s: int, x):
     z = x.copy()
     acc = xp.zeros_like(x)
     need = z < limit
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         while need.any():
             acc = acc + xp.where(need, xp.where(need, z, 1.0) ** (-s), 0.0)
             z = xp.where(need, z + 1.0, z)
@@ -388,9 +390,7 @@ def polygamma(n, x):
     n_val = unbox_all(n)
     if isinstance(n_val, np.ndarray):
         if n_val.ndim != 0:
-            raise TypeError(
-                "polygamma: n must be a scalar integer (arrays of orders are not supported)"
-            )
+            raise TypeError("polygamma: n must be one integer (arrays of orders are not supported)")
         n_val = n_val.item()
     if isinstance(n_val, float) and n_val.is_integer():
         n_val = int(n_val)
