@@ -14,9 +14,9 @@ Registered primitives:
 * ``index_update(x, values, index=...)``: a copy of ``x`` with ``x[index] = values``
   (what ``Tensor.__setitem__`` records). Its cotangent for ``x`` is ``g`` with the
   overwritten entries zeroed; for ``values`` it is ``g[index]`` summed back to the
-  shape of ``values``. With repeated integer indices NumPy keeps one of the written
-  values; the rule then credits every duplicate, so don't differentiate through
-  assignments with repeated indices (use :func:`index_add` to accumulate instead).
+  shape of ``values``. With repeated integer indices NumPy keeps the last written
+  value; only that one receives the cotangent (use :func:`index_add` to accumulate
+  instead).
 
 The index is static: it is a keyword argument, normalised once by the public wrappers
 (traced or ``Tensor`` index arrays are unboxed, lists become arrays, boolean masks
@@ -161,7 +161,7 @@ _index_update = defprimitive(
         0: lambda ans, x, values, index: (
             lambda g: unbroadcast(_index_update(g, 0.0, index=index), x)
         ),
-        1: lambda ans, x, values, index: lambda g: unbroadcast(_getitem(g, index=index), values),
+        1: lambda ans, x, values, index: _values_vjp(x, values, index),
     },
     jvp={
         0: lambda t, ans, x, values, index: _index_update(t, 0.0, index=index),
@@ -170,6 +170,34 @@ _index_update = defprimitive(
         ),
     },
 )
+
+
+def _surviving_writes(x_shape, index):
+    """Mask over ``x[index]``'s shape: True where that write is the one NumPy keeps.
+
+    With repeated integer indices only the last write to an entry survives, so only
+    that value receives the cotangent (the others had no effect on the output).
+    Returns None when there are no repeats (every write survives)."""
+    sub = _sub_shape(x_shape, index)
+    ids = np.arange(int(np.prod(sub, dtype=np.int64))).reshape(sub)
+    probe = np.full(x_shape, -1, dtype=np.int64)
+    probe[index] = ids
+    survivors = np.unique(probe[index])
+    if survivors.size == ids.size:
+        return None
+    return np.isin(ids, survivors)
+
+
+def _values_vjp(x, values, index):
+    mask = _surviving_writes(shape_of(x), index)
+
+    def pull(g):
+        picked = _getitem(g, index=index)
+        if mask is not None:
+            picked = picked * mask
+        return unbroadcast(picked, values)
+
+    return pull
 
 
 def index_update(x, index, values):

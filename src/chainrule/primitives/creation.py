@@ -1,0 +1,103 @@
+"""Array creation: NumPy's constructors, re-exported so that ``chainrule.numpy`` is a
+drop-in ``numpy``. Their outputs are constants (no derivative), except that ``array``
+and ``asarray`` given a (nested) list that contains traced values stack them, keeping
+the gradient (autograd's behaviour for ``np.array([x, y])``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.core.trace import Box
+
+__all__ = [
+    "array",
+    "asarray",
+    "asanyarray",
+    "ascontiguousarray",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "eye",
+    "identity",
+    "arange",
+    "linspace",
+    "logspace",
+    "geomspace",
+    "tri",
+    "meshgrid",
+]
+
+zeros = np.zeros
+ones = np.ones
+empty = np.empty
+full = np.full
+eye = np.eye
+identity = np.identity
+arange = np.arange
+linspace = np.linspace
+logspace = np.logspace
+geomspace = np.geomspace
+tri = np.tri
+
+
+def _contains_box(obj) -> bool:
+    if isinstance(obj, Box):
+        return True
+    if isinstance(obj, (list, tuple)):
+        return any(_contains_box(o) for o in obj)
+    return False
+
+
+def _stack_nested(obj, dtype):
+    from chainrule.primitives import elementwise, shape
+
+    if isinstance(obj, (list, tuple)):
+        return shape.stack([_stack_nested(o, dtype) for o in obj])
+    if dtype is not None and not isinstance(obj, Box):
+        return np.asarray(obj, dtype=dtype)
+    if dtype is not None:
+        return elementwise.astype(obj, dtype)
+    return obj
+
+
+def array(obj, dtype=None, copy=True, **kwargs):
+    """``numpy.array``; a list holding traced values becomes a traced, stacked array."""
+    if isinstance(obj, Box):
+        return obj if dtype is None else _stack_nested(obj, dtype)
+    if _contains_box(obj):
+        return _stack_nested(obj, dtype)
+    return np.array(obj, dtype=dtype, copy=copy, **kwargs)
+
+
+def asarray(obj, dtype=None, **kwargs):
+    """``numpy.asarray``; traced values pass through (and keep their gradient)."""
+    if isinstance(obj, Box) or _contains_box(obj):
+        return array(obj, dtype=dtype)
+    return np.asarray(obj, dtype=dtype, **kwargs)
+
+
+asanyarray = asarray
+ascontiguousarray = asarray
+
+
+def meshgrid(*xi, indexing="xy", **kwargs):
+    """``numpy.meshgrid``; differentiable in the coordinate vectors (by broadcasting)."""
+    if not any(isinstance(x, Box) for x in xi):
+        return np.meshgrid(*xi, indexing=indexing, **kwargs)
+    from chainrule.primitives import shape
+
+    n = len(xi)
+    sizes = [np.size(np.asarray(x._value if isinstance(x, Box) else x)) for x in xi]
+    if indexing == "xy" and n >= 2:
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    out = []
+    for i, x in enumerate(xi):
+        axis = i
+        if indexing == "xy" and n >= 2 and i < 2:
+            axis = 1 - i
+        shape_i = [1] * n
+        shape_i[axis] = sizes[axis]
+        out.append(shape.broadcast_to(shape.reshape(x, tuple(shape_i)), tuple(sizes)))
+    return out
