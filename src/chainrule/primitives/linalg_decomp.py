@@ -1,0 +1,367 @@
+"""Matrix decompositions (part of ``chainrule.numpy.linalg``): ``cholesky``, ``eigh``,
+``eigvalsh``, ``qr``, ``svd`` and ``svdvals``, with their rule records and public
+functions, plus the forward-only ``eig``/``eigvals``.
+
+The derivatives of eigen- and singular vectors divide by eigenvalue (singular value)
+gaps; the conventions for symmetrising, signs and modes are listed in
+:mod:`chainrule.primitives.linalg`.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import is_boxed
+from chainrule.primitives import elementwise as E
+from chainrule.primitives._helpers import shape_of, split_results
+from chainrule.primitives.linalg_common import (
+    _check_matrix,
+    _expand,
+    _mm,
+    _mT,
+    _prep,
+    _sum,
+    _zeros,
+)
+from chainrule.primitives.linalg_solve import solve_p
+
+EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+QRResult = namedtuple("QRResult", ["Q", "R"])
+SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
+
+
+# -- matrix helpers used by the rules (all differentiable) ------------------------------
+def _sym(x):
+    return (x + _mT(x)) * 0.5
+
+
+def _diag_embed(v):
+    """(..., n) -> (..., n, n) with ``v`` on the diagonal."""
+    return E.multiply(_expand(v, -1), np.eye(shape_of(v)[-1]))
+
+
+def _diag_part(x):
+    """(..., n, n) -> (..., n): the diagonal."""
+    return _sum(E.multiply(x, np.eye(shape_of(x)[-1])), -1)
+
+
+def _tril(x, k=0):
+    n, m = shape_of(x)[-2:]
+    return E.multiply(x, np.tril(np.ones((n, m)), k))
+
+
+def _triu(x, k=0):
+    n, m = shape_of(x)[-2:]
+    return E.multiply(x, np.triu(np.ones((n, m)), k))
+
+
+def _right_solve(x, r):
+    """``x @ r⁻¹``, written as a solve."""
+    return _mT(solve_p(_mT(r), _mT(x)))
+
+
+def _gap_inverse(w):
+    """``F[i, j] = 1 / (w[j] - w[i])`` off the diagonal, 0 on it."""
+    n = shape_of(w)[-1]
+    eye = np.eye(n)
+    gaps = _expand(w, -2) - _expand(w, -1)
+    return E.divide(1.0 - eye, gaps + eye)
+
+
+# -- symmetric decompositions: cholesky, eigh, eigvalsh ------------------------------------
+def _sym_impl(xp, a):
+    return (a + xp.swapaxes(a, -1, -2)) * 0.5
+
+
+def _phi(x):
+    """Lower triangle with half the diagonal: the part of X that dL Lᵀ + L dLᵀ fixes."""
+    n = shape_of(x)[-1]
+    return E.multiply(x, np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n))
+
+
+def _cholesky_jvp(t, ans, a):
+    # dL = L Φ(L⁻¹ dA L⁻ᵀ)
+    half = solve_p(ans, _sym(t))  # L⁻¹ dA
+    return _mm(ans, _phi(solve_p(ans, _mT(half))))
+
+
+def _cholesky_vjp(ans, a):
+    # Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹)
+    def pull(g):
+        inner = _phi(_mm(_mT(ans), g))
+        half = solve_p(_mT(ans), _mT(inner))  # L⁻ᵀ Φᵀ
+        return _sym(solve_p(_mT(ans), _mT(half)))
+
+    return pull
+
+
+cholesky_p = defprimitive(
+    "cholesky",
+    lambda xp, a: xp.linalg.cholesky(_sym_impl(xp, a)),
+    vjp={0: _cholesky_vjp},
+    jvp={0: _cholesky_jvp},
+)
+
+
+def _eigh_vjp(argnums, ans, a):
+    # Ā = V (diag(w̄) + F ∘ (Vᵀ V̄)) Vᵀ, symmetrised; F = 1/(wⱼ - wᵢ)
+    w, v = split_results(ans, 2)
+
+    def pull(g):
+        gw, gv = g
+        inner = None if gw is None else _diag_embed(gw)
+        if gv is not None:
+            rot = _gap_inverse(w) * _mm(_mT(v), gv)
+            inner = rot if inner is None else inner + rot
+        if inner is None:
+            return [_zeros(shape_of(a))]
+        return [_sym(_mm(_mm(v, inner), _mT(v)))]
+
+    return pull
+
+
+def _eigh_jvp(tangents, ans, a):
+    # C = Vᵀ dA V:  dw = diag C,  dV = V (F ∘ C)
+    w, v = split_results(ans, 2)
+    c = _mm(_mm(_mT(v), _sym(tangents[0])), v)
+    return (_diag_part(c), _mm(v, _gap_inverse(w) * c))
+
+
+eigh_p = defprimitive(
+    "eigh",
+    lambda xp, a: tuple(xp.linalg.eigh(_sym_impl(xp, a))),
+    vjp_joint=_eigh_vjp,
+    jvp_joint=_eigh_jvp,
+    multiple_results=True,
+)
+
+
+def _eigvalsh_vjp(ans, a):
+    # Ā = V diag(w̄) Vᵀ
+    v = split_results(eigh_p(a), 2)[1]
+    return lambda g: _mm(v * _expand(g, -2), _mT(v))
+
+
+def _eigvalsh_jvp(t, ans, a):
+    # dwᵢ = vᵢᵀ dA vᵢ
+    v = split_results(eigh_p(a), 2)[1]
+    return _sum(v * _mm(_sym(t), v), -2)
+
+
+eigvalsh_p = defprimitive(
+    "eigvalsh",
+    lambda xp, a: xp.linalg.eigvalsh(_sym_impl(xp, a)),
+    vjp={0: _eigvalsh_vjp},
+    jvp={0: _eigvalsh_jvp},
+)
+
+
+# -- qr and svd -------------------------------------------------------------------------------
+def _qr_vjp(argnums, ans, a):
+    # M = R̄ Rᵀ - Qᵀ Q̄,  Ā = (Q̄ + Q copyltu(M)) R⁻ᵀ  (copy M's upper triangle to the lower)
+    q, r = split_results(ans, 2)
+
+    def pull(g):
+        gq, gr = g
+        m = None if gr is None else _mm(gr, _mT(r))
+        if gq is not None:
+            m = -_mm(_mT(q), gq) if m is None else m - _mm(_mT(q), gq)
+        if m is None:
+            return [_zeros(shape_of(a))]
+        x = _mm(q, _triu(m) + _mT(_triu(m, 1)))
+        if gq is not None:
+            x = x + gq
+        return [_right_solve(x, _mT(r))]
+
+    return pull
+
+
+def _qr_jvp(tangents, ans, a):
+    # C = Qᵀ dA R⁻¹, Ω = low(C) - low(C)ᵀ:  dR = (C - Ω) R,  dQ = dA R⁻¹ - Q (C - Ω)
+    q, r = split_results(ans, 2)
+    t_rinv = _right_solve(tangents[0], r)
+    c = _mm(_mT(q), t_rinv)
+    low = _tril(c, -1)
+    upper = c - low + _mT(low)  # C - Ω
+    return (t_rinv - _mm(q, upper), _mm(upper, r))
+
+
+# Reduced QR of a tall (or square) matrix; the public ``qr`` handles wide ones.
+qr_p = defprimitive(
+    "qr",
+    lambda xp, a: tuple(xp.linalg.qr(a, mode="reduced")),
+    vjp_joint=_qr_vjp,
+    jvp_joint=_qr_jvp,
+    multiple_results=True,
+)
+
+
+def _svd_vjp(argnums, ans, a):
+    # Ā = U [diag(s̄) + (F∘(UᵀŪ - ŪᵀU)) S + S (F∘(VᵀV̄ - V̄ᵀV))] Vᵀ
+    #     + (I - UUᵀ) Ū S⁻¹ Vᵀ + U S⁻¹ V̄ᵀ (I - VVᵀ),   F = 1/(sⱼ² - sᵢ²)
+    u, s, vh = split_results(ans, 3)
+    v = _mT(vh)
+
+    def pull(g):
+        gu, gs, gvh = g
+        if gu is None and gs is None and gvh is None:
+            return [_zeros(shape_of(a))]
+        row, col = _expand(s, -2), _expand(s, -1)  # s as a row, s as a column
+        core = 0.0 if gs is None else _diag_embed(gs)
+        extra = 0.0
+        f = _gap_inverse(s * s) if gu is not None or gvh is not None else None
+        if gu is not None:
+            utg = _mm(_mT(u), gu)
+            core = core + (f * (utg - _mT(utg))) * row
+            proj = gu - _mm(u, utg)  # (I - UUᵀ) Ū
+            extra = extra + _mm(proj / row, vh)
+        if gvh is not None:
+            gv = _mT(gvh)
+            vtg = _mm(vh, gv)
+            core = core + col * (f * (vtg - _mT(vtg)))
+            proj = gvh - _mm(_mm(gvh, v), vh)  # V̄ᵀ (I - VVᵀ)
+            extra = extra + _mm(u / row, proj)
+        return [_mm(_mm(u, core), vh) + extra]
+
+    return pull
+
+
+def _svd_jvp(tangents, ans, a):
+    # dP = Uᵀ dA V:  ds = diag dP,  dU = U (F∘(dP S + S dPᵀ)) + (I - UUᵀ) dA V S⁻¹,
+    #                dV = V (F∘(S dP + dPᵀ S)) + (I - VVᵀ) dAᵀ U S⁻¹
+    u, s, vh = split_results(ans, 3)
+    v = _mT(vh)
+    t = tangents[0]
+    row, col = _expand(s, -2), _expand(s, -1)
+    f = _gap_inverse(s * s)
+    tv = _mm(t, v)
+    ttu = _mm(_mT(t), u)
+    dp = _mm(_mT(u), tv)
+    dps = dp * row
+    sdp = col * dp
+    du = _mm(u, f * (dps + _mT(dps))) + (tv - _mm(u, _mm(_mT(u), tv))) / row
+    dv = _mm(v, f * (sdp + _mT(sdp))) + (ttu - _mm(v, _mm(vh, ttu))) / row
+    return (du, _diag_part(dp), _mT(dv))
+
+
+# Reduced SVD (full_matrices=False); s descending.
+svd_p = defprimitive(
+    "svd",
+    lambda xp, a: tuple(xp.linalg.svd(a, full_matrices=False)),
+    vjp_joint=_svd_vjp,
+    jvp_joint=_svd_jvp,
+    multiple_results=True,
+)
+
+
+def _svdvals_vjp(ans, a):
+    # Ā = U diag(s̄) Vᵀ
+    u, _, vh = split_results(svd_p(a), 3)
+    return lambda g: _mm(u * _expand(g, -2), vh)
+
+
+def _svdvals_jvp(t, ans, a):
+    # dsᵢ = uᵢᵀ dA vᵢ
+    u, _, vh = split_results(svd_p(a), 3)
+    return _sum(u * _mm(t, _mT(vh)), -2)
+
+
+svdvals_p = defprimitive(
+    "svdvals",
+    lambda xp, a: xp.linalg.svd(a, compute_uv=False),
+    vjp={0: _svdvals_vjp},
+    jvp={0: _svdvals_jvp},
+)
+
+
+# -- public functions: NumPy's names and signatures ----------------------------------------
+def cholesky(a, /, *, upper=False):
+    a = _prep(a)
+    _check_matrix(a, "cholesky")
+    low = cholesky_p(a)
+    return _mT(low) if upper else low
+
+
+def _check_uplo(uplo):
+    if uplo not in ("L", "U"):
+        raise ValueError(f"UPLO argument must be 'L' or 'U', got {uplo!r}")
+
+
+def eigh(a, UPLO="L"):  # noqa: N803 (NumPy's name)
+    a = _prep(a)
+    _check_matrix(a, "eigh")
+    _check_uplo(UPLO)
+    return EighResult(*split_results(eigh_p(a), 2))
+
+
+def eigvalsh(a, UPLO="L"):  # noqa: N803
+    a = _prep(a)
+    _check_matrix(a, "eigvalsh")
+    _check_uplo(UPLO)
+    return eigvalsh_p(a)
+
+
+def qr(a, mode="reduced"):
+    if mode not in ("reduced", "complete", "r", "raw"):
+        raise ValueError(f"qr: unrecognized mode {mode!r}")
+    a = _prep(a)
+    _check_matrix(a, "qr", square=False)
+    m, n = shape_of(a)[-2:]
+    if mode == "raw" or (mode == "complete" and m > n):
+        if is_boxed(a):
+            raise NotImplementedError(
+                f"qr: mode={mode!r} of a {m}x{n} matrix is not differentiable (its extra "
+                "columns are arbitrary); use mode='reduced'"
+            )
+        return np.linalg.qr(a, mode=mode)
+    if m >= n:
+        q, r = split_results(qr_p(a), 2)
+    else:  # wide: A = [X | Y] = Q [U | QᵀY] with Q, U = qr(X)
+        from chainrule.primitives import shape
+
+        q, u = split_results(qr_p(a[..., :, :m]), 2)
+        r = shape.concatenate([u, _mm(_mT(q), a[..., :, m:])], axis=-1)
+    return r if mode == "r" else QRResult(q, r)
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    a = _prep(a)
+    _check_matrix(a, "svd", square=False)
+    if not compute_uv:
+        return svdvals_p(a)
+    m, n = shape_of(a)[-2:]
+    if full_matrices and m != n:
+        if is_boxed(a):
+            raise NotImplementedError(
+                f"svd: full_matrices=True of a {m}x{n} matrix is not differentiable (the "
+                "extra singular vectors are arbitrary); pass full_matrices=False"
+            )
+        return SVDResult(*np.linalg.svd(a, full_matrices=True, hermitian=hermitian))
+    return SVDResult(*split_results(svd_p(a), 3))
+
+
+def svdvals(x, /):
+    x = _prep(x)
+    _check_matrix(x, "svdvals", square=False)
+    return svdvals_p(x)
+
+
+def _not_differentiable(name):
+    def fn(a):
+        if is_boxed(a):
+            raise NotImplementedError(
+                f"linalg.{name} has no derivative in chainrule (complex eigen-decomposition "
+                "of a general matrix); for a symmetric matrix use eigh / eigvalsh"
+            )
+        return getattr(np.linalg, name)(a)
+
+    fn.__name__ = name
+    fn.__doc__ = f"NumPy's ``linalg.{name}`` on plain arrays (no derivative)."
+    return fn
+
+
+eig = _not_differentiable("eig")
+eigvals = _not_differentiable("eigvals")
