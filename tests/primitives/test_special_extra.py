@@ -196,3 +196,11 @@ def test_tensor_softmax_method():
     s = csp.softmax(np.asarray(x), axis=1)
     want = s * ((np.arange(3) == 0) - s[:, :1])
     np.testing.assert_allclose(np.asarray(x.grad), want, rtol=1e-12)
+
+
+def test_scipy_ufuncs_on_traced_values_are_differentiated():
+    sps = pytest.importorskip("scipy.special")
+    x = np.array([0.3, 1.7])
+    got = cr.grad(lambda t: cnp.sum(sps.erf(t) + sps.gammaln(t) + sps.digamma(t)))(x)
+    want = cr.grad(lambda t: cnp.sum(csp.erf(t) + csp.gammaln(t) + csp.psi(t)))(x)
+    np.testing.assert_allclose(got, want)

@@ -1,40 +1,28 @@
-"""Products and contractions: ``matmul``, ``tensordot``, ``einsum``, and the diagonal
-family (``diagonal``, ``diag``, ``triu``, ``tril``).
+"""Products and contractions: ``matmul``, ``tensordot``, and NumPy's other product
+functions; the public namespace of the whole products family.
 
-Registered primitives: ``matmul``, ``tensordot``, ``einsum``, ``diagonal``, ``diag``
-(the 1-D to 2-D direction), ``triu`` and ``tril``. Every other public name is a thin
-composition of these and of the shape/elementwise families: ``dot`` and ``inner`` pick
-``matmul`` or ``tensordot`` by the operands' ranks, ``vdot``/``outer``/``kron`` reshape
-and multiply, ``trace`` sums a ``diagonal``, ``cross`` is an ``einsum`` with the
-Levi-Civita symbol.
+Registered here: ``matmul`` and ``tensordot``. ``einsum`` lives in
+:mod:`.products_einsum` and the diagonal family (``diagonal``, ``diag``, ``trace``,
+``triu``, ``tril``) in :mod:`.products_diagonal`; both are re-exported from here. The
+other public names are thin compositions: ``dot`` and ``inner`` pick ``matmul`` or
+``tensordot`` by the operands' ranks, ``vdot``/``outer``/``kron`` reshape and multiply,
+``cross`` is an ``einsum`` with the Levi-Civita symbol.
 
-All of these ops are bilinear (or linear), so each VJP is the op "transposed": the
-cotangent of one operand is the same kind of product of the output cotangent with the
-other operand(s). For complex operands the other operand is conjugated (the same
-convention as the elementwise family). ``einsum``'s VJP for operand ``i`` is itself an
-einsum, built by swapping operand ``i``'s subscripts with the output's; repeated labels
-(``ii->i``) are put back on the diagonal with identity matrices, and labels that only
-operand ``i`` sums over are restored with vectors of ones. Broadcast dimensions (of
-``matmul``'s batch axes, or of einsum's ``...``) are summed back by ``unbroadcast``.
+These ops are bilinear, so each VJP is the op "transposed": the cotangent of one
+operand is the same kind of product of the output cotangent with the other operand.
+For complex operands the other operand is conjugated (the convention of the elementwise
+family). Broadcast batch axes of ``matmul`` are summed back by ``unbroadcast``.
 """
 
 from __future__ import annotations
 
-import string
-from collections import Counter
-
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import Box
-from chainrule.primitives._helpers import (
-    _conj_if_complex,
-    deflinear,
-    dtype_of,
-    ndim_of,
-    shape_of,
-    unbroadcast,
-)
+from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of, unbroadcast
+from chainrule.primitives.products_common import _E, _S, _asarray, _conj, _mT, _no_out, _reshape
+from chainrule.primitives.products_diagonal import diag, diagonal, trace, tril, triu
+from chainrule.primitives.products_einsum import einsum
 
 __all__ = [
     "cross",
@@ -52,50 +40,6 @@ __all__ = [
     "triu",
     "vdot",
 ]
-
-
-def _E():
-    from chainrule.primitives import elementwise
-
-    return elementwise
-
-
-def _S():
-    from chainrule.primitives import shape
-
-    return shape
-
-
-def _R():
-    from chainrule.primitives import reductions
-
-    return reductions
-
-
-def _asarray(x):
-    """Plain inputs (lists, scalars) become arrays; traced values pass through."""
-    return x if isinstance(x, Box) else np.asarray(x)
-
-
-def _no_out(name, out):
-    if out is not None:
-        raise TypeError(f"{name}: out= is not supported (differentiable ops return new arrays)")
-
-
-def _mT(x):
-    return _S().swapaxes(x, -1, -2)
-
-
-def _reshape(x, shape):
-    shape = tuple(int(n) for n in shape)
-    if -1 in shape:
-        return _S().reshape(x, shape)
-    return _S().reshape_to(x, shape)  # skips the no-op
-
-
-def _conj(x):
-    """Conjugate a complex operand (a no-op, and no traced op, for real ones)."""
-    return _conj_if_complex(x)
 
 
 # -- matmul ---------------------------------------------------------------------------
@@ -280,307 +224,6 @@ def tensordot(a, b, axes=2):
     """Sum products over the given axes (an int N: a's last N with b's first N)."""
     a, b = _asarray(a), _asarray(b)
     return tensordot_p(a, b, axes=_normalize_tensordot_axes(axes, shape_of(a), shape_of(b)))
-
-
-# -- einsum ---------------------------------------------------------------------------
-_LETTERS = string.ascii_letters
-
-
-def _interleaved_to_subscripts(args):
-    """einsum(op0, sublist0, op1, sublist1, ..., [out]) -> ("ab,bc->ac", ops)."""
-
-    def term(sub):
-        out = []
-        for s in sub:
-            if s is Ellipsis:
-                out.append("...")
-            elif isinstance(s, int | np.integer) and 0 <= s < 52:
-                out.append(_LETTERS[26 + s] if s < 26 else _LETTERS[s - 26])
-            else:
-                raise ValueError(f"einsum: subscript {s!r} is not an int in [0, 52) or ...")
-        return "".join(out)
-
-    args = list(args)
-    out = term(args.pop()) if len(args) % 2 == 1 else None
-    ops = args[0::2]
-    subs = ",".join(term(s) for s in args[1::2])
-    return (subs if out is None else f"{subs}->{out}"), ops
-
-
-def _canonical_subscripts(subscripts: str, shapes) -> str:
-    """Explicit, letters-only subscripts: ``...`` replaced by fresh letters (aligned
-    from the right, as broadcasting does) and the implicit output made explicit."""
-    s = subscripts.replace(" ", "")
-    if s.count("->") > 1:
-        raise ValueError(f"einsum: subscripts {subscripts!r} contain more than one '->'")
-    lhs, arrow, out = s.partition("->")
-    terms = lhs.split(",")
-    if len(terms) != len(shapes):
-        raise ValueError(
-            f"einsum: subscripts {subscripts!r} name {len(terms)} operand(s) but "
-            f"{len(shapes)} were given"
-        )
-    for t in terms + ([out] if arrow else []):
-        rest = t.replace("...", "", 1)
-        bad = [c for c in rest if c not in _LETTERS]
-        if bad:
-            raise ValueError(
-                f"einsum: invalid subscript character(s) {''.join(bad)!r} in {subscripts!r}"
-                " (use letters, and '...' at most once per operand)"
-            )
-    used = set(lhs.replace(".", "")) | set(out.replace(".", ""))
-    fresh = (c for c in _LETTERS if c not in used)
-    n_ell = []
-    for i, (t, shape) in enumerate(zip(terms, shapes, strict=True)):
-        n_named = len(t.replace("...", ""))
-        k = len(shape) - n_named if "..." in t else 0
-        if k < 0 or ("..." not in t and n_named != len(shape)):
-            raise ValueError(
-                f"einsum: operand {i} has shape {tuple(shape)} but its subscripts {t!r} "
-                f"name {n_named} axes"
-            )
-        n_ell.append(k)
-    n = max(n_ell, default=0)
-    try:
-        ell = "".join(next(fresh) for _ in range(n))
-    except RuntimeError:  # pragma: no cover - StopIteration inside a generator
-        raise ValueError("einsum: too many axes for the 52 available labels") from None
-    terms = [t.replace("...", ell[n - k :]) for t, k in zip(terms, n_ell, strict=True)]
-    if arrow:
-        if "..." in out:
-            out = out.replace("...", ell)
-        elif n:
-            raise ValueError(
-                f"einsum: {subscripts!r}: the operands have '...' axes but the output "
-                "has no '...' to hold them"
-            )
-        if len(set(out)) != len(out):
-            raise ValueError(f"einsum: output subscripts {out!r} repeat a label")
-        missing = set(out) - set("".join(terms))
-        if missing:
-            raise ValueError(
-                f"einsum: output label(s) {''.join(sorted(missing))!r} appear in no operand"
-            )
-    else:
-        counts = Counter("".join(terms))
-        once = sorted(c for c, m in counts.items() if m == 1 and c not in ell)
-        out = ell + "".join(once)
-    # label sizes must agree (or be 1, which broadcasts)
-    sizes: dict[str, int] = {}
-    for i, (t, shape) in enumerate(zip(terms, shapes, strict=True)):
-        for c, d in zip(t, shape, strict=True):
-            if sizes.get(c, 1) != 1 and d != 1 and sizes[c] != d:
-                raise ValueError(
-                    f"einsum: label {c!r} has size {sizes[c]} in one operand and {d} in "
-                    f"operand {i} (shapes {[tuple(s) for s in shapes]})"
-                )
-            sizes[c] = max(sizes.get(c, 1), d)
-    return ",".join(terms) + "->" + out
-
-
-def _split_subscripts(subscripts):
-    lhs, _, out = subscripts.partition("->")
-    return lhs.split(","), out
-
-
-def _einsum_transpose(g, ops, i, subscripts):
-    """Cotangent of operand ``i``: the einsum with ``i``'s subscripts as the output."""
-    terms, out = _split_subscripts(subscripts)
-    target = terms[i]
-    shape_i = shape_of(ops[i])
-    dtype = dtype_of(g)
-    fresh = (c for c in _LETTERS if c not in set(subscripts))
-    new_terms, operands = [out], [g]
-    for j, op in enumerate(ops):
-        if j != i:
-            new_terms.append(terms[j])
-            operands.append(_conj(op))
-    sizes: dict[str, int] = {}
-    for t, op in zip(new_terms, operands, strict=True):
-        for c, d in zip(t, shape_of(op), strict=True):
-            sizes[c] = max(sizes.get(c, 1), d)
-    result, seen = [], set()
-    for c, d in zip(target, shape_i, strict=True):
-        if c in seen:
-            # a repeated label (a diagonal, 'ii'): tie the copy to the first one
-            f = next(fresh)
-            new_terms.append(c + f)
-            operands.append(np.eye(d, dtype=dtype))
-            result.append(f)
-            continue
-        seen.add(c)
-        result.append(c)
-        if sizes.get(c, 1) != d and d != 1:
-            # summed by operand i alone (or broadcast from size 1): spread with ones
-            new_terms.append(c)
-            operands.append(np.ones(d, dtype=dtype))
-            sizes[c] = d
-    sub = ",".join(new_terms) + "->" + "".join(result)
-    optimize = "greedy" if len(operands) > 2 else False
-    return einsum_p(*operands, subscripts=sub, optimize=optimize)
-
-
-def _einsum_vjp_joint(argnums, ans, *ops, subscripts, optimize):
-    def pull(g):
-        return [unbroadcast(_einsum_transpose(g, ops, i, subscripts), ops[i]) for i in argnums]
-
-    return pull
-
-
-def _einsum_jvp_joint(tangents, ans, *ops, subscripts, optimize):
-    out = None
-    for i, t in enumerate(tangents):
-        if t is None:
-            continue
-        args = list(ops)
-        args[i] = t
-        term = einsum_p(*args, subscripts=subscripts, optimize=optimize)
-        out = term if out is None else out + term
-    return out
-
-
-# einsum takes any number of operands, so its rules are the joint forms (one rule
-# covering every operand position).
-einsum_p = defprimitive(
-    "einsum",
-    lambda xp, *ops, subscripts, optimize: xp.einsum(subscripts, *ops, optimize=optimize),
-    vjp_joint=_einsum_vjp_joint,
-    jvp_joint=_einsum_jvp_joint,
-)
-
-
-def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
-    """Einstein summation, with NumPy's subscripts (``'ij,jk->ik'``, ``'ii->i'``,
-    ``'...ij,...jk'``) or its interleaved operand/sublist form."""
-    _no_out("einsum", out)
-    if dtype is not None or order != "K" or casting != "safe":
-        raise TypeError("einsum: dtype=, order= and casting= are not supported")
-    if not operands:
-        raise TypeError("einsum: no subscripts given")
-    if isinstance(operands[0], str):
-        subscripts, ops = operands[0], operands[1:]
-    else:
-        subscripts, ops = _interleaved_to_subscripts(operands)
-    if not isinstance(optimize, bool | str):
-        raise TypeError(
-            "einsum: optimize must be True, False, 'greedy' or 'optimal' (explicit "
-            "contraction paths are not supported)"
-        )
-    ops = tuple(_asarray(o) for o in ops)
-    canonical = _canonical_subscripts(subscripts, [shape_of(o) for o in ops])
-    return einsum_p(*ops, subscripts=canonical, optimize=optimize)
-
-
-# -- diagonals and triangles ----------------------------------------------------------
-
-
-def _diag_geometry(shape, offset, axis1, axis2):
-    n1, n2 = shape[axis1], shape[axis2]
-    i0, j0 = (0, offset) if offset >= 0 else (-offset, 0)
-    length = max(0, min(n1 - i0, n2 - j0))
-    return n1, n2, i0, j0, length
-
-
-# The transpose of taking a diagonal: put g back on that diagonal of a zero array. Done
-# with two einsums against constant 0/1 matrices (both O(size of a), no matmul):
-# first spread g along axis1, then mask it onto the diagonal's positions along axis2.
-def _diagonal_transpose(g, ans, a, offset, axis1, axis2):
-    shape = shape_of(a)
-    n = len(shape)
-    n1, n2, i0, j0, length = _diag_geometry(shape, offset, axis1, axis2)
-    dtype = dtype_of(g)
-    spread = np.zeros((n1, length), dtype=dtype)
-    spread[i0 + np.arange(length), np.arange(length)] = 1
-    mask = np.eye(n1, n2, offset, dtype=dtype)
-    labels = _LETTERS[:n]
-    rest = "".join(c for k, c in enumerate(labels) if k not in (axis1, axis2))
-    p, q, j = labels[axis1], labels[axis2], _LETTERS[n]
-    h = einsum_p(g, spread, subscripts=f"{rest}{j},{p}{j}->{rest}{p}", optimize=False)
-    ct = einsum_p(h, mask, subscripts=f"{rest}{p},{p}{q}->{labels}", optimize=False)
-    return unbroadcast(ct, a)
-
-
-diagonal_p = deflinear(
-    "diagonal",
-    lambda xp, a, offset, axis1, axis2: xp.diagonal(a, offset, axis1, axis2),
-    lambda g, ans, a, offset, axis1, axis2: _diagonal_transpose(g, ans, a, offset, axis1, axis2),
-)
-
-
-def _norm_axis(axis, ndim, name):
-    axis = int(axis)
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{name}: axis {axis} is out of bounds for an array of ndim {ndim}")
-    return axis % ndim
-
-
-def diagonal(a, offset=0, axis1=0, axis2=1):
-    """The diagonal(s) along ``axis1``/``axis2``, appended as the last axis."""
-    a = _asarray(a)
-    n = ndim_of(a)
-    if n < 2:
-        raise ValueError(f"diagonal: array must be at least 2-D, got shape {shape_of(a)}")
-    ax1, ax2 = _norm_axis(axis1, n, "diagonal"), _norm_axis(axis2, n, "diagonal")
-    if ax1 == ax2:
-        raise ValueError("diagonal: axis1 and axis2 cannot be the same")
-    return diagonal_p(a, offset=int(offset), axis1=ax1, axis2=ax2)
-
-
-def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
-    """Sum along a diagonal: ``sum(diagonal(a, offset, axis1, axis2), axis=-1)``."""
-    _no_out("trace", out)
-    res = _R().sum(diagonal(a, offset, axis1, axis2), axis=-1)
-    if dtype is not None:
-        res = _E().astype(res, np.dtype(dtype))
-    return res
-
-
-# 1-D -> 2-D: the vector on the k-th diagonal; its transpose reads that diagonal back.
-diag_p = deflinear(
-    "diag",
-    lambda xp, v, k: xp.diag(v, k),
-    lambda g, ans, v, k: diagonal_p(g, offset=k, axis1=0, axis2=1),
-)
-
-
-def diag(v, k=0):
-    """A 1-D input's k-th diagonal matrix, or a 2-D input's k-th diagonal."""
-    v = _asarray(v)
-    n = ndim_of(v)
-    if n == 1:
-        return diag_p(v, k=int(k))
-    if n == 2:
-        return diagonal_p(v, offset=int(k), axis1=0, axis2=1)
-    raise ValueError(f"diag: input must be 1-D or 2-D, got shape {shape_of(v)}")
-
-
-# Masking is self-adjoint; a 1-D input was broadcast to a matrix, so its rows are summed.
-triu_p = deflinear(
-    "triu",
-    lambda xp, m, k: xp.triu(m, k),
-    lambda g, ans, m, k: unbroadcast(triu_p(g, k=k), m),
-)
-tril_p = deflinear(
-    "tril",
-    lambda xp, m, k: xp.tril(m, k),
-    lambda g, ans, m, k: unbroadcast(tril_p(g, k=k), m),
-)
-
-
-def triu(m, k=0):
-    """Upper triangle of the last two axes (entries below the k-th diagonal zeroed)."""
-    m = _asarray(m)
-    if ndim_of(m) < 1:
-        raise ValueError("triu: input must be at least 1-D")
-    return triu_p(m, k=int(k))
-
-
-def tril(m, k=0):
-    """Lower triangle of the last two axes (entries above the k-th diagonal zeroed)."""
-    m = _asarray(m)
-    if ndim_of(m) < 1:
-        raise ValueError("tril: input must be at least 1-D")
-    return tril_p(m, k=int(k))
 
 
 # -- compositions -------------------------------------------------------------------------

@@ -1,0 +1,131 @@
+"""The diagonal family: ``diagonal``, ``diag``, ``trace``, ``triu`` and ``tril``.
+
+Registered primitives: ``diagonal`` (any axes and offset), ``diag`` (the 1-D to 2-D
+direction; 2-D input goes to ``diagonal``), ``triu`` and ``tril``; ``trace`` sums a
+``diagonal``. All are linear: taking a diagonal transposes to writing one (done with
+einsums against constant 0/1 matrices, so it is differentiable again), and masking a
+triangle is its own transpose.
+"""
+
+from __future__ import annotations
+
+import string
+
+import numpy as np
+
+from chainrule.primitives._helpers import deflinear, dtype_of, ndim_of, shape_of, unbroadcast
+from chainrule.primitives.products_common import _E, _R, _asarray, _no_out
+from chainrule.primitives.products_einsum import einsum_p
+
+__all__ = ["diag", "diagonal", "trace", "tril", "triu"]
+
+_LETTERS = string.ascii_letters
+
+
+def _diag_geometry(shape, offset, axis1, axis2):
+    n1, n2 = shape[axis1], shape[axis2]
+    i0, j0 = (0, offset) if offset >= 0 else (-offset, 0)
+    length = max(0, min(n1 - i0, n2 - j0))
+    return n1, n2, i0, j0, length
+
+
+# The transpose of taking a diagonal: put g back on that diagonal of a zero array. Done
+# with two einsums against constant 0/1 matrices (both O(size of a), no matmul):
+# first spread g along axis1, then mask it onto the diagonal's positions along axis2.
+def _diagonal_transpose(g, ans, a, offset, axis1, axis2):
+    shape = shape_of(a)
+    n = len(shape)
+    n1, n2, i0, j0, length = _diag_geometry(shape, offset, axis1, axis2)
+    dtype = dtype_of(g)
+    spread = np.zeros((n1, length), dtype=dtype)
+    spread[i0 + np.arange(length), np.arange(length)] = 1
+    mask = np.eye(n1, n2, offset, dtype=dtype)
+    labels = _LETTERS[:n]
+    rest = "".join(c for k, c in enumerate(labels) if k not in (axis1, axis2))
+    p, q, j = labels[axis1], labels[axis2], _LETTERS[n]
+    h = einsum_p(g, spread, subscripts=f"{rest}{j},{p}{j}->{rest}{p}", optimize=False)
+    ct = einsum_p(h, mask, subscripts=f"{rest}{p},{p}{q}->{labels}", optimize=False)
+    return unbroadcast(ct, a)
+
+
+diagonal_p = deflinear(
+    "diagonal",
+    lambda xp, a, offset, axis1, axis2: xp.diagonal(a, offset, axis1, axis2),
+    lambda g, ans, a, offset, axis1, axis2: _diagonal_transpose(g, ans, a, offset, axis1, axis2),
+)
+
+
+def _norm_axis(axis, ndim, name):
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of bounds for an array of ndim {ndim}")
+    return axis % ndim
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """The diagonal(s) along ``axis1``/``axis2``, appended as the last axis."""
+    a = _asarray(a)
+    n = ndim_of(a)
+    if n < 2:
+        raise ValueError(f"diagonal: array must be at least 2-D, got shape {shape_of(a)}")
+    ax1, ax2 = _norm_axis(axis1, n, "diagonal"), _norm_axis(axis2, n, "diagonal")
+    if ax1 == ax2:
+        raise ValueError("diagonal: axis1 and axis2 cannot be the same")
+    return diagonal_p(a, offset=int(offset), axis1=ax1, axis2=ax2)
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """Sum along a diagonal: ``sum(diagonal(a, offset, axis1, axis2), axis=-1)``."""
+    _no_out("trace", out)
+    res = _R().sum(diagonal(a, offset, axis1, axis2), axis=-1)
+    if dtype is not None:
+        res = _E().astype(res, np.dtype(dtype))
+    return res
+
+
+# 1-D -> 2-D: the vector on the k-th diagonal; its transpose reads that diagonal back.
+diag_p = deflinear(
+    "diag",
+    lambda xp, v, k: xp.diag(v, k),
+    lambda g, ans, v, k: diagonal_p(g, offset=k, axis1=0, axis2=1),
+)
+
+
+def diag(v, k=0):
+    """A 1-D input's k-th diagonal matrix, or a 2-D input's k-th diagonal."""
+    v = _asarray(v)
+    n = ndim_of(v)
+    if n == 1:
+        return diag_p(v, k=int(k))
+    if n == 2:
+        return diagonal_p(v, offset=int(k), axis1=0, axis2=1)
+    raise ValueError(f"diag: input must be 1-D or 2-D, got shape {shape_of(v)}")
+
+
+# Masking is self-adjoint; a 1-D input was broadcast to a matrix, so its rows are summed.
+triu_p = deflinear(
+    "triu",
+    lambda xp, m, k: xp.triu(m, k),
+    lambda g, ans, m, k: unbroadcast(triu_p(g, k=k), m),
+)
+tril_p = deflinear(
+    "tril",
+    lambda xp, m, k: xp.tril(m, k),
+    lambda g, ans, m, k: unbroadcast(tril_p(g, k=k), m),
+)
+
+
+def triu(m, k=0):
+    """Upper triangle of the last two axes (entries below the k-th diagonal zeroed)."""
+    m = _asarray(m)
+    if ndim_of(m) < 1:
+        raise ValueError("triu: input must be at least 1-D")
+    return triu_p(m, k=int(k))
+
+
+def tril(m, k=0):
+    """Lower triangle of the last two axes (entries above the k-th diagonal zeroed)."""
+    m = _asarray(m)
+    if ndim_of(m) < 1:
+        raise ValueError("tril: input must be at least 1-D")
+    return tril_p(m, k=int(k))
