@@ -105,15 +105,16 @@ class EagerNode(Node):
 
     __slots__ = ("versions", "retained", "grad")
 
-    def __init__(self, prim, args, kwargs, ans, argnums, parents):
+    def __init__(self, prim, args, kwargs, ans, argnums, parents, versions, where=None):
         self.prim = prim
         self.args = args
         self.kwargs = kwargs
         self.ans = ans
         self.argnums = argnums
         self.parents = parents
-        self.where = anomaly.user_line() if anomaly._enabled.get() else None
-        self.versions = [a._version if isinstance(a, Tensor) else None for a in args]
+        self.where = where
+        # (position, version) of each tensor input, to detect in-place changes later
+        self.versions = versions
         self.retained = None
         self.grad = None
 
@@ -122,16 +123,15 @@ class EagerNode(Node):
         if args is None:
             raise RuntimeError(_FREED.format(name=self.prim.name))
         raw = list(args)
-        for i, version in enumerate(self.versions):
-            if version is not None:
-                a = args[i]
-                if a._version != version:
-                    raise RuntimeError(
-                        _MODIFIED.format(
-                            i=i, name=self.prim.name, shape=a.shape, old=version, new=a._version
-                        )
+        for i, version in self.versions:
+            a = args[i]
+            if a._version != version:
+                raise RuntimeError(
+                    _MODIFIED.format(
+                        i=i, name=self.prim.name, shape=a.shape, old=version, new=a._version
                     )
-                raw[i] = a._value
+                )
+            raw[i] = a._value
         if _grad_enabled.get():  # create_graph=True: rules run on recorded tensors
             ans = self.prim(*args, **self.kwargs)
             return self.prim.vjp(g, self.argnums, ans, args, self.kwargs)
@@ -165,26 +165,32 @@ class EagerTrace(Trace):
         vals = list(args)
         argnums = []
         parents = []
+        versions = []
         record = _grad_enabled.get() and not prim.zero_derivative
         i = 0
         for a in args:
             if isinstance(a, Box):  # only tensors reach the bottom trace
                 vals[i] = a._value
+                versions.append((i, a._version))
+                node = a._node
                 if (
                     record
-                    and a._node is not None
+                    and node is not None
                     and (i in prim.vjps or prim.check_rule(i, "rev"))
                     and i not in prim.nondiff
                 ):
                     argnums.append(i)
-                    parents.append(a._node)
+                    parents.append(node)
             i += 1
         ans = prim.impl(array_namespace(vals), *vals, **kwargs)
+        where = None
         if anomaly._enabled.get():
             anomaly.check_forward(prim.name, ans)
-        if prim.zero_derivative or not argnums:
+            where = anomaly.user_line()
+        if not argnums:
             return Tensor._wrap(ans, None)
-        return Tensor._wrap(ans, EagerNode(prim, args, kwargs, ans, argnums, parents))
+        node = EagerNode(prim, args, kwargs, ans, argnums, parents, versions, where)
+        return Tensor._wrap(ans, node)
 
 
 EAGER = EagerTrace(0)
@@ -328,16 +334,17 @@ class Tensor(Box):
 
 
 def _accumulate(node, ct, keep_all: bool = False) -> None:
-    if isinstance(node, EagerNode):
+    if type(node) is EagerNode:
         raw = ct._value if isinstance(ct, Tensor) else ct
-        if keep_all or (isinstance(raw, np.ndarray) and raw.size <= KEEP_FOR_DISPLAY):
+        if keep_all or (type(raw) is np.ndarray and raw.size <= KEEP_FOR_DISPLAY):
             node.grad = raw
         else:
             node.grad = None
-    if isinstance(node, TensorLeaf):
-        ref = node.tensor
-    elif isinstance(node, EagerNode) and node.retained is not None:
         ref = node.retained
+        if ref is None:
+            return
+    elif type(node) is TensorLeaf:
+        ref = node.tensor
     else:
         return
     tensor = ref()

@@ -89,7 +89,10 @@ class Primitive:
         """Cotangents for ``argnums`` given the output cotangent ``g``."""
         if self.vjp_joint is not None:
             return list(self.vjp_joint(argnums, ans, *args, **kwargs)(g))
-        return [self.vjps[i](ans, *args, **kwargs)(g) for i in argnums]
+        vjps = self.vjps
+        if len(argnums) == 1:
+            return [vjps[argnums[0]](ans, *args, **kwargs)(g)]
+        return [vjps[i](ans, *args, **kwargs)(g) for i in argnums]
 
     def jvp(self, tangents, argnums, ans, args, kwargs):
         """Output tangent given the tangents of ``argnums`` (same order)."""

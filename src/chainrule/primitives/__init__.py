@@ -14,4 +14,5 @@ from chainrule.primitives import (  # noqa: F401
     products,
     reductions,
     shape,
+    special,
 )

@@ -20,6 +20,7 @@ from chainrule.primitives._helpers import (
     defzero,
     dtype_of,
     unbroadcast,
+    with_fast_path,
 )
 
 _LN2 = np.log(2.0)
@@ -354,3 +355,7 @@ __all__ = [
     "logical_and", "logical_or", "logical_xor", "logical_not",
     "isnan", "isinf", "isfinite", "signbit", "floor_divide",
 ]  # fmt: skip
+
+# Public functions: ufunc-backed primitives get a fast path for untraced arrays.
+for _name in __all__:
+    globals()[_name] = with_fast_path(globals()[_name])
