@@ -1,0 +1,173 @@
+"""Ready-made datasets: ``load_digits()`` (scikit-learn's bundled 8x8 digits, no
+download) and ``load_mnist(path)`` (the standard IDX files, gzipped or not, from a
+folder the user provides; nothing is downloaded).
+
+Both return ``(train, test)`` as :class:`TensorDataset` s of (image, label): images
+float64 in [0, 1], flattened unless ``flatten=False`` (then ``(1, H, W)``), labels int64.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+import zlib
+
+import numpy as np
+
+from chainrule.data.dataset import TensorDataset
+from chainrule.tensor import from_numpy
+
+__all__ = ["load_digits", "load_mnist", "read_idx", "IDXError"]
+
+# a fixed permutation seed: the 80/20 split of digits is the same everywhere
+_DIGITS_SPLIT_SEED = 0
+
+
+def _pack(images: np.ndarray, labels: np.ndarray, side: int, flatten: bool, dtype):
+    images = images.astype(dtype)
+    images = images.reshape(len(images), -1) if flatten else images.reshape(-1, 1, side, side)
+    return TensorDataset(from_numpy(images), from_numpy(labels.astype(np.int64)))
+
+
+def load_digits(flatten: bool = True, dtype=np.float64, test_fraction: float = 0.2):
+    """The 1,797 8x8 handwritten digits bundled with scikit-learn, pixels scaled to
+    [0, 1], split 80/20 by a fixed permutation (1,437 train, 360 test)."""
+    try:
+        from sklearn.datasets import load_digits as _sk_load_digits
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "load_digits needs scikit-learn: pip install 'chainrule[examples]' "
+            "(or pip install scikit-learn)"
+        ) from exc
+    bunch = _sk_load_digits()
+    images = bunch.images / 16.0
+    labels = bunch.target
+    order = np.random.default_rng(_DIGITS_SPLIT_SEED).permutation(len(labels))
+    n_test = int(round(len(labels) * test_fraction))
+    test_idx, train_idx = order[:n_test], order[n_test:]
+    return (
+        _pack(images[train_idx], labels[train_idx], 8, flatten, dtype),
+        _pack(images[test_idx], labels[test_idx], 8, flatten, dtype),
+    )
+
+
+# -- MNIST's IDX files -------------------------------------------------------------------------
+class IDXError(ValueError):
+    """A file that is not a valid IDX file; the message names the file."""
+
+
+_IDX_TYPES = {
+    0x08: np.dtype(np.uint8),
+    0x09: np.dtype(np.int8),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        head = f.read(2)
+    try:
+        if head == b"\x1f\x8b":
+            with gzip.open(path, "rb") as f:
+                return f.read()
+        with open(path, "rb") as f:
+            return f.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise IDXError(f"{path}: corrupt gzip data ({exc})") from None
+
+
+def read_idx(path) -> np.ndarray:
+    """Read one IDX file (``.gz`` or plain) into an array, validating the header."""
+    path = os.fspath(path)
+    data = _read_bytes(path)
+    if len(data) < 4:
+        raise IDXError(f"{path}: too short to be an IDX file ({len(data)} bytes)")
+    zero, code, ndim = struct.unpack(">HBB", data[:4])
+    if zero != 0 or code not in _IDX_TYPES:
+        raise IDXError(
+            f"{path}: not an IDX file (bad magic number 0x{data[:4].hex()}; expected "
+            "0x0000 then a type code such as 0x08 and the number of dimensions)"
+        )
+    if ndim == 0:
+        raise IDXError(f"{path}: IDX header declares 0 dimensions")
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise IDXError(f"{path}: truncated header (needs {header} bytes, file has {len(data)})")
+    dims = struct.unpack(">" + "I" * ndim, data[4:header])
+    dtype = _IDX_TYPES[code]
+    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    body = len(data) - header
+    if body != expected:
+        what = "truncated" if body < expected else "has trailing bytes"
+        raise IDXError(
+            f"{path}: {what}: the header declares shape {dims} ({expected} data bytes) but "
+            f"the file holds {body}"
+        )
+    return (
+        np.frombuffer(data, dtype=dtype, offset=header)
+        .reshape(dims)
+        .astype(dtype.newbyteorder("="))
+    )
+
+
+_MNIST_NAMES = {
+    "train_images": ("train-images-idx3-ubyte", "train-images.idx3-ubyte"),
+    "train_labels": ("train-labels-idx1-ubyte", "train-labels.idx1-ubyte"),
+    "test_images": ("t10k-images-idx3-ubyte", "t10k-images.idx3-ubyte"),
+    "test_labels": ("t10k-labels-idx1-ubyte", "t10k-labels.idx1-ubyte"),
+}
+
+
+def _find(folder: str, stems: tuple) -> str:
+    for stem in stems:
+        for name in (stem, stem + ".gz"):
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                return candidate
+    raise FileNotFoundError(
+        f"MNIST file {stems[0]}[.gz] not found in {folder} (looked for "
+        + ", ".join(f"{s}, {s}.gz" for s in stems)
+        + ")"
+    )
+
+
+def _mnist_split(images_path: str, labels_path: str, flatten: bool, dtype):
+    images = read_idx(images_path)
+    labels = read_idx(labels_path)
+    if images.ndim != 3:
+        raise IDXError(
+            f"{images_path}: expected 3-d image data (N, rows, cols), got shape {images.shape}"
+        )
+    if labels.ndim != 1:
+        raise IDXError(f"{labels_path}: expected 1-d label data, got shape {labels.shape}")
+    if len(images) != len(labels):
+        raise IDXError(
+            f"{labels_path}: holds {len(labels)} labels but {images_path} holds "
+            f"{len(images)} images"
+        )
+    if labels.size and (labels.min() < 0 or labels.max() > 9):
+        raise IDXError(f"{labels_path}: labels must be digits 0-9, found {int(labels.max())}")
+    rows, cols = images.shape[1:]
+    images = images.astype(np.float64) / 255.0
+    images = images.reshape(len(images), -1) if flatten else images.reshape(-1, 1, rows, cols)
+    return TensorDataset(from_numpy(images.astype(dtype)), from_numpy(labels.astype(np.int64)))
+
+
+def load_mnist(path, flatten: bool = True, dtype=np.float64):
+    """MNIST (or any dataset in its layout, e.g. Fashion-MNIST) from the four standard
+    IDX files in folder ``path``, each gzipped or not. Pixels are scaled to [0, 1].
+
+    A missing file raises ``FileNotFoundError``; a corrupt one raises :class:`IDXError`
+    (a ``ValueError``) naming the file and what is wrong with it.
+    """
+    folder = os.fspath(path)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"MNIST folder not found: {folder}")
+    files = {key: _find(folder, stems) for key, stems in _MNIST_NAMES.items()}
+    train = _mnist_split(files["train_images"], files["train_labels"], flatten, dtype)
+    test = _mnist_split(files["test_images"], files["test_labels"], flatten, dtype)
+    return train, test

@@ -1,0 +1,224 @@
+"""The loss functions of ``nn.functional`` (re-exported there), with PyTorch's formulas,
+``reduction`` modes (``"mean"``, ``"sum"``, ``"none"``) and defaults.
+
+Classification losses are computed from log-probabilities so that they stay finite
+for any logits: ``cross_entropy`` is ``nll_loss(log_softmax(logits))``, and the binary
+one uses ``logaddexp(0, -x)`` for ``-log σ(x)``. Class-index targets are turned into a
+constant coefficient array (one-hot, times class weights, zero where ignored, plus the
+label-smoothing share), so one multiply-and-sum covers every option.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import chainrule.numpy as cnp
+from chainrule.core.trace import unbox_all
+from chainrule.scipy import special
+
+__all__ = [
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "nll_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]
+
+
+class LabelError(IndexError, ValueError):
+    """A class label outside ``[0, C)``: an ``IndexError`` (as PyTorch) and a
+    ``ValueError``."""
+
+
+def _shape(x) -> tuple:
+    return tuple(np.shape(unbox_all(x)))
+
+
+def _dtype(x) -> np.dtype:
+    return np.result_type(unbox_all(x))
+
+
+def _reduce(loss, reduction: str, name: str):
+    if reduction == "mean":
+        return cnp.mean(loss)
+    if reduction == "sum":
+        return cnp.sum(loss)
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+# -- regression ---------------------------------------------------------------------------------
+def mse_loss(input, target, reduction: str = "mean"):
+    diff = input - target
+    return _reduce(diff * diff, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction: str = "mean"):
+    """|x - y|; the subgradient at 0 is 0 (as PyTorch)."""
+    return _reduce(cnp.abs(input - target), reduction, "l1_loss")
+
+
+def smooth_l1_loss(input, target, reduction: str = "mean", beta: float = 1.0):
+    """0.5·d²/β where |d| < β, else |d| - 0.5·β."""
+    if beta == 0.0:
+        return l1_loss(input, target, reduction)
+    d = cnp.abs(input - target)
+    loss = cnp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
+    return _reduce(loss, reduction, "smooth_l1_loss")
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0):
+    """0.5·d² where |d| < δ, else δ·(|d| - 0.5·δ)."""
+    d = cnp.abs(input - target)
+    loss = cnp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+    return _reduce(loss, reduction, "huber_loss")
+
+
+# -- classification -------------------------------------------------------------------------------
+def _class_axis(shape: tuple) -> int:
+    return 0 if len(shape) == 1 else 1
+
+
+def _class_coefficients(input_shape, target, weight, ignore_index, smoothing, dtype, name):
+    """(coef, denominator): loss = -sum(coef * logp) / denominator for "mean".
+
+    ``coef`` has the input's shape: one-hot of the target times its class weight, zero
+    on ignored positions, plus ``smoothing/C`` of every class's weight.
+    """
+    t = np.asarray(unbox_all(target))
+    if t.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name}: class-index targets must be integers, got dtype {t.dtype} "
+            "(for class probabilities, pass a float target of the input's shape)"
+        )
+    axis = _class_axis(input_shape)
+    c = input_shape[axis]
+    expected = input_shape[:axis] + input_shape[axis + 1 :]
+    if t.shape != expected:
+        raise ValueError(
+            f"{name}: target of shape {t.shape} doesn't fit input of shape {input_shape} "
+            f"(expected target shape {expected})"
+        )
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= c))
+    if bad.any():
+        value = int(t[bad].flat[0])
+        raise LabelError(
+            f"{name}: target {value} is out of bounds for {c} classes (labels must be in "
+            f"[0, {c - 1}])"
+        )
+    w = np.ones(c, dtype) if weight is None else np.asarray(unbox_all(weight), dtype)
+    if w.shape != (c,):
+        raise ValueError(f"{name}: weight must have shape ({c},), got {w.shape}")
+    safe = np.where(valid, t, 0)
+    classes = np.arange(c).reshape((c,) + (1,) * (len(input_shape) - axis - 1))
+    onehot = np.expand_dims(safe, axis) == classes  # broadcasts to the input's shape
+    picked = w[safe] * valid  # the weight of each sample's target (0 if ignored)
+    wshape = (c,) + (1,) * (len(input_shape) - axis - 1)
+    coef = (1.0 - smoothing) * onehot * w.reshape(wshape) * np.expand_dims(valid, axis)
+    if smoothing:
+        coef = coef + (smoothing / c) * w.reshape(wshape) * np.expand_dims(valid, axis)
+    return coef.astype(dtype), picked.sum()
+
+
+def _from_coefficients(logp, coef, denom, reduction, name):
+    axis = _class_axis(_shape(logp))
+    if reduction == "none":
+        return cnp.negative(cnp.sum(logp * coef, axis=axis))
+    total = cnp.negative(cnp.sum(logp * coef))
+    if reduction == "sum":
+        return total
+    if reduction == "mean":
+        # nothing to average (every target ignored) gives NaN, as PyTorch
+        return total / np.asarray(denom, _dtype(logp))
+    raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean"):
+    """Negative log-likelihood of class ``target`` under log-probabilities ``input``
+    of shape ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``."""
+    coef, denom = _class_coefficients(
+        _shape(input), target, weight, ignore_index, 0.0, _dtype(input), "nll_loss"
+    )
+    return _from_coefficients(input, coef, denom, reduction, "nll_loss")
+
+
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+):
+    """Cross-entropy from unnormalised logits, via ``log_softmax`` (stable for any
+    logits). ``target`` holds class indices (ints) or class probabilities (floats of
+    the input's shape). A label outside ``[0, C)`` raises an error naming it and C."""
+    shape = _shape(input)
+    if len(shape) == 0:
+        raise ValueError("cross_entropy: input must have a class axis, got a scalar")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    axis = _class_axis(shape)
+    logp = special.log_softmax(input, axis=axis)
+    dtype = _dtype(input)
+    if _dtype(target).kind == "f":
+        return _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, shape, axis)
+    coef, denom = _class_coefficients(
+        shape, target, weight, ignore_index, label_smoothing, dtype, "cross_entropy"
+    )
+    return _from_coefficients(logp, coef, denom, reduction, "cross_entropy")
+
+
+def _soft_cross_entropy(logp, target, weight, reduction, smoothing, shape, axis):
+    if _shape(target) != shape:
+        raise ValueError(
+            f"cross_entropy: probability targets must have the input's shape {shape}, "
+            f"got {_shape(target)}"
+        )
+    c = shape[axis]
+    if smoothing:
+        target = target * (1.0 - smoothing) + smoothing / c
+    if weight is not None:
+        wshape = (c,) + (1,) * (len(shape) - axis - 1)
+        logp = logp * cnp.reshape(weight, wshape)
+    per = cnp.negative(cnp.sum(logp * target, axis=axis))
+    if reduction == "mean":
+        return cnp.sum(per) / (float(np.prod(shape)) / c)
+    return _reduce(per, reduction, "cross_entropy")
+
+
+def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
+    """-(y·log p + (1-y)·log(1-p)) for probabilities ``input``; each log is clamped at
+    -100 as in PyTorch, so p = 0 or 1 gives a finite loss."""
+    log_p = cnp.maximum(cnp.log(input), -100.0)
+    log_q = cnp.maximum(cnp.log(1.0 - input), -100.0)
+    loss = cnp.negative(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, reduction: str = "mean", pos_weight=None
+):
+    """Binary cross-entropy from logits: ``(1-y)·x + (1 + (w⁺-1)·y)·log(1 + e^(-x))``,
+    with ``log(1 + e^(-x))`` computed as ``logaddexp(0, -x)`` (stable for any x)."""
+    if _shape(target) != _shape(input):
+        raise ValueError(
+            f"binary_cross_entropy_with_logits: target size {_shape(target)} must be the "
+            f"same as input size {_shape(input)}"
+        )
+    softplus_neg = cnp.logaddexp(0.0, cnp.negative(input))
+    if pos_weight is not None:
+        log_weight = 1.0 + (pos_weight - 1.0) * target
+        loss = (1.0 - target) * input + log_weight * softplus_neg
+    else:
+        loss = (1.0 - target) * input + softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")

@@ -1,0 +1,116 @@
+"""Adam and AdamW with PyTorch's exact updates (bias correction, amsgrad, maximize):
+
+g ← ∇ + λ·θ                      (Adam's L2 weight decay; AdamW instead: θ ← θ·(1 - lr·λ))
+m ← m + (1 - β₁)·(g - m)          v ← β₂·v + (1 - β₂)·g²
+v̂ ← max(v̂, v) with amsgrad, else v
+θ ← θ - (lr / (1 - β₁ᵗ)) · m / (sqrt(v̂) / sqrt(1 - β₂ᵗ) + ε)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chainrule.optim.optimizer import Optimizer, _grad
+
+__all__ = ["Adam", "AdamW"]
+
+
+def _check(lr, betas, eps, weight_decay):
+    if lr < 0.0:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if eps < 0.0:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    for i, b in enumerate(betas):
+        if not 0.0 <= b < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    if weight_decay < 0.0:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+class Adam(Optimizer):
+    _decoupled = False
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach=None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused=None,
+    ):
+        _check(lr, betas, eps, weight_decay)
+        defaults = dict(
+            lr=lr,
+            betas=tuple(betas),
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+        )
+        super().__init__(params, defaults)
+
+    def _update_group(self, group: dict) -> None:
+        lr, (b1, b2), eps = group["lr"], group["betas"], group["eps"]
+        wd, amsgrad = group["weight_decay"], group["amsgrad"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            g = _grad(p, group["maximize"])
+            theta = p.numpy()
+            state = self.state[p]
+            if not state:
+                state["step"] = 0
+                state["exp_avg"] = np.zeros_like(theta)
+                state["exp_avg_sq"] = np.zeros_like(theta)
+                if amsgrad:
+                    state["max_exp_avg_sq"] = np.zeros_like(theta)
+            state["step"] += 1
+            t = state["step"]
+            if wd != 0:
+                if self._decoupled:
+                    theta = theta * (1.0 - lr * wd)
+                else:
+                    g = g + wd * theta
+            m = state["exp_avg"]
+            m = m + (1.0 - b1) * (g - m)
+            v = state["exp_avg_sq"] * b2 + (1.0 - b2) * (g * g)
+            state["exp_avg"], state["exp_avg_sq"] = m, v
+            if amsgrad:
+                v = np.maximum(state["max_exp_avg_sq"], v)
+                state["max_exp_avg_sq"] = v
+            step_size = lr / (1.0 - b1**t)
+            denom = np.sqrt(v) / math.sqrt(1.0 - b2**t) + eps
+            self._write(p, theta - step_size * (m / denom))
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default 1e-2): θ ← θ·(1 - lr·λ) before the
+    Adam step, instead of adding λ·θ to the gradient."""
+
+    _decoupled = True
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach=None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused=None,
+    ):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)

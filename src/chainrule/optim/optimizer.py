@@ -1,0 +1,174 @@
+"""The ``Optimizer`` base class: parameter groups, per-parameter state, ``zero_grad``,
+``step(closure)`` and PyTorch-layout ``state_dict``/``load_state_dict``.
+
+Updates are plain NumPy on each parameter's values, written back through
+``param.data = ...`` (which bumps the tensor's version, so a graph that saved the old
+value refuses to backpropagate through it, as in PyTorch). Nothing is recorded: an
+optimizer step is never part of a graph. Per-parameter state (momentum buffers, Adam's
+moments) is kept as NumPy arrays; ``state_dict`` hands it out as tensors.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+
+import numpy as np
+
+from chainrule.core.eager import Tensor, enable_grad
+
+__all__ = ["Optimizer", "required"]
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _Required()
+
+
+def _grad(p, maximize: bool = False) -> np.ndarray:
+    g = np.asarray(p.grad)
+    return -g if maximize else g
+
+
+class Optimizer:
+    """Base class: subclasses set ``defaults`` and implement ``_update_group(group)``."""
+
+    def __init__(self, params, defaults: dict):
+        self.defaults = dict(defaults)
+        self.state: defaultdict = defaultdict(dict)
+        self.param_groups: list[dict] = []
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors "
+                f"or dicts, but got {type(params).__name__}"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict) -> None:
+        group = dict(param_group)
+        params = group["params"]
+        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        for p in group["params"]:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, got {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise ValueError(f"parameter group didn't specify a value of required {name!r}")
+            group.setdefault(name, default)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in group["params"]):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad = Tensor(np.zeros_like(np.asarray(p.grad)))
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient. ``closure`` (optional)
+        re-evaluates the model and returns the loss, which ``step`` returns."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            self._update_group(group)
+        return loss
+
+    def _update_group(self, group: dict) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @staticmethod
+    def _write(p, value: np.ndarray) -> None:
+        p.data = value.astype(p.dtype, copy=False)
+
+    # -- state dict -------------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        """``{"state": {index: {name: value}}, "param_groups": [{..., "params": [index]}]}``
+        with parameters numbered in group order, as PyTorch does."""
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            packed["params"] = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                packed["params"].append(index[id(p)])
+            groups.append(packed)
+        state = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p in self.state and self.state[p]:
+                    state[index[id(p)]] = {
+                        k: Tensor(v) if isinstance(v, np.ndarray) else _step_tensor(k, v)
+                        for k, v in self.state[p].items()
+                    }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError(
+                f"loaded state dict has {len(groups)} parameter groups, the optimizer has "
+                f"{len(self.param_groups)}"
+            )
+        for i, (saved, own) in enumerate(zip(groups, self.param_groups, strict=True)):
+            if len(saved["params"]) != len(own["params"]):
+                raise ValueError(
+                    f"loaded state dict's group {i} has {len(saved['params'])} parameters, "
+                    f"the optimizer's has {len(own['params'])}"
+                )
+        by_index = {}
+        for saved, own in zip(groups, self.param_groups, strict=True):
+            for idx, p in zip(saved["params"], own["params"], strict=True):
+                by_index[int(idx)] = p
+            for k, v in saved.items():
+                if k != "params":
+                    own[k] = copy.deepcopy(v)
+        self.state = defaultdict(dict)
+        for idx, entries in state_dict["state"].items():
+            p = by_index[int(idx)]
+            restored = {}
+            for k, v in entries.items():
+                arr = np.asarray(v)
+                if k == "step":
+                    restored[k] = int(arr)
+                else:
+                    if arr.shape != tuple(p.shape):
+                        raise ValueError(
+                            f"optimizer state {k!r} for parameter {idx} has shape {arr.shape}, "
+                            f"the parameter has shape {tuple(p.shape)}"
+                        )
+                    restored[k] = np.array(arr, dtype=p.dtype)
+            self.state[p] = restored
+
+    def __repr__(self) -> str:
+        lines = [type(self).__name__ + " ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            for key in sorted(k for k in group if k != "params"):
+                lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _step_tensor(key, value):
+    # PyTorch keeps the step count as a (float) tensor
+    return Tensor(np.asarray(float(value))) if key == "step" else value
