@@ -1,0 +1,411 @@
+"""Joining and splitting arrays, and building bigger arrays from one: concatenate, the
+stack family, append, the split family, tile, repeat, pad and diff. Part of the shape
+family; built on :mod:`~chainrule.primitives.shape`, which re-exports every name here.
+
+Registered primitives (linear, so each VJP is the transposed op and each JVP is the op
+itself): ``concatenate``, ``split`` (one primitive with several results) and ``pad``
+(constant mode). Everything else is a composition: ``stack`` and friends are reshapes
+plus ``concatenate``, ``tile``/``repeat`` are reshapes of a broadcast, the index-based
+``pad`` modes are gathers (``indexing.take``), which route the gradient back to where
+each entry came from, and ``diff`` subtracts shifted slices.
+
+Sequence-taking functions pass their arrays positionally to a variadic primitive
+(``_concatenate(*arrays, axis=...)``), so every array is a traced argument.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+
+import numpy as np
+
+from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import Box, unbox_all
+from chainrule.primitives import elementwise as E
+from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of, split_results, unbroadcast
+from chainrule.primitives.shape import (
+    _axis,
+    _contains_box,
+    as_operand,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    broadcast_to,
+    ravel,
+    reshape_to,
+)
+
+__all__ = [
+    "concatenate",
+    "stack",
+    "vstack",
+    "hstack",
+    "dstack",
+    "column_stack",
+    "append",
+    "split",
+    "array_split",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "tile",
+    "repeat",
+    "pad",
+    "diff",
+]
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _sequence(arrays, name: str) -> list:
+    if isinstance(arrays, Box | np.ndarray):
+        # NumPy iterates over the first axis of an array argument
+        return [arrays[i] for i in range(shape_of(arrays)[0])]
+    try:
+        seq = [as_operand(a) for a in arrays]
+    except TypeError:
+        raise TypeError(
+            f"{name}: expected a sequence of arrays, got {type(arrays).__name__}"
+        ) from None
+    if not seq:
+        raise ValueError(f"{name}: need at least one array")
+    return seq
+
+
+# -- concatenate and split ------------------------------------------------------------------
+def _offsets(sizes) -> list:
+    return [0, *np.cumsum(sizes).tolist()]
+
+
+def _concatenate_vjp(argnums, ans, *arrays, axis):
+    from chainrule.primitives import indexing
+
+    offsets = _offsets([shape_of(a)[axis] for a in arrays])
+    lead = (slice(None),) * axis
+
+    def pull(g):
+        return [
+            unbroadcast(indexing.getitem(g, lead + (slice(offsets[i], offsets[i + 1]),)), arrays[i])
+            for i in argnums
+        ]
+
+    return pull
+
+
+def _concatenate_jvp(tangents, ans, *arrays, axis):
+    dtype = dtype_of(ans)
+    full = [
+        np.zeros(shape_of(a), dtype) if t is None else t
+        for t, a in zip(tangents, arrays, strict=True)
+    ]
+    return _concatenate(*full, axis=axis)
+
+
+_concatenate = defprimitive(
+    "concatenate",
+    lambda xp, *arrays, axis: xp.concatenate(arrays, axis=axis),
+    vjp_joint=_concatenate_vjp,
+    jvp_joint=_concatenate_jvp,
+)
+
+
+def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    """Join arrays along an existing axis (flattened first when ``axis`` is None)."""
+    if out is not None:
+        raise TypeError("concatenate: out= is not supported; use the returned value")
+    seq = _sequence(arrays, "concatenate")
+    if axis is None:
+        seq = [ravel(a) for a in seq]
+        axis = 0
+    shapes = [shape_of(a) for a in seq]
+    nd = len(shapes[0])
+    if nd == 0:
+        raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated")
+    ax = _axis(axis, nd)
+    for s in shapes[1:]:
+        if len(s) != nd or builtins.any(s[i] != shapes[0][i] for i in range(nd) if i != ax):
+            raise ValueError(f"concatenate: shapes {shapes} don't match outside axis {ax}")
+    if dtype is not None:
+        seq = [E.astype(a, dtype) for a in seq]
+    return _concatenate(*seq, axis=ax)
+
+
+def append(arr, values, axis=None):
+    """``arr`` with ``values`` appended (both flattened when ``axis`` is None)."""
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)], axis=0)
+    return concatenate([arr, values], axis=axis)
+
+
+def stack(arrays, axis=0, out=None, *, dtype=None):
+    """Join same-shaped arrays along a new axis."""
+    if out is not None:
+        raise TypeError("stack: out= is not supported; use the returned value")
+    seq = _sequence(arrays, "stack")
+    shapes = {shape_of(a) for a in seq}
+    if len(shapes) != 1:
+        raise ValueError(f"stack: all input arrays must have the same shape, got {sorted(shapes)}")
+    shape = shapes.pop()
+    ax = _axis(axis, len(shape) + 1)
+    new = shape[:ax] + (1,) + shape[ax:]
+    return concatenate([reshape_to(a, new) for a in seq], axis=ax, dtype=dtype)
+
+
+def vstack(tup, *, dtype=None):
+    return concatenate([atleast_2d(a) for a in _sequence(tup, "vstack")], axis=0, dtype=dtype)
+
+
+def hstack(tup, *, dtype=None):
+    seq = [atleast_1d(a) for a in _sequence(tup, "hstack")]
+    return concatenate(seq, axis=0 if ndim_of(seq[0]) == 1 else 1, dtype=dtype)
+
+
+def dstack(tup):
+    return concatenate([atleast_3d(a) for a in _sequence(tup, "dstack")], axis=2)
+
+
+def column_stack(tup):
+    seq = []
+    for a in _sequence(tup, "column_stack"):
+        if ndim_of(a) < 2:
+            a = reshape_to(a, (shape_of(a)[0], 1) if ndim_of(a) == 1 else (1, 1))
+        seq.append(a)
+    return concatenate(seq, axis=1)
+
+
+def _split_shapes(shape: tuple, indices: tuple, axis: int) -> list:
+    n = shape[axis]
+    bounds = [0, *(builtins.min(builtins.max(i, 0), n) for i in indices), n]
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        out.append(shape[:axis] + (builtins.max(hi - lo, 0),) + shape[axis + 1 :])
+    return out
+
+
+def _split_vjp(argnums, ans, x, *, indices, axis):
+    shapes = _split_shapes(shape_of(x), indices, axis)
+
+    def pull(g):
+        dtype = dtype_of(x)
+        parts = [np.zeros(s, dtype) if gi is None else gi for gi, s in zip(g, shapes, strict=True)]
+        return [unbroadcast(_concatenate(*parts, axis=axis), x)]
+
+    return pull
+
+
+def _split_jvp(tangents, ans, x, *, indices, axis):
+    return split_results(_split(tangents[0], indices=indices, axis=axis), len(indices) + 1)
+
+
+# One primitive with several results: the cotangent of an unused piece is None and
+# is filled with zeros here, so using only some pieces costs one concatenate.
+_split = defprimitive(
+    "split",
+    lambda xp, x, indices, axis: tuple(xp.split(x, list(indices), axis=axis)),
+    vjp_joint=_split_vjp,
+    jvp_joint=_split_jvp,
+    multiple_results=True,
+)
+
+
+def _split_at(ary, indices: tuple, axis: int) -> list:
+    n = shape_of(ary)[axis]
+    # each index is a slice bound: negative counts from the end, then clamp to [0, n]
+    bounds = [builtins.min(builtins.max(i + n if i < 0 else i, 0), n) for i in indices]
+    if bounds != sorted(bounds):
+        # overlapping pieces don't tile the axis: slice each one out separately
+        from chainrule.primitives import indexing
+
+        lead = (slice(None),) * axis
+        edges = [None, *indices, None]
+        return [
+            indexing.getitem(ary, lead + (slice(lo, hi),))
+            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        ]
+    return list(split_results(_split(ary, indices=tuple(bounds), axis=axis), len(bounds) + 1))
+
+
+def split(ary, indices_or_sections, axis=0):
+    """Split into equal sections, or at the given indices; returns a list of arrays."""
+    ary = as_operand(ary)
+    shape = shape_of(ary)
+    ax = _axis(axis, len(shape))
+    if isinstance(indices_or_sections, int | np.integer):
+        k = int(indices_or_sections)
+        if k <= 0 or shape[ax] % k:
+            raise ValueError(
+                f"split: an axis of length {shape[ax]} does not split into {k} equal sections"
+            )
+        step = shape[ax] // k
+        indices = tuple(step * i for i in range(1, k))
+    else:
+        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
+    return _split_at(ary, indices, ax)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """Like :func:`split`, but sections may differ in length by one."""
+    ary = as_operand(ary)
+    shape = shape_of(ary)
+    ax = _axis(axis, len(shape))
+    if isinstance(indices_or_sections, int | np.integer):
+        k = int(indices_or_sections)
+        if k <= 0:
+            raise ValueError("array_split: number of sections must be larger than 0")
+        each, extra = divmod(shape[ax], k)
+        sizes = [each + 1] * extra + [each] * (k - extra)
+        indices = tuple(int(i) for i in np.cumsum(sizes)[:-1])
+    else:
+        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
+    return _split_at(ary, indices, ax)
+
+
+def hsplit(ary, indices_or_sections):
+    return split(ary, indices_or_sections, axis=1 if ndim_of(ary) > 1 else 0)
+
+
+def vsplit(ary, indices_or_sections):
+    return split(ary, indices_or_sections, axis=0)
+
+
+def dsplit(ary, indices_or_sections):
+    return split(ary, indices_or_sections, axis=2)
+
+
+# -- tile and repeat ------------------------------------------------------------------------
+def tile(A, reps):
+    """Repeat the whole array ``reps`` times along each axis: a broadcast, reshaped."""
+    A = as_operand(A)
+    reps = (reps,) if not isinstance(reps, tuple | list) else tuple(reps)
+    reps = tuple(operator.index(r) for r in reps)
+    shape = shape_of(A)
+    d = builtins.max(len(shape), len(reps))
+    shape = (1,) * (d - len(shape)) + shape
+    reps = (1,) * (d - len(reps)) + reps
+    # (1, s0, 1, s1, ...) -> (r0, s0, r1, s1, ...) -> (r0 s0, r1 s1, ...)
+    spread = reshape_to(A, tuple(v for n in shape for v in (1, n)))
+    spread = broadcast_to(
+        spread, tuple(v for r, n in zip(reps, shape, strict=True) for v in (r, n))
+    )
+    return reshape_to(spread, tuple(r * n for r, n in zip(reps, shape, strict=True)))
+
+
+def repeat(a, repeats, axis=None):
+    """Repeat each element ``repeats`` times (per element when ``repeats`` is an array)."""
+    a = as_operand(a)
+    if axis is None:
+        a = ravel(a)
+        axis = 0
+    shape = shape_of(a)
+    ax = _axis(axis, len(shape))
+    reps = np.asarray(unbox_all(repeats))
+    if reps.ndim == 0 or reps.size == 1:
+        r = int(reps.reshape(()))
+        if r < 0:
+            raise ValueError("repeat: repeats may not contain negative values")
+        spread = reshape_to(a, shape[: ax + 1] + (1,) + shape[ax + 1 :])
+        spread = broadcast_to(spread, shape[: ax + 1] + (r,) + shape[ax + 1 :])
+        return reshape_to(spread, shape[:ax] + (shape[ax] * r,) + shape[ax + 1 :])
+    from chainrule.primitives import indexing
+
+    source = np.repeat(np.arange(shape[ax]), reps)
+    return indexing.take(a, source, axis=ax)
+
+
+# -- pad ------------------------------------------------------------------------------------
+def _pairs(value, nd: int, name: str, kind=int) -> tuple:
+    arr = np.asarray(unbox_all(value))
+    try:
+        arr = np.broadcast_to(arr, (nd, 2))
+    except ValueError:
+        raise ValueError(
+            f"pad: {name} of shape {arr.shape} doesn't fit an array of {nd} dims"
+        ) from None
+    return tuple((kind(b), kind(e)) for b, e in arr.tolist())
+
+
+def _pad_vjp(ans, x, pad_width, constant_values):
+    from chainrule.primitives import indexing
+
+    inner = tuple(slice(b, b + n) for (b, _), n in zip(pad_width, shape_of(x), strict=True))
+    return lambda g: indexing.getitem(g, inner)
+
+
+_pad = defprimitive(
+    "pad",
+    lambda xp, x, pad_width, constant_values: xp.pad(
+        x, pad_width, mode="constant", constant_values=constant_values
+    ),
+    vjp={0: _pad_vjp},
+    jvp={
+        0: lambda t, ans, x, pad_width, constant_values: _pad(
+            t, pad_width=pad_width, constant_values=0
+        )
+    },
+)
+
+_INDEX_MODES = ("edge", "reflect", "symmetric", "wrap")
+
+
+def pad(array, pad_width, mode="constant", **kwargs):
+    """Pad an array. Modes ``constant`` (values static) and the index-based ``edge``,
+    ``reflect``, ``symmetric``, ``wrap``; differentiable in ``array``."""
+    array = as_operand(array)
+    shape = shape_of(array)
+    nd = len(shape)
+    widths = _pairs(pad_width, nd, "pad_width")
+    if builtins.any(w < 0 for pair in widths for w in pair):
+        raise ValueError(f"pad: negative pad widths are not allowed, got {widths}")
+    if mode == "constant":
+        cv = kwargs.pop("constant_values", 0)
+        if kwargs:
+            raise TypeError(f"pad: unexpected arguments for mode 'constant': {sorted(kwargs)}")
+        if isinstance(cv, Box) or (isinstance(cv, list | tuple) and _contains_box(cv)):
+            raise TypeError(
+                "pad: constant_values must not be traced (chainrule differentiates pad "
+                "in the array only); pad with 0 and add the traced constant yourself"
+            )
+        cvs = _pairs(cv, nd, "constant_values", kind=lambda v: v)
+        return _pad(array, pad_width=widths, constant_values=cvs)
+    if mode not in _INDEX_MODES:
+        raise NotImplementedError(
+            f"pad: mode {mode!r} is not differentiable in chainrule; supported modes are "
+            f"'constant', {', '.join(map(repr, _INDEX_MODES))}"
+        )
+    if kwargs.get("reflect_type", "even") != "even" or set(kwargs) - {"reflect_type"}:
+        raise NotImplementedError(f"pad: unsupported arguments {sorted(kwargs)} for mode {mode!r}")
+    from chainrule.primitives import indexing
+
+    # each output position reads one input position: a gather along each padded axis
+    out = array
+    for ax, (before, after) in enumerate(widths):
+        if before or after:
+            source = np.pad(np.arange(shape[ax]), (before, after), mode=mode)
+            out = indexing.take(out, source, axis=ax)
+    return out
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """n-th discrete difference along an axis."""
+    a = as_operand(a)
+    ax = _axis(axis, ndim_of(a))
+    if prepend is not None or append is not None:
+        parts = []
+        for extra in (prepend, a, append):
+            if extra is None:
+                continue
+            if extra is not a and ndim_of(extra) == 0:
+                s = list(shape_of(a))
+                s[ax] = 1
+                extra = broadcast_to(extra, tuple(s))
+            parts.append(extra)
+        a = concatenate(parts, axis=ax)
+    from chainrule.primitives import indexing
+
+    lead = (slice(None),) * ax
+    for _ in range(n):
+        a = E.subtract(
+            indexing.getitem(a, lead + (slice(1, None),)),
+            indexing.getitem(a, lead + (slice(None, -1),)),
+        )
+    return a
