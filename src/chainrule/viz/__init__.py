@@ -1,0 +1,114 @@
+"""``chainrule.viz``: the chain rule made visible, on the graph the core records.
+
+* :func:`draw` pictures a Tensor's recorded graph: op, shape, forward value and (after
+  ``backward()``) gradient on every node, local derivatives on scalar edges.
+* :func:`trace` does the same for a plain function of arrays (the functional API).
+* :func:`explain_backward` lists, path by path, the chain-rule products that add up to
+  a parameter's gradient.
+
+This layer sits on top (STYLE.md §7): it reads the nodes the eager trace records and
+reuses the core's ``toposort``/``backward_pass``, so what it shows are the numbers
+``backward()`` computes. Graphviz is imported only when a picture is rendered.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from chainrule.core.eager import Tensor
+from chainrule.viz import collapse as _collapse
+from chainrule.viz.dot import GraphvizNotFound, dot_available
+from chainrule.viz.explain import Explanation, explain_backward
+from chainrule.viz.graph import (
+    DEFAULT_MAX_NODES,
+    Graph,
+    build,
+    caller_names,
+    depth,
+    names_from,
+    param_names,
+)
+
+AUTO_LR_DEPTH = 7  # deeper graphs are drawn top to bottom
+
+__all__ = [
+    "Explanation",
+    "Graph",
+    "GraphvizNotFound",
+    "dot_available",
+    "draw",
+    "explain_backward",
+    "trace",
+]
+
+
+def draw(
+    tensor: Tensor,
+    *,
+    names: dict | None = None,
+    model=None,
+    expand=False,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    collapse_repeats: bool = True,
+    rankdir: str = "auto",
+) -> Graph:
+    """Picture the recorded graph that produced ``tensor``.
+
+    ``names``: ``{"x": x, ...}`` labels for tensors; by default the caller's local
+    variable names are used. ``model``: an ``nn.Module`` whose parameters are named
+    after it and whose modules are drawn as one box each (``expand=True`` or a list of
+    module names draws their insides in a cluster). ``max_nodes`` bounds the number of
+    boxes (``None``: no limit); ``collapse_repeats`` folds a pattern that repeats 3+
+    times along a chain into one box. Every collapse is stated in the picture's notes.
+    ``rankdir``: "LR" (left to right), "TB" (top to bottom) or "auto" (LR for short
+    graphs, TB for deep ones).
+    """
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"viz.draw expects a chainrule Tensor, got {type(tensor).__name__}")
+    frame = inspect.currentframe().f_back
+    ids = caller_names(frame) if names is None else names_from(names)
+    del frame
+    ids = {**param_names(model), **ids}  # the user's names win over parameter names
+    graph = build(tensor, names=ids)
+    if model is not None:
+        by_node = {id(p._node): key for key, p in model.named_parameters() if p._node is not None}
+        params = {by_node[vn.key]: vid for vid, vn in graph.nodes.items() if vn.key in by_node}
+        _collapse.collapse_modules(graph, model, params, expand=expand)
+    if collapse_repeats:
+        _collapse.collapse_repeats(graph)
+    _collapse.limit_size(graph, max_nodes)
+    if rankdir == "auto":
+        rankdir = "LR" if depth(graph) <= AUTO_LR_DEPTH else "TB"
+    graph.rankdir = rankdir
+    return graph
+
+
+def trace(fun, *args, names: list[str] | None = None, **draw_options) -> Graph:
+    """Run ``fun`` on tensors made from ``args`` (requiring grad), backprop if the result
+    is a scalar, and draw the graph. Arguments are named after ``fun``'s parameters.
+
+    >>> g = trace(lambda x: (3 * x + 2) ** 2, 1.0)   # doctest: +SKIP
+    """
+    if names is None:
+        try:
+            params = list(inspect.signature(fun).parameters)
+        except (TypeError, ValueError):
+            params = []
+        names = [params[i] if i < len(params) else f"arg{i}" for i in range(len(args))]
+    inputs = []
+    for a in args:
+        if isinstance(a, Tensor):
+            inputs.append(a if a.requires_grad else a.detach().requires_grad_(True))
+        else:
+            arr = np.asarray(a, dtype=np.float64) if np.asarray(a).dtype.kind in "iub" else a
+            inputs.append(Tensor(arr, requires_grad=True))
+    out = fun(*inputs)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"viz.trace: {fun!r} must return a chainrule Tensor, got {type(out)}")
+    if out.requires_grad and out._value.size == 1:
+        out.backward(retain_graph=True)
+    labels = dict(zip(names, inputs))
+    labels.setdefault("out", out)
+    return draw(out, names=labels, **draw_options)

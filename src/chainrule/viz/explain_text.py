@@ -1,0 +1,156 @@
+"""Writing an :class:`~chainrule.viz.explain.Explanation` as text or Markdown.
+
+Both forms say the same things in the same order: the chain-rule product along each
+path (factors named d(consumer)/d(input), each with its op's rule and, for scalars, its
+value; for arrays the shapes it maps between and the gradient so far, with its norm),
+each path's contribution, the sum over paths, and how that sum compares with the
+gradient ``backward()`` computes and with ``.grad``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.viz.explain import MAX_FACTORS_SHOWN, Explanation, Path, describe_factor
+from chainrule.viz.format import as_array, magnitude, number
+
+DOT = " \u00b7 "
+
+
+def _d(num: str, den: str) -> str:
+    return f"\u2202{num}/\u2202{den}"
+
+
+def _product(path: Path, ex: Explanation) -> str:
+    syms = [f.symbol for f in path.factors]
+    if len(syms) > MAX_FACTORS_SHOWN:
+        k = MAX_FACTORS_SHOWN // 2
+        syms = [*syms[:k], f"\u2026 ({len(syms) - 2 * k} more) \u2026", *syms[-k:]]
+    return f"{_d(ex.loss, ex.wrt)} = " + DOT.join(syms)
+
+
+def _numbers(path: Path) -> str | None:
+    if not path.scalar or len(path.factors) > MAX_FACTORS_SHOWN:
+        return None
+    return DOT.join(number(f.local) for f in path.factors)
+
+
+def _rows(path: Path) -> list[tuple[str, ...]]:
+    rows = []
+    for f in path.factors:
+        rule, value, so_far = describe_factor(f)
+        rows.append((f.symbol, f.op, rule, value, so_far))
+    if len(rows) > MAX_FACTORS_SHOWN:
+        k = MAX_FACTORS_SHOWN // 2
+        gap = ("\u2026", f"{len(rows) - 2 * k} more factors", "", "", "")
+        rows = [*rows[:k], gap, *rows[-k:]]
+    return rows
+
+
+def _close(a, b) -> tuple[bool, float]:
+    a, b = as_array(a), as_array(b)
+    if a is None or b is None or a.shape != b.shape:
+        return False, float("nan")
+    diff = float(np.max(np.abs(a - b))) if a.size else 0.0
+    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 0.0)
+    return diff <= 1e-9 * scale, diff
+
+
+def _summary_lines(ex: Explanation) -> list[str]:
+    lines = []
+    total_paths = f"{ex.n_paths} path" + ("s" if ex.n_paths != 1 else "")
+    lines.append(f"Sum over the {total_paths}:  {magnitude(ex.path_sum)}")
+    ok, diff = _close(ex.path_sum, ex.total)
+    mark = "\u2713 equal" if ok else "\u2717 NOT equal"
+    lines.append(
+        f"backward() computes:  {magnitude(ex.total)}   {mark} (max |difference| {diff:.2g})"
+    )
+    if ex.grad is None:
+        lines.append(f"({ex.wrt}.grad is not set yet: {ex.loss}.backward() will put this there.)")
+    else:
+        ok, diff = _close(ex.grad, ex.total)
+        if ok:
+            lines.append(f"{ex.wrt}.grad:  {magnitude(ex.grad)}   \u2713 the same")
+        else:
+            lines.append(
+                f"{ex.wrt}.grad:  {magnitude(ex.grad)}   differs: .grad adds up over "
+                "backward() calls; set it to None before backward() to compare."
+            )
+    return lines
+
+
+def _header(ex: Explanation) -> str:
+    n = ex.n_paths
+    paths = f"{n} path" + ("s" if n != 1 else "")
+    shape = f" (shape {ex.wrt_shape})" if ex.wrt_shape else ""
+    return (
+        f"{_d(ex.loss, ex.wrt)} by the chain rule: {paths} from {ex.loss} back to "
+        f"{ex.wrt}{shape}. Each path contributes the product of its local derivatives; "
+        "the gradient is the sum over paths."
+    )
+
+
+def _hidden_note(ex: Explanation) -> str | None:
+    listed = min(len(ex.paths), ex.shown)
+    if ex.n_paths <= listed:
+        return None
+    hidden = ex.paths[listed:]
+    acc = None
+    for p in hidden:
+        acc = p.contribution if acc is None else acc + p.contribution
+    if ex.rest is not None:
+        acc = ex.rest if acc is None else acc + ex.rest
+    return (
+        f"The other {ex.n_paths - listed} paths are not listed; together they "
+        f"contribute {magnitude(acc)}."
+    )
+
+
+def to_text(ex: Explanation) -> str:
+    out = [_header(ex), ""]
+    for i, path in enumerate(ex.paths[: ex.shown], 1):
+        out.append(f"Path {i} of {ex.n_paths}:  {_product(path, ex)}")
+        nums = _numbers(path)
+        if nums is not None:
+            pad = " " * (len(f"Path {i} of {ex.n_paths}:  {_d(ex.loss, ex.wrt)}") - 1)
+            out.append(f"{pad}= {nums}")
+            out.append(f"{pad}= {number(path.contribution)}")
+        rows = _rows(path)
+        head = ("factor", "op", "local derivative", "value / shape", "gradient so far")
+        widths = [max(len(r[c]) for r in [head, *rows]) for c in range(5)]
+        fmt = "    " + "  ".join(f"{{:<{w}}}" for w in widths)
+        out.append(fmt.format(*head).rstrip())
+        out += [fmt.format(*r).rstrip() for r in rows]
+        out.append(f"    contribution of this path: {magnitude(path.contribution)}")
+        out.append("")
+    note = _hidden_note(ex)
+    if note:
+        out += [note, ""]
+    out += _summary_lines(ex)
+    return "\n".join(out)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def to_markdown(ex: Explanation) -> str:
+    out = [f"**{_md_escape(_header(ex))}**", ""]
+    for i, path in enumerate(ex.paths[: ex.shown], 1):
+        out.append(f"**Path {i} of {ex.n_paths}:** {_md_escape(_product(path, ex))}")
+        nums = _numbers(path)
+        if nums is not None:
+            out.append(f"= {nums} = **{number(path.contribution)}**")
+        out.append("")
+        out.append("| factor | op | local derivative | value / shape | gradient so far |")
+        out.append("|---|---|---|---|---|")
+        for r in _rows(path):
+            out.append("| " + " | ".join(_md_escape(c) for c in r) + " |")
+        out.append("")
+        out.append(f"Contribution of this path: {magnitude(path.contribution)}")
+        out.append("")
+    note = _hidden_note(ex)
+    if note:
+        out += [note, ""]
+    out += [_md_escape(line) + "  " for line in _summary_lines(ex)]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,171 @@
+"""explain_backward: golden text for (3x+2)^2, the path sum equals .grad for scalar and
+array graphs (property test over random small graphs), and clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import chainrule as cr
+import chainrule.numpy as cnp
+from chainrule import viz
+
+from ._helpers import square_of_affine
+
+GOLDEN = """\
+∂y/∂x by the chain rule: 1 path from y back to x. Each path contributes the product of its local derivatives; the gradient is the sum over paths.
+
+Path 1 of 1:  ∂y/∂x = ∂y/∂add · ∂add/∂multiply · ∂multiply/∂x
+                  = 10 · 1 · 3
+                  = 30
+    factor          op        local derivative  value / shape  gradient so far
+    ∂y/∂add         power     b·a^(b−1)         10             10
+    ∂add/∂multiply  add       1                 1              10
+    ∂multiply/∂x    multiply  a                 3              30
+    contribution of this path: 30
+
+Sum over the 1 path:  30
+backward() computes:  30   ✓ equal (max |difference| 0)
+x.grad:  30   ✓ the same"""
+
+
+def test_golden_text_for_square_of_affine():
+    x, y = square_of_affine()
+    y.backward(retain_graph=True)
+    assert str(viz.explain_backward(y, wrt=x)) == GOLDEN
+
+
+def test_before_backward_it_says_where_the_gradient_will_go():
+    x, y = square_of_affine()
+    text = str(viz.explain_backward(y, wrt=x))
+    assert "x.grad is not set yet: y.backward() will put this there" in text
+
+
+def test_two_paths_each_with_its_product_and_their_sum():
+    x = cr.tensor(0.5, requires_grad=True)
+    y = x * x + cnp.sin(x)  # three paths: both factors of x*x, and sin
+    y.backward(retain_graph=True)
+    ex = viz.explain_backward(y, wrt=x)
+    assert ex.n_paths == 3
+    contributions = sorted(float(p.contribution) for p in ex.paths)
+    assert contributions == pytest.approx(sorted([0.5, 0.5, np.cos(0.5)]))
+    assert float(ex.path_sum) == pytest.approx(x.grad.item())
+    text = str(ex)
+    assert "Path 3 of 3" in text and "✓ the same" in text
+
+
+def test_markdown_has_a_table_per_path_and_the_summary():
+    x, y = square_of_affine()
+    y.backward(retain_graph=True)
+    md = viz.explain_backward(y, wrt=x)._repr_markdown_()
+    assert md.count("| factor | op | local derivative |") == 1
+    assert "| ∂multiply/∂x | multiply | a | 3 | 30 |" in md
+    assert "= 10 · 1 · 3 = **30**" in md
+
+
+def test_arrays_show_shapes_and_norms_and_the_sum_equals_grad():
+    rng = np.random.default_rng(0)
+    W1 = cr.tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    W2 = cr.tensor(rng.normal(size=(2, 4)), requires_grad=True)
+    x = cr.tensor(rng.normal(size=(5, 3)))
+    h = cnp.tanh(x @ W1.T)
+    L = cnp.mean((h @ W2.T) ** 2) + 0.1 * cnp.sum(W1 * W1)
+    L.backward(retain_graph=True)
+    ex = viz.explain_backward(L, wrt=W1)
+    assert ex.n_paths == 3  # through the network, and twice through the penalty
+    np.testing.assert_allclose(ex.path_sum, W1.grad.numpy(), rtol=1e-12, atol=1e-14)
+    text = str(ex)
+    assert "(5, 4) ← (5, 4)" in text  # the Jacobian of tanh maps (5, 4) to (5, 4)
+    assert "‖·‖ = " in text and "shape (4, 3)" in text
+    assert "∂h/∂matmul" in text  # factors named by the user's variables and ops
+
+
+def test_freed_graph_raises_a_clear_error():
+    x, y = square_of_affine()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True") as info:
+        viz.explain_backward(y, wrt=x)
+    assert "before loss.backward()" in str(info.value)
+    assert "re-run the forward" in str(info.value)
+
+
+def test_bad_arguments():
+    x, y = square_of_affine()
+    other = cr.tensor(1.0, requires_grad=True)
+    with pytest.raises(ValueError, match="does not depend on wrt"):
+        viz.explain_backward(y, wrt=other)
+    v = cr.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match=r"scalar loss.*\(2,\)"):
+        viz.explain_backward(v * 2.0, wrt=v)
+    with pytest.raises(ValueError, match="does not require grad"):
+        viz.explain_backward(y, wrt=cr.tensor(1.0))
+
+
+def test_many_paths_are_summarised_but_all_counted():
+    x = cr.tensor(0.3, requires_grad=True)
+    y = x
+    for _ in range(6):  # each step doubles the number of paths
+        y = y * y + y
+    ex = viz.explain_backward(y, wrt=x, max_paths=5)
+    assert ex.n_paths == 3**6
+    text = str(ex)
+    assert "Path 5 of 729" in text and "Path 6 of" not in text
+    assert "The other 724 paths are not listed" in text
+    assert float(ex.path_sum) == pytest.approx(float(ex.total), rel=1e-12)
+
+
+def test_intermediate_tensor_as_wrt():
+    x = cr.tensor(2.0, requires_grad=True)
+    u = 3 * x + 2
+    y = u**2
+    ex = viz.explain_backward(y, wrt=u)
+    assert float(ex.total) == pytest.approx(16.0)
+    assert ex.n_paths == 1 and len(ex.paths[0].factors) == 1
+
+
+# -- property: the paths add up to .grad on random small graphs ------------------------------
+UNARY = [cnp.sin, cnp.tanh, lambda a: a * 1.5, lambda a: cnp.exp(0.3 * a), cnp.negative]
+BINARY = [cnp.add, cnp.subtract, cnp.multiply, lambda a, b: a * cnp.cos(b)]
+
+
+@st.composite
+def programs(draw):
+    steps = []
+    for k in range(draw(st.integers(1, 7))):
+        n_values = 2 + k  # x, c, then one value per step
+        if draw(st.booleans()):
+            steps.append(("u", draw(st.integers(0, len(UNARY) - 1)),
+                          draw(st.integers(0, n_values - 1))))  # fmt: skip
+        else:
+            steps.append(("b", draw(st.integers(0, len(BINARY) - 1)),
+                          draw(st.integers(0, n_values - 1)), draw(st.integers(0, n_values - 1))))  # fmt: skip
+    return steps
+
+
+def _run(steps, x, c):
+    values = [x, c]
+    for step in steps:
+        if step[0] == "u":
+            values.append(UNARY[step[1]](values[step[2]]))
+        else:
+            values.append(BINARY[step[1]](values[step[2]], values[step[3]]))
+    # the loss uses the last value and, to add paths, every other one
+    return cnp.sum(values[-1]) + 0.5 * sum(cnp.sum(v) for v in values[2:-1]) + cnp.sum(x)
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs(), st.sampled_from([(), (3,), (2, 3)]), st.integers(0, 2**16))
+def test_path_sum_equals_grad_on_random_graphs(steps, shape, seed):
+    rng = np.random.default_rng(seed)
+    x = cr.tensor(rng.uniform(-1, 1, size=shape), requires_grad=True)
+    c = cr.tensor(rng.uniform(-1, 1, size=shape[-1:]))  # broadcasts against x
+    loss = _run(steps, x, c)
+    ex = viz.explain_backward(loss, wrt=x, names={})
+    loss.backward(retain_graph=True)
+    np.testing.assert_allclose(ex.path_sum, x.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ex.total, x.grad.numpy(), rtol=0, atol=0)
+    assert ex.n_paths == len(ex.paths) >= 1
+    for path in ex.paths:  # each path's contribution has the parameter's shape
+        assert np.shape(path.contribution) == shape
