@@ -28,12 +28,14 @@ def test_modules_become_one_box_each_with_their_parameters():
     labels = node_labels(g.to_dot())
     boxes = [v for v in labels.values() if "Linear" in v]
     assert len(boxes) == 2
-    assert "weight (5, 6)" in boxes[0] and "bias (5,)" in boxes[0] and "‖grad‖" in boxes[0]
+    first = next(v for v in boxes if "Linear 0" in v)
+    assert "weight (5, 6)" in first and "bias (5,)" in first and "‖grad‖" in first
+    assert "transpose" not in " ".join(labels.values())  # F.linear's layout steps are inside
     assert not any("0.weight" in v for v in labels.values())  # inside the box
     assert any(v.split()[0] == "tanh" for v in labels.values())  # no parameters: an op
     assert any("Collapsed 2 module(s)" in n for n in g.notes)
     # the input batch still flows into the first Linear box
-    xid = next(k for k, v in labels.items() if v.split()[0] == "x")
+    xid = next(k for k, v in labels.items() if v.split()[0] == "xᵀ")  # F.linear uses x.T
     first = next(k for k, v in labels.items() if "Linear 0" in v)
     assert (xid, first) in {(s, d) for s, d, _ in edges(g.to_dot())}
 
@@ -57,6 +59,7 @@ def test_bias_free_linear_keeps_its_matmul():
     labels = node_labels(viz.draw(out, model=lin).to_dot())
     box = next(v for v in labels.values() if "Linear" in v)
     assert "@" in box and "matmul" not in " ".join(labels.values())
+    assert "transpose" not in " ".join(labels.values())
 
 
 def test_a_loop_collapses_into_one_repeated_box():

@@ -31,7 +31,7 @@ from chainrule.viz.graph import (
     param_names,
 )
 
-AUTO_LR_DEPTH = 7  # deeper graphs are drawn top to bottom
+AUTO_LR_DEPTH = 6  # deeper graphs are drawn top to bottom
 
 __all__ = [
     "Explanation",

@@ -23,6 +23,7 @@ Every pass adds a note saying what it collapsed; the picture prints the notes.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 
 from chainrule.viz.format import norm, number, shape_text
@@ -30,6 +31,7 @@ from chainrule.viz.graph import Graph, VEdge, VNode
 from chainrule.viz.notation import symbol
 
 MAX_PERIOD = 6
+_ADAPTERS = {"transpose", "reshape", "broadcast_to", "astype", "expand_dims"}
 MIN_REPEATS = 3
 
 
@@ -70,6 +72,27 @@ def _merge(graph: Graph, members: set[str], box: VNode, keep: set[str] = frozens
         edges.append(VEdge(src, dst, label, e.argnum))
     graph.nodes = new_nodes
     graph.edges = edges
+    _sort_topologically(graph)
+
+
+def _sort_topologically(graph: Graph) -> None:
+    """Reorder ``graph.nodes`` so that inputs come before consumers (stable otherwise):
+    the passes below rely on it, and a merged box can land before its inputs."""
+    producers = _producers(graph)
+    consumers = _consumers(graph)
+    remaining = {nid: len(set(producers[nid])) for nid in graph.nodes}
+    position = {nid: k for k, nid in enumerate(graph.nodes)}
+    order = []
+    heap = [(position[nid], nid) for nid, k in remaining.items() if k == 0]
+    heapq.heapify(heap)
+    while heap:
+        _, nid = heapq.heappop(heap)
+        order.append(nid)
+        for dst in set(consumers[nid]):
+            remaining[dst] -= 1
+            if remaining[dst] == 0:
+                heapq.heappush(heap, (position[dst], dst))
+    graph.nodes = {nid: graph.nodes[nid] for nid in order}
 
 
 # -- 1. modules ----------------------------------------------------------------------------
@@ -105,6 +128,12 @@ def module_regions(graph: Graph, model, param_ids: dict[str, str]) -> list[tuple
                 only_params.add(nid)
         while end in only_params and len(set(consumers[end])) == 1:
             end = consumers[end][0]
+        # a layout step on the result (F.linear's final transpose) ends the module
+        after = set(consumers[end])
+        if len(after) == 1:
+            nxt = graph.nodes[next(iter(after))]
+            if nxt.kind == "op" and nxt.title in _ADAPTERS and not nxt.root:
+                end = nxt.id
         ancestors = {end}
         stack = [end]
         while stack:
@@ -115,6 +144,14 @@ def module_regions(graph: Graph, model, param_ids: dict[str, str]) -> list[tuple
         any_dep = set().union(*reach)
         region = (any_dep & ancestors) | params_set
         region = {nid for nid in region if graph.nodes[nid].kind != "const"}
+        # a layout adapter applied to the input only for this module (F.linear's
+        # transpose of x) belongs to it; one level only, so the previous layer stays out
+        for nid in list(region):
+            for src in producers[nid]:
+                n = graph.nodes[src]
+                if n.kind == "op" and n.title in _ADAPTERS and src not in region:
+                    if all(dst in region for dst in consumers[src]):
+                        region.add(src)
         # scalar constants used only inside the region belong to it (array inputs,
         # such as the data batch, stay visible as the module's input)
         for nid in order:
@@ -163,7 +200,7 @@ def collapse_modules(graph: Graph, model, param_ids: dict[str, str], expand=Fals
         _merge(graph, region, box)
     if boxed:
         graph.notes.append(
-            f"Collapsed {len(boxed)} module(s) into one box each ({', '.join(boxed)}); "
+            f"Collapsed {len(boxed)} module(s) into one box each ({', '.join(sorted(boxed))}); "
             "pass expand=True (or expand=['name']) to draw their operations."
         )
 

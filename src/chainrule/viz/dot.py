@@ -102,7 +102,7 @@ def node_label(n: VNode) -> str:
         rows.append(_row(summary(n.value), size=10))
     else:
         rows = [_row(_title(n), bold=True, size=15)]
-        rows += [_row(line, size=10, color="#475569") for line in n.detail]
+        rows += [_row(line, size=11, color="#475569") for line in n.detail]
         rows += _value_rows(n)
     table = '<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
     return f"<{table}{''.join(rows)}</table>>"

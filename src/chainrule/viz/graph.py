@@ -119,9 +119,20 @@ def caller_names(frame) -> dict[int, str]:
     for key, value in list(frame.f_locals.items()):
         if key.startswith("_") or not isinstance(value, Tensor):
             continue
-        target = value._node if value._node is not None else value
-        names.setdefault(id(target), key)
+        _add_name(names, key, value, overwrite=False)
     return names
+
+
+def _add_name(names: dict, key: str, t: Tensor, overwrite: bool = True) -> None:
+    """Name a tensor's node, or (without a graph) the tensor and its array."""
+    if t._node is not None:
+        targets = [t._node]
+    else:  # numpy views share the base of the array they were taken from
+        base = t._value.base if isinstance(t._value, np.ndarray) else None
+        targets = [t, t._value] + ([base] if base is not None else [])
+    for target in targets:
+        if overwrite or id(target) not in names:
+            names[id(target)] = key
 
 
 def names_from(mapping) -> dict[int, str]:
@@ -129,7 +140,7 @@ def names_from(mapping) -> dict[int, str]:
     names: dict[int, str] = {}
     for key, value in (mapping or {}).items():
         if isinstance(value, Tensor):
-            names[id(value._node if value._node is not None else value)] = key
+            _add_name(names, key, value)
     return names
 
 
@@ -160,6 +171,24 @@ def _static_detail(node) -> list[str]:
         text = repr(val)
         lines.append(f"{key}={text if len(text) <= 24 else text[:21] + '...'}")
     return lines
+
+
+def _constant_name(a, names: dict[int, str]) -> str | None:
+    """The user's name for a constant input, also when it is a view of a named array
+    (``x.T`` inside ``nn.functional.linear`` is drawn as ``xᵀ``)."""
+    if id(a) in names:
+        return names[id(a)]
+    arr = a._value if isinstance(a, Tensor) else a
+    if not isinstance(arr, np.ndarray):
+        return None
+    if id(arr) in names:
+        return names[id(arr)]
+    base = arr.base
+    if base is None or id(base) not in names:
+        return None
+    if arr.ndim == 2 and arr.flags.f_contiguous and not arr.flags.c_contiguous:
+        return names[id(base)] + "\u1d40"
+    return f"{names[id(base)]} (view)"
 
 
 def _is_constant_input(a) -> bool:
@@ -247,7 +276,7 @@ def build(tensor: Tensor, *, names: dict[int, str] | None = None) -> Graph:
             cid = f"c{n_const}"
             n_const += 1
             value = a._value if isinstance(a, Tensor) else np.asarray(a)
-            name = names.get(id(a))
+            name = _constant_name(a, names)
             title = name or (number(value) if value.size == 1 else "constant")
             nodes[cid] = VNode(cid, "const", title, name=name, value=value, shape=value.shape)
             if key is not None:
