@@ -1,0 +1,90 @@
+"""``chainrule graph`` and ``chainrule demo`` on the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from chainrule.cli import main
+
+from ._helpers import needs_dot, without_dot
+
+
+@needs_dot
+def test_graph_writes_the_picture_and_prints_value_and_gradient(tmp_path, capsys):
+    out = tmp_path / "g.svg"
+    assert main(["graph", "(3x+2)^2", "--at", "x=1", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "f = 25" in printed and "∂f/∂x = 30" in printed
+    svg = out.read_text()
+    assert "grad 30" in svg and "f = power" in svg
+
+
+def test_graph_to_dot_needs_no_graphviz(tmp_path, monkeypatch):
+    without_dot(monkeypatch)
+    out = tmp_path / "g.dot"
+    assert main(["graph", "x*y + sin(x)", "--at", "x=1,y=2", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("digraph") and "grad" in text
+
+
+def test_graph_without_dot_writes_dot_and_exits_2_with_a_hint(tmp_path, monkeypatch, capsys):
+    without_dot(monkeypatch)
+    out = tmp_path / "g.png"
+    assert main(["graph", "(3x+2)^2", "--at", "x=1", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "install" in err.lower() and "g.dot" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert (tmp_path / "g.dot").exists() and not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["graph", "x +* 2", "--at", "x=1"], "can't read"),
+        (["graph", "x*y", "--at", "x=1"], "no value for y"),
+        (["graph", "x^2", "--at", "z=1"], "unknown variable 'z'"),
+        (["graph", "x^2", "--at", "x=one"], "not a number"),
+        (["graph", "3 + 4", "--at", "x=1"], "has no variables"),
+        (["graph", "__import__('os')", "--at", "x=1"], "can't read"),
+        (["graph", "x^2", "--at", "x=1", "-o", "g.jpeg"], ".svg"),
+    ],
+)
+def test_graph_bad_input_is_one_line_and_status_2(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def _run_demo(tmp_path, capsys):
+    pytest.importorskip("sklearn")
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--epochs", "1"]) == 0
+    return out, capsys.readouterr().out
+
+
+def test_demo_tells_the_whole_story(tmp_path, capsys):
+    out, printed = _run_demo(tmp_path, capsys)
+    for part in [
+        "Chain rule",  # the symbolic derivation
+        "x.grad = 30   ✓ the same as the symbolic result",
+        "∂y/∂x = ∂y/∂add · ∂add/∂multiply · ∂multiply/∂x",
+        "test accuracy",
+        "∂L/∂W1 = ",
+        "∂h/∂z1",
+        "W1.grad:",
+    ]:
+        assert part in printed, part
+    produced = {p.name for p in out.iterdir()}
+    assert {"chain_rule.dot", "network.dot"} & produced or {
+        "chain_rule.svg",
+        "network.svg",
+    } <= produced
+
+
+def test_demo_completes_without_graphviz(tmp_path, capsys, monkeypatch):
+    without_dot(monkeypatch)
+    out, printed = _run_demo(tmp_path, capsys)
+    assert {"chain_rule.dot", "network.dot"} <= {p.name for p in out.iterdir()}
+    assert "apt-get install graphviz" in printed
+    assert "Done." in printed
