@@ -51,7 +51,7 @@ def _producers(graph: Graph) -> dict[str, list[str]]:
 
 def _merge(graph: Graph, members: set[str], box: VNode, keep: set[str] = frozenset()) -> None:
     """Replace ``members`` by ``box``: edges into or out of the group now touch the box."""
-    first = min(members, key=list(graph.nodes).index)
+    first = next(nid for nid in graph.nodes if nid in members)
     new_nodes: dict[str, VNode] = {}
     for nid, n in graph.nodes.items():
         if nid == first:
@@ -263,7 +263,10 @@ def collapse_repeats(graph: Graph) -> None:
             else:
                 i += 1
     described = []
+    in_runs = {nid for run, _, _ in runs for nid in run}
     for k, (run, p, r) in enumerate(runs):
+        if any(nid not in graph.nodes for nid in run):
+            continue  # defensive: a run is never folded into another (see below)
         members = set(run)
         # fold in side inputs used only inside the run (but keep leaves: parameters)
         consumers = _consumers(graph)
@@ -271,7 +274,9 @@ def collapse_repeats(graph: Graph) -> None:
         while changed:
             changed = False
             for nid, n in graph.nodes.items():
-                if nid in members or n.kind in ("leaf", "more") or n.root or n.cluster:
+                if nid in members or nid in in_runs or n.kind in ("leaf", "more"):
+                    continue
+                if n.root or n.cluster:
                     continue
                 if consumers[nid] and all(dst in members for dst in consumers[nid]):
                     members.add(nid)

@@ -100,10 +100,16 @@ def _hidden_note(ex: Explanation) -> str | None:
         acc = p.contribution if acc is None else acc + p.contribution
     if ex.rest is not None:
         acc = ex.rest if acc is None else acc + ex.rest
-    return (
+    text = (
         f"The other {ex.n_paths - listed} paths are not listed; together they "
         f"contribute {magnitude(acc)}."
     )
+    if ex.rest is not None:
+        text += (
+            f" (Only the first {len(ex.paths)} paths were followed one by one; the share "
+            "of the rest is the total minus theirs, so the check below covers those only.)"
+        )
+    return text
 
 
 def to_text(ex: Explanation) -> str:
