@@ -92,3 +92,24 @@ def test_size_limit_keeps_the_boxes_near_the_output_and_says_so():
     assert "more nodes not drawn" in g.to_dot()
     assert any("Size limit" in n for n in g.notes)
     assert any(n.root for n in g.nodes.values())
+
+
+def test_random_graphs_collapse_without_losing_nodes():
+    """Every recorded node ends up in exactly one box, whatever was collapsed."""
+    from chainrule.core.reverse import toposort
+
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        x = cr.tensor(0.5, requires_grad=True)
+        values = [x]
+        ops = [cnp.add, cnp.multiply, lambda u, v: cnp.sin(u) - v]
+        for i in range(400):
+            a, b = (values[rng.integers(len(values))] for _ in range(2))
+            values.append(ops[i % 3](a, b) * 0.5)
+        out = values[-1]
+        g = viz.draw(out, max_nodes=40)
+        recorded = len(toposort(out._node))
+        drawn = sum(n.members for n in g.nodes.values() if n.kind != "const")
+        assert drawn == recorded
+        assert len(g.nodes) <= 40
+        assert g.to_dot().count("->") == len(g.edges)

@@ -12,9 +12,10 @@ Three passes over a :class:`~chainrule.viz.graph.Graph`, in this order:
    single consumer, so a bias-free ``Linear`` still includes its matmul. Modules
    without parameters (``Tanh``) stay single op nodes, named by their op.
 2. **Repeats.** Along chains of single-consumer nodes, a pattern of up to 6 ops that
-   repeats at least 3 times in a row (a Python loop, a stack of identical layers)
-   becomes one box "repeated N×: tanh → multiply → add". Side inputs used only inside
-   the run (constants, small subgraphs) are folded into it; leaves are kept.
+   repeats at least 3 times in a row, over at least 6 nodes (a Python loop, a stack of
+   identical layers), becomes one box "repeated N×: tanh → multiply → add". Side
+   inputs used only inside the run (constants, and single ops on leaves or constants)
+   are folded into it; leaves are kept.
 3. **Size limit.** If more than ``max_nodes`` boxes remain, the ones nearest the output
    are kept and the rest become one box that lists what it holds.
 
@@ -33,6 +34,7 @@ from chainrule.viz.notation import symbol
 MAX_PERIOD = 6
 _ADAPTERS = {"transpose", "reshape", "broadcast_to", "astype", "expand_dims"}
 MIN_REPEATS = 3
+MIN_RUN = 6  # recorded nodes: three multiplies in a row are not yet "structure"
 
 
 def _consumers(graph: Graph) -> dict[str, list[str]]:
@@ -47,6 +49,11 @@ def _producers(graph: Graph) -> dict[str, list[str]]:
     for e in graph.edges:
         inp[e.dst].append(e.src)
     return inp
+
+
+def _recorded(graph: Graph, ids) -> int:
+    """How many recorded nodes (not constants) the boxes ``ids`` stand for."""
+    return sum(graph.nodes[nid].members for nid in ids if graph.nodes[nid].kind != "const")
 
 
 def _merge(graph: Graph, members: set[str], box: VNode, keep: set[str] = frozenset()) -> None:
@@ -92,6 +99,9 @@ def _sort_topologically(graph: Graph) -> None:
             remaining[dst] -= 1
             if remaining[dst] == 0:
                 heapq.heappush(heap, (position[dst], dst))
+    if len(order) < len(graph.nodes):  # a cycle through a box: keep the rest as it was
+        placed = set(order)
+        order += [nid for nid in graph.nodes if nid not in placed]
     graph.nodes = {nid: graph.nodes[nid] for nid in order}
 
 
@@ -188,7 +198,7 @@ def collapse_modules(graph: Graph, model, param_ids: dict[str, str], expand=Fals
         title = f"{out.name} = {label}" if out.name else label
         box = VNode(f"m{len(boxed)}", "module", title, value=out.value, grad=out.grad)
         box.shape, box.freed, box.root = out.shape, out.freed, out.root
-        box.members = sum(graph.nodes[nid].members for nid in region)
+        box.members = _recorded(graph, region)
         for p in params:
             pname = p.name or p.title
             short = pname[len(path) + 1 :] if path and pname.startswith(path + ".") else pname
@@ -245,7 +255,7 @@ def _best_run(sigs: list[str], i: int) -> tuple[int, int]:
         r = 1
         while sigs[i + r * p : i + (r + 1) * p] == pattern:
             r += 1
-        if r >= MIN_REPEATS and p * r > best[0] * best[1]:
+        if r >= MIN_REPEATS and p * r >= MIN_RUN and p * r > best[0] * best[1]:
             best = (p, r)
     return best
 
@@ -268,24 +278,26 @@ def collapse_repeats(graph: Graph) -> None:
         if any(nid not in graph.nodes for nid in run):
             continue  # defensive: a run is never folded into another (see below)
         members = set(run)
-        # fold in side inputs used only inside the run (but keep leaves: parameters)
+        # fold in side inputs used only inside the run: constants, and single ops on
+        # leaves or constants (an RNN step's U @ x_t); leaves (parameters) stay visible
         consumers = _consumers(graph)
-        changed = True
-        while changed:
-            changed = False
-            for nid, n in graph.nodes.items():
-                if nid in members or nid in in_runs or n.kind in ("leaf", "more"):
-                    continue
-                if n.root or n.cluster:
-                    continue
-                if consumers[nid] and all(dst in members for dst in consumers[nid]):
-                    members.add(nid)
-                    changed = True
+        producers = _producers(graph)
+        for nid, n in graph.nodes.items():
+            if nid in members or nid in in_runs or n.root or n.cluster:
+                continue
+            if not consumers[nid] or not all(dst in members for dst in consumers[nid]):
+                continue
+            simple = all(graph.nodes[src].kind in ("leaf", "const") for src in producers[nid])
+            if n.kind == "const" or (n.kind == "op" and simple):
+                members.add(nid)
+                for src in producers[nid]:  # that op's own constants come along
+                    if graph.nodes[src].kind == "const" and set(consumers[src]) <= members:
+                        members.add(src)
         last = graph.nodes[run[-1]]
         pattern = " \u2192 ".join(symbol(graph.nodes[nid].title) for nid in run[:p])
         box = VNode(f"r{k}", "repeat", f"repeated {r}\u00d7", value=last.value, grad=last.grad)
         box.shape, box.freed = last.shape, last.freed
-        box.members = sum(graph.nodes[nid].members for nid in members)
+        box.members = _recorded(graph, members)
         box.detail.append(pattern)
         extra = len(members) - len(run)
         if extra:
@@ -293,7 +305,10 @@ def collapse_repeats(graph: Graph) -> None:
         described.append(f"{r}\u00d7 [{pattern}]")
         _merge(graph, members, box)
     if described:
-        graph.notes.append("Collapsed repeated structure: " + "; ".join(described) + ".")
+        listed = "; ".join(described[:4])
+        if len(described) > 4:
+            listed += f"; and {len(described) - 4} more"
+        graph.notes.append(f"Collapsed repeated structure: {listed}.")
 
 
 # -- 3. size limit -------------------------------------------------------------------------
@@ -301,23 +316,26 @@ def limit_size(graph: Graph, max_nodes: int) -> None:
     if max_nodes is None or len(graph.nodes) <= max_nodes:
         return
     producers = _producers(graph)
-    roots = [nid for nid, n in graph.nodes.items() if n.root]
+    consumers = _consumers(graph)
+    # walk back from the output, taking a box only once all of its consumers are taken:
+    # the hidden part then feeds the kept part and never the other way round
+    waiting = {nid: len(set(consumers[nid])) for nid in graph.nodes}
     keep: list[str] = []
-    seen = set(roots)
-    frontier = list(roots)
-    while frontier and len(keep) < max_nodes - 1:  # breadth first from the output
+    frontier = [nid for nid, n in graph.nodes.items() if n.root]
+    while frontier and len(keep) < max_nodes - 1:
         nxt = []
         for nid in frontier:
             if len(keep) >= max_nodes - 1:
                 break
             keep.append(nid)
-            for src in producers[nid]:
-                if src not in seen:
-                    seen.add(src)
+            for src in dict.fromkeys(producers[nid]):
+                waiting[src] -= 1
+                if waiting[src] == 0:
                     nxt.append(src)
         frontier = nxt
-    hidden = [nid for nid in graph.nodes if nid not in set(keep)]
-    total = sum(graph.nodes[nid].members for nid in hidden)
+    kept = set(keep)
+    hidden = [nid for nid in graph.nodes if nid not in kept]
+    total = _recorded(graph, hidden)
     counts = Counter(graph.nodes[nid].title for nid in hidden if graph.nodes[nid].kind == "op")
     box = VNode("more", "more", f"\u2026 {total} more nodes not drawn")
     box.members = total
