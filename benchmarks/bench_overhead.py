@@ -12,7 +12,7 @@ import numpy as np
 import chainrule as cr
 import chainrule.numpy as cnp
 
-N_OPS = 100  # a chain of N_OPS multiply-by-sin steps... kept simple: y = sin(y) * c
+N_OPS = 100  # length of the chain y = sin(y)
 REPEAT = 5
 
 
@@ -59,23 +59,33 @@ def _chain_torch():
     return x.grad
 
 
-def _time(fn, number=50):
-    fn()
-    best = min(timeit.repeat(fn, number=number, repeat=REPEAT)) / number
-    return best / N_OPS * 1e6  # µs per op (forward + backward)
+def _time_interleaved(impls, number=50, rounds=REPEAT * 3):
+    """Best time of each implementation, measured in alternation so that a burst of
+    machine noise hits all of them alike. Returns µs per op (forward + backward)."""
+    best = {name: float("inf") for name, _ in impls}
+    for _, fn in impls:
+        fn()  # warm up
+    for _ in range(rounds):
+        for name, fn in impls:
+            t = timeit.timeit(fn, number=number) / number
+            best[name] = min(best[name], t)
+    return [(name, best[name] / N_OPS * 1e6) for name, _ in impls]
 
 
 def main() -> None:
-    rows = [("raw NumPy (fwd + hand-written bwd)", _time(_chain_numpy))]
-    rows.append(("chainrule Tensor .backward()", _time(_chain_tensor)))
-    rows.append(("chainrule grad()", _time(_chain_functional)))
+    impls = [
+        ("raw NumPy (fwd + hand-written bwd)", _chain_numpy),
+        ("chainrule Tensor .backward()", _chain_tensor),
+        ("chainrule grad()", _chain_functional),
+    ]
     try:
         import torch
 
         torch.set_num_threads(1)
-        rows.append((f"PyTorch {torch.__version__} CPU", _time(_chain_torch)))
+        impls.append((f"PyTorch {torch.__version__} CPU (1 thread)", _chain_torch))
     except ImportError:
-        rows.append(("PyTorch", float("nan")))
+        pass
+    rows = _time_interleaved(impls)
     base = rows[0][1]
     print(f"Per-op overhead: sin on an (8,) float64 array, forward + backward, {N_OPS}-op chain")
     print(f"{'implementation':40s} {'µs/op':>8s} {'x NumPy':>8s}")

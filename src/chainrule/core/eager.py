@@ -103,7 +103,7 @@ class EagerNode(Node):
     """A recorded tensor operation. Besides what the rule needs, it keeps (for display
     by ``viz``) the cotangent it received in the last backward pass in ``grad``."""
 
-    __slots__ = ("versions", "retained", "grad")
+    __slots__ = ("versions", "retained", "grad", "meta")
 
     def __init__(self, prim, args, kwargs, ans, argnums, parents, versions, where=None):
         self.prim = prim
@@ -117,6 +117,7 @@ class EagerNode(Node):
         self.versions = versions
         self.retained = None
         self.grad = None
+        self.meta = None
 
     def vjp(self, g) -> list:
         args = self.args
@@ -138,10 +139,15 @@ class EagerNode(Node):
         return self.prim.vjp(g, self.argnums, self.ans, raw, self.kwargs)
 
     def release(self) -> None:
-        """Free the saved inputs; keep the forward value only if it is small."""
-        self.args = self.kwargs = None
+        """Free the saved inputs; keep the forward value only if it is small, and its
+        shape and dtype always (``meta``). Static keyword arguments are kept."""
+        self.args = None
         ans = self.ans
-        if not isinstance(ans, np.ndarray) or ans.size > KEEP_FOR_DISPLAY:
+        if isinstance(ans, np.ndarray):
+            self.meta = (ans.shape, ans.dtype)
+            if ans.size > KEEP_FOR_DISPLAY:
+                self.ans = None
+        else:
             self.ans = None
 
 
@@ -183,6 +189,8 @@ class EagerTrace(Trace):
                     parents.append(node)
             i += 1
         ans = prim.impl(array_namespace(vals), *vals, **kwargs)
+        if type(ans) is not np.ndarray and not isinstance(ans, np.ndarray | tuple):
+            ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
         if anomaly._enabled.get():
             anomaly.check_forward(prim.name, ans)
@@ -336,7 +344,11 @@ class Tensor(Box):
 def _accumulate(node, ct, keep_all: bool = False) -> None:
     if type(node) is EagerNode:
         raw = ct._value if isinstance(ct, Tensor) else ct
-        if keep_all or (type(raw) is np.ndarray and raw.size <= KEEP_FOR_DISPLAY):
+        if type(raw) is np.ndarray:
+            small = raw.size <= KEEP_FOR_DISPLAY
+        else:
+            small = not isinstance(raw, tuple) and np.size(raw) <= KEEP_FOR_DISPLAY
+        if keep_all or small:
             node.grad = raw
         else:
             node.grad = None
