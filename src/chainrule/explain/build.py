@@ -1,0 +1,161 @@
+"""Turn a checked syntax tree into a SymPy expression, within safe bounds.
+
+SymPy evaluates numbers eagerly, so ``9^9^9`` or ``(x+1)^(10^10)`` could keep it busy
+for hours (or expand later into something enormous). The builder therefore refuses
+numeric exponents above ``MAX_EXPONENT`` and exact numbers longer than ``MAX_BITS``,
+and expressions that come out undefined (``1/0``, ``log(0)``), pointing at the
+operator that caused it. All variables are real SymPy symbols, so ``d|x|/dx`` is
+``sign(x)``.
+
+This is the public :func:`parse`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from .grammar import GREEK
+from .lexer import ParseError
+from .parser import BinOp, Call, Name, Neg, Num, parse_tree
+
+MAX_EXPONENT = 1000  # |p| and q of a numeric exponent p/q
+MAX_BITS = 1400  # about 420 decimal digits for any exact number we build
+
+_UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+_ONE_ARG = {
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "cot": sp.cot,
+    "sec": sp.sec,
+    "csc": sp.csc,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan": sp.atan,
+    "acot": sp.acot,
+    "asec": sp.asec,
+    "acsc": sp.acsc,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "coth": sp.coth,
+    "sech": sp.sech,
+    "csch": sp.csch,
+    "asinh": sp.asinh,
+    "acosh": sp.acosh,
+    "atanh": sp.atanh,
+    "acoth": sp.acoth,
+    "asech": sp.asech,
+    "acsch": sp.acsch,
+    "exp": sp.exp,
+    "ln": sp.log,
+    "sqrt": sp.sqrt,
+    "cbrt": lambda a: sp.Pow(a, sp.Rational(1, 3)),  # principal root, as SymPy's cbrt
+    "abs": sp.Abs,
+    "sign": sp.sign,
+    "log2": lambda a: sp.log(a, 2),
+    "log10": lambda a: sp.log(a, 10),
+}
+
+
+def symbol(name: str) -> sp.Symbol:
+    """The real SymPy symbol the parser uses for variable ``name``."""
+    return sp.Symbol(GREEK.get(name, name), real=True)
+
+
+def parse(text: str) -> sp.Expr:
+    """Parse ``text`` into a SymPy expression without evaluating any of it as code.
+
+    >>> parse("3x^2 + sin 2x")
+    3*x**2 + sin(2*x)
+
+    Raises :class:`ParseError` (a ``ValueError``) for anything outside the grammar
+    documented in ``docs/symbolic.md``.
+    """
+    return _Builder(text).build(parse_tree(text))
+
+
+class _Builder:
+    def __init__(self, text: str):
+        self.text = text
+
+    def fail(self, message: str, pos: int) -> ParseError:
+        return ParseError(message, self.text, pos)
+
+    def build(self, node) -> sp.Expr:
+        result = self._build(node)
+        if result.has(*_UNDEFINED):
+            raise self.fail("the expression is undefined (division by zero?)", node.pos)
+        return result
+
+    def _build(self, node) -> sp.Expr:
+        if isinstance(node, Num):
+            return self.checked(sp.Rational(node.value.numerator, node.value.denominator), node)
+        if isinstance(node, Name):
+            if node.kind == "constant":
+                return sp.E if node.name == "e" else sp.pi
+            return symbol(node.name)
+        if isinstance(node, Neg):
+            return -self.build(node.operand)
+        if isinstance(node, BinOp):
+            left, right = self.build(node.left), self.build(node.right)
+            if node.op == "^":
+                return self.power(left, right, node)
+            if node.op == "/" and right == 0:
+                raise self.fail("division by zero", node.pos)
+            combine = {
+                "+": lambda a, b: a + b,
+                "-": lambda a, b: a - b,
+                "*": lambda a, b: a * b,
+                "/": lambda a, b: a / b,
+            }[node.op]
+            return self.checked(combine(left, right), node)
+        if isinstance(node, Call):
+            args = [self.build(a) for a in node.args]
+            result = self.call(node, args)
+            if node.power is not None:
+                result = result**node.power
+            return self.checked(result, node)
+        raise TypeError(f"unknown syntax node {node!r}")  # pragma: no cover
+
+    def call(self, node: Call, args: list[sp.Expr]) -> sp.Expr:
+        func = node.func
+        if func.startswith("log_"):
+            base = int(func[4:])
+            if base < 2:
+                raise self.fail("a logarithm's base must be at least 2", node.pos)
+            return sp.log(args[0], base)
+        if func == "log":
+            if len(args) == 1:
+                return sp.log(args[0])
+            if args[1] == 1 or (args[1].is_number and args[1].is_nonpositive):
+                raise self.fail("a logarithm's base must be positive and not 1", node.pos)
+            return sp.log(args[0], args[1])
+        if func == "root":
+            if args[1] == 0:
+                raise self.fail("root(x, 0) is undefined", node.pos)
+            return self.power(args[0], 1 / args[1], node)
+        return _ONE_ARG[func](args[0])
+
+    def power(self, base: sp.Expr, exponent: sp.Expr, node) -> sp.Expr:
+        if exponent.is_Rational:
+            p, q = abs(exponent.p), exponent.q
+            if p > MAX_EXPONENT or q > MAX_EXPONENT:
+                raise self.fail(
+                    f"exponent {exponent} is too large (limit {MAX_EXPONENT})", node.pos
+                )
+            if base.is_Rational:
+                # the result needs about |p|/q * log2(max(num, den)) bits; refuse big ones
+                if p * math.log2(max(abs(base.p), base.q)) > q * MAX_BITS:
+                    raise self.fail("this power gives a number too large to work with", node.pos)
+            if base == 0 and exponent.is_negative:
+                raise self.fail("division by zero (0 to a negative power)", node.pos)
+        return self.checked(sp.Pow(base, exponent), node)
+
+    def checked(self, value: sp.Expr, node) -> sp.Expr:
+        if value.is_Rational and max(abs(value.p), value.q).bit_length() > MAX_BITS:
+            raise self.fail("number too large to work with", node.pos)
+        return value
