@@ -1,0 +1,294 @@
+"""The public entry points: :func:`derive`, :func:`gradient` and their results.
+
+:func:`derive` parses the input (safely, see :mod:`.build`), picks the variable,
+runs the :class:`.rules.Differentiator` and wraps the step tree in a
+:class:`Derivation`, which prints as text, LaTeX or Markdown and evaluates its
+result at a point. :func:`gradient` does the same for every variable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+
+import sympy as sp
+
+from .build import parse, symbol
+from .lexer import ParseError
+from .rules import Differentiator
+from .steps import Step
+from .verify import same_function, value_at
+
+_POLY_MAX_DEGREE = 12  # expand polynomial results up to this degree ...
+_POLY_MAX_TERMS = 12  # ... when that gives at most this many terms
+_SIMPLIFY_MAX_OPS = 30  # try sympy.simplify only on results this small
+
+
+class Derivation:
+    """A derivative together with the steps that produce it.
+
+    ``result`` is a SymPy expression equal to ``sympy.diff(expr, var)``; ``steps`` is
+    the root :class:`.Step`. ``print(d)`` shows the steps; ``d.to_latex()`` and
+    ``d.to_markdown()`` give the same in other notations.
+    """
+
+    def __init__(self, expr: sp.Expr, var: sp.Symbol, steps: Step, result: sp.Expr):
+        self.expr = expr
+        self.var = var
+        self.steps = steps
+        self.result = result
+        self.constants = tuple(
+            sorted(expr.free_symbols - {var}, key=lambda s: s.name)
+        )  # other variables, held fixed
+
+    def __str__(self) -> str:
+        from .render_text import render_derivation
+
+        return render_derivation(self)
+
+    def to_text(self, color: bool = False) -> str:
+        """The plain-text derivation; ``color=True`` adds ANSI colours."""
+        from .render_text import render_derivation
+
+        return render_derivation(self, color=color)
+
+    def to_latex(self) -> str:
+        """The derivation as a LaTeX ``aligned`` block (no surrounding ``$``)."""
+        from .render_latex import derivation_latex
+
+        return derivation_latex(self)
+
+    def to_markdown(self) -> str:
+        """The derivation as Markdown with ``$...$`` maths (Jupyter, GitHub)."""
+        from .render_latex import derivation_markdown
+
+        return derivation_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.to_latex()}$$"
+
+    def __repr__(self) -> str:
+        from .printer import text
+
+        return f"<Derivation d/d{text(self.var)} {text(self.expr)} = {text(self.result)}>"
+
+    def at(self, value: float | None = None, /, **values: float) -> float:
+        """The derivative's value at a point: ``d.at(x=1)``, or ``d.at(1)`` for ``var``."""
+        if value is not None:
+            if self.var.name in values:
+                raise TypeError(f"{self.var.name} given twice")
+            values = {self.var.name: value, **values}
+        return _evaluate(self.result, self.expr.free_symbols | {self.var}, values)
+
+
+class Gradient(Mapping):
+    """Every partial derivative of an expression: a read-only mapping from variable
+    name to :class:`Derivation`, ordered by name."""
+
+    def __init__(self, expr: sp.Expr, derivations: dict[str, Derivation]):
+        self.expr = expr
+        self._derivations = dict(sorted(derivations.items()))
+
+    def __getitem__(self, name: str) -> Derivation:
+        return self._derivations[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._derivations)
+
+    def __len__(self) -> int:
+        return len(self._derivations)
+
+    @property
+    def result(self) -> tuple:
+        """The partial derivatives, in the order of the variable names."""
+        return tuple(d.result for d in self._derivations.values())
+
+    def at(self, **values: float) -> dict[str, float]:
+        """Every partial derivative at a point, by variable name."""
+        return {name: d.at(**values) for name, d in self._derivations.items()}
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def to_text(self, color: bool = False) -> str:
+        """Every partial derivation as plain text; ``color=True`` adds ANSI colours."""
+        from .render_text import render_gradient
+
+        return render_gradient(self, color=color)
+
+    def to_latex(self) -> str:
+        from .render_latex import gradient_latex
+
+        return gradient_latex(self)
+
+    def to_markdown(self) -> str:
+        from .render_latex import gradient_markdown
+
+        return gradient_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __repr__(self) -> str:
+        from .printer import text
+
+        parts = ", ".join(f"{name}: {text(d.result)}" for name, d in self.items())
+        return f"<Gradient of {text(self.expr)}: {{{parts}}}>"
+
+
+def derive(expr, wrt: str | sp.Symbol | None = None) -> Derivation:
+    """Differentiate ``expr`` step by step.
+
+    ``expr`` is a string in the syntax of ``docs/symbolic.md`` (or a SymPy
+    expression). ``wrt`` names the variable; it may be left out when the expression
+    has exactly one (or none, then ``x`` is used). Other variables are held constant.
+    """
+    tree = to_expression(expr)
+    return _derive(tree, _pick_variable(tree, wrt))
+
+
+def gradient(expr) -> Gradient:
+    """All partial derivatives of ``expr``, each with its steps."""
+    tree = to_expression(expr)
+    variables = sorted(tree.free_symbols, key=lambda s: s.name)
+    return Gradient(tree, {v.name: _derive(tree, v) for v in variables})
+
+
+def to_expression(expr) -> sp.Expr:
+    """A SymPy expression from a string, a SymPy expression or a function."""
+    if isinstance(expr, str):
+        return parse(expr)
+    if isinstance(expr, sp.Basic):
+        if not isinstance(expr, sp.Expr):
+            raise TypeError(f"expected a SymPy expression, got {type(expr).__name__}")
+        return expr
+    if callable(expr):
+        return _from_callable(expr)
+    raise TypeError(
+        f"derive() takes an expression string, a SymPy expression or a function, "
+        f"not {type(expr).__name__}"
+    )
+
+
+def _from_callable(fun: Callable) -> sp.Expr:
+    """Hook: turn a Python function of ``chainrule.numpy`` ops into a SymPy expression.
+
+    Not implemented yet. It is meant to run ``fun`` under the autodiff engine's
+    tracer and read the recorded graph (primitive by primitive) into SymPy, so that
+    the narration and ``grad`` come from the same graph. Calling ``fun`` on SymPy
+    symbols is *not* a substitute: ``chainrule.numpy`` functions are NumPy-based.
+    """
+    raise NotImplementedError(
+        "derive() of a Python function is not available yet (it needs the autodiff "
+        "engine's tracing hook); pass the formula as a string instead, e.g. "
+        "derive('sin(x)^2 * e^x')"
+    )
+
+
+def _pick_variable(expr: sp.Expr, wrt) -> sp.Symbol:
+    names = {s.name: s for s in expr.free_symbols}
+    listed = ", ".join(sorted(names))
+    if wrt is None:
+        if len(names) > 1:
+            raise ValueError(
+                f"the expression has several variables ({listed}); choose one with wrt="
+            )
+        return next(iter(names.values())) if names else symbol("x")
+    name = wrt.name if isinstance(wrt, sp.Symbol) else wrt
+    if not isinstance(name, str):
+        raise TypeError(f"wrt must be a variable name, not {type(wrt).__name__}")
+    try:
+        candidate = parse(name)
+    except ParseError:
+        candidate = None
+    if not isinstance(candidate, sp.Symbol):
+        raise ValueError(f"wrt={name!r} is not a variable name")
+    if candidate.name in names:
+        return names[candidate.name]
+    if names:
+        raise ValueError(f"unknown variable {name!r}: the expression's variables are {listed}")
+    return candidate  # a constant expression: any variable will do (derivative 0)
+
+
+def _derive(expr: sp.Expr, var: sp.Symbol) -> Derivation:
+    differentiator = Differentiator({s.name for s in expr.free_symbols} | {var.name})
+    root = differentiator.derive(expr, var, dependent=differentiator.dependent)
+    return Derivation(expr, var, root, tidy(root.derivative))
+
+
+def tidy(expr: sp.Expr) -> sp.Expr:
+    """A simpler equal form for the final answer, found within tight bounds.
+
+    Small polynomials are expanded (``6(3x + 2)`` becomes ``18x + 12``); other small
+    results go through ``sympy.simplify`` and are kept only if that is clearly
+    shorter (a third fewer operations), so a mere refactoring is not shown.
+    Results with a high power of a sum are left alone: expanding or simplifying
+    ``(x + 1)^999`` takes SymPy seconds for nothing.
+    """
+    if _has_big_power(expr):
+        return expr
+    if _small_polynomial(expr):
+        expanded = sp.expand(expr)
+        if len(sp.Add.make_args(expanded)) <= _POLY_MAX_TERMS:
+            return expanded
+        return expr
+    ops = sp.count_ops(expr)
+    if ops <= _SIMPLIFY_MAX_OPS:
+        simpler = sp.simplify(expr)
+        if (
+            3 * sp.count_ops(simpler) <= 2 * ops
+            and not simpler.has(sp.Piecewise)  # SymPy's case splits read worse
+            and same_function(simpler, expr)
+        ):
+            return simpler
+    return expr
+
+
+def _has_big_power(expr: sp.Expr) -> bool:
+    return any(
+        p.exp.is_Integer and abs(p.exp) > _POLY_MAX_DEGREE and not p.base.is_Atom
+        for p in expr.atoms(sp.Pow)
+    )
+
+
+def _small_polynomial(expr: sp.Expr) -> bool:
+    symbols = expr.free_symbols
+    if not symbols or not expr.is_polynomial(*symbols):
+        return False
+    return _degree(expr) <= _POLY_MAX_DEGREE
+
+
+def _degree(expr: sp.Expr) -> int:
+    """Total degree of a polynomial, read off its unexpanded form (no expansion)."""
+    if not expr.free_symbols:
+        return 0
+    if expr.is_Symbol:
+        return 1
+    if expr.is_Add:
+        return max(_degree(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer:
+        return _degree(expr.base) * int(expr.exp)
+    return _POLY_MAX_DEGREE + 1  # anything else: treat as too big to expand
+
+
+def _evaluate(result: sp.Expr, known: set, values: dict) -> float:
+    by_name = {s.name: s for s in known}
+    unknown = [name for name in values if name not in by_name]
+    if unknown:
+        listed = ", ".join(sorted(by_name)) or "none"
+        raise ValueError(f"unknown variable {unknown[0]!r}: the variables are {listed}")
+    missing = sorted(s.name for s in result.free_symbols if s.name not in values)
+    if missing:
+        raise ValueError(f"give a value for {', '.join(missing)}")
+    point = {by_name[name]: sp.Float(float(v), 30) for name, v in values.items()}
+    value = value_at(result, point)
+    where = ", ".join(f"{name} = {v:g}" for name, v in values.items())
+    if value is None:
+        raise ValueError(f"the derivative is undefined at {where}")
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value)):
+        raise ValueError(f"the derivative is not real at {where}")
+    return float(value.real)

@@ -1,0 +1,187 @@
+"""The differentiator: picks a rule for each sub-expression and checks its answer.
+
+:class:`Differentiator` walks a SymPy expression top-down. For each node it chooses a
+narrated rule (constant, variable, sum here; products and quotients in
+:mod:`.algebra`; powers in :mod:`.powers`; named functions in :mod:`.functions`),
+and the chain rule glues an outer rule to an inner derivative, naming the inner
+function ``u``, ``v``, ``w``, ... in the order it meets them.
+
+Every step is compared with ``sympy.diff`` of its own expression (:mod:`.verify`).
+If the comparison fails, or no rule fits, the step becomes a plain statement of
+SymPy's derivative: the narration may be less helpful, but it is never wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import sympy as sp
+
+from . import display as dm
+from .steps import ChainLink, Step
+from .verify import same_function
+
+_CHAIN_NAMES = ("u", "v", "w", "s", "t", "p", "q", "r")
+_DEPENDENT_NAMES = ("y", "f", "g", "h", "F")
+_MAX_DEPTH = 200
+
+
+class Differentiator:
+    """Builds the :class:`Step` tree of one derivative.
+
+    ``taken`` are the names used by the expression; chain names avoid them.
+    """
+
+    def __init__(self, taken: set[str]):
+        free = [name for name in _DEPENDENT_NAMES if name not in taken]
+        # y names the whole expression in "dy/du"; fall back to a dummy if all are used
+        self.dependent = sp.Symbol(free[0], real=True) if free else sp.Dummy("y", real=True)
+        self._names = _fresh_names(set(taken) | {self.dependent.name})
+        self._depth = 0
+
+    def new_name(self) -> sp.Symbol:
+        """The next unused name for an inner function: u, v, w, ..."""
+        return next(self._names)
+
+    # -- entry ---------------------------------------------------------------------
+    def derive(self, expr: sp.Expr, var: sp.Symbol, dependent: sp.Symbol | None = None) -> Step:
+        """The checked step for ``d expr / d var``.
+
+        ``dependent`` names ``expr`` itself (``y`` at the top, ``u`` for an inner
+        function), so that a chain rule here can be written ``dy/du · du/dx``.
+        """
+        truth = sp.diff(expr, var)
+        if self._depth >= _MAX_DEPTH:  # a safety net; the parser bounds nesting far lower
+            return fallback(expr, var, truth)
+        self._depth += 1
+        try:
+            step = self._choose(expr, var, dependent, truth)
+        finally:
+            self._depth -= 1
+        if step.rule == "sympy" or same_function(step.derivative, truth):
+            return step
+        return fallback(expr, var, truth, confirmed=False)
+
+    def _choose(self, expr, var, dependent, truth) -> Step:
+        from . import algebra, functions, powers
+
+        if not expr.has(var):
+            return constant_rule(expr, var)
+        if expr == var:
+            return Step(
+                "variable", "Variable rule", expr, var, sp.Integer(1), (dm.Expr(sp.Integer(1)),)
+            )
+        if expr.is_Add:
+            return self.sum_rule(expr, var)
+        if expr.is_Mul:
+            return algebra.mul_rule(self, expr, var, dependent)
+        if expr.is_Pow:
+            return powers.pow_rule(self, expr, var, dependent)
+        if functions.has_rule(expr):
+            return functions.function_rule(self, expr, var, dependent)
+        return fallback(expr, var, truth)
+
+    # -- rules shared by the other modules ---------------------------------------
+    def sum_rule(self, expr: sp.Expr, var: sp.Symbol) -> Step:
+        terms = expr.as_ordered_terms()  # the order they are printed in
+        subs = tuple(self.derive(term, var) for term in terms)
+        derivative = sp.Add(*(s.derivative for s in subs))
+        minus = any(term.could_extract_minus_sign() for term in terms)
+        title = "Sum and difference rule" if minus else "Sum rule"
+        forms = (dm.total(*(s.derivative for s in subs)), dm.Expr(derivative))
+        return Step("sum", title, expr, var, derivative, forms, (), subs)
+
+    def chain(
+        self,
+        expr: sp.Expr,
+        var: sp.Symbol,
+        inner: sp.Expr,
+        outer_of: Callable[[sp.Symbol], sp.Expr],
+        dependent: sp.Symbol | None,
+    ) -> Step:
+        """Chain rule for ``expr = outer(inner)``: d/dx outer(u) = outer'(u) · du/dx."""
+        u = self.new_name()
+        outer = outer_of(u)
+        outer_step = self.derive(outer, u)
+        inner_step = self.derive(inner, var, dependent=u)
+        d_outer, d_inner = outer_step.derivative, inner_step.derivative
+        derivative = d_outer.xreplace({u: inner}) * d_inner
+        first = dm.Leibniz(dependent, u) if dependent is not None else dm.Deriv(outer, u)
+        forms = (dm.product(first, dm.Leibniz(u, var)), dm.product(d_outer, d_inner))
+        # The product with u replaced but kept whole, e.g. 6(3x + 2), when SymPy's
+        # own form differs by more than the order of factors (here 18x + 12).
+        shown = (d_outer * d_inner).xreplace({u: sp.UnevaluatedExpr(inner)})
+        if sp.count_ops(shown) != sp.count_ops(derivative):
+            forms += (dm.Expr(shown),)
+        forms += (dm.Expr(derivative),)
+        note = ("where ", dm.equation(u, inner))
+        if dependent is not None:
+            note += (" and ", dm.equation(dependent, outer))
+        link = ChainLink(u, inner, outer, d_outer, d_inner)
+        subs = (
+            _relabel(outer_step, dm.Leibniz(dependent, u) if dependent is not None else None),
+            _relabel(inner_step, dm.Leibniz(u, var)),
+        )
+        return Step("chain", "Chain rule", expr, var, derivative, forms, (note,), subs, chain=link)
+
+    def outer_or_chain(
+        self,
+        expr: sp.Expr,
+        var: sp.Symbol,
+        inner: sp.Expr,
+        outer_of: Callable[[sp.Symbol], sp.Expr],
+        dependent: sp.Symbol | None,
+        direct: Callable[[], Step],
+    ) -> Step:
+        """``direct()`` when the inner expression is the variable itself, else the chain."""
+        if inner == var:
+            return direct()
+        return self.chain(expr, var, inner, outer_of, dependent)
+
+
+def constant_rule(expr: sp.Expr, var: sp.Symbol) -> Step:
+    notes = ()
+    others = sorted(expr.free_symbols, key=lambda s: s.name)
+    if others:
+        notes = (constants_note(others, var),)
+    return Step(
+        "constant", "Constant rule", expr, var, sp.Integer(0), (dm.Expr(sp.Integer(0)),), notes
+    )
+
+
+def constants_note(symbols, var) -> tuple:
+    """A display line: "y and z are constants with respect to x"."""
+    line: tuple = ()
+    for k, symbol in enumerate(symbols):
+        if k:
+            line += (" and " if k == len(symbols) - 1 else ", ",)
+        line += (dm.Expr(symbol),)
+    verb = " is a constant" if len(symbols) == 1 else " are constants"
+    return line + (f"{verb} with respect to ", dm.Expr(var))
+
+
+def fallback(expr: sp.Expr, var: sp.Symbol, truth: sp.Expr, confirmed: bool = True) -> Step:
+    """State SymPy's derivative without a narrated rule."""
+    if confirmed:
+        note = ("no narrated rule covers this expression; the derivative is SymPy's",)
+    else:
+        note = ("the narrated rule could not be confirmed here, so SymPy's derivative is stated",)
+    return Step("sympy", "SymPy", expr, var, truth, (dm.Expr(truth),), (note,))
+
+
+def _relabel(step: Step, label) -> Step:
+    from dataclasses import replace
+
+    return replace(step, label=label)
+
+
+def _fresh_names(taken: set[str]) -> Iterator[sp.Symbol]:
+    for name in _CHAIN_NAMES:
+        if name not in taken:
+            yield sp.Symbol(name, real=True)
+    k = 1
+    while True:
+        name = f"u{k}"
+        if name not in taken:
+            yield sp.Symbol(name, real=True)
+        k += 1

@@ -1,0 +1,193 @@
+"""Golden-text snapshots of a few derivations, and the Derivation/Gradient API."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sp = pytest.importorskip("sympy")
+
+from chainrule import symbolic  # noqa: E402
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+GOLDEN = {
+    "(3x+2)^2": """\
+        Differentiate (3x + 2)^2 with respect to x.
+
+        Chain rule: d/dx (3x + 2)^2 = dy/du·du/dx = 2u·3 = 6(3x + 2) = 18x + 12
+            where u = 3x + 2 and y = u^2
+          Power rule: dy/du = d/du u^2 = 2u
+              d/du u^n = n·u^(n-1) with n = 2
+          Sum rule: du/dx = d/dx (3x + 2) = 3 + 0 = 3
+            Constant multiple rule: d/dx (3x) = 3·d/dx x = 3·1 = 3
+
+        Result: d/dx (3x + 2)^2 = 18x + 12""",
+    "sin(x)*x": """\
+        Differentiate x·sin(x) with respect to x.
+
+        Product rule: d/dx (x·sin(x)) = 1·sin(x) + x·cos(x) = x·cos(x) + sin(x)
+            (f·g)' = f'·g + f·g' with f = x and g = sin(x)
+          Sine rule: d/dx sin(x) = cos(x)
+
+        Result: d/dx (x·sin(x)) = x·cos(x) + sin(x)""",
+    "x^x": """\
+        Differentiate x^x with respect to x.
+
+        Logarithmic differentiation: d/dx x^x = x^x·(ln(x) + 1)
+            take logarithms: ln(y) = x·ln(x)
+            differentiate both sides: (1/y)·dy/dx = d/dx (x·ln(x))
+            multiply both sides by y = x^x
+          Product rule: d/dx (x·ln(x)) = 1·ln(x) + x·(1/x) = ln(x) + 1
+              (f·g)' = f'·g + f·g' with f = x and g = ln(x)
+            Natural logarithm rule: d/dx ln(x) = 1/x
+
+        Result: d/dx x^x = x^x·(ln(x) + 1)""",
+    "x/(x+1)": """\
+        Differentiate x/(x + 1) with respect to x.
+
+        Quotient rule: d/dx (x/(x + 1)) = (1·(x + 1) - x·1)/(x + 1)^2 = 1/(x + 1)^2
+            (f/g)' = (f'·g - f·g')/g^2 with f = x and g = x + 1
+          Sum rule: d/dx (x + 1) = 1 + 0 = 1
+
+        Result: d/dx (x/(x + 1)) = 1/(x + 1)^2""",
+}
+
+
+@pytest.mark.parametrize("source", list(GOLDEN))
+def test_golden_text(source):
+    assert str(symbolic.derive(source)) == textwrap.dedent(GOLDEN[source])
+
+
+def test_three_x_plus_two_squared():
+    d = symbolic.derive("(3x+2)^2", wrt="x")
+    x = d.var
+    assert d.result == 18 * x + 12
+    assert sp.simplify(d.result - sp.diff((3 * x + 2) ** 2, x)) == 0
+    assert d.steps.rule == "chain"
+    link = d.steps.chain
+    assert (str(link.name), link.inner, link.outer_derivative, link.inner_derivative) == (
+        "u",
+        3 * x + 2,
+        2 * link.name,
+        3,
+    )
+    assert "2u·3 = 6(3x + 2) = 18x + 12" in str(d)
+    assert d.at(x=1) == 30.0
+    assert d.at(1) == 30.0
+    assert repr(d) == "<Derivation d/dx (3x + 2)^2 = 18x + 12>"
+
+
+def test_latex_and_markdown():
+    d = symbolic.derive("(3x+2)^2")
+    latex = d.to_latex()
+    assert latex.startswith("\\begin{aligned}") and latex.endswith("\\end{aligned}")
+    assert (
+        r"\frac{dy}{du} \cdot \frac{du}{dx} = 2 u \cdot 3 = 6 \left(3 x + 2\right) = 18 x + 12"
+        in (latex)
+    )
+    assert r"\textbf{Power rule:}" in latex
+    assert d._repr_latex_() == f"$${latex}$$"
+    markdown = d.to_markdown()
+    assert (
+        markdown.splitlines()[0] == r"Differentiate $\left(3 x + 2\right)^{2}$ with respect to $x$."
+    )
+    assert r"- **Chain rule:** $\frac{d}{dx} \left(3 x + 2\right)^{2} = " in markdown
+    assert "  - **Power rule:**" in markdown
+    assert markdown.endswith(r"**Result:** $\frac{d}{dx} \left(3 x + 2\right)^{2} = 18 x + 12$")
+    assert d._repr_markdown_() == markdown
+
+
+def test_other_variables_are_held_constant_and_the_text_says_so():
+    d = symbolic.derive("x^2*y + sin(x*y)", wrt="y")
+    x, y = sorted(d.expr.free_symbols, key=str)
+    assert d.var == y
+    assert sp.simplify(d.result - (x**2 + x * sp.cos(x * y))) == 0
+    text = str(d)
+    assert "Treating x as a constant." in text
+    assert "x is a constant with respect to y" in text
+    assert d.at(x=1, y=0) == 2.0
+
+
+def test_wrt_choices():
+    assert str(symbolic.derive("t^3").var) == "t"  # the only variable
+    assert symbolic.derive("5").result == 0  # no variable: d/dx of a constant
+    assert symbolic.derive("5", wrt="t").result == 0
+    assert str(symbolic.derive("θ^2", wrt="theta").result) == "2*theta"
+    with pytest.raises(ValueError, match=r"several variables \(x, y\).*wrt="):
+        symbolic.derive("x*y")
+    with pytest.raises(ValueError, match="unknown variable 'z'.*x, y"):
+        symbolic.derive("x*y", wrt="z")
+    with pytest.raises(ValueError, match="not a variable name"):
+        symbolic.derive("x*y", wrt="x+y")
+    with pytest.raises(ValueError, match="not a variable name"):
+        symbolic.derive("x", wrt="__class__")
+
+
+def test_at_checks_its_arguments():
+    d = symbolic.derive("x^2 y", wrt="x")
+    assert d.at(x=2, y=3) == 12.0
+    with pytest.raises(ValueError, match="give a value for y"):
+        d.at(x=1)
+    with pytest.raises(ValueError, match="unknown variable 'q'"):
+        d.at(x=1, y=1, q=2)
+    with pytest.raises(ValueError, match="undefined at x = 0"):
+        symbolic.derive("1/x").at(x=0)
+    with pytest.raises(ValueError, match="not real"):
+        symbolic.derive("sqrt(x)").at(x=-1)
+
+
+def test_gradient():
+    g = symbolic.gradient("x^2*y + sin(x*y)")
+    assert list(g) == ["x", "y"]
+    x, y = g["x"].var, g["y"].var
+    expr = x**2 * y + sp.sin(x * y)
+    assert sp.simplify(g["x"].result - sp.diff(expr, x)) == 0
+    assert sp.simplify(g["y"].result - sp.diff(expr, y)) == 0
+    assert g.result == (g["x"].result, g["y"].result)
+    values = g.at(x=1, y=0)
+    assert values == {"x": 0.0, "y": 2.0}
+    text = str(g)
+    assert text.count("Differentiate") == 2
+    assert text.splitlines()[-1] == "Gradient: (x, y) -> (2x·y + y·cos(x·y), x^2 + x·cos(x·y))"
+    assert g.to_latex().count(r"\textbf{Result:}") == 2
+    assert g.to_markdown().count("**Result:**") == 2
+
+
+def test_steps_tree_api():
+    d = symbolic.derive("sin(x)*x")
+    root = d.steps
+    assert (root.rule, root.title) == ("product", "Product rule")
+    assert [s.rule for s in root.substeps] == ["variable", "sin"]
+    assert root.result == root.derivative
+    assert [s.rule for s in root.walk()] == root.rules() == ["product", "variable", "sin"]
+    assert str(root.substeps[1]) == "Sine rule: d/dx sin(x) = cos(x)"
+
+
+def test_sympy_expressions_are_accepted_too():
+    x = sp.Symbol("x", real=True)
+    assert symbolic.derive(sp.exp(2 * x)).result == 2 * sp.exp(2 * x)
+    with pytest.raises(TypeError):
+        symbolic.derive(3.5)
+
+
+def test_python_functions_are_not_supported_yet():
+    with pytest.raises(NotImplementedError, match="pass the formula as a string"):
+        symbolic.derive(lambda x: x**2)
+
+
+def test_sympy_is_imported_lazily():
+    code = (
+        "import sys, chainrule.symbolic, chainrule.explain, chainrule.cli.diff; "
+        "assert 'sympy' not in sys.modules, 'sympy imported too early'; "
+        "chainrule.symbolic.derive; assert 'sympy' in sys.modules"
+    )
+    env = {"PYTHONPATH": str(SRC)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_import_chainrule_does_not_import_sympy():
+    code = "import sys, chainrule; assert 'sympy' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": str(SRC)})
