@@ -1,0 +1,105 @@
+"""``chainrule diff``: output formats, --at, colour, and one-line errors with status 2."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sympy")
+
+from chainrule.cli import main  # noqa: E402
+from chainrule.cli.diff import _use_color  # noqa: E402
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_text_output(capsys):
+    assert main(["diff", "(3x+2)^2"]) == 0
+    out = capsys.readouterr().out
+    assert "Chain rule: d/dx (3x + 2)^2 = dy/du·du/dx = 2u·3 = 6(3x + 2) = 18x + 12" in out
+    assert out.rstrip().endswith("Result: d/dx (3x + 2)^2 = 18x + 12")
+    assert "\033[" not in out  # captured output is not a terminal: no colour
+
+
+def test_at_and_wrt(capsys):
+    assert main(["diff", "x^2*y + sin(x*y)", "--wrt", "y", "--at", "x=1", "--at", "y=0"]) == 0
+    out = capsys.readouterr().out
+    assert "Treating x as a constant." in out
+    assert out.rstrip().endswith("At x = 1, y = 0: d/dy = 2")
+
+
+def test_several_variables_without_wrt_give_the_gradient(capsys):
+    assert main(["diff", "x^2*y", "--at", "x=1,y=2"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Differentiate") == 2
+    assert "Gradient: (x, y) -> (2x·y, x^2)" in out
+    assert out.rstrip().endswith("At x = 1, y = 2: d/dx = 4, d/dy = 1")
+
+
+@pytest.mark.parametrize(
+    "fmt, start", [("latex", "\\begin{aligned}"), ("markdown", "Differentiate $")]
+)
+def test_formats(capsys, fmt, start):
+    assert main(["diff", "sin(x)^2", "--format", fmt]) == 0
+    assert capsys.readouterr().out.startswith(start)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["diff", "foo(x)"], "unknown function 'foo' (at column 1)"),
+        (["diff", "x.__class__"], "no attribute access"),
+        (["diff", "x^2", "--wrt", "z"], "unknown variable 'z'"),
+        (["diff", "x^2", "--at", "z=1"], "unknown variable 'z'"),
+        (["diff", "x^2", "--at", "x"], "--at expects NAME=VALUE"),
+        (["diff", "1/x", "--at", "x=0"], "undefined at x = 0"),
+        (["diff", "x*y", "--wrt", "x", "--at", "x=1"], "give a value for y"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_status_2(capsys, argv, message):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing half-printed
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chainrule diff: error: ")
+    assert message in lines[0]
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
+    class Tty:
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert _use_color(Tty())
+    assert not _use_color(object())  # no isatty at all
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not _use_color(Tty())
+
+
+def test_python_dash_m(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(SRC), "NO_COLOR": "1"}
+    ok = subprocess.run(
+        [sys.executable, "-m", "chainrule", "diff", "x^x", "--at", "x=1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "Logarithmic differentiation" in ok.stdout
+    assert ok.stdout.rstrip().endswith("At x = 1: d/dx = 1")
+    bad = subprocess.run(
+        [sys.executable, "-m", "chainrule", "diff", "__import__('os')"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.strip().splitlines() == [
+        "chainrule diff: error: double-underscore names are never allowed (at column 1)"
+    ]
