@@ -98,7 +98,14 @@ def linear(input, weight, bias=None, *, _layer=None):
             f"{who}: input of shape {xs} doesn't fit weight of shape {ws} "
             f"(the input's last dimension must be {ws[1] if len(ws) == 2 else '?'})"
         )
-    out = cnp.matmul(input, cnp.transpose(weight))
+    if len(xs) == 2:
+        # (W xᵀ)ᵀ rather than x Wᵀ: same product, but the weight's gradient g'ᵀx then
+        # comes out of BLAS already in W's (out, in) layout, with no transposed copy
+        out = cnp.transpose(cnp.matmul(weight, cnp.transpose(input)))
+    elif len(xs) == 1:
+        out = cnp.matmul(weight, input)
+    else:
+        out = cnp.matmul(input, cnp.transpose(weight))
     if bias is not None:
         out = out + bias
     return out
@@ -107,7 +114,11 @@ def linear(input, weight, bias=None, *, _layer=None):
 # -- activations -------------------------------------------------------------------------------
 def relu(input):
     """max(x, 0), with the subgradient 0 at 0 (as PyTorch)."""
-    return cnp.where(input > 0, input, 0)
+    raw = unbox_all(input)
+    positive = np.greater(raw, 0)  # a constant mask: the derivative is 1 there, else 0
+    if np.isneginf(raw).any():  # -inf * 0 would be NaN: take the (slower) select
+        return cnp.where(positive, input, 0)
+    return input * positive
 
 
 def leaky_relu(input, negative_slope: float = 0.01):

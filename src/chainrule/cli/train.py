@@ -1,0 +1,337 @@
+"""``chainrule train digits``: train a classifier with ``nn`` + ``optim`` + ``data``.
+
+Examples::
+
+    chainrule train digits                       # MLP 64-128-10, Adam, 20 epochs
+    chainrule train digits --model cnn           # a small CNN (two conv blocks), 30 epochs
+    chainrule train digits --epochs 5 --save run.safetensors
+    chainrule train digits --epochs 10 --resume run.safetensors   # 5 more epochs
+    chainrule train mnist --data ~/mnist --model cnn              # IDX files you have
+
+Shows a progress bar (``rich`` when installed and writing to a terminal, else one plain
+line per epoch) with the loss, accuracies and speed, then the final test accuracy.
+
+Training uses Adam with a cosine decay of the learning rate over ``--epochs``.
+
+A checkpoint (``--save``, rewritten atomically after every epoch) is one safetensors file
+holding the model's state_dict under ``model.*``, Adam's state under ``optim.*`` and,
+as metadata, the settings and the number of epochs done. ``--resume`` rebuilds the same
+model, restores all of that and continues up to ``--epochs`` in total. Each epoch's
+shuffle is seeded by (seed, epoch) and the learning rate is a function of (epoch,
+total), so a run interrupted and resumed with the same ``--epochs`` ends exactly where
+the uninterrupted run would; resuming with a larger ``--epochs`` continues training
+on the cosine schedule of the new total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+from chainrule.cli._common import CLIError
+
+# measured on digits (5 seeds each): MLP >= 97.8%, CNN >= 98.0% test accuracy
+DEFAULT_LR = {"mlp": 3e-3, "cnn": 3e-3}
+DEFAULT_EPOCHS = {"mlp": 20, "cnn": 30}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "train",
+        help="train an MLP or a small CNN on handwritten digits",
+        description="Train a classifier on the 8x8 handwritten digits bundled with "
+        "scikit-learn (or on MNIST IDX files you have), with a progress bar.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dataset", choices=("digits", "mnist"), help="the dataset to train on")
+    p.add_argument("--model", choices=("mlp", "cnn"), default=None, help="default: mlp")
+    p.add_argument(
+        "--epochs", type=int, default=None, help="total epochs (default: 20 mlp, 30 cnn)"
+    )
+    p.add_argument("--hidden", type=int, default=None, help="hidden units (default: 128)")
+    p.add_argument(
+        "--lr", type=float, default=None, help="Adam's peak learning rate (default: 3e-3)"
+    )
+    p.add_argument("--batch-size", type=int, default=32, help="default: 32")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument(
+        "--save", metavar="PATH", help="write a checkpoint (safetensors) after every epoch"
+    )
+    p.add_argument("--resume", metavar="PATH", help="continue from a checkpoint")
+    p.add_argument("--data", metavar="DIR", help="folder with the MNIST IDX files (mnist only)")
+    p.add_argument("--plain", action="store_true", help="plain progress lines even in a terminal")
+    p.set_defaults(func=run)
+
+
+# -- models --
+def build_model(kind: str, hidden: int, image_shape: tuple, classes: int = 10):
+    """``mlp``: Linear-ReLU-Linear. ``cnn``: two (conv 3x3, ReLU, max-pool 2) blocks,
+    then Linear-ReLU-Linear."""
+    from chainrule import nn
+
+    c, h, w = image_shape
+    if kind == "mlp":
+        return nn.Sequential(nn.Linear(c * h * w, hidden), nn.ReLU(), nn.Linear(hidden, classes))
+    return nn.Sequential(
+        nn.Conv2d(c, 16, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(32 * (h // 4) * (w // 4), hidden),
+        nn.ReLU(),
+        nn.Linear(hidden, classes),
+    )
+
+
+def _load_data(args, flatten: bool):
+    from chainrule import data
+
+    if args.dataset == "digits":
+        try:
+            return data.datasets.load_digits(flatten=flatten), (1, 8, 8)
+        except ImportError as exc:
+            raise CLIError(str(exc)) from None
+    if not args.data:
+        raise CLIError("mnist needs --data DIR, the folder holding the four IDX files")
+    train, test = data.datasets.load_mnist(args.data, flatten=flatten)
+    shape = tuple(train.tensors[0].shape[1:])
+    return (train, test), (1, 1, shape[0]) if flatten else shape
+
+
+# -- checkpoints --
+def save_checkpoint(path: str, model, optimizer, settings: dict, epochs_done: int) -> None:
+    """Model and optimizer state in one safetensors file; settings as metadata."""
+    from chainrule.serialization import save
+
+    tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
+    state = optimizer.state_dict()
+    for index, entries in state["state"].items():
+        for name, value in entries.items():
+            tensors[f"optim.state.{index}.{name}"] = value
+    meta = {
+        "format": "chainrule-train-v1",
+        "settings": json.dumps(settings),
+        "epochs_done": str(epochs_done),
+        "param_groups": json.dumps(state["param_groups"]),
+    }
+    save(tensors, path, metadata=meta)
+
+
+def load_checkpoint(path: str):
+    """(tensors, settings, epochs_done, param_groups) from a ``--save`` file."""
+    from chainrule.serialization import load, load_metadata
+
+    try:
+        tensors = load(path)
+        meta = load_metadata(path)
+    except FileNotFoundError:
+        raise CLIError(f"checkpoint not found: {path}") from None
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    if meta.get("format") != "chainrule-train-v1":
+        raise CLIError(f"{path}: not a checkpoint written by `chainrule train --save`")
+    return (
+        tensors,
+        json.loads(meta["settings"]),
+        int(meta["epochs_done"]),
+        json.loads(meta["param_groups"]),
+    )
+
+
+def _restore(path, model, optimizer, tensors, param_groups) -> None:
+    model_state = {k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")}
+    try:
+        model.load_state_dict(model_state)
+    except RuntimeError as exc:
+        raise CLIError(f"{path}: {exc}".replace("\n\t", " ")) from None
+    state: dict = {}
+    for key, value in tensors.items():
+        if key.startswith("optim.state."):
+            index, name = key[len("optim.state.") :].split(".", 1)
+            state.setdefault(int(index), {})[name] = value
+    for group in param_groups:
+        if "betas" in group:
+            group["betas"] = tuple(group["betas"])
+    optimizer.load_state_dict({"state": state, "param_groups": param_groups})
+
+
+# -- progress --
+class _Progress:
+    """Per-batch progress: a rich bar in a terminal, else one plain line per epoch."""
+
+    def __init__(self, plain: bool):
+        self._rich = None
+        if not plain and sys.stdout.isatty():
+            try:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+            except ImportError:
+                pass
+            else:
+                self._rich = Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[status]}"),
+                    TimeElapsedColumn(),
+                )
+
+    def __enter__(self):
+        if self._rich is not None:
+            self._rich.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._rich is not None:
+            self._rich.__exit__(*exc)
+        return False
+
+    def start_epoch(self, label: str, batches: int) -> None:
+        if self._rich is not None:
+            self._task = self._rich.add_task(label, total=batches, status="")
+
+    def batch(self, status: str) -> None:
+        if self._rich is not None:
+            self._rich.update(self._task, advance=1, status=status)
+
+    def end_epoch(self, line: str) -> None:
+        if self._rich is not None:
+            self._rich.update(self._task, status=line)
+        else:
+            print(line, flush=True)
+
+
+def _accuracy(model, dataset, batch_size: int = 512) -> float:
+    import numpy as np
+
+    import chainrule as cr
+
+    images, labels = dataset.tensors
+    model.eval()
+    correct = 0
+    with cr.no_grad():
+        for start in range(0, len(dataset), batch_size):
+            logits = model(images[start : start + batch_size]).numpy()
+            correct += int(
+                (np.argmax(logits, axis=1) == labels.numpy()[start : start + batch_size]).sum()
+            )
+    return correct / max(len(dataset), 1)
+
+
+# -- the command --
+def _check(args) -> None:
+    for name in ("epochs", "hidden", "batch_size"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            raise CLIError(f"--{name.replace('_', '-')} must be a positive integer")
+    if args.lr is not None and not (args.lr > 0 and math.isfinite(args.lr)):
+        raise CLIError(f"--lr must be a positive number, got {args.lr}")
+    if args.save:
+        folder = os.path.dirname(os.path.abspath(args.save))
+        if not os.path.isdir(folder):
+            raise CLIError(f"--save: folder does not exist: {folder}")
+    if args.resume and not os.path.isfile(args.resume):
+        raise CLIError(f"--resume: checkpoint not found: {args.resume}")
+
+
+def run(args: argparse.Namespace) -> int:
+    _check(args)
+    import numpy as np
+
+    import chainrule as cr
+    from chainrule import data, optim
+    from chainrule.nn import functional as F
+
+    model_kind = args.model or "mlp"
+    total = args.epochs or DEFAULT_EPOCHS[model_kind]
+    settings = {
+        "dataset": args.dataset,
+        "model": model_kind,
+        "hidden": args.hidden or 128,
+        "lr": args.lr if args.lr is not None else DEFAULT_LR[model_kind],
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+    }
+    done = 0
+    if args.resume:
+        tensors, saved, done, param_groups = load_checkpoint(args.resume)
+        if saved["dataset"] != args.dataset:
+            raise CLIError(f"the checkpoint was trained on {saved['dataset']}, not {args.dataset}")
+        for key in ("model", "hidden"):
+            given = getattr(args, key)
+            if given is not None and given != saved[key]:
+                raise CLIError(
+                    f"--{key} {given} doesn't match the checkpoint's {key} ({saved[key]})"
+                )
+        settings = saved
+        total = args.epochs or max(saved.get("epochs", done), done)
+    (train, test), shape = _load_data(args, flatten=settings["model"] == "mlp")
+    cr.manual_seed(settings["seed"])
+    model = build_model(settings["model"], settings["hidden"], shape)
+    opt = optim.Adam(model.parameters(), lr=settings["lr"])
+    if args.resume:
+        _restore(args.resume, model, opt, tensors, param_groups)
+        print(f"resumed from {args.resume} after {done} epoch(s)")
+    settings["epochs"] = total
+    # cosine decay of the learning rate over all epochs, as a function of the epoch
+    # (so that a resumed run continues the same schedule)
+    base_lr = settings["lr"]
+    name = f"{settings['model'].upper()} on {settings['dataset']}"
+    what = f"epochs {done + 1}-{total}" if done < total else f"all {total} epochs already done"
+    print(
+        f"training {name}: {len(train)} train / {len(test)} test images, "
+        f"{sum(p.numel() for p in model.parameters()):,} parameters, {what}"
+    )
+    with _Progress(args.plain) as progress:
+        for epoch in range(done, total):
+            for group in opt.param_groups:
+                group["lr"] = base_lr * 0.5 * (1 + math.cos(math.pi * epoch / total))
+            loader = data.DataLoader(
+                train,
+                batch_size=settings["batch_size"],
+                shuffle=True,
+                generator=np.random.default_rng([settings["seed"], epoch]),
+            )
+            progress.start_epoch(f"epoch {epoch + 1}/{total}", len(loader))
+            model.train()
+            t0 = time.perf_counter()
+            seen = correct = 0
+            loss_sum = 0.0
+            for images, labels in loader:
+                logits = model(images)
+                loss = F.cross_entropy(logits, labels)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                n = len(labels)
+                seen += n
+                loss_sum += float(loss) * n
+                correct += int((np.argmax(logits.numpy(), axis=1) == labels.numpy()).sum())
+                progress.batch(f"loss {loss_sum / seen:.4f}")
+            elapsed = time.perf_counter() - t0
+            test_acc = _accuracy(model, test)
+            progress.end_epoch(
+                f"epoch {epoch + 1:>3}/{total}  loss {loss_sum / seen:.4f}  "
+                f"train acc {100 * correct / seen:5.1f}%  test acc {100 * test_acc:5.1f}%  "
+                f"{seen / elapsed:,.0f} images/s"
+            )
+            if args.save:
+                save_checkpoint(args.save, model, opt, settings, epoch + 1)
+    acc = _accuracy(model, test)
+    print(f"test accuracy: {100 * acc:.2f}% ({round(acc * len(test))}/{len(test)})")
+    if args.save:
+        if done >= total:  # nothing trained in this run: still write the checkpoint
+            save_checkpoint(args.save, model, opt, settings, done)
+        print(f"saved checkpoint to {args.save}")
+    return 0
