@@ -173,9 +173,24 @@ def test_sympy_expressions_are_accepted_too():
         symbolic.derive(3.5)
 
 
-def test_python_functions_are_not_supported_yet():
-    with pytest.raises(NotImplementedError, match="pass the formula as a string"):
-        symbolic.derive(lambda x: x**2)
+def test_python_functions_are_traced_into_formulas():
+    import numpy as np
+    import sympy as sp
+
+    import chainrule as cr
+    import chainrule.numpy as cnp
+
+    f = lambda x: cnp.sin(x) ** 2 * cnp.exp(x)
+    d = symbolic.derive(f)
+    x = sp.Symbol("x", real=True)
+    assert sp.simplify(d.result - sp.diff(sp.sin(x) ** 2 * sp.exp(x), x)) == 0
+    # the narration and the autodiff number agree
+    assert d.at(x=0.7) == pytest.approx(cr.grad(f)(0.7))
+    g = symbolic.derive(lambda x, y: (3 * x + 2) ** 2 * y, wrt="x")
+    assert g.at(x=1.0, y=2.0) == pytest.approx(60.0)
+    with pytest.raises(ValueError, match="symbolic form|formula"):
+        symbolic.derive(lambda x: cnp.linalg.norm(x))
+    assert np.isfinite(d.at(x=1.0))
 
 
 def test_sympy_is_imported_lazily():

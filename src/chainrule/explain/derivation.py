@@ -173,18 +173,13 @@ def to_expression(expr) -> sp.Expr:
 
 
 def _from_callable(fun: Callable) -> sp.Expr:
-    """Hook: turn a Python function of ``chainrule.numpy`` ops into a SymPy expression.
+    """Turn a Python function of ``chainrule.numpy`` ops into a SymPy expression by
+    running it once under the engine's tracing hook (:mod:`.tracing`): the formula is,
+    op for op, the computation that ``grad`` differentiates."""
+    from chainrule.explain.build import symbol
+    from chainrule.explain.tracing import expression_of
 
-    Not implemented yet. It is meant to run ``fun`` under the autodiff engine's
-    tracer and read the recorded graph (primitive by primitive) into SymPy, so that
-    the narration and ``grad`` come from the same graph. Calling ``fun`` on SymPy
-    symbols is *not* a substitute: ``chainrule.numpy`` functions are NumPy-based.
-    """
-    raise NotImplementedError(
-        "derive() of a Python function is not available yet (it needs the autodiff "
-        "engine's tracing hook); pass the formula as a string instead, e.g. "
-        "derive('sin(x)^2 * e^x')"
-    )
+    return expression_of(fun, make_symbol=symbol)
 
 
 def _pick_variable(expr: sp.Expr, wrt) -> sp.Symbol:
