@@ -19,7 +19,6 @@ import numpy as np
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule import data, nn
-from chainrule.nn import functional as F
 from chainrule.scipy.special import expit  # σ(z) = 1 / (1 + e^-z)
 
 HIDDEN = 16
