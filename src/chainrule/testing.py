@@ -124,11 +124,17 @@ def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=
         )
 
 
-def check_grads(f, args, order=2, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
+def check_grads(f, args=None, order=2, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
     """Check ``f``'s derivatives at ``args`` (a tuple) numerically, in both modes, up to
-    ``order``. Raises ``AssertionError`` naming the mode, the order and the mismatch."""
+    ``order``. Raises ``AssertionError`` naming the mode, the order and the mismatch.
+
+    Called without ``args`` it returns a checker of the arguments, autograd's curried
+    form: ``check_grads(f, modes=["rev"])(x, y)``.
+    """
     from chainrule.transforms import jvp, vjp
 
+    if args is None:
+        return lambda *a: check_grads(f, a, order, modes, atol, rtol, eps)
     if not isinstance(args, (tuple, list)):
         args = (args,)
     args = tuple(args)

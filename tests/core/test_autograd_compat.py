@@ -65,3 +65,19 @@ def test_make_ggnvp_matches_dense():
 def test_holomorphic_grad():
     z = 0.3 + 0.4j
     np.testing.assert_allclose(ag.holomorphic_grad(anp.sin)(z), np.cos(z))
+
+
+def test_check_grads_curried_autograd_form_and_failure():
+    from chainrule.test_util import check_grads
+
+    check_grads(lambda x, y: anp.sin(x) * y, modes=["rev"])(0.3, 2.0)
+    ag.check_grads(lambda x: anp.exp(x), (0.1,), order=3)
+
+    # A wrong rule must be caught: a custom VJP that is off by a factor of 2.
+    @ag.custom_vjp
+    def bad(x):
+        return anp.sin(x)
+
+    bad.defvjp(lambda x: (anp.sin(x), x), lambda x, g: (2.0 * g * anp.cos(x),))
+    with pytest.raises(AssertionError, match="reverse mode"):
+        ag.check_grads(bad, (0.3,), order=1, modes=("rev",))
