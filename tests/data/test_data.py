@@ -1,0 +1,186 @@
+"""chainrule.data: datasets, DataLoader batching/shuffling/seeding, the digits split,
+and MNIST IDX reading on small files the tests write (gzipped and plain, valid and
+corrupt)."""
+
+import gzip
+import struct
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule import data
+from chainrule.data.datasets import IDXError, load_mnist, read_idx
+
+
+def _ds(n=10):
+    x = np.arange(n * 2, dtype=float).reshape(n, 2)
+    return data.TensorDataset(cr.tensor(x), cr.tensor(np.arange(n)))
+
+
+def test_tensor_dataset_items_and_length_checks():
+    ds = _ds()
+    assert len(ds) == 10
+    x, y = ds[3]
+    np.testing.assert_array_equal(x.numpy(), [6.0, 7.0])
+    assert int(y) == 3
+    with pytest.raises(ValueError, match=r"size mismatch.*\(3,\).*\(4,\)"):
+        data.TensorDataset(np.zeros(3), np.zeros(4))
+
+
+def test_dataloader_batches_in_order_and_drop_last():
+    loader = data.DataLoader(_ds(), batch_size=4)
+    batches = list(loader)
+    assert len(loader) == len(batches) == 3
+    assert [len(y) for _, y in batches] == [4, 4, 2]
+    np.testing.assert_array_equal(np.concatenate([y.numpy() for _, y in batches]), np.arange(10))
+    assert batches[0][0].shape == (4, 2)
+    loader = data.DataLoader(_ds(), batch_size=4, drop_last=True)
+    assert len(loader) == len(list(loader)) == 2
+
+
+def test_shuffle_is_a_permutation_reproducible_by_seed():
+    def epoch_orders(loader, epochs=2):
+        return [np.concatenate([y.numpy() for _, y in loader]) for _ in range(epochs)]
+
+    a = epoch_orders(data.DataLoader(_ds(), batch_size=3, shuffle=True, seed=7))
+    b = epoch_orders(data.DataLoader(_ds(), batch_size=3, shuffle=True, seed=7))
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+    assert sorted(a[0]) == list(range(10))
+    assert not np.array_equal(a[0], a[1])  # a fresh order every epoch
+    # without a seed: the global generator, seeded by cr.manual_seed
+    cr.manual_seed(3)
+    c = epoch_orders(data.DataLoader(_ds(), batch_size=3, shuffle=True))
+    cr.manual_seed(3)
+    d = epoch_orders(data.DataLoader(_ds(), batch_size=3, shuffle=True))
+    assert all(np.array_equal(x, y) for x, y in zip(c, d, strict=True))
+
+
+class Squares(data.Dataset):
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        return {"x": np.array([i, i * i], dtype=float), "label": i % 2}
+
+
+def test_custom_dataset_collate_subset_concat_and_split():
+    batch = next(iter(data.DataLoader(Squares(), batch_size=5)))
+    np.testing.assert_array_equal(batch["x"].numpy()[:, 1], [0, 1, 4, 9, 16])
+    np.testing.assert_array_equal(batch["label"].numpy(), [0, 1, 0, 1, 0])
+    sub = data.Subset(_ds(), [9, 0, 4])
+    ys = np.concatenate([y.numpy() for _, y in data.DataLoader(sub, batch_size=2)])
+    np.testing.assert_array_equal(ys, [9, 0, 4])
+    both = Squares() + Squares()
+    assert len(both) == 10 and both[7]["label"] == 0 and both[-1]["label"] == 0
+    parts = data.random_split(_ds(), [0.7, 0.3], generator=np.random.default_rng(0))
+    assert [len(p) for p in parts] == [7, 3]
+    assert sorted(parts[0].indices + parts[1].indices) == list(range(10))
+    with pytest.raises(ValueError, match="sum of input lengths"):
+        data.random_split(_ds(), [3, 3])
+    with pytest.raises(ValueError, match="batch_size"):
+        data.DataLoader(_ds(), batch_size=0)
+    no_batch = list(data.DataLoader(Squares(), batch_size=None))
+    assert len(no_batch) == 5 and no_batch[2]["label"] == 0
+
+
+def test_load_digits_split_and_shapes():
+    pytest.importorskip("sklearn")
+    train, test = data.datasets.load_digits()
+    assert (len(train), len(test)) == (1438, 359)
+    x, y = train.tensors
+    assert x.shape == (1438, 64) and x.dtype == np.float64 and y.dtype == np.int64
+    assert 0.0 <= x.numpy().min() and x.numpy().max() == 1.0
+    assert set(np.unique(y.numpy())) == set(range(10))
+    train2, test2 = data.datasets.load_digits(flatten=False)
+    assert train2.tensors[0].shape == (1438, 1, 8, 8)
+    # the split is fixed: the same images every time, no overlap
+    np.testing.assert_array_equal(train2.tensors[0].numpy().reshape(1438, 64), x.numpy())
+    np.testing.assert_array_equal(test2.tensors[1].numpy(), test.tensors[1].numpy())
+
+
+# -- MNIST IDX ---------------------------------------------------------------------------------
+def _idx(array: np.ndarray, code: int = 0x08) -> bytes:
+    header = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(
+        ">" + "I" * array.ndim, *array.shape
+    )
+    return header + array.astype(array.dtype.newbyteorder(">")).tobytes()
+
+
+def _write_mnist(folder, gz: bool, n_train=6, n_test=4):
+    rng = np.random.default_rng(0)
+    files = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, n_train, dtype=np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
+    for name, array in files.items():
+        raw = _idx(array)
+        if gz:
+            (folder / (name + ".gz")).write_bytes(gzip.compress(raw))
+        else:
+            (folder / name).write_bytes(raw)
+    return files
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_load_mnist_reads_idx_files(tmp_path, gz):
+    files = _write_mnist(tmp_path, gz)
+    train, test = load_mnist(tmp_path)
+    assert (len(train), len(test)) == (6, 4)
+    x, y = train.tensors
+    assert x.shape == (6, 784) and y.dtype == np.int64
+    np.testing.assert_allclose(x.numpy(), files["train-images-idx3-ubyte"].reshape(6, -1) / 255)
+    np.testing.assert_array_equal(test.tensors[1].numpy(), files["t10k-labels-idx1-ubyte"])
+    train, _ = load_mnist(tmp_path, flatten=False)
+    assert train.tensors[0].shape == (6, 1, 28, 28)
+
+
+def test_read_idx_other_types(tmp_path):
+    arr = np.arange(12, dtype=np.int32).reshape(3, 4) - 5
+    (tmp_path / "a.idx").write_bytes(_idx(arr, 0x0C))
+    np.testing.assert_array_equal(read_idx(tmp_path / "a.idx"), arr)
+    arr = np.linspace(0, 1, 5).astype(np.float32)
+    (tmp_path / "b.idx").write_bytes(_idx(arr, 0x0D))
+    np.testing.assert_array_equal(read_idx(tmp_path / "b.idx"), arr)
+
+
+@pytest.mark.parametrize(
+    "corrupt,message",
+    [
+        (lambda raw: raw[:-7], "truncated"),
+        (lambda raw: raw + b"\x00\x00", "trailing bytes"),
+        (lambda raw: b"\x01\x02" + raw[2:], "bad magic number"),
+        (lambda raw: raw[:2] + b"\x42" + raw[3:], "bad magic number"),
+        (lambda raw: raw[:10], "truncated header"),
+        (lambda raw: b"", "too short"),
+        (lambda raw: gzip.compress(raw)[:-12], "corrupt gzip"),
+        (lambda raw: b"\x1f\x8b" + b"garbage" * 5, "corrupt gzip"),
+    ],
+    ids=["short-data", "extra-data", "magic", "type", "header", "empty", "gz-cut", "gz-bad"],
+)
+def test_corrupt_files_get_an_error_naming_the_file(tmp_path, corrupt, message):
+    _write_mnist(tmp_path, gz=False)
+    target = tmp_path / "t10k-images-idx3-ubyte"
+    target.write_bytes(corrupt(target.read_bytes()))
+    with pytest.raises(IDXError) as info:
+        load_mnist(tmp_path)
+    assert str(target) in str(info.value) and message in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_inconsistent_or_missing_mnist_files(tmp_path):
+    _write_mnist(tmp_path, gz=True)
+    labels = tmp_path / "train-labels-idx1-ubyte.gz"
+    labels.write_bytes(gzip.compress(_idx(np.zeros(5, np.uint8))))
+    with pytest.raises(IDXError, match="holds 5 labels but .* holds 6 images"):
+        load_mnist(tmp_path)
+    labels.write_bytes(gzip.compress(_idx(np.zeros((6, 2), np.uint8))))
+    with pytest.raises(IDXError, match="expected 1-d label data"):
+        load_mnist(tmp_path)
+    labels.unlink()
+    with pytest.raises(FileNotFoundError, match="train-labels-idx1-ubyte"):
+        load_mnist(tmp_path)
+    with pytest.raises(FileNotFoundError, match="folder not found"):
+        load_mnist(tmp_path / "nowhere")

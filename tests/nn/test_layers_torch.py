@@ -1,0 +1,398 @@
+"""Layer outputs and gradients against PyTorch (float64, to 1e-6), with weights moved
+between the two by state_dict name. Skipped where PyTorch isn't installed."""
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule import nn
+from chainrule.nn import functional as F
+
+torch = pytest.importorskip("torch")
+
+TOL = dict(rtol=1e-6, atol=1e-6)
+
+
+@pytest.fixture(autouse=True)
+def _float64():
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)
+
+
+def _copy_weights(ours, theirs):
+    """torch -> chainrule by state_dict name (the layouts are the same)."""
+    ours.load_state_dict({k: v.detach().numpy().copy() for k, v in theirs.state_dict().items()})
+
+
+def _compare(ours, theirs, x, *, train=True, cotangent_seed=1):
+    """Run both on x; compare the output, d/dx and every parameter's gradient."""
+    ours.train(train)
+    theirs.train(train)
+    xt = torch.tensor(x, requires_grad=True)
+    xc = cr.tensor(x, requires_grad=True)
+    yt, yc = theirs(xt), ours(xc)
+    np.testing.assert_allclose(yc.numpy(), yt.detach().numpy(), **TOL)
+    g = np.random.default_rng(cotangent_seed).normal(size=yt.shape)
+    (yt * torch.tensor(g)).sum().backward()
+    (yc * cr.tensor(g)).sum().backward()
+    np.testing.assert_allclose(xc.grad.numpy(), xt.grad.numpy(), **TOL)
+    theirs_named = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(
+            p.grad.numpy(), theirs_named[name].grad.numpy(), err_msg=name, **TOL
+        )
+
+
+def _x(*shape, seed=0):
+    return np.random.default_rng(seed).normal(size=shape)
+
+
+def test_linear_and_mlp():
+    theirs = torch.nn.Sequential(torch.nn.Linear(5, 7), torch.nn.Tanh(), torch.nn.Linear(7, 3))
+    ours = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 3))
+    _copy_weights(ours, theirs)
+    _compare(ours, theirs, _x(4, 5))
+    # 1-d and 3-d inputs take other code paths
+    lin_t, lin_c = torch.nn.Linear(5, 2), nn.Linear(5, 2)
+    _copy_weights(lin_c, lin_t)
+    _compare(lin_c, lin_t, _x(5))
+    _compare(lin_c, lin_t, _x(2, 3, 5))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(),
+        dict(stride=2, padding=1),
+        dict(padding=(1, 2), dilation=2),
+        dict(groups=2, stride=(1, 2)),
+        dict(padding="same", dilation=(1, 2)),
+        dict(padding=1, padding_mode="reflect"),
+        dict(padding=1, padding_mode="circular", bias=False),
+    ],
+    ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()) or "default",
+)
+def test_conv2d(kw):
+    theirs, ours = torch.nn.Conv2d(4, 6, 3, **kw), nn.Conv2d(4, 6, 3, **kw)
+    _copy_weights(ours, theirs)
+    _compare(ours, theirs, _x(2, 4, 7, 6))
+
+
+def test_conv2d_unbatched_input():
+    theirs, ours = torch.nn.Conv2d(2, 3, (2, 3)), nn.Conv2d(2, 3, (2, 3))
+    _copy_weights(ours, theirs)
+    _compare(ours, theirs, _x(2, 5, 5))
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=3, stride=2, padding=1),
+        dict(kernel_size=3, stride=2, ceil_mode=True),
+        dict(kernel_size=(2, 3), stride=(1, 2), dilation=2, padding=1),
+    ],
+    ids=str,
+)
+def test_max_pool2d_values_gradients_and_indices(kw):
+    _compare(nn.MaxPool2d(**kw), torch.nn.MaxPool2d(**kw), _x(2, 3, 7, 8))
+    x = _x(2, 3, 7, 8)
+    _, idx_c = F.max_pool2d(cr.tensor(x), return_indices=True, **kw)
+    _, idx_t = torch.nn.functional.max_pool2d(torch.tensor(x), return_indices=True, **kw)
+    np.testing.assert_array_equal(idx_c.numpy(), idx_t.numpy())
+
+
+def test_max_pool2d_ties_send_the_gradient_to_one_entry():
+    x = np.zeros((1, 1, 4, 4))  # every window is a 4-way tie
+    xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    nn.MaxPool2d(2)(xc).sum().backward()
+    torch.nn.MaxPool2d(2)(xt).sum().backward()
+    np.testing.assert_array_equal(xc.grad.numpy(), xt.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(kernel_size=2),
+        dict(kernel_size=3, stride=2, padding=1),
+        dict(kernel_size=3, stride=2, padding=1, count_include_pad=False),
+        dict(kernel_size=3, stride=2, ceil_mode=True),
+        dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+        dict(kernel_size=2, divisor_override=3),
+    ],
+    ids=str,
+)
+def test_avg_pool2d(kw):
+    _compare(nn.AvgPool2d(**kw), torch.nn.AvgPool2d(**kw), _x(2, 3, 7, 8))
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batchnorm1d_train_and_eval_with_running_stats(momentum):
+    theirs = torch.nn.BatchNorm1d(5, momentum=momentum)
+    ours = nn.BatchNorm1d(5, momentum=momentum)
+    with torch.no_grad():
+        theirs.weight.uniform_(0.5, 1.5)
+        theirs.bias.uniform_(-0.5, 0.5)
+    _copy_weights(ours, theirs)
+    for seed in range(3):  # a few training steps update the running statistics
+        _compare(ours, theirs, _x(8, 5, seed=seed) * 2 + 1, train=True)
+    for name, buf in theirs.named_buffers():
+        np.testing.assert_allclose(ours.state_dict()[name].numpy(), buf.numpy(), err_msg=name)
+    _compare(ours, theirs, _x(8, 5, seed=9), train=False)
+    # (N, C, L) input
+    _compare(ours, theirs, _x(4, 5, 3, seed=4), train=True)
+
+
+def test_batchnorm2d_and_untracked_stats():
+    theirs, ours = torch.nn.BatchNorm2d(3), nn.BatchNorm2d(3)
+    _copy_weights(ours, theirs)
+    _compare(ours, theirs, _x(4, 3, 5, 5), train=True)
+    _compare(ours, theirs, _x(4, 3, 5, 5, seed=2), train=False)
+    np.testing.assert_allclose(ours.running_var.numpy(), theirs.running_var.numpy())
+    theirs = torch.nn.BatchNorm2d(3, affine=False, track_running_stats=False)
+    ours = nn.BatchNorm2d(3, affine=False, track_running_stats=False)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == []
+    _compare(ours, theirs, _x(2, 3, 4, 4), train=False)  # batch statistics even in eval
+
+
+def test_layernorm():
+    theirs, ours = torch.nn.LayerNorm((3, 4)), nn.LayerNorm((3, 4))
+    with torch.no_grad():
+        theirs.weight.normal_()
+        theirs.bias.normal_()
+    _copy_weights(ours, theirs)
+    _compare(ours, theirs, _x(2, 5, 3, 4))
+
+
+def test_embedding_with_padding_idx():
+    theirs = torch.nn.Embedding(10, 4, padding_idx=2)
+    ours = nn.Embedding(10, 4, padding_idx=2)
+    _copy_weights(ours, theirs)
+    idx = np.array([[1, 2, 3], [2, 9, 1]])
+    yt, yc = theirs(torch.tensor(idx)), ours(cr.tensor(idx))
+    np.testing.assert_allclose(yc.numpy(), yt.detach().numpy())
+    g = _x(*yt.shape)
+    (yt * torch.tensor(g)).sum().backward()
+    (yc * cr.tensor(g)).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), **TOL)
+    assert not np.any(ours.weight.grad.numpy()[2])
+
+
+ACTIVATIONS = [
+    ("ReLU", {}),
+    ("LeakyReLU", {"negative_slope": 0.2}),
+    ("ELU", {"alpha": 0.7}),
+    ("GELU", {}),
+    ("GELU", {"approximate": "tanh"}),
+    ("SiLU", {}),
+    ("Softplus", {"beta": 2.0, "threshold": 3.0}),
+    ("Tanh", {}),
+    ("Sigmoid", {}),
+    ("Softmax", {"dim": 1}),
+    ("LogSoftmax", {"dim": -1}),
+]
+
+
+@pytest.mark.parametrize("name,kw", ACTIVATIONS, ids=[f"{n}{k}" for n, k in ACTIVATIONS])
+def test_activations(name, kw):
+    x = _x(4, 6) * 3
+    _compare(getattr(nn, name)(**kw), getattr(torch.nn, name)(**kw), x)
+
+
+def test_activations_at_kinks_and_infinities():
+    x = np.array([[-np.inf, -1.0, 0.0, 1.0, np.inf]])
+    for name in ("ReLU", "LeakyReLU", "ELU"):
+        xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        yc, yt = getattr(nn, name)()(xc), getattr(torch.nn, name)()(xt)
+        np.testing.assert_array_equal(yc.numpy(), yt.detach().numpy(), err_msg=name)
+        yc.sum().backward()
+        yt.sum().backward()
+        np.testing.assert_array_equal(xc.grad.numpy(), xt.grad.numpy(), err_msg=name)
+
+
+def test_dropout_eval_is_identity_and_train_keeps_the_mean():
+    x = np.ones((200, 50))
+    drop = nn.Dropout(0.3)
+    drop.eval()
+    np.testing.assert_array_equal(drop(cr.tensor(x)).numpy(), x)
+    drop.train()
+    cr.manual_seed(0)
+    y = drop(cr.tensor(x)).numpy()
+    kept = y != 0
+    assert abs(kept.mean() - 0.7) < 0.02
+    np.testing.assert_allclose(y[kept], 1 / 0.7)
+    cr.manual_seed(0)
+    np.testing.assert_array_equal(drop(cr.tensor(x)).numpy(), y)  # reproducible
+
+
+# -- losses ---------------------------------------------------------------------------------------
+def _loss_case(fn_c, fn_t, x, *extra_c, extra_t=None, kw_t=None, **kw):
+    xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    lc = fn_c(xc, *extra_c, **kw)
+    lt = fn_t(xt, *(extra_t if extra_t is not None else extra_c), **(kw_t or kw))
+    np.testing.assert_allclose(lc.numpy(), lt.detach().numpy(), **TOL)
+    g = np.random.default_rng(3).normal(size=lt.shape)
+    (lc * cr.tensor(g)).sum().backward()
+    (lt * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(xc.grad.numpy(), xt.grad.numpy(), **TOL)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"weight": [0.5, 1.0, 2.0, 1.5]},
+        {"ignore_index": 1},
+        {"label_smoothing": 0.1},
+        {"weight": [0.5, 1.0, 2.0, 1.5], "label_smoothing": 0.2, "ignore_index": 3},
+    ],
+    ids=str,
+)
+def test_cross_entropy_and_nll(reduction, options):
+    x = _x(6, 4) * 3
+    y = np.array([0, 1, 3, 2, 1, 3])
+    ours = dict(options)
+    theirs = dict(options)
+    if "weight" in options:
+        ours["weight"] = cr.tensor(options["weight"])
+        theirs["weight"] = torch.tensor(options["weight"])
+    ours["reduction"] = theirs["reduction"] = reduction
+    _loss_case(
+        F.cross_entropy,
+        torch.nn.functional.cross_entropy,
+        x,
+        cr.tensor(y),
+        extra_t=(torch.tensor(y),),
+        kw_t=theirs,
+        **ours,
+    )
+    theirs.pop("label_smoothing", None)
+    ours.pop("label_smoothing", None)
+    logp = np.log(np.exp(x) / np.exp(x).sum(1, keepdims=True))
+    _loss_case(
+        F.nll_loss,
+        torch.nn.functional.nll_loss,
+        logp,
+        cr.tensor(y),
+        extra_t=(torch.tensor(y),),
+        kw_t=theirs,
+        **ours,
+    )
+
+
+def test_cross_entropy_spatial_and_probability_targets():
+    x = _x(2, 3, 4, 5)
+    y = np.random.default_rng(1).integers(0, 3, (2, 4, 5))
+    _loss_case(
+        F.cross_entropy,
+        torch.nn.functional.cross_entropy,
+        x,
+        cr.tensor(y),
+        extra_t=(torch.tensor(y),),
+    )
+    probs = np.random.default_rng(2).dirichlet(np.ones(3), size=4)
+    x = _x(4, 3)
+    for kw in ({}, {"label_smoothing": 0.3}, {"reduction": "sum"}):
+        _loss_case(
+            F.cross_entropy,
+            torch.nn.functional.cross_entropy,
+            x,
+            cr.tensor(probs),
+            extra_t=(torch.tensor(probs),),
+            **kw,
+        )
+    # the module form, and a 1-d (unbatched) input
+    _loss_case(
+        nn.CrossEntropyLoss(),
+        torch.nn.CrossEntropyLoss(),
+        _x(5),
+        cr.tensor(2),
+        extra_t=(torch.tensor(2),),
+    )
+
+
+def test_cross_entropy_is_stable_for_huge_logits():
+    x = np.array([[1000.0, -1000.0, 0.0], [-1e4, 1e4, 0.0]])
+    y = np.array([1, 0])
+    _loss_case(
+        F.cross_entropy,
+        torch.nn.functional.cross_entropy,
+        x,
+        cr.tensor(y),
+        extra_t=(torch.tensor(y),),
+    )
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_and_regression_losses(reduction):
+    x = _x(5, 3) * 4
+    t = np.random.default_rng(5).random((5, 3))
+    tt, tc = torch.tensor(t), cr.tensor(t)
+    pairs = [
+        (F.mse_loss, torch.nn.functional.mse_loss, {}),
+        (F.l1_loss, torch.nn.functional.l1_loss, {}),
+        (F.smooth_l1_loss, torch.nn.functional.smooth_l1_loss, {"beta": 0.5}),
+        (F.huber_loss, torch.nn.functional.huber_loss, {"delta": 2.0}),
+        (
+            F.binary_cross_entropy_with_logits,
+            torch.nn.functional.binary_cross_entropy_with_logits,
+            {},
+        ),
+    ]
+    for fc, ft, kw in pairs:
+        _loss_case(fc, ft, x, tc, extra_t=(tt,), reduction=reduction, **kw)
+    pw = np.array([0.5, 2.0, 3.0])
+    _loss_case(
+        F.binary_cross_entropy_with_logits,
+        torch.nn.functional.binary_cross_entropy_with_logits,
+        x,
+        tc,
+        extra_t=(tt,),
+        reduction=reduction,
+    )
+    xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    lc = F.binary_cross_entropy_with_logits(xc, tc, pos_weight=cr.tensor(pw), reduction=reduction)
+    lt = torch.nn.functional.binary_cross_entropy_with_logits(
+        xt, tt, pos_weight=torch.tensor(pw), reduction=reduction
+    )
+    np.testing.assert_allclose(lc.numpy(), lt.detach().numpy(), **TOL)
+    p = 1 / (1 + np.exp(-x))
+    _loss_case(
+        F.binary_cross_entropy,
+        torch.nn.functional.binary_cross_entropy,
+        p,
+        tc,
+        extra_t=(tt,),
+        reduction=reduction,
+    )
+
+
+def test_state_dicts_move_between_pytorch_and_chainrule_by_name():
+    def build(mod):
+        return mod.Sequential(
+            mod.Conv2d(1, 4, 3, padding=1),
+            mod.BatchNorm2d(4),
+            mod.ReLU(),
+            mod.MaxPool2d(2),
+            mod.Flatten(),
+            mod.Linear(4 * 4 * 4, 10),
+        )
+
+    theirs, ours = build(torch.nn), build(nn)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for k, v in ours.state_dict().items():
+        assert tuple(v.shape) == tuple(theirs.state_dict()[k].shape), k
+    _copy_weights(ours, theirs)
+    _compare(ours, theirs, _x(3, 1, 8, 8), train=False)
+    # and back: chainrule -> PyTorch
+    theirs2 = build(torch.nn)
+    theirs2.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    theirs2.eval()
+    np.testing.assert_allclose(
+        theirs2(torch.tensor(_x(3, 1, 8, 8))).detach().numpy(),
+        ours.eval()(cr.tensor(_x(3, 1, 8, 8))).numpy(),
+        **TOL,
+    )
