@@ -196,7 +196,7 @@ def test_assignment_rules_and_attribute_errors():
     net.head = None
     assert "head.weight" not in net.state_dict()
     with pytest.raises(AttributeError, match="nothing"):
-        net.nothing
+        _ = net.nothing
 
     class Bad(nn.Module):
         def __init__(self):
