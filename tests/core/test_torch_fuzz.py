@@ -102,7 +102,7 @@ def test_random_composites_match_torch(program, seed):
     # forward mode: directional derivative along (vx, vy)
     vx, vy = rng.normal(size=(2, 3)), rng.normal(size=(3,))
     _, tangent = cr.jvp(ours, (x, y), (vx, vy))
-    expected = float((gx_t * torch.tensor(vx)).sum() + (gy_t * torch.tensor(vy)).sum().detach())
+    expected = float(((gx_t * torch.tensor(vx)).sum() + (gy_t * torch.tensor(vy)).sum()).detach())
     assert tangent == pytest.approx(expected, rel=1e-8, abs=1e-10)
 
     # second order: Hessian-vector product (forward-over-reverse vs torch double backward)
