@@ -2,7 +2,7 @@
 primitive and installs the array interface on boxes.
 
 Families: ``elementwise``, ``reductions``, ``shape``, ``indexing``, ``products``,
-``linalg``, ``special``. A new primitive goes into the family file it belongs to,
+``linalg``, ``special``, ``windows`` (sliding windows for convolution and pooling). A new primitive goes into the family file it belongs to,
 with a spec in ``tests/primitives/specs_<family>.py``.
 """
 
@@ -15,4 +15,5 @@ from chainrule.primitives import (  # noqa: F401
     reductions,
     shape,
     special,
+    windows,
 )
