@@ -207,8 +207,9 @@ class _Progress:
             self._rich.update(self._task, advance=1, status=status)
 
     def end_epoch(self, line: str) -> None:
-        if self._rich is not None:
-            self._rich.update(self._task, status=line)
+        if self._rich is not None:  # the finished bar becomes a summary line
+            self._rich.remove_task(self._task)
+            self._rich.console.print(line, highlight=False)
         else:
             print(line, flush=True)
 
@@ -318,7 +319,8 @@ def run(args: argparse.Namespace) -> int:
                 seen += n
                 loss_sum += float(loss) * n
                 correct += int((np.argmax(logits.numpy(), axis=1) == labels.numpy()).sum())
-                progress.batch(f"loss {loss_sum / seen:.4f}")
+                rate = seen / max(time.perf_counter() - t0, 1e-9)
+                progress.batch(f"loss {loss_sum / seen:.4f}  {rate:,.0f} images/s")
             elapsed = time.perf_counter() - t0
             test_acc = _accuracy(model, test)
             progress.end_epoch(
