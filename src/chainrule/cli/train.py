@@ -34,7 +34,7 @@ import time
 
 from chainrule.cli._common import CLIError
 
-# measured on digits (5 seeds each): MLP >= 97.8%, CNN >= 98.0% test accuracy
+# measured on digits (seeds 0-4): MLP 97.77-98.05%, CNN 98.05-98.89% test accuracy
 DEFAULT_LR = {"mlp": 3e-3, "cnn": 3e-3}
 DEFAULT_EPOCHS = {"mlp": 20, "cnn": 30}
 
