@@ -6,7 +6,12 @@
 * The chain rule made visible: :mod:`chainrule.symbolic` and :mod:`chainrule.viz`.
 """
 
-from chainrule import numpy  # noqa: F401  (registers the primitives)
+from chainrule import (  # noqa: E402
+    data,
+    nn,
+    numpy,  # noqa: F401  (registers the primitives)
+    optim,
+)
 from chainrule.autograd_compat import (
     deriv,
     grad_and_aux,
@@ -24,6 +29,7 @@ from chainrule.core.anomaly import detect_anomaly
 from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
 from chainrule.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from chainrule.random import manual_seed
+from chainrule.serialization import load, save
 from chainrule.tensor import (
     arange,
     as_tensor,
@@ -60,6 +66,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor",
+    "data",
+    "load",
+    "nn",
+    "optim",
+    "save",
     "deriv",
     "grad_and_aux",
     "hessian_tensor_product",

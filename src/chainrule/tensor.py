@@ -213,7 +213,22 @@ def _clamp(self, min=None, max=None):
 
 
 def _relu(self):
-    return cnp.where(self > 0, self, 0.0)
+    # a mask product (cheaper than where); -inf would give -inf * 0 = NaN, so fall back
+    if np.isneginf(self._value).any():
+        return cnp.where(self > 0, self, 0.0)
+    return self * (self._value > 0).astype(self._value.dtype)
+
+
+def _deepcopy(self, memo):
+    if not self.is_leaf:
+        raise RuntimeError("only leaf tensors support deepcopy (as in PyTorch); detach() it first")
+    new = Tensor._wrap(self._value.copy(), None)
+    if self.requires_grad:
+        new.requires_grad_(True)
+    if self.grad is not None:
+        new.grad = Tensor._wrap(self.grad._value.copy(), None)
+    memo[id(self)] = new
+    return new
 
 
 def _sigmoid(self):
@@ -398,6 +413,7 @@ _METHODS = {
     "fill_": _fill_,
     "copy_": _copy_,
     "__repr__": _repr,
+    "__deepcopy__": _deepcopy,
     "__str__": _repr,
 }
 for _name, _fn in _METHODS.items():

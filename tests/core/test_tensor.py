@@ -186,3 +186,29 @@ def test_functional_grad_over_tensors():
     g = cr.grad(lambda t: (t**2).sum())(x)
     assert isinstance(g, cr.Tensor)
     np.testing.assert_allclose(g.numpy(), [2.0, 4.0])
+
+
+def test_leaf_grads_never_share_a_buffer():
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    y = cr.tensor([3.0, 4.0], requires_grad=True)
+    (x + y).sum().backward()  # add passes the same cotangent to both inputs
+    x.grad.numpy()[0] = 100.0
+    assert y.grad.numpy()[0] == 1.0
+    g = np.ones(2)
+    z = cr.tensor([1.0, 1.0], requires_grad=True)
+    (z * 1.0).backward(gradient=g)
+    g[0] = 7.0  # the caller's array is not the gradient's buffer
+    assert z.grad.numpy()[0] == 1.0
+
+
+def test_relu_method_and_deepcopy():
+    import copy
+
+    x = cr.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    x.relu().sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 1.0])
+    y = copy.deepcopy(x)
+    assert y.requires_grad and y.is_leaf and y is not x
+    np.testing.assert_array_equal(y.grad.numpy(), x.grad.numpy())
+    with pytest.raises(RuntimeError, match="leaf"):
+        copy.deepcopy(x * 2)

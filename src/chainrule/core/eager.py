@@ -337,11 +337,21 @@ class Tensor(Box):
         if create_graph:
             g = Tensor._wrap(g, None)
         with _grad_mode(create_graph):
-            visit = _accumulate if not retain_graph else _accumulate_keep
+            handed = {id(g._value if isinstance(g, Tensor) else g)}
+
+            def visit(node, ct):
+                _accumulate(node, ct, retain_graph, handed)
+
             backward_pass(self._node, g, visit=visit, release=not retain_graph)
 
 
-def _accumulate(node, ct, keep_all: bool = False) -> None:
+def _accumulate(node, ct, keep_all: bool, handed: set) -> None:
+    """Record ``ct`` on ``node`` (for display) and add it to the ``.grad`` of the tensor
+    the node stands for (a leaf, or a non-leaf that called ``retain_grad``).
+
+    A gradient array is handed to ``.grad`` without a copy when this backward pass made
+    it and has not handed it out already (``handed`` holds the ids given out); views and
+    shared arrays are copied, so two tensors never share a ``.grad`` buffer."""
     if type(node) is EagerNode:
         raw = ct._value if isinstance(ct, Tensor) else ct
         if type(raw) is np.ndarray:
@@ -367,10 +377,12 @@ def _accumulate(node, ct, keep_all: bool = False) -> None:
     if ct._value.shape != tensor._value.shape:
         ct = Tensor._wrap(np.broadcast_to(ct._value, tensor._value.shape).copy(), None)
     if tensor.grad is None:
-        tensor.grad = ct if ct._node is not None else Tensor._wrap(ct._value.copy(), None)
+        if ct._node is None:
+            arr = ct._value
+            if arr.base is not None or not arr.flags.writeable or id(arr) in handed:
+                arr = arr.copy()
+            handed.add(id(arr))
+            ct = Tensor._wrap(arr, None)
+        tensor.grad = ct
     else:
         tensor.grad = tensor.grad + ct
-
-
-def _accumulate_keep(node, ct) -> None:
-    _accumulate(node, ct, keep_all=True)
