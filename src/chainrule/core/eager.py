@@ -168,6 +168,8 @@ class EagerTrace(Trace):
     __slots__ = ()
 
     def process(self, prim, args, kwargs):
+        if len(args) == 1 and not kwargs:
+            return self._process_unary(prim, args[0])
         vals = list(args)
         argnums = []
         parents = []
@@ -198,6 +200,28 @@ class EagerTrace(Trace):
         if not argnums:
             return Tensor._wrap(ans, None)
         node = EagerNode(prim, args, kwargs, ans, argnums, parents, versions, where)
+        return Tensor._wrap(ans, node)
+
+    def _process_unary(self, prim, a):
+        """The same as :meth:`process` for the common one-argument call (a tensor)."""
+        value = a._value
+        ans = prim.impl(array_namespace((value,)), value)
+        if type(ans) is not np.ndarray and not isinstance(ans, (np.ndarray, tuple)):
+            ans = np.asarray(ans)
+        where = None
+        if anomaly._enabled.get():
+            anomaly.check_forward(prim.name, ans)
+            where = anomaly.user_line()
+        node = a._node
+        if (
+            node is None
+            or prim.zero_derivative
+            or not _grad_enabled.get()
+            or not (0 in prim.vjps or prim.check_rule(0, "rev"))
+        ):
+            return Tensor._wrap(ans, None)
+        args = (a,)
+        node = EagerNode(prim, args, {}, ans, [0], [node], [(0, a._version)], where)
         return Tensor._wrap(ans, node)
 
 
