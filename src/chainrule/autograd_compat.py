@@ -79,9 +79,8 @@ def grad_and_aux(fun, argnum=0):
 def holomorphic_grad(fun, argnum=0):
     """The complex derivative ``f'(z)`` of a holomorphic ``fun``.
 
-    chainrule follows autograd's convention for complex reverse mode (the cotangent of
-    a real output with respect to ``z`` is ``conj(df/dz)``), so this is the conjugate of
-    the gradient of ``real(fun)``.
+    As in autograd, this is the gradient of ``real(fun)``: with autograd's complex
+    convention (holomorphic ops pass cotangents on as ``g * f'(z)``) that is ``f'(z)``.
     """
     import chainrule.numpy as cnp
 
@@ -89,8 +88,7 @@ def holomorphic_grad(fun, argnum=0):
         unary, x = _bind(fun, args, kwargs, argnum)
         if np.iscomplexobj(np.asarray(x)) is False:
             x = np.asarray(x, dtype=complex)
-        g = grad(lambda z: cnp.real(unary(z)))(x)
-        return np.conj(g)
+        return grad(lambda z: cnp.real(unary(z)))(x)
 
     return hgrad
 

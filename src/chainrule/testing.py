@@ -124,20 +124,34 @@ def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=
         )
 
 
-def check_grads(f, args=None, order=2, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
+def check_grads(
+    f, args=None, order=2, modes=("fwd", "rev"), atol=None, rtol=None, eps=None, *, argnum=None
+):
     """Check ``f``'s derivatives at ``args`` (a tuple) numerically, in both modes, up to
     ``order``. Raises ``AssertionError`` naming the mode, the order and the mismatch.
 
     Called without ``args`` it returns a checker of the arguments, autograd's curried
-    form: ``check_grads(f, modes=["rev"])(x, y)``.
+    form: ``check_grads(f, modes=["rev"])(x, y)``. ``argnum`` (an int or a tuple)
+    restricts the check to those arguments, the others held fixed (autograd's default
+    for the curried form is argument 0 only when given).
     """
     from chainrule.transforms import jvp, vjp
 
     if args is None:
-        return lambda *a: check_grads(f, a, order, modes, atol, rtol, eps)
+        return lambda *a: check_grads(f, a, order, modes, atol, rtol, eps, argnum=argnum)
     if not isinstance(args, (tuple, list)):
         args = (args,)
     args = tuple(args)
+    if argnum is not None:
+        nums = (argnum,) if isinstance(argnum, int) else tuple(argnum)
+        full = list(args)
+
+        def restricted(*diff_args):
+            for n, a in zip(nums, diff_args):
+                full[n] = a
+            return f(*full)
+
+        return check_grads(restricted, tuple(args[n] for n in nums), order, modes, atol, rtol, eps)
     for mode in modes:
         if mode not in ("fwd", "rev"):
             raise ValueError(f"check_grads: unknown mode {mode!r}; use 'fwd' and/or 'rev'")

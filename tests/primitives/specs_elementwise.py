@@ -159,3 +159,24 @@ SPECS.append(
         zero_derivative=True,
     )
 )
+
+SPECS += [
+    OpSpec(
+        "nan_to_num-finite", cnp.nan_to_num, [Arg(M)], ref=np.nan_to_num, covers=("nan_to_num",)
+    ),
+    OpSpec(
+        "nan_to_num-with-nonfinite",
+        lambda x: cnp.nan_to_num(x + np.array([0.0, np.nan, np.inf, -np.inf]), posinf=9.0),
+        [Arg(V)],
+        ref=lambda x: np.nan_to_num(x + np.array([0.0, np.nan, np.inf, -np.inf]), posinf=9.0),
+        covers=("nan_to_num", "add"),
+    ),
+    OpSpec(
+        "angle-real-and-complex",
+        lambda x: cnp.angle(x * (1 + 0.5j)) * x,
+        [Arg(V, 0.5, 2.0)],
+        ref=lambda x: np.angle(x * (1 + 0.5j)) * x,
+        covers=("imag", "real", "arctan2"),
+        modes=("rev",),
+    ),
+]

@@ -36,6 +36,7 @@ from chainrule.numpy import linalg, random
 from chainrule.primitives import boxes as _boxes
 from chainrule.primitives.creation import *
 from chainrule.primitives.elementwise import *
+from chainrule.primitives.index_tricks import *
 from chainrule.primitives.indexing import *
 from chainrule.primitives.indexing import index_add, index_update
 from chainrule.primitives.products import *

@@ -2,7 +2,9 @@
 
 * :func:`defunary` / :func:`defbinary`: elementwise ops, given only their local
   derivative(s); both the VJP (``g * d``, broadcasting undone) and the JVP (``t * d``)
-  come from that one formula, so the two modes cannot drift apart.
+  come from that one formula, so the two modes cannot drift apart. Complex numbers
+  follow autograd's convention: no conjugate in the rule of a holomorphic op; the
+  non-holomorphic ones (``abs``, ``conj``, ``real``, ``imag``) say so in their rules.
 * :func:`deflinear`: ops linear in their (first) argument, whose JVP is the op itself.
 * :func:`defzero`: piecewise-constant or integer-valued ops (zero derivative).
 * :func:`unbroadcast`: sums a cotangent back to the shape (and dtype) of the input it
@@ -21,7 +23,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.primitive import defprimitive
+from chainrule.core.primitive import Primitive, defprimitive
 from chainrule.core.trace import Box, unbox_all
 
 _ndarray = np.ndarray
@@ -109,6 +111,7 @@ def broadcast_like(t, ans):
 
 
 def _conj_if_complex(d):
+    """``conj(d)`` for complex ``d``; real ``d`` unchanged (and no traced op)."""
     if dtype_of(d).kind != "c":
         return d
     from chainrule.primitives import elementwise
@@ -121,7 +124,7 @@ def defunary(name, impl, deriv, *, singular=False, **extra):
     mul = safe_mul if singular else operator.mul
 
     def vjp(ans, x, **kw):
-        d = _conj_if_complex(deriv(ans, x, **kw))
+        d = deriv(ans, x, **kw)
         return lambda g: unbroadcast(mul(g, d), x)
 
     def jvp(t, ans, x, **kw):
@@ -136,7 +139,7 @@ def defbinary(name, impl, dx, dy, *, singular=False, **extra):
 
     def make_vjp(deriv, argnum):
         def vjp(ans, x, y, **kw):
-            d = _conj_if_complex(deriv(ans, x, y, **kw))
+            d = deriv(ans, x, y, **kw)
             like = x if argnum == 0 else y
             return lambda g: unbroadcast(mul(g, d), like)
 
@@ -208,6 +211,8 @@ def with_fast_path(prim):
     namespace lookup and the tracing. This halves the cost of the untraced calls that
     rules make in the backward pass. ``fn.primitive`` is the registry record.
     """
+    if not isinstance(prim, Primitive):  # a composition, not a primitive
+        return prim
     ufunc = getattr(np, prim.name, None)
     if not isinstance(ufunc, np.ufunc) or ufunc.nin not in (1, 2):
         return prim

@@ -191,6 +191,9 @@ def _array(self, dtype=None, copy=None):
     if isinstance(self, Tensor):
         value = self._value
         return value if dtype is None else value.astype(dtype, copy=False)
+    if dtype is not None and np.dtype(dtype).kind in "biu":
+        # integer or boolean values carry no gradient: nothing is dropped
+        return np.asarray(unbox_all(self)).astype(dtype)
     raise TypeError(
         "can't convert a traced value to a NumPy array: that would drop its gradient. "
         "Use chainrule.numpy functions inside differentiated code (or cr.stop_gradient "

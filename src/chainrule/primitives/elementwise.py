@@ -13,6 +13,7 @@ import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives._helpers import (
+    _conj_if_complex,
     broadcast_like,
     defbinary,
     deflinear,
@@ -88,7 +89,10 @@ sqrt = defunary("sqrt", lambda xp, x: xp.sqrt(x), lambda a, x: 0.5 / a, singular
 # d cbrt x = 1 / (3 cbrt(x)²)
 cbrt = defunary("cbrt", lambda xp, x: xp.cbrt(x), lambda a, x: 1.0 / (3.0 * a * a), singular=True)
 # d|x| = sign(x), with the subgradient 0 at 0
-absolute = defunary("absolute", lambda xp, x: xp.absolute(x), lambda a, x: sign(x))
+# for complex z, d|z| pulls back to conj(z)/|z| (autograd's convention)
+absolute = defunary(
+    "absolute", lambda xp, x: xp.absolute(x), lambda a, x: _conj_if_complex(sign(x))
+)
 abs = absolute
 
 # -- exponentials and logarithms ----------------------------------------------------
@@ -289,7 +293,8 @@ fmod = defbinary(
 # -- complex parts ----------------------------------------------------------------------
 real = deflinear("real", lambda xp, x: xp.real(x), lambda g, a, x: g)
 # imag's transpose: a real cotangent g on imag(x) is the complex cotangent -i g on x
-# (autograd's convention: the gradient of a real function of z is conj(df/dz)).
+# (autograd's convention: for a real function L of z = a + ib the cotangent of z is
+# dL/da - i dL/db, and holomorphic ops pass it on as g * f'(z)).
 imag = deflinear("imag", lambda xp, x: xp.imag(x), lambda g, a, x: -1j * g)
 conj = deflinear("conj", lambda xp, x: xp.conj(x), lambda g, a, x: conj(g))
 conjugate = conj
@@ -314,6 +319,24 @@ def _astype_back(g, x):
     if dtype_of(g).kind == "c" and target.kind == "f":
         g = real(g)
     return astype(g, target)
+
+
+# nan_to_num replaces NaN/±inf by finite numbers: derivative 1 where x is finite, else 0
+nan_to_num = defunary(
+    "nan_to_num",
+    lambda xp, x, copy=True, nan=0.0, posinf=None, neginf=None: xp.nan_to_num(
+        x, copy=True, nan=nan, posinf=posinf, neginf=neginf
+    ),
+    lambda a, x, **kw: where(isfinite(x), 1.0, 0.0),
+)
+
+
+def angle(z, deg=False):
+    """The argument of a complex number: ``arctan2(imag z, real z)`` (0 or pi for
+    real input, with derivative 0). Differentiable for complex input (autograd's
+    convention)."""
+    out = arctan2(imag(z), real(z))
+    return rad2deg(out) if deg else out
 
 
 # -- zero-derivative ops ----------------------------------------------------------------
@@ -349,7 +372,7 @@ __all__ = [
     "deg2rad", "rad2deg", "radians", "degrees", "sinc",
     "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
     "maximum", "minimum", "fmax", "fmin", "where", "clip", "mod", "remainder", "fmod",
-    "real", "imag", "conj", "conjugate", "astype",
+    "real", "imag", "conj", "conjugate", "astype", "nan_to_num", "angle",
     "sign", "floor", "ceil", "rint", "trunc", "fix", "round", "around",
     "greater", "greater_equal", "less", "less_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_xor", "logical_not",

@@ -10,8 +10,9 @@ other public names are thin compositions: ``dot`` and ``inner`` pick ``matmul`` 
 
 These ops are bilinear, so each VJP is the op "transposed": the cotangent of one
 operand is the same kind of product of the output cotangent with the other operand.
-For complex operands the other operand is conjugated (the convention of the elementwise
-family). Broadcast batch axes of ``matmul`` are summed back by ``unbroadcast``.
+For complex operands nothing is conjugated in the rules: autograd's convention (the
+VJP of a holomorphic op is ``g * f'(z)``), as in the elementwise family. Broadcast
+batch axes of ``matmul`` are summed back by ``unbroadcast``.
 """
 
 from __future__ import annotations
@@ -51,14 +52,14 @@ def _matmul_vjp_a(ans, a, b):
     def pull(g):
         na, nb = ndim_of(a), ndim_of(b)
         if na >= 2 and nb >= 2:  # the hot path (neural networks)
-            return unbroadcast(matmul_p(g, _mT(_conj(b))), a)
+            return unbroadcast(matmul_p(g, _mT(b)), a)
         if na == 1 and nb == 1:  # vector . vector -> scalar
-            return unbroadcast(g * _conj(b), a)
+            return unbroadcast(g * b, a)
         if na == 1:  # (k,) @ (..., k, n) -> (..., n): ct_a = Bᴴ-contracted g
-            col = matmul_p(_conj(b), _reshape(g, shape_of(g) + (1,)))
+            col = matmul_p(b, _reshape(g, shape_of(g) + (1,)))
             return unbroadcast(_reshape(col, shape_of(col)[:-1]), a)
         # (..., m, k) @ (k,) -> (..., m): ct_a = outer(g, conj b)
-        outer_ = _reshape(g, shape_of(g) + (1,)) * _conj(b)
+        outer_ = _reshape(g, shape_of(g) + (1,)) * b
         return unbroadcast(outer_, a)
 
     return pull
@@ -68,15 +69,15 @@ def _matmul_vjp_b(ans, a, b):
     def pull(g):
         na, nb = ndim_of(a), ndim_of(b)
         if na >= 2 and nb >= 2:
-            return unbroadcast(matmul_p(_mT(_conj(a)), g), b)
+            return unbroadcast(matmul_p(_mT(a), g), b)
         if na == 1 and nb == 1:
-            return unbroadcast(g * _conj(a), b)
+            return unbroadcast(g * a, b)
         if na == 1:  # (k,) @ (..., k, n): ct_b = outer(conj a, g)
             gs = shape_of(g)
-            outer_ = _reshape(_conj(a), (shape_of(a)[0], 1)) * _reshape(g, gs[:-1] + (1, gs[-1]))
+            outer_ = _reshape(a, (shape_of(a)[0], 1)) * _reshape(g, gs[:-1] + (1, gs[-1]))
             return unbroadcast(outer_, b)
         # (..., m, k) @ (k,) -> (..., m): ct_b = g @ conj(A)
-        row = matmul_p(_reshape(g, shape_of(g)[:-1] + (1, shape_of(g)[-1])), _conj(a))
+        row = matmul_p(_reshape(g, shape_of(g)[:-1] + (1, shape_of(g)[-1])), a)
         return unbroadcast(_reshape(row, shape_of(row)[:-2] + shape_of(row)[-1:]), b)
 
     return pull
@@ -183,7 +184,7 @@ def _tensordot_vjp_a(ans, a, b, axes):
     g_axes = tuple(range(len(fa), len(fa) + len(fb)))
 
     def pull(g):
-        ct = tensordot_p(g, _conj(b), axes=(g_axes, tuple(fb)))
+        ct = tensordot_p(g, b, axes=(g_axes, tuple(fb)))
         if perm != tuple(range(na)):
             ct = _S().transpose(ct, perm)
         return unbroadcast(ct, a)
@@ -201,7 +202,7 @@ def _tensordot_vjp_b(ans, a, b, axes):
     g_axes = tuple(range(len(fa)))
 
     def pull(g):
-        ct = tensordot_p(_conj(a), g, axes=(tuple(fa), g_axes))
+        ct = tensordot_p(a, g, axes=(tuple(fa), g_axes))
         if perm != tuple(range(nb)):
             ct = _S().transpose(ct, perm)
         return unbroadcast(ct, b)

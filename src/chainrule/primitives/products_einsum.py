@@ -24,7 +24,7 @@ import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives._helpers import dtype_of, shape_of, unbroadcast
-from chainrule.primitives.products_common import _asarray, _conj, _no_out
+from chainrule.primitives.products_common import _asarray, _no_out
 
 __all__ = ["einsum"]
 
@@ -139,7 +139,7 @@ def _einsum_transpose(g, ops, i, subscripts):
     for j, op in enumerate(ops):
         if j != i:
             new_terms.append(terms[j])
-            operands.append(_conj(op))
+            operands.append(op)
     sizes: dict[str, int] = {}
     for t, op in zip(new_terms, operands, strict=True):
         for c, d in zip(t, shape_of(op), strict=True):

@@ -1,0 +1,56 @@
+"""NumPy's index tricks ``r_`` and ``c_`` for traced values: concatenation written as
+indexing (``cnp.r_[x, c, 1:4]``). Untraced input goes straight to NumPy; traced
+pieces are joined with the differentiable ``concatenate``. The string directives of
+``numpy.r_`` (``r_['0,2', ...]``) are not supported for traced values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.core.trace import Box
+
+__all__ = ["r_", "c_"]
+
+
+def _pieces(key):
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _expand(item):
+    """A slice becomes the range NumPy's ``r_`` makes of it; scalars become 1-D."""
+    if isinstance(item, slice):
+        return np.r_[item]
+    return item
+
+
+class _Concatenator:
+    def __init__(self, numpy_version, columns: bool):
+        self._numpy = numpy_version
+        self._columns = columns
+
+    def __getitem__(self, key):
+        items = _pieces(key)
+        if not any(isinstance(i, Box) for i in items):
+            return self._numpy[key]
+        if any(isinstance(i, str) for i in items):
+            raise NotImplementedError(
+                "r_/c_ string directives are not supported for traced values; use "
+                "cnp.concatenate or cnp.stack"
+            )
+        from chainrule.primitives import shape
+
+        parts = []
+        for item in map(_expand, items):
+            if self._columns:
+                item = shape.atleast_1d(item)
+                if np.ndim(item._value if isinstance(item, Box) else item) == 1:
+                    item = shape.reshape(item, (-1, 1))
+            else:
+                item = shape.atleast_1d(item)
+            parts.append(item)
+        return shape.concatenate(parts, axis=-1 if self._columns else 0)
+
+
+r_ = _Concatenator(np.r_, columns=False)
+c_ = _Concatenator(np.c_, columns=True)
