@@ -1,30 +1,28 @@
-"""Reductions: sums, products, extrema, cumulative ops and the statistics built on them.
+"""Reductions: sums, products and the statistics built on them.
 
-Registered primitives: ``sum``, ``prod``, ``max``, ``min``, ``cumsum``, ``cumprod`` and
-the zero-derivative ``argmax``, ``argmin``, ``count_nonzero``, ``all``, ``any``. The
-rest (``mean``, ``var``, ``std``, ``average``, ``ptp``, ``nansum``, ``nanmean``) are
+Registered here: ``prod`` and the zero-derivative ``count_nonzero``, ``all``, ``any``
+(the ``sum`` primitive lives in ``reductions_common``, since every family member's rules
+use it). ``mean``, ``var``, ``std``, ``average``, ``nansum`` and ``nanmean`` are
 compositions of these with elementwise ops, so their derivatives come for free.
 
-Static parameters (``axis``, ``keepdims``) are keywords; ``axis`` is normalised to a
-sorted tuple of non-negative ints (or ``None``) by the public wrappers, and the
-cumulative ops take a single int.
+This module is the family's public face: it also re-exports the extrema (``max``,
+``min``, ``amax``, ``amin``, ``ptp``, ``argmax``, ``argmin``, from
+``reductions_extrema``) and the cumulative ops (``cumsum``, ``cumprod``, from
+``reductions_cumulative``), so ``reductions.max`` and ``from ... import *`` keep working.
 
 Conventions at the awkward points:
 
-* ``prod`` and ``cumprod`` never divide by the input where it holds a zero. When the
-  input has no zero the rules use the cheap ``ans / x`` form; otherwise they build
-  "product of all the others" explicitly (an ``n x n`` masked product along the
-  reduced axis), which is exact, also at higher orders, but costs ``O(n^2)`` memory.
-* ``max``/``min`` with ties split the cotangent evenly among the tied entries (like
-  PyTorch's ``amax``); a slice whose maximum is NaN sends no gradient anywhere.
+* ``prod`` never divides by the input where it holds a zero. When the input has no zero
+  the rules use the cheap ``ans / x`` form; otherwise they build "product of all the
+  others" explicitly (an ``n x n`` masked product along the reduced axis), which is
+  exact, also at higher orders, but costs ``O(n^2)`` memory.
 * ``std`` where the variance is exactly 0 uses the subgradient 0 (not NaN).
-* ``argmax``/``argmin``/``count_nonzero`` are integer-valued: zero derivative.
+* ``count_nonzero``/``all``/``any`` are integer- or boolean-valued: zero derivative.
 """
 
 from __future__ import annotations
 
 import builtins
-import operator
 
 import numpy as np
 
@@ -32,6 +30,18 @@ from chainrule.core.trace import unbox_all
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import defprimitive, defzero, dtype_of, ndim_of, shape_of
+from chainrule.primitives.reductions_common import (
+    _conj_if_complex,
+    _expand,
+    _has_zero,
+    _no_out,
+    _reduced_count,
+    _sum,
+    normalize_axis,
+)
+from chainrule.primitives.reductions_common import normalize_one_axis as normalize_one_axis
+from chainrule.primitives.reductions_cumulative import cumprod, cumsum
+from chainrule.primitives.reductions_extrema import amax, amin, argmax, argmin, max, min, ptp
 
 __all__ = [
     "sum",
@@ -57,89 +67,7 @@ __all__ = [
 ]
 
 
-# -- argument handling --------------------------------------------------------------------
-def normalize_axis(axis, ndim: int) -> tuple | None:
-    """``None`` or a sorted tuple of non-negative axes (NumPy's AxisError when out of range)."""
-    if axis is None:
-        return None
-    axes = (axis,) if not isinstance(axis, tuple | list) else tuple(axis)
-    out = []
-    for a in axes:
-        a = operator.index(a)
-        if not -ndim <= a < ndim:
-            raise np.exceptions.AxisError(a, ndim)
-        out.append(a % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"duplicate value in 'axis': {axis!r}")
-    return tuple(sorted(out))
-
-
-def normalize_one_axis(axis, ndim: int) -> int:
-    a = operator.index(axis)
-    if not -ndim <= a < ndim:
-        raise np.exceptions.AxisError(a, ndim)
-    return a % ndim
-
-
-def _no_out(name: str, out=None, where=None) -> None:
-    if out is not None:
-        raise TypeError(
-            f"chainrule.numpy.{name}: out= is not supported (arrays are immutable "
-            "under differentiation); use the returned value"
-        )
-
-
-def _reduced_count(shape: tuple, axis) -> int:
-    if axis is None:
-        return int(np.prod(shape, dtype=np.int64))
-    return int(np.prod([shape[a] for a in axis], dtype=np.int64))
-
-
-def _keep_shape(shape: tuple, axis) -> tuple:
-    """The shape of a reduction over ``axis`` with ``keepdims=True``."""
-    if axis is None:
-        return (1,) * len(shape)
-    return tuple(1 if i in axis else n for i, n in enumerate(shape))
-
-
-def _expand(g, shape: tuple, axis, keepdims: bool):
-    """Broadcast a reduction's cotangent (or answer) back over the reduced axes."""
-    if not keepdims:
-        g = S.reshape_to(g, _keep_shape(shape, axis))
-    return S.broadcast_to(g, shape)
-
-
-def _keep(v, shape: tuple, axis, keepdims: bool):
-    """``v`` (a reduction's result) in its ``keepdims=True`` shape."""
-    return v if keepdims else S.reshape_to(v, _keep_shape(shape, axis))
-
-
-def _conj_if_complex(d):
-    return E.conj(d) if dtype_of(d).kind == "c" else d
-
-
-def _has_zero(x) -> bool:
-    return bool(np.any(np.asarray(unbox_all(x)) == 0))
-
-
-# -- sum ----------------------------------------------------------------------------------
-def _sum_impl(xp, x, axis=None, keepdims=False):
-    return xp.sum(x, axis=axis, keepdims=keepdims)
-
-
-# sum is linear: its transpose broadcasts the cotangent back over the summed axes.
-_sum = defprimitive(
-    "sum",
-    _sum_impl,
-    vjp={
-        0: lambda ans, x, axis=None, keepdims=False: (
-            lambda g: _expand(g, shape_of(x), axis, keepdims)
-        )
-    },
-    jvp={0: lambda t, ans, x, axis=None, keepdims=False: _sum(t, axis=axis, keepdims=keepdims)},
-)
-
-
+# -- sum and mean -------------------------------------------------------------------------
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum of array elements over the given axes (``numpy.sum``)."""
     _no_out("sum", out)
@@ -262,74 +190,6 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
     return res
 
 
-# -- max / min ----------------------------------------------------------------------------
-def _extremum_weights(ans, x, axis, keepdims):
-    """1/k on each of the k entries equal to their slice's extremum, 0 elsewhere."""
-    shape = shape_of(x)
-    hit = E.equal(x, _keep(ans, shape, axis, keepdims))
-    count = E.maximum(_sum(hit, axis=axis, keepdims=True), 1)
-    w = E.divide(hit, count)
-    target = dtype_of(x)
-    return E.astype(w, target) if target.kind in "fc" else w
-
-
-def _extremum_vjp(ans, x, axis=None, keepdims=False):
-    w = _extremum_weights(ans, x, axis, keepdims)
-    return lambda g: E.multiply(_expand(g, shape_of(x), axis, keepdims), w)
-
-
-def _extremum_jvp(t, ans, x, axis=None, keepdims=False):
-    w = _extremum_weights(ans, x, axis, keepdims)
-    return _sum(E.multiply(t, w), axis=axis, keepdims=keepdims)
-
-
-# d max = the cotangent, split evenly among the entries attaining the maximum
-_max = defprimitive(
-    "max",
-    lambda xp, x, axis=None, keepdims=False: xp.max(x, axis=axis, keepdims=keepdims),
-    vjp={0: _extremum_vjp},
-    jvp={0: _extremum_jvp},
-)
-_min = defprimitive(
-    "min",
-    lambda xp, x, axis=None, keepdims=False: xp.min(x, axis=axis, keepdims=keepdims),
-    vjp={0: _extremum_vjp},
-    jvp={0: _extremum_jvp},
-)
-
-
-def _extremum(prim, name, a, axis, out, keepdims, initial, where):
-    _no_out(name, out)
-    if where is not None and where is not True:
-        raise TypeError(f"chainrule.numpy.{name}: where= is not supported")
-    a = S.as_operand(a)
-    ax = normalize_axis(axis, ndim_of(a))
-    res = prim(a, axis=ax, keepdims=bool(keepdims))
-    if initial is not None:
-        res = (E.maximum if prim is _max else E.minimum)(res, initial)
-    return res
-
-
-def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    """Maximum over the given axes; ties share the gradient evenly."""
-    return _extremum(_max, "max", a, axis, out, keepdims, initial, where)
-
-
-def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-    """Minimum over the given axes; ties share the gradient evenly."""
-    return _extremum(_min, "min", a, axis, out, keepdims, initial, where)
-
-
-amax = max
-amin = min
-
-
-def ptp(a, axis=None, out=None, keepdims=False):
-    """Range (maximum - minimum) over the given axes."""
-    _no_out("ptp", out)
-    return E.subtract(max(a, axis=axis, keepdims=keepdims), min(a, axis=axis, keepdims=keepdims))
-
-
 # -- variance and standard deviation --------------------------------------------------------
 def _ddof(ddof, correction):
     if correction is not None:
@@ -405,91 +265,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     return avg
 
 
-# -- cumulative sum and product -------------------------------------------------------------
-def _reverse_cumsum(g, axis):
-    return S.flip(_cumsum(S.flip(g, axis=(axis,)), axis=axis), axis=(axis,))
-
-
-# cumsum is linear; its transpose is the cumulative sum taken from the other end.
-_cumsum = defprimitive(
-    "cumsum",
-    lambda xp, x, axis=0: xp.cumsum(x, axis=axis),
-    vjp={0: lambda ans, x, axis=0: lambda g: _reverse_cumsum(g, axis)},
-    jvp={0: lambda t, ans, x, axis=0: _cumsum(t, axis=axis)},
-)
-
-
-def _cumprod_jacobian(x, axis):
-    """J[..., i, k] = d y_k / d x_i = prod_{j <= k, j != i} x_j for i <= k (else 0), with
-    the cumulative axis moved last. Exact with zeros; O(n^2) memory."""
-    xm = S.moveaxis(x, axis, -1)
-    n = shape_of(xm)[-1]
-    rows = E.where(np.eye(n, dtype=bool), 1.0, S.expand_dims(xm, -2))
-    partial = _cumprod(rows, axis=ndim_of(rows) - 1)
-    return E.where(np.triu(np.ones((n, n), dtype=bool)), partial, 0.0)
-
-
-def _cumprod_vjp(ans, x, axis=0):
-    if not _has_zero(x):
-        # dy_k/dx_i = y_k / x_i for i <= k: a reverse cumulative sum of g y, over x
-        d = _conj_if_complex(E.reciprocal(x))
-        a = _conj_if_complex(ans)
-        return lambda g: E.multiply(_reverse_cumsum(E.multiply(g, a), axis), d)
-    jac = _conj_if_complex(_cumprod_jacobian(x, axis))
-
-    def pull(g):
-        gm = S.expand_dims(S.moveaxis(g, axis, -1), -2)
-        return S.moveaxis(_sum(E.multiply(jac, gm), axis=(ndim_of(jac) - 1,)), -1, axis)
-
-    return pull
-
-
-def _cumprod_jvp(t, ans, x, axis=0):
-    if not _has_zero(x):
-        return E.multiply(ans, _cumsum(E.divide(t, x), axis=axis))
-    jac = _cumprod_jacobian(x, axis)
-    tm = S.expand_dims(S.moveaxis(t, axis, -1), -1)
-    return S.moveaxis(_sum(E.multiply(jac, tm), axis=(ndim_of(jac) - 2,)), -1, axis)
-
-
-_cumprod = defprimitive(
-    "cumprod",
-    lambda xp, x, axis=0: xp.cumprod(x, axis=axis),
-    vjp={0: _cumprod_vjp},
-    jvp={0: _cumprod_jvp},
-)
-
-
-def _cumulative(prim, name, a, axis, dtype, out):
-    _no_out(name, out)
-    a = S.as_operand(a)
-    if dtype is not None:
-        a = E.astype(a, dtype)
-    if axis is None:
-        a = S.ravel(a)
-        axis = 0
-    elif ndim_of(a) == 0:
-        a = S.reshape_to(a, (1,))
-    return prim(a, axis=normalize_one_axis(axis, ndim_of(a)))
-
-
-def cumsum(a, axis=None, dtype=None, out=None):
-    """Cumulative sum along an axis (of the flattened array when ``axis`` is None)."""
-    return _cumulative(_cumsum, "cumsum", a, axis, dtype, out)
-
-
-def cumprod(a, axis=None, dtype=None, out=None):
-    """Cumulative product along an axis; exact with zeros in the input."""
-    return _cumulative(_cumprod, "cumprod", a, axis, dtype, out)
-
-
 # -- zero-derivative reductions -------------------------------------------------------------
-_argmax = defzero(
-    "argmax", lambda xp, x, axis=None, keepdims=False: xp.argmax(x, axis=axis, keepdims=keepdims)
-)
-_argmin = defzero(
-    "argmin", lambda xp, x, axis=None, keepdims=False: xp.argmin(x, axis=axis, keepdims=keepdims)
-)
 _count_nonzero = defzero(
     "count_nonzero",
     lambda xp, x, axis=None, keepdims=False: xp.count_nonzero(x, axis=axis, keepdims=keepdims),
@@ -500,24 +276,6 @@ _all = defzero(
 _any = defzero(
     "any", lambda xp, x, axis=None, keepdims=False: xp.any(x, axis=axis, keepdims=keepdims)
 )
-
-
-def _index_reduction(prim, name, a, axis, out, keepdims):
-    _no_out(name, out)
-    a = S.as_operand(a)
-    if axis is not None:
-        axis = normalize_one_axis(axis, ndim_of(a))
-    return prim(a, axis=axis, keepdims=bool(keepdims))
-
-
-def argmax(a, axis=None, out=None, *, keepdims=False):
-    """Index of the maximum (integer-valued: no gradient)."""
-    return _index_reduction(_argmax, "argmax", a, axis, out, keepdims)
-
-
-def argmin(a, axis=None, out=None, *, keepdims=False):
-    """Index of the minimum (integer-valued: no gradient)."""
-    return _index_reduction(_argmin, "argmin", a, axis, out, keepdims)
 
 
 def count_nonzero(a, axis=None, *, keepdims=False):

@@ -1,0 +1,30 @@
+"""What the function modules of ``nn.functional`` share: the :class:`ShapeError` they
+raise for inputs that don't fit a layer, and how they read an argument's shape and dtype
+(traced or not) without recording an op.
+
+``ShapeError`` is public through ``nn.functional``, which re-exports it; its
+``__module__`` names that home, so reprs, tracebacks and pickles read as before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.core.trace import unbox_all
+
+__all__ = ["ShapeError"]
+
+
+class ShapeError(ValueError, RuntimeError):
+    """An input's shape doesn't fit a layer. Both a ``ValueError`` and (as PyTorch
+    raises) a ``RuntimeError``, so either ``except`` clause catches it."""
+
+    __module__ = "chainrule.nn.functional"  # its public home (re-exported there)
+
+
+def _shape(x) -> tuple:
+    return tuple(np.shape(unbox_all(x)))
+
+
+def _dtype(x) -> np.dtype:
+    return np.result_type(unbox_all(x))

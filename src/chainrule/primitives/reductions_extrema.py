@@ -1,0 +1,123 @@
+"""Extrema: ``max``/``min`` (alias ``amax``/``amin``), ``ptp``, and the index-valued
+``argmax``/``argmin``. Re-exported by ``reductions``, the family's public face.
+
+Registered primitives: ``max``, ``min`` and the zero-derivative ``argmax``, ``argmin``;
+``ptp`` is ``max - min``, so its derivative comes for free.
+
+Conventions at the awkward points:
+
+* ``max``/``min`` with ties split the cotangent evenly among the tied entries (like
+  PyTorch's ``amax``); a slice whose maximum is NaN sends no gradient anywhere.
+* ``argmax``/``argmin`` are integer-valued: zero derivative.
+"""
+
+from __future__ import annotations
+
+from chainrule.primitives import elementwise as E
+from chainrule.primitives import shape as S
+from chainrule.primitives._helpers import defprimitive, defzero, dtype_of, ndim_of, shape_of
+from chainrule.primitives.reductions_common import (
+    _expand,
+    _keep,
+    _no_out,
+    _sum,
+    normalize_axis,
+    normalize_one_axis,
+)
+
+__all__ = ["max", "min", "amax", "amin", "ptp", "argmax", "argmin"]
+
+
+# -- max / min ----------------------------------------------------------------------------
+def _extremum_weights(ans, x, axis, keepdims):
+    """1/k on each of the k entries equal to their slice's extremum, 0 elsewhere."""
+    shape = shape_of(x)
+    hit = E.equal(x, _keep(ans, shape, axis, keepdims))
+    count = E.maximum(_sum(hit, axis=axis, keepdims=True), 1)
+    w = E.divide(hit, count)
+    target = dtype_of(x)
+    return E.astype(w, target) if target.kind in "fc" else w
+
+
+def _extremum_vjp(ans, x, axis=None, keepdims=False):
+    w = _extremum_weights(ans, x, axis, keepdims)
+    return lambda g: E.multiply(_expand(g, shape_of(x), axis, keepdims), w)
+
+
+def _extremum_jvp(t, ans, x, axis=None, keepdims=False):
+    w = _extremum_weights(ans, x, axis, keepdims)
+    return _sum(E.multiply(t, w), axis=axis, keepdims=keepdims)
+
+
+# d max = the cotangent, split evenly among the entries attaining the maximum
+_max = defprimitive(
+    "max",
+    lambda xp, x, axis=None, keepdims=False: xp.max(x, axis=axis, keepdims=keepdims),
+    vjp={0: _extremum_vjp},
+    jvp={0: _extremum_jvp},
+)
+_min = defprimitive(
+    "min",
+    lambda xp, x, axis=None, keepdims=False: xp.min(x, axis=axis, keepdims=keepdims),
+    vjp={0: _extremum_vjp},
+    jvp={0: _extremum_jvp},
+)
+
+
+def _extremum(prim, name, a, axis, out, keepdims, initial, where):
+    _no_out(name, out)
+    if where is not None and where is not True:
+        raise TypeError(f"chainrule.numpy.{name}: where= is not supported")
+    a = S.as_operand(a)
+    ax = normalize_axis(axis, ndim_of(a))
+    res = prim(a, axis=ax, keepdims=bool(keepdims))
+    if initial is not None:
+        res = (E.maximum if prim is _max else E.minimum)(res, initial)
+    return res
+
+
+def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """Maximum over the given axes; ties share the gradient evenly."""
+    return _extremum(_max, "max", a, axis, out, keepdims, initial, where)
+
+
+def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """Minimum over the given axes; ties share the gradient evenly."""
+    return _extremum(_min, "min", a, axis, out, keepdims, initial, where)
+
+
+amax = max
+amin = min
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """Range (maximum - minimum) over the given axes."""
+    _no_out("ptp", out)
+    return E.subtract(max(a, axis=axis, keepdims=keepdims), min(a, axis=axis, keepdims=keepdims))
+
+
+# -- zero-derivative index reductions -----------------------------------------------------
+_argmax = defzero(
+    "argmax", lambda xp, x, axis=None, keepdims=False: xp.argmax(x, axis=axis, keepdims=keepdims)
+)
+_argmin = defzero(
+    "argmin", lambda xp, x, axis=None, keepdims=False: xp.argmin(x, axis=axis, keepdims=keepdims)
+)
+
+
+def _index_reduction(prim, name, a, axis, out, keepdims):
+    _no_out(name, out)
+    a = S.as_operand(a)
+    if axis is not None:
+        axis = normalize_one_axis(axis, ndim_of(a))
+    return prim(a, axis=axis, keepdims=bool(keepdims))
+
+
+def argmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the maximum (integer-valued: no gradient)."""
+    return _index_reduction(_argmax, "argmax", a, axis, out, keepdims)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the minimum (integer-valued: no gradient)."""
+    return _index_reduction(_argmin, "argmin", a, axis, out, keepdims)
