@@ -55,3 +55,13 @@ def test_real_input_gives_real_gradient():
     assert np.isrealobj(g)
     g = cr.grad(lambda x: cnp.sum(cnp.real(x)))(1.0j)
     assert np.iscomplexobj(g)
+
+
+def test_complex_products_and_cumulative_ops():
+    for L in (
+        lambda z: cnp.real(cnp.prod(z) * cnp.conj(cnp.prod(z))),
+        lambda z: cnp.real(cnp.sum(cnp.cumprod(z) * 1.5j)),
+        lambda z: cnp.imag(cnp.sum(cnp.cumsum(z) ** 2)),
+    ):
+        want = _numerical(lambda z: float(L(z)), Z)
+        np.testing.assert_allclose(cr.grad(L)(Z), want, rtol=1e-6, atol=1e-8)

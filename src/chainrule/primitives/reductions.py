@@ -31,7 +31,6 @@ from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import defprimitive, defzero, dtype_of, ndim_of, shape_of
 from chainrule.primitives.reductions_common import (
-    _conj_if_complex,
     _expand,
     _has_zero,
     _no_out,
@@ -159,7 +158,7 @@ def _prod_others(ans, x, axis, keepdims):
 
 
 def _prod_vjp(ans, x, axis=None, keepdims=False):
-    d = _conj_if_complex(_prod_others(ans, x, axis, keepdims))
+    d = _prod_others(ans, x, axis, keepdims)
     return lambda g: E.multiply(_expand(g, shape_of(x), axis, keepdims), d)
 
 

@@ -16,9 +16,8 @@ import operator
 import numpy as np
 
 from chainrule.core.trace import unbox_all
-from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
-from chainrule.primitives._helpers import defprimitive, dtype_of, shape_of
+from chainrule.primitives._helpers import defprimitive, shape_of
 
 __all__ = ["normalize_axis", "normalize_one_axis"]
 
@@ -78,10 +77,6 @@ def _expand(g, shape: tuple, axis, keepdims: bool):
 def _keep(v, shape: tuple, axis, keepdims: bool):
     """``v`` (a reduction's result) in its ``keepdims=True`` shape."""
     return v if keepdims else S.reshape_to(v, _keep_shape(shape, axis))
-
-
-def _conj_if_complex(d):
-    return E.conj(d) if dtype_of(d).kind == "c" else d
 
 
 def _has_zero(x) -> bool:

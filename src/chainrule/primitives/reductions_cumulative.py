@@ -15,7 +15,6 @@ from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import defprimitive, ndim_of, shape_of
 from chainrule.primitives.reductions_common import (
-    _conj_if_complex,
     _has_zero,
     _no_out,
     _sum,
@@ -52,10 +51,10 @@ def _cumprod_jacobian(x, axis):
 def _cumprod_vjp(ans, x, axis=0):
     if not _has_zero(x):
         # dy_k/dx_i = y_k / x_i for i <= k: a reverse cumulative sum of g y, over x
-        d = _conj_if_complex(E.reciprocal(x))
-        a = _conj_if_complex(ans)
+        d = E.reciprocal(x)
+        a = ans
         return lambda g: E.multiply(_reverse_cumsum(E.multiply(g, a), axis), d)
-    jac = _conj_if_complex(_cumprod_jacobian(x, axis))
+    jac = _cumprod_jacobian(x, axis)
 
     def pull(g):
         gm = S.expand_dims(S.moveaxis(g, axis, -1), -2)
