@@ -1,6 +1,6 @@
 """Per-op overhead on small work: µs per elementwise op on an (8,) array, forward +
 backward, for chainrule (Tensor and functional ``grad``), raw NumPy (forward and a
-hand-written backward), and PyTorch and autograd when installed. One run, ratios to
+hand-written backward), and PyTorch and HIPS autograd when installed. One run, ratios to
 raw NumPy. Run: ``python benchmarks/bench_overhead.py``."""
 
 from __future__ import annotations
@@ -59,6 +59,18 @@ def _chain_torch():
     return x.grad
 
 
+def _chain_autograd():
+    import autograd.numpy as anp
+    from autograd import grad
+
+    def f(x):
+        for _ in range(N_OPS):
+            x = anp.sin(x)
+        return anp.sum(x)
+
+    return grad(f)(np.linspace(0.1, 0.8, 8))
+
+
 def _time_interleaved(impls, number=50, rounds=REPEAT * 3):
     """Best time of each implementation, measured in alternation so that a burst of
     machine noise hits all of them alike. Returns µs per op (forward + backward)."""
@@ -83,6 +95,14 @@ def main() -> None:
 
         torch.set_num_threads(1)
         impls.append((f"PyTorch {torch.__version__} CPU (1 thread)", _chain_torch))
+    except ImportError:
+        pass
+    try:
+        from importlib.metadata import version
+
+        import autograd  # noqa: F401
+
+        impls.append((f"HIPS autograd {version('autograd')} grad()", _chain_autograd))
     except ImportError:
         pass
     rows = _time_interleaved(impls)
