@@ -11,7 +11,16 @@ import numpy as np
 
 from chainrule.core.trace import unbox_all
 from chainrule.pytree import tree_flatten, tree_unflatten
-from chainrule.transforms import _argnums_tuple, _resolve_argnums, _restrict, jvp, vjp
+from chainrule.transforms import (
+    _argnums_tuple,
+    _check_args,
+    _repeat,
+    _resolve_argnums,
+    _restrict,
+    _unique,
+    jvp,
+    vjp,
+)
 
 __all__ = ["jacrev", "jacfwd", "jacobian", "hessian"]
 
@@ -22,12 +31,13 @@ def _basis(shape, dtype):
     return [eye[i].reshape(shape) for i in range(size)]
 
 
-def _stack(pieces, lead_shape, tail_shape):
-    """Stack ``pieces`` (each of ``tail_shape``) into ``lead_shape + tail_shape``."""
+def _stack(pieces, lead_shape, tail_shape, dtype):
+    """Stack ``pieces`` (each of ``tail_shape``) into ``lead_shape + tail_shape``;
+    ``dtype`` is that of the (empty) result when there are no pieces."""
     import chainrule.numpy as cnp
 
     if not pieces:
-        return np.zeros(tuple(lead_shape) + tuple(tail_shape))
+        return np.zeros(tuple(lead_shape) + tuple(tail_shape), dtype)
     stacked = cnp.stack(pieces) if len(pieces) > 1 else cnp.expand_dims(pieces[0], 0)
     return cnp.reshape(stacked, tuple(lead_shape) + tuple(tail_shape))
 
@@ -48,13 +58,14 @@ def jacrev(fun, argnums=0, has_aux: bool = False, *, argnum=None):
     @functools.wraps(fun)
     def jac_fun(*args, **kwargs):
         single, nums = _argnums_tuple(argnums, len(args))
+        _check_args(args, nums)
+        uniq = _unique(nums)
+        partial_fun = _restrict(fun, args, kwargs, uniq)
 
-        partial_fun = _restrict(fun, args, kwargs, nums)
-
-        res = vjp(partial_fun, *[args[n] for n in nums], has_aux=has_aux)
+        res = vjp(partial_fun, *[args[n] for n in uniq], has_aux=has_aux)
         out, vjp_fn = res[0], res[1]
         out_leaves, out_def = tree_flatten(out)
-        in_leaves, in_def = tree_flatten(tuple(args[n] for n in nums))
+        in_leaves, in_def = tree_flatten(tuple(args[n] for n in uniq))
         per_out = []
         for k, o in enumerate(out_leaves):
             o_shape = np.shape(unbox_all(o))
@@ -70,9 +81,10 @@ def jacrev(fun, argnums=0, has_aux: bool = False, *, argnum=None):
             blocks = []
             for j, x in enumerate(in_leaves):
                 x_shape = np.shape(unbox_all(x))
-                blocks.append(_stack([r[j] for r in rows], o_shape, x_shape))
+                x_dtype = np.result_type(unbox_all(x))  # cotangents take the input's dtype
+                blocks.append(_stack([r[j] for r in rows], o_shape, x_shape, x_dtype))
             tree = tree_unflatten(in_def, blocks)
-            per_out.append(tree[0] if single else tree)
+            per_out.append(tree[0] if single else _repeat(tree, uniq, nums))
         result = tree_unflatten(out_def, per_out)
         return (result, res[2]) if has_aux else result
 
@@ -86,10 +98,11 @@ def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
     @functools.wraps(fun)
     def jac_fun(*args, **kwargs):
         single, nums = _argnums_tuple(argnums, len(args))
+        _check_args(args, nums)
+        uniq = _unique(nums)
+        partial_fun = _restrict(fun, args, kwargs, uniq)
 
-        partial_fun = _restrict(fun, args, kwargs, nums)
-
-        primals = tuple(args[n] for n in nums)
+        primals = tuple(args[n] for n in uniq)
         in_leaves, in_def = tree_flatten(primals)
         zero_tangents = [
             np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x))) for x in in_leaves
@@ -117,14 +130,15 @@ def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
         for k, o in enumerate(out_leaves):
             o_shape = np.shape(unbox_all(o))
             blocks = []
+            o_dtype = np.result_type(unbox_all(o))  # tangents take the output's dtype
             for j, x in enumerate(in_leaves):
                 x_shape = np.shape(unbox_all(x))
-                stacked = _stack([c[k] for c in columns[j]], x_shape, o_shape)
+                stacked = _stack([c[k] for c in columns[j]], x_shape, o_shape, o_dtype)
                 blocks.append(
                     _move_lead_to_tail(stacked, len(x_shape), len(x_shape) + len(o_shape))
                 )
             tree = tree_unflatten(in_def, blocks)
-            per_out.append(tree[0] if single else tree)
+            per_out.append(tree[0] if single else _repeat(tree, uniq, nums))
         result = tree_unflatten(out_def, per_out)
         return (result, aux) if has_aux else result
 
@@ -134,7 +148,9 @@ def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 jacobian = jacrev
 
 
-def hessian(fun, argnums=0, *, argnum=None):
-    """Second derivatives, forward-over-reverse: ``jacfwd(jacrev(fun))``."""
+def hessian(fun, argnums=0, has_aux: bool = False, *, argnum=None):
+    """Second derivatives, forward-over-reverse: ``jacfwd(jacrev(fun))``. With a tuple
+    ``argnums`` the result is a nested tuple, ``H[i][j] = d²f / d args[i] d args[j]``
+    (as in JAX); with ``has_aux``, ``(H, aux)``."""
     argnums = _resolve_argnums(argnums, argnum)
-    return jacfwd(jacrev(fun, argnums), argnums)
+    return jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)

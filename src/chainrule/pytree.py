@@ -3,10 +3,15 @@
 Transforms flatten their arguments to a list of leaves plus a tree definition, work on
 the leaves, and rebuild the same structure for the results (gradients come back in the
 shape of the input). ``None`` is an empty subtree, as in JAX.
+
+Dict keys are sorted, as in JAX, so ``{"b": 1, "a": 2}`` and ``{"a": 2, "b": 1}`` have
+the same structure. An ``OrderedDict`` keeps its insertion order and a ``defaultdict``
+its ``default_factory``; both come back with their own type.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 
@@ -16,8 +21,10 @@ class TreeDef:
     __slots__ = ("kind", "meta", "children")
 
     def __init__(self, kind, meta, children):
-        self.kind = kind  # "leaf", "none", "tuple", "list", "dict", "namedtuple"
-        self.meta = meta  # dict keys, or the namedtuple class
+        # "leaf", "none", "tuple", "list", "dict", "odict", "ddict", "namedtuple"
+        self.kind = kind
+        # dict keys; (default_factory, keys) for a defaultdict; the namedtuple class
+        self.meta = meta
         self.children = children
 
     @property
@@ -59,9 +66,15 @@ def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
             return TreeDef("tuple", None, tuple(walk(c) for c in node))
         if isinstance(node, list):
             return TreeDef("list", None, tuple(walk(c) for c in node))
+        if isinstance(node, OrderedDict):
+            keys = tuple(node)
+            return TreeDef("odict", keys, tuple(walk(node[k]) for k in keys))
         if isinstance(node, dict):
-            keys = sorted(node, key=repr) if not _sortable(node) else sorted(node)
-            return TreeDef("dict", tuple(keys), tuple(walk(node[k]) for k in keys))
+            keys = tuple(sorted(node) if _sortable(node) else sorted(node, key=repr))
+            children = tuple(walk(node[k]) for k in keys)
+            if isinstance(node, defaultdict):
+                return TreeDef("ddict", (node.default_factory, keys), children)
+            return TreeDef("dict", keys, children)
         leaves.append(node)
         return _LEAF
 
@@ -92,6 +105,10 @@ def tree_unflatten(treedef: TreeDef, leaves) -> Any:
             return children
         if td.kind == "namedtuple":
             return td.meta(*children)
+        if td.kind == "odict":
+            return OrderedDict(zip(td.meta, children))
+        if td.kind == "ddict":
+            return defaultdict(td.meta[0], zip(td.meta[1], children))
         return dict(zip(td.meta, children))
 
     return build(treedef)

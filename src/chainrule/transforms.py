@@ -13,10 +13,10 @@ with the structure, shape and floating dtype of the inputs.
 from __future__ import annotations
 
 import functools
+import operator
 
 import numpy as np
 
-from chainrule.core.eager import Tensor
 from chainrule.core.forward import JVPTrace
 from chainrule.core.reverse import Node, ReverseTrace, backward_pass
 from chainrule.core.trace import Box, new_trace, unbox_all
@@ -45,10 +45,13 @@ def _check_differentiable(x, where: str) -> None:
     if isinstance(value, bool) or isinstance(value, (int, np.integer, np.bool_)):
         kind = type(value).__name__
     else:
-        dtype = np.result_type(value)
-        if dtype.kind in "fc":
+        try:
+            dtype = np.result_type(value)
+        except TypeError:  # a string, an arbitrary object: not an array at all
+            dtype = None
+        if dtype is not None and dtype.kind in "fc":
             return
-        kind = f"dtype {dtype}"
+        kind = f"dtype {dtype}" if dtype is not None else f"type {type(value).__name__}"
     raise TypeError(
         f"can't differentiate with respect to {where}: it has {kind}, but "
         "differentiation needs floating-point (or complex) inputs. Convert it, e.g. "
@@ -56,19 +59,28 @@ def _check_differentiable(x, where: str) -> None:
     )
 
 
+def _check_args(args, nums) -> None:
+    """Every leaf of the differentiated arguments must be floating (or complex)."""
+    for n in nums:
+        for leaf in tree_flatten(args[n])[0]:
+            _check_differentiable(leaf, f"argument {n}")
+
+
 def _zeros_like(x):
+    """Zeros with the shape and dtype of ``x``; a NumPy scalar for a Python scalar."""
     value = unbox_all(x)
-    if isinstance(value, Tensor):
-        value = value._value
-    return np.zeros(np.shape(value), np.result_type(value))
+    zeros = np.zeros(np.shape(value), np.result_type(value))
+    if np.ndim(value) == 0 and not isinstance(x, (np.ndarray, Box)):
+        return zeros[()]
+    return zeros
 
 
 def _match_input(ct, x):
     """Give a cotangent the shape and dtype of its primal ``x`` (plain arrays only)."""
-    if ct is None:
-        return _zeros_like(x)
     if isinstance(ct, Box):
         return ct
+    if ct is None:  # the input did not reach the output: a zero of its own kind
+        return _zeros_like(x)
     ct = np.asarray(ct)
     target = np.result_type(unbox_all(x))
     if ct.dtype != target:
@@ -112,14 +124,30 @@ def _restrict(fun, args, kwargs, nums):
 
 
 def _argnums_tuple(argnums, nargs: int):
-    single = isinstance(argnums, int)
-    nums = (argnums,) if single else tuple(argnums)
+    """``(single, nums)``: whether ``argnums`` is one int, and the positions it names
+    (negative ones counted from the end; repeats kept, see :func:`_unique`)."""
+    single = not isinstance(argnums, (tuple, list))
+    try:
+        nums = (operator.index(argnums),) if single else tuple(map(operator.index, argnums))
+    except TypeError:
+        raise TypeError(f"argnums must be an int or a tuple of ints, got {argnums!r}") from None
     for n in nums:
         if not -nargs <= n < nargs:
             raise ValueError(
                 f"argnums {n} is out of range for a function called with {nargs} arguments"
             )
     return single, tuple(n % nargs for n in nums)
+
+
+def _unique(nums):
+    """The distinct positions of ``nums``, first occurrence first. A position named twice
+    is differentiated once; :func:`_repeat` hands its result to both places."""
+    return tuple(dict.fromkeys(nums))
+
+
+def _repeat(results, uniq, nums):
+    """Results computed for ``uniq`` laid out as asked for in ``nums``."""
+    return tuple(results[uniq.index(n)] for n in nums)
 
 
 # -- vjp / jvp ----------------------------------------------------------------------------
@@ -136,7 +164,7 @@ def vjp(fun, *primals, has_aux: bool = False):
         boxes = [trace.new_input(leaf) for leaf in leaves]
         result = fun(*tree_unflatten(in_def, boxes))
         if has_aux:
-            result, aux = _split_aux(result)
+            result, aux = _split_aux(result, trace)
         out_leaves, out_def = tree_flatten(result)
         out_values, out_nodes = [], []
         for o in out_leaves:
@@ -181,21 +209,19 @@ def vjp(fun, *primals, has_aux: bool = False):
     return out, vjp_fn
 
 
-def _split_aux(result):
+def _split_aux(result, trace):
+    """``(output, aux)`` from a ``has_aux`` function's result. ``aux`` is not
+    differentiated by ``trace``, so its boxes are removed; boxes of outer transforms
+    stay, so that an enclosing ``grad`` still sees how ``aux`` depends on its input."""
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         raise TypeError("with has_aux=True the function must return a pair (output, aux)")
     out, aux = result
-    aux = _strip_boxes(aux)
-    return out, aux
+    leaves, treedef = tree_flatten(aux)
+    return out, tree_unflatten(treedef, [_strip(x, trace) for x in leaves])
 
 
-def _strip_boxes(tree):
-    leaves, treedef = tree_flatten(tree)
-    return tree_unflatten(treedef, [_strip(x) for x in leaves])
-
-
-def _strip(x):
-    while isinstance(x, Box) and not isinstance(x, Tensor):
+def _strip(x, trace):
+    while isinstance(x, Box) and x._trace is trace:
         x = x._value
     return x
 
@@ -215,11 +241,12 @@ def jvp(fun, primals, tangents, has_aux: bool = False):
                 f"jvp: tangent {i} has shape {np.shape(unbox_all(t))} but its primal has "
                 f"shape {np.shape(unbox_all(p))}"
             )
+    t_leaves = [_match_tangent(t, p, i) for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
     with new_trace(JVPTrace) as trace:
         boxes = [trace.new_input(p, t) for p, t in zip(p_leaves, t_leaves)]
         result = fun(*tree_unflatten(p_def, boxes))
         if has_aux:
-            result, aux = _split_aux(result)
+            result, aux = _split_aux(result, trace)
         out_leaves, out_def = tree_flatten(result)
         values, out_tangents = [], []
         for o in out_leaves:
@@ -231,6 +258,26 @@ def jvp(fun, primals, tangents, has_aux: bool = False):
                 out_tangents.append(_zeros_like(o))
     out = tree_unflatten(out_def, values), tree_unflatten(out_def, out_tangents)
     return (*out, aux) if has_aux else out
+
+
+def _match_tangent(t, p, i: int):
+    """A tangent in its primal's dtype (``1.0`` along a float32 input is float32; an
+    integer tangent is cast). A complex tangent for a real primal is an error."""
+    if isinstance(t, Box):
+        return t
+    target = np.result_type(unbox_all(p))
+    dtype = np.result_type(t)
+    if dtype == target:
+        return t
+    if dtype.kind == "c" and target.kind != "c":
+        raise TypeError(
+            f"jvp: tangent {i} is complex ({dtype}) but its primal is real ({target}); "
+            "a real input can only move in real directions"
+        )
+    if dtype.kind not in "biufc":
+        raise TypeError(f"jvp: tangent {i} has dtype {dtype}, not a number")
+    cast = np.asarray(t).astype(target)
+    return cast if isinstance(t, np.ndarray) else cast[()]
 
 
 def linearize(fun, *primals):
@@ -252,18 +299,16 @@ def value_and_grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
         single, nums = _argnums_tuple(argnums, len(args))
-        for n in nums:
-            for leaf in tree_flatten(args[n])[0]:
-                _check_differentiable(leaf, f"argument {n}")
+        _check_args(args, nums)
+        uniq = _unique(nums)
+        partial_fun = _restrict(fun, args, kwargs, uniq)
 
-        partial_fun = _restrict(fun, args, kwargs, nums)
-
-        res = vjp(partial_fun, *[args[n] for n in nums], has_aux=has_aux)
+        res = vjp(partial_fun, *[args[n] for n in uniq], has_aux=has_aux)
         out, vjp_fn = res[0], res[1]
         _check_scalar_output(out, "grad")
         g = np.ones((), np.result_type(unbox_all(out)))
         grads = vjp_fn(g)
-        grads = grads[0] if single else grads
+        grads = grads[0] if single else _repeat(grads, uniq, nums)
         if has_aux:
             return (out, res[2]), grads
         return out, grads
@@ -273,10 +318,11 @@ def value_and_grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 
 def _check_scalar_output(out, name: str) -> None:
     value = unbox_all(out)
-    if isinstance(value, Tensor):
-        value = value._value
-    if isinstance(value, (tuple, list, dict)):
-        raise TypeError(f"{name} needs a function returning a scalar, got a {type(value).__name__}")
+    if value is None or isinstance(value, (tuple, list, dict)):
+        raise TypeError(
+            f"{name} needs a function returning a scalar, but it returned "
+            f"{'None' if value is None else 'a ' + type(value).__name__}"
+        )
     shape = np.shape(value)
     if shape != ():
         raise TypeError(
@@ -284,7 +330,14 @@ def _check_scalar_output(out, name: str) -> None:
             f"has shape {shape}. Sum it, or use jacrev/elementwise_grad/vjp."
         )
     dtype = np.result_type(value)
-    if dtype.kind not in "fc":
+    if dtype.kind == "c":
+        # JAX and autograd refuse too: a complex output has no single "gradient".
+        raise TypeError(
+            f"{name} needs a real-valued output, but the output has dtype {dtype}. "
+            "Differentiate its real part (cnp.real), use holomorphic_grad for the complex "
+            "derivative of a holomorphic function, or use vjp."
+        )
+    if dtype.kind != "f":
         raise TypeError(f"{name} needs a floating-point output, but the output has dtype {dtype}")
 
 
@@ -303,18 +356,22 @@ def grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 
 
 def elementwise_grad(fun, argnums=0, *, argnum=None):
-    """Sum of the Jacobian's rows: the gradient of ``sum(fun(x))`` (autograd)."""
+    """Sum of the Jacobian's rows: the gradient of ``sum(fun(x))`` (autograd). With
+    several outputs (a pytree), the sum runs over all of them."""
     argnums = _resolve_argnums(argnums, argnum)
 
     @functools.wraps(fun)
     def egrad(*args, **kwargs):
         single, nums = _argnums_tuple(argnums, len(args))
+        _check_args(args, nums)
+        uniq = _unique(nums)
+        partial_fun = _restrict(fun, args, kwargs, uniq)
 
-        partial_fun = _restrict(fun, args, kwargs, nums)
-
-        out, vjp_fn = vjp(partial_fun, *[args[n] for n in nums])
-        grads = vjp_fn(np.ones(np.shape(unbox_all(out)), np.result_type(unbox_all(out))))
-        return grads[0] if single else grads
+        out, vjp_fn = vjp(partial_fun, *[args[n] for n in uniq])
+        out_leaves, out_def = tree_flatten(out)
+        ones = [np.ones(np.shape(unbox_all(o)), np.result_type(unbox_all(o))) for o in out_leaves]
+        grads = vjp_fn(tree_unflatten(out_def, ones))
+        return grads[0] if single else _repeat(grads, uniq, nums)
 
     return egrad
 
