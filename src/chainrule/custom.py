@@ -12,24 +12,64 @@ user's. To stay correct at any order, rules are re-traced at the level where the
   rule is linear in the tangents, so ``J^T g`` is the VJP of ``t -> jvp_rule(x, t)``.
 * ``checkpoint``: the forward keeps nothing but the inputs; the backward pass recomputes
   ``fun``'s intermediates with a fresh ``vjp``.
+
+Arguments may be pytrees; their floating (and complex) leaves are differentiated, the
+rest (ints, strings, ...) is static. As in JAX, ``custom_vjp`` and ``custom_jvp`` resolve
+keyword arguments to positions by ``fun``'s signature (defaults filled in), so ``fwd``,
+``bwd`` and the JVP rule see positional arguments only.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 
 import numpy as np
 
 from chainrule.core.primitive import Primitive, defprimitive
 from chainrule.core.trace import Box, unbox_all
-from chainrule.pytree import tree_flatten, tree_unflatten
+from chainrule.pytree import tree_flatten, tree_map, tree_unflatten
 
 __all__ = ["custom_vjp", "custom_jvp", "checkpoint", "stop_gradient"]
 
 
-# stop_gradient is a registered zero-derivative primitive: a constant to every trace,
-# and for a Tensor the same as detach().
-stop_gradient = defprimitive("stop_gradient", lambda xp, x: x, zero_derivative=True)
+# The registered zero-derivative primitive: a constant to every trace, and for a
+# Tensor the same as detach().
+_stop_gradient_p = defprimitive("stop_gradient", lambda xp, x: x, zero_derivative=True)
+
+
+def stop_gradient(x):
+    """``x`` as a constant to every transform (JAX's ``stop_gradient``); on a pytree,
+    every leaf is stopped."""
+    return tree_map(_stop_gradient_p, x)
+
+
+def _resolve_args(fun, args: tuple, kwargs: dict, kind: str) -> tuple:
+    """``args`` and ``kwargs`` as positional arguments by ``fun``'s signature, defaults
+    filled in (JAX's rule), so that rules can be written for positions."""
+    name = getattr(fun, "__name__", "fun")
+    try:
+        sig = inspect.signature(fun)
+    except (TypeError, ValueError):
+        if kwargs:
+            raise TypeError(
+                f"{kind} function {name!r} was called with keyword arguments, but its "
+                "signature can't be read to place them; pass them positionally"
+            ) from None
+        return args
+    try:
+        bound = sig.bind(*args, **kwargs)
+    except TypeError as e:
+        raise TypeError(f"{kind} function {name!r}: {e}") from None
+    bound.apply_defaults()
+    passed = [k for k in bound.kwargs if k in kwargs]
+    if passed:
+        raise TypeError(
+            f"{kind} function {name!r}: keyword-only arguments {passed} can't be given a "
+            "position for the derivative rules; make them positional, or close over "
+            "them (functools.partial)"
+        )
+    return tuple(bound.args)
 
 
 def _is_array_leaf(x) -> bool:
@@ -122,13 +162,15 @@ class custom_vjp:
         self.fwd, self.bwd = fwd, bwd
         return self
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         if self.fwd is None:
             raise TypeError(f"custom_vjp function {self.__name__!r}: call defvjp(fwd, bwd) first")
+        n_positional = None if kwargs else len(args)
+        args = _resolve_args(self.fun, args, kwargs, "custom_vjp")
         call = _Call(args)
         if not any(isinstance(x, Box) for x in call.diff_leaves()):
             return self.fun(*args)
-        fun, fwd, bwd = self.fun, self.fwd, self.bwd
+        fun, fwd, bwd, name = self.fun, self.fwd, self.bwd, self.__name__
 
         def run(*diff_values):
             return fun(*call.rebuild(diff_values))
@@ -140,14 +182,22 @@ class custom_vjp:
             def pull(g):
                 g = _none_to_zeros(list(g), out_leaves)
                 cts = bwd(residuals, tree_unflatten(out_def, g))
-                if not isinstance(cts, (tuple, list)) or len(cts) != len(args):
-                    raise TypeError(
-                        f"custom_vjp bwd of {self.__name__!r} must return a tuple with one "
-                        f"cotangent per argument ({len(args)}), got {type(cts).__name__}"
+                if isinstance(cts, list):
+                    cts = tuple(cts)
+                if isinstance(cts, tuple) and len(cts) == n_positional != len(args):
+                    # bwd covers the arguments passed; defaults filled in get none
+                    cts = cts + (None,) * (len(args) - len(cts))
+                if not isinstance(cts, tuple) or len(cts) != len(args):
+                    got = (
+                        f"a tuple of {len(cts)}"
+                        if isinstance(cts, tuple)
+                        else f"a {type(cts).__name__}"
                     )
-                ct_leaves = tree_flatten(tuple(cts))[0]
-                if len(ct_leaves) != len(call.leaves):
-                    ct_leaves = _align(cts, args)
+                    raise TypeError(
+                        f"custom_vjp bwd of {name!r} must return a tuple with one "
+                        f"cotangent per argument ({len(args)}), got {got}"
+                    )
+                ct_leaves = _align(cts, args, name)
                 return [ct_leaves[call.diff[i]] for i in argnums]
 
             return pull
@@ -160,23 +210,35 @@ class custom_vjp:
             _, out_t = jvp(flat_run, tuple(diff_values), tuple(tangents))
             return out_t
 
-        return _bind(f"custom_vjp[{self.__name__}]", call, run, vjp_joint, jvp_joint)
+        return _bind(f"custom_vjp[{name}]", call, run, vjp_joint, jvp_joint)
 
 
-def _align(cts, args):
-    """Cotangent leaves aligned to the argument leaves (None -> no contribution)."""
+def _align(cts, args, name):
+    """Cotangent leaves aligned to the argument leaves (``None`` -> no contribution),
+    each checked against its argument's shape."""
     leaves = []
-    for ct, a in zip(cts, args):
+    for k, (ct, a) in enumerate(zip(cts, args)):
         a_leaves = tree_flatten(a)[0]
         if ct is None:
             leaves.extend([None] * len(a_leaves))
-        else:
-            c_leaves = tree_flatten(ct)[0]
-            if len(c_leaves) != len(a_leaves):
-                raise TypeError(
-                    "custom_vjp bwd returned a cotangent whose structure differs from its argument"
-                )
-            leaves.extend(c_leaves)
+            continue
+        c_leaves, c_def = tree_flatten(ct)
+        if len(c_leaves) != len(a_leaves):
+            raise TypeError(
+                f"custom_vjp bwd of {name!r}: the cotangent of argument {k} has structure "
+                f"{c_def}, which differs from the argument's {tree_flatten(a)[1]}"
+            )
+        for c, x in zip(c_leaves, a_leaves):
+            if c is not None and _is_array_leaf(x):
+                c_shape, x_shape = np.shape(unbox_all(c)), np.shape(unbox_all(x))
+                if c_shape != x_shape:
+                    raise ValueError(
+                        f"custom_vjp bwd of {name!r}: the cotangent of argument {k} has "
+                        f"shape {c_shape}, but the argument has shape {x_shape}; bwd must "
+                        "return cotangents shaped like the arguments (sum over broadcast "
+                        "axes)"
+                    )
+        leaves.extend(c_leaves)
     return leaves
 
 
@@ -203,18 +265,19 @@ class custom_jvp:
         self.jvp_rule = jvp_rule
         return jvp_rule
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         if self.jvp_rule is None:
             raise TypeError(f"custom_jvp function {self.__name__!r}: call defjvp(rule) first")
+        args = _resolve_args(self.fun, args, kwargs, "custom_jvp")
         call = _Call(args)
         if not any(isinstance(x, Box) for x in call.diff_leaves()):
             return self.fun(*args)
-        fun, rule = self.fun, self.jvp_rule
+        fun, rule, name = self.fun, self.jvp_rule, self.__name__
 
         def run(*diff_values):
             return fun(*call.rebuild(diff_values))
 
-        def tangent_out(diff_values, tangents):
+        def tangent_out(diff_values, tangents, out_values):
             primals = call.rebuild(diff_values)
             tan_leaves = [
                 np.zeros_like(unbox_all(x)) if _is_array_leaf(x) else x for x in call.leaves
@@ -223,41 +286,86 @@ class custom_jvp:
                 tan_leaves[i] = t
             tans = tree_unflatten(call.treedef, tan_leaves)
             _, t_out = rule(tuple(primals), tuple(tans))
-            return tree_flatten(t_out)[0]
+            return _fit_tangents(tree_flatten(t_out)[0], out_values, name)
 
         def jvp_joint(tangents, ans, *diff_values):
             tangents = _none_to_zeros(tangents, diff_values)
-            return tuple(tangent_out(diff_values, tangents))
+            return tuple(tangent_out(diff_values, tangents, unbox_all(ans)))
 
         def vjp_joint(argnums, ans, *diff_values):
             from chainrule.transforms import vjp
 
+            out_values = unbox_all(ans)  # the outputs' values (ans may be traced)
             zeros = [np.zeros_like(unbox_all(v)) for v in diff_values]
             # The rule is linear in the tangents: its VJP in t is the transpose J^T.
-            _, lin_t = vjp(lambda *t: tuple(tangent_out(diff_values, t)), *zeros)
+            _, lin_t = vjp(lambda *t: tuple(tangent_out(diff_values, t, out_values)), *zeros)
 
             def pull(g):
-                g = tuple(_none_to_zeros(list(g), list(ans) if isinstance(ans, tuple) else [ans]))
+                g = tuple(_none_to_zeros(list(g), list(out_values)))
                 cts = lin_t(g)
                 return [cts[i] for i in argnums]
 
             return pull
 
-        return _bind(f"custom_jvp[{self.__name__}]", call, run, vjp_joint, jvp_joint)
+        return _bind(f"custom_jvp[{name}]", call, run, vjp_joint, jvp_joint)
 
 
-def checkpoint(fun):
+def _fit_tangents(tangents, out_values, name):
+    """The rule's output tangents, one per output leaf and of its shape: a scalar
+    tangent (``0.0``) is broadcast; any other mismatch is an error."""
+    import chainrule.numpy as cnp
+
+    if len(tangents) != len(out_values):
+        raise TypeError(
+            f"custom_jvp rule of {name!r} returned {len(tangents)} tangent(s) for "
+            f"{len(out_values)} output(s); give one tangent per output, shaped like it"
+        )
+    fitted = []
+    for k, (t, o) in enumerate(zip(tangents, out_values)):
+        t_shape, o_shape = np.shape(unbox_all(t)), np.shape(o)
+        if t_shape != o_shape:
+            if t_shape != ():
+                raise ValueError(
+                    f"custom_jvp rule of {name!r}: the tangent of output {k} has shape "
+                    f"{t_shape}, but the output has shape {o_shape}"
+                )
+            t = cnp.broadcast_to(t, o_shape)
+        fitted.append(t)
+    return fitted
+
+
+def checkpoint(fun=None, *, prevent_cse: bool = True, policy=None, static_argnums=()):
     """Rematerialisation: don't keep ``fun``'s intermediates for the backward pass;
-    recompute them there. Same results, less memory for long chains."""
+    recompute them there. Same results, less memory for long chains.
+
+    JAX's signature: ``prevent_cse`` only matters to a compiler and is accepted for
+    compatibility; ``policy`` is accepted too, but every intermediate is recomputed (as
+    with JAX's ``nothing_saveable``). Arguments at ``static_argnums`` are never
+    differentiated. Keyword arguments are passed through and differentiated like
+    positional ones. ``checkpoint(static_argnums=...)`` without ``fun`` is a decorator.
+    """
+    if fun is None:
+        return functools.partial(
+            checkpoint, prevent_cse=prevent_cse, policy=policy, static_argnums=static_argnums
+        )
+    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)
-    def wrapped(*args):
-        call = _Call(args)
+    def wrapped(*args, **kwargs):
+        nums = {n % len(args) for n in static if -len(args) <= n < len(args)}
+        dynamic = tuple(a for i, a in enumerate(args) if i not in nums)
+
+        def call_fun(dyn, kw):
+            it = iter(dyn)
+            full = [args[i] if i in nums else next(it) for i in range(len(args))]
+            return fun(*full, **kw)
+
+        call = _Call((dynamic, kwargs))
         if not any(isinstance(x, Box) for x in call.diff_leaves()):
-            return fun(*args)
+            return fun(*args, **kwargs)
 
         def run(*diff_values):
-            return fun(*call.rebuild(diff_values))
+            return call_fun(*call.rebuild(diff_values))
 
         def vjp_joint(argnums, ans, *diff_values):
             from chainrule.transforms import vjp
