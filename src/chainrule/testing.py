@@ -9,6 +9,10 @@ autograd's and JAX's ``check_grads`` do:
 
 ``order > 1`` recurses on the derivative functions (``(x, v) -> jvp`` and
 ``(x, u) -> vjp``), so second derivatives are checked the same way.
+
+Complex inputs and outputs move in random complex directions, and the pairing is
+autograd's ``<a, b> = Re(sum(a * b))`` (no conjugate): with autograd's convention
+(``grad L = dL/da - i dL/db``) that is what makes ``<vjp(u), v> = <u, J v>`` hold.
 """
 
 from __future__ import annotations
@@ -29,20 +33,24 @@ def _leaves(tree):
 
 
 def _float_dtype(args):
-    dts = [np.asarray(x).dtype for x in tree_flatten(args)[0]]
-    return (
-        np.dtype(np.float32) if dts and all(d == np.float32 for d in dts) else np.dtype(np.float64)
-    )
+    """The precision that sets the default tolerances: single if every input is."""
+    dts = [np.asarray(unbox_all(x)).dtype for x in tree_flatten(args)[0]]
+    single = (np.float32, np.complex64)
+    return np.dtype(np.float32) if dts and all(d in single for d in dts) else np.dtype(np.float64)
 
 
 def _random_like(tree, rng):
+    """A random direction shaped like ``tree``: complex where a leaf is complex."""
     leaves, treedef = tree_flatten(tree)
     out = []
     for x in leaves:
         x = np.asarray(unbox_all(x))
-        out.append(
-            rng.standard_normal(x.shape).astype(x.dtype if x.dtype.kind == "f" else np.float64)
-        )
+        if x.dtype.kind == "c":
+            r = rng.standard_normal(x.shape) + 1j * rng.standard_normal(x.shape)
+            out.append(r.astype(x.dtype))
+        else:
+            dtype = x.dtype if x.dtype.kind == "f" else np.float64
+            out.append(rng.standard_normal(x.shape).astype(dtype))
     return tree_unflatten(treedef, out)
 
 
@@ -53,7 +61,14 @@ def _axpy(a, x, y):
 
 
 def _inner(a, b) -> float:
-    return float(sum(np.vdot(x, y).real for x, y in zip(_leaves(a), _leaves(b))))
+    """``Re(sum(a * b))`` over all leaves (no conjugate: autograd's complex pairing)."""
+    return float(sum(np.sum(x * y).real for x, y in zip(_leaves(a), _leaves(b))))
+
+
+def _wide(x):
+    """``x`` in double precision, complex kept complex."""
+    x = np.asarray(unbox_all(x))
+    return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
 
 
 def numerical_jvp(f, args, tangents, eps):
@@ -62,17 +77,12 @@ def numerical_jvp(f, args, tangents, eps):
     minus = f(*_axpy(-eps, tangents, args))
     p_leaves, treedef = tree_flatten(plus)
     m_leaves = tree_flatten(minus)[0]
-    diffs = [
-        (np.asarray(unbox_all(p), dtype=np.float64) - np.asarray(unbox_all(m), dtype=np.float64))
-        / (2 * eps)
-        for p, m in zip(p_leaves, m_leaves)
-    ]
+    diffs = [(_wide(p) - _wide(m)) / (2 * eps) for p, m in zip(p_leaves, m_leaves)]
     return tree_unflatten(treedef, diffs)
 
 
 def _close(a, b, atol, rtol) -> bool:
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a, b = _wide(a), _wide(b)
     return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
 
 
@@ -89,7 +99,11 @@ def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=
     numeric = numerical_jvp(f, args, tangents, eps)
     for i, (a, n) in enumerate(zip(_leaves(analytic), _leaves(numeric))):
         if a.shape != n.shape or not _close(a, n, atol, rtol):
-            err = np.max(np.abs(a - n)) if a.shape == n.shape else "shape mismatch"
+            err = (
+                np.max(np.abs(_wide(a) - n), initial=0.0)
+                if a.shape == n.shape
+                else "shape mismatch"
+            )
             raise AssertionError(
                 f"check_grads: forward mode (JVP), order {order_label}, output {i}: "
                 f"analytic {a!r} vs numerical {n!r} (max abs error {err}, atol={atol}, rtol={rtol})"
@@ -137,6 +151,8 @@ def check_grads(
     """
     from chainrule.transforms import jvp, vjp
 
+    if isinstance(modes, str):
+        modes = (modes,)
     if args is None:
         return lambda *a: check_grads(f, a, order, modes, atol, rtol, eps, argnum=argnum)
     if not isinstance(args, (tuple, list)):
