@@ -85,6 +85,8 @@ def save(state_dict: Mapping, path, metadata: Mapping[str, str] | None = None) -
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: folder does not exist: {folder}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"save: {path} is a folder; give a file name")
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".safetensors", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -104,6 +106,8 @@ def _read_header(path: str) -> dict:
     """Validate the framing ourselves first, so errors name the file and the problem."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"checkpoint not found: {path}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path} is a folder, not a checkpoint file")
     size = os.path.getsize(path)
     with open(path, "rb") as f:
         head = f.read(8)
@@ -122,6 +126,13 @@ def _read_header(path: str) -> dict:
         raise CheckpointError(f"{path}: not a safetensors file (its header is not JSON)") from None
     if not isinstance(header, dict):
         raise CheckpointError(f"{path}: not a safetensors file (its header is not a JSON object)")
+    meta = header.get("__metadata__", {})
+    if meta is not None and not (
+        isinstance(meta, dict) and all(isinstance(v, str) for v in meta.values())
+    ):
+        raise CheckpointError(
+            f"{path}: malformed safetensors header (__metadata__ must map strings to strings)"
+        )
     end = 0
     for key, entry in header.items():
         if key == "__metadata__":

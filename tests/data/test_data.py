@@ -184,3 +184,32 @@ def test_inconsistent_or_missing_mnist_files(tmp_path):
         load_mnist(tmp_path)
     with pytest.raises(FileNotFoundError, match="folder not found"):
         load_mnist(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    "corrupt,message",
+    [
+        # a header whose sizes multiply to 2**64: no overflow may make it look consistent
+        (lambda raw: struct.pack(">HBBIIII", 0, 8, 4, *(65536,) * 4), "truncated"),
+        # MNIST is unsigned bytes: another type code (here float32) is a wrong magic
+        (lambda raw: _idx(np.zeros((4, 28, 28), np.float32), 0x0D), "unsigned bytes"),
+        (lambda raw: _idx(np.zeros((4, 28, 28), np.int8), 0x09), "unsigned bytes"),
+    ],
+    ids=["overflowing-sizes", "float-images", "signed-images"],
+)
+def test_headers_that_lie_about_the_data(tmp_path, corrupt, message):
+    _write_mnist(tmp_path, gz=False)
+    target = tmp_path / "t10k-images-idx3-ubyte"
+    target.write_bytes(corrupt(target.read_bytes()))
+    with pytest.raises(IDXError) as info:
+        load_mnist(tmp_path)
+    assert str(target) in str(info.value) and message in str(info.value)
+
+
+def test_batch_size_must_be_a_positive_integer_not_a_bool():
+    ds = _ds()
+    for bad in (0, -1, 2.0, True, "4"):
+        with pytest.raises(ValueError, match="batch_size should be a positive integer"):
+            data.DataLoader(ds, batch_size=bad)
+    loader = data.DataLoader(ds, batch_size=np.int64(4))  # a NumPy integer is fine
+    assert len(loader) == 3 and [len(y) for _, y in loader] == [4, 4, 2]

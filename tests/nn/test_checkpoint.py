@@ -1,6 +1,7 @@
 """cr.save / cr.load (safetensors): round trips, atomic writes, clear errors for files
 that are not safetensors or are truncated, and never unpickling anything."""
 
+import json
 import os
 import pickle
 
@@ -111,3 +112,30 @@ def test_a_pickle_is_rejected_and_never_executed(tmp_path):
     with pytest.raises(CheckpointError, match="evil.safetensors"):
         load(path)
     assert not marker.exists()
+
+
+def _with_header(header: dict, body: bytes = b"\0" * 8) -> bytes:
+    raw = json.dumps(header).encode()
+    return len(raw).to_bytes(8, "little") + raw + body
+
+
+@pytest.mark.parametrize(
+    "metadata", [[1, 2], {"epochs": 3}, "text"], ids=["list", "number", "string"]
+)
+def test_malformed_metadata_is_a_checkpoint_error_for_load_and_load_metadata(tmp_path, metadata):
+    path = tmp_path / "meta.safetensors"
+    entry = {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]}
+    path.write_bytes(_with_header({"__metadata__": metadata, "w": entry}))
+    for read in (load, load_metadata):
+        with pytest.raises(CheckpointError, match=r"meta\.safetensors.*__metadata__"):
+            read(path)
+
+
+def test_a_folder_is_named_as_such_for_save_and_load(tmp_path):
+    folder = tmp_path / "ck.safetensors"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match=r"ck\.safetensors is a folder"):
+        save({"a": np.ones(2)}, folder)
+    with pytest.raises(IsADirectoryError, match=r"ck\.safetensors is a folder"):
+        load(folder)
+    assert os.listdir(tmp_path) == ["ck.safetensors"]  # no temporary file left behind

@@ -396,3 +396,102 @@ def test_state_dicts_move_between_pytorch_and_chainrule_by_name():
         ours.eval()(cr.tensor(_x(3, 1, 8, 8))).numpy(),
         **TOL,
     )
+
+
+def test_reprs_are_pytorchs():
+    """The installed PyTorch's own reprs, layer by layer (padding strings are bare,
+    norm layers list ``bias=``)."""
+
+    def build(mod):
+        return mod.Sequential(
+            mod.Conv2d(1, 2, 3, padding="same"),
+            mod.Conv2d(2, 2, 3, padding="valid", bias=False),
+            mod.Conv2d(2, 4, (2, 3), stride=2, padding=1, dilation=2, groups=2),
+            mod.Conv2d(4, 4, 3, padding="same", padding_mode="reflect"),
+            mod.BatchNorm2d(4),
+            mod.BatchNorm1d(4, momentum=None, affine=False, track_running_stats=False),
+            mod.LayerNorm((2, 3), elementwise_affine=False),
+            mod.LayerNorm(5, bias=False),
+            mod.MaxPool2d(2, ceil_mode=True),
+            mod.AvgPool2d(3, 1, 1),
+            mod.Embedding(10, 3, padding_idx=-1),
+            mod.Dropout(0.2),
+            mod.GELU(approximate="tanh"),
+            mod.LeakyReLU(0.2),
+            mod.Softmax(dim=1),
+            mod.Flatten(),
+            mod.Linear(3, 2, bias=False),
+        )
+
+    assert repr(build(nn)) == repr(build(torch.nn))
+
+
+def test_batchnorm_without_bias_matches_pytorch():
+    theirs = torch.nn.BatchNorm2d(3, bias=False)
+    ours = nn.BatchNorm2d(3, bias=False)
+    assert ours.bias is None and list(ours.state_dict()) == list(theirs.state_dict())
+    with torch.no_grad():
+        theirs.weight.uniform_(0.5, 1.5)
+    _copy_weights(ours, theirs)
+    _compare(ours, theirs, _x(4, 3, 5, 5), train=True)
+    _compare(ours, theirs, _x(4, 3, 5, 5, seed=2), train=False)
+
+
+def test_loss_modules_keep_class_weights_as_buffers():
+    """A model that holds its loss has PyTorch's state_dict keys, so weights still
+    move by name."""
+    w = np.array([0.5, 2.0, 1.0])
+
+    def build(mod, tensor):
+        m = mod.Module()
+        m.ce = mod.CrossEntropyLoss(weight=tensor(w))
+        m.nll = mod.NLLLoss()
+        m.bce = mod.BCELoss(weight=tensor(w))
+        m.logits = mod.BCEWithLogitsLoss(weight=tensor(w), pos_weight=tensor(w * 2))
+        m.plain = mod.BCEWithLogitsLoss()
+        return m
+
+    ours, theirs = build(nn, cr.tensor), build(torch.nn, torch.tensor)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    ours.load_state_dict({k: v.numpy() * 3 for k, v in theirs.state_dict().items()})
+    np.testing.assert_allclose(ours.logits.pos_weight.numpy(), w * 6)
+    # an array (not a tensor) is accepted too, and follows .to(dtype)
+    loss = nn.BCEWithLogitsLoss(pos_weight=w).float()
+    assert loss.pos_weight.dtype == np.float32
+
+
+@pytest.mark.parametrize("options", [{}, {"label_smoothing": 0.2}, {"weight": [1.0, 2.0, 3.0]}])
+def test_cross_entropy_with_every_target_ignored_is_nan_with_zero_gradient(options):
+    x = _x(4, 3)
+    y = np.full(4, -100)
+    ours = {k: cr.tensor(v) if k == "weight" else v for k, v in options.items()}
+    theirs = {k: torch.tensor(v) if k == "weight" else v for k, v in options.items()}
+    xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    lc = F.cross_entropy(xc, cr.tensor(y), **ours)
+    lt = torch.nn.functional.cross_entropy(xt, torch.tensor(y), **theirs)
+    assert np.isnan(float(lc)) and np.isnan(lt.item())
+    lc.backward()
+    lt.backward()
+    np.testing.assert_array_equal(xc.grad.numpy(), xt.grad.numpy())  # zeros, not NaN
+    assert not np.any(xc.grad.numpy())
+    # also for nll_loss and a single unbatched sample
+    xc = cr.tensor(x[0], requires_grad=True)
+    F.nll_loss(xc, cr.tensor(-100)).backward()
+    np.testing.assert_array_equal(xc.grad.numpy(), np.zeros(3))
+
+
+def test_embedding_from_pretrained():
+    w = _x(5, 3)
+    theirs = torch.nn.Embedding.from_pretrained(torch.tensor(w), freeze=False, padding_idx=1)
+    ours = nn.Embedding.from_pretrained(cr.tensor(w), freeze=False, padding_idx=1)
+    assert repr(ours) == repr(theirs) and ours.weight.requires_grad
+    idx = np.array([[1, 4], [0, 1]])
+    yt, yc = theirs(torch.tensor(idx)), ours(cr.tensor(idx))
+    np.testing.assert_allclose(yc.numpy(), yt.detach().numpy())
+    yt.sum().backward()
+    yc.sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy())
+    frozen = nn.Embedding.from_pretrained(w)
+    assert not frozen.weight.requires_grad
+    with pytest.raises(ValueError, match="2-d"):
+        nn.Embedding.from_pretrained(np.zeros(3))

@@ -148,7 +148,8 @@ def test_repr_matches_pytorch_layout():
         "  (3): Flatten(start_dim=1, end_dim=-1)\n"
         "  (4): Linear(in_features=64, out_features=10, bias=True)\n"
         "  (5): Dropout(p=0.25, inplace=False)\n"
-        "  (6): BatchNorm1d(10, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+        "  (6): BatchNorm1d(10, eps=1e-05, momentum=0.1, affine=True, bias=True, "
+        "track_running_stats=True)\n"
         ")"
     )
     nested = nn.Sequential(nn.Sequential(nn.Tanh()), nn.LayerNorm(4))
@@ -157,7 +158,7 @@ def test_repr_matches_pytorch_layout():
         "  (0): Sequential(\n"
         "    (0): Tanh()\n"
         "  )\n"
-        "  (1): LayerNorm((4,), eps=1e-05, elementwise_affine=True)\n"
+        "  (1): LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)\n"
         ")"
     )
 
@@ -242,3 +243,53 @@ def test_parameter_shares_values_and_repr():
     assert np.shares_memory(p.numpy(), t.numpy())
     assert repr(p).startswith("Parameter containing:\ntensor([1., 2.]")
     assert not nn.Parameter(t, requires_grad=False).requires_grad
+
+
+def test_reassigning_a_parameter_or_child_keeps_its_place():
+    """PyTorch keeps the registration order when a name is assigned again, so the
+    state_dict keys and the optimizer's parameter indices don't move (weight tying,
+    swapping a head)."""
+    lin = nn.Linear(2, 3)
+    lin.weight = nn.Parameter(cr.zeros(3, 2))
+    assert list(lin.state_dict()) == ["weight", "bias"]
+    seq = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
+    seq[0] = nn.Linear(1, 2)
+    seq.extra = nn.Tanh()
+    seq[2].weight = seq[2].weight
+    assert list(seq._modules) == ["0", "1", "2", "extra"]
+    assert list(seq.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    net = Net()
+    net.register_buffer("counter", cr.ones(1))  # re-registering keeps the place too
+    assert [n for n, _ in net.named_buffers()][:2] == ["counter", "scratch"]
+    net.register_buffer("scratch", cr.ones(2))  # ... and may make it persistent
+    assert "scratch" in net.state_dict()
+
+
+def test_register_refuses_names_of_other_attributes():
+    net = Net()
+    for register, name in [
+        (net.register_buffer, "head"),  # a child
+        (net.register_parameter, "counter"),  # a buffer
+        (net.register_buffer, "forward"),  # a method
+        (net.add_module, "scale"),  # a parameter
+        (net.register_buffer, "not_a_param"),  # a plain attribute
+    ]:
+        with pytest.raises(KeyError, match=f"attribute '{name}' already exists"):
+            register(name, None)
+    assert isinstance(net.head, nn.Linear) and "counter" in net.state_dict()
+
+
+def test_named_members_without_deduplication():
+    lin = nn.Linear(2, 2)
+    model = nn.Sequential(lin, nn.Tanh(), lin)
+    assert [n for n, _ in model.named_parameters(remove_duplicate=False)] == [
+        "0.weight",
+        "0.bias",
+        "2.weight",
+        "2.bias",
+    ]
+    assert [n for n, _ in model.named_parameters()] == ["0.weight", "0.bias"]
+    bn = nn.BatchNorm1d(2)
+    twice = nn.Sequential(bn, bn)
+    assert len(list(twice.named_buffers(remove_duplicate=False))) == 6
+    assert len(list(twice.named_buffers())) == 3

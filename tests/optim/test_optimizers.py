@@ -180,3 +180,27 @@ def test_scheduler_state_dict_and_lambda():
     step.step()
     state = step.state_dict()
     assert state["last_epoch"] == 1 and "optimizer" not in state
+
+
+@pytest.mark.parametrize("name,kw", SCHEDULES, ids=[s[0] for s in SCHEDULES])
+@pytest.mark.parametrize("last_epoch", [0, 2, 5])
+def test_resumed_schedulers_and_step_with_an_epoch_match_pytorch(name, kw, last_epoch):
+    """A scheduler made with ``last_epoch`` (a resume) keeps the optimizer's current
+    rate on construction, as PyTorch's does, and ``step(epoch)`` jumps with the closed
+    form."""
+    torch = pytest.importorskip("torch")
+    rates = []
+    for lib, param in ((optim, nn.Parameter(cr.zeros(1))), (torch.optim, torch.zeros(1))):
+        opt = lib.SGD([{"params": [param], "lr": 0.3, "initial_lr": 0.7}], lr=0.3)
+        sched = getattr(lib.lr_scheduler, name)(opt, last_epoch=last_epoch, **kw)
+        seen = [sched.get_last_lr()[0]]
+        for epoch in range(8):
+            opt.step()  # (no gradients: changes nothing, but PyTorch wants it first)
+            if epoch == 4:
+                with pytest.warns(UserWarning):
+                    sched.step(3)
+            else:
+                sched.step()
+            seen.append(sched.get_last_lr()[0])
+        rates.append(seen)
+    assert rates[0] == pytest.approx(rates[1], rel=1e-12)

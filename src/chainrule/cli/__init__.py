@@ -2,8 +2,11 @@
 
 Each subcommand lives in its own module exposing ``register(subparsers)``, which adds
 an argparse parser whose ``func`` default is ``run(args) -> int``. Any
-``CLIError`` (or ``ValueError``/``FileNotFoundError`` raised by the library for bad
-user input) becomes one line on stderr and exit status 2, never a traceback.
+``CLIError`` (or ``ValueError``/``KeyError`` raised by the library for bad user input,
+an ``OSError`` such as a missing file or an unwritable output path, or a missing
+optional dependency) becomes one line on stderr and exit status 2, never a traceback.
+A malformed command line (unknown flag, ``--epochs abc``) is one line too: argparse's
+message and where to find help, with status 2.
 """
 
 from __future__ import annotations
@@ -17,8 +20,28 @@ from chainrule.cli._common import CLIError
 _SUBCOMMANDS = ("diff", "graph", "train", "demo")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser with a one-line usage error (argparse prints the whole usage
+    block first). Subcommand parsers are made of the same class."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _one_line(exc: BaseException) -> str:
+    """The exception's message on one line (an OSError as 'problem: file'). The first
+    argument, not ``str(exc)``: the parser's errors add a caret picture to the latter."""
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    elif exc.args and isinstance(exc.args[0], str):
+        text = exc.args[0]
+    else:
+        text = str(exc)
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="chainrule",
         description="Automatic differentiation on NumPy, and the chain rule made visible.",
     )
@@ -42,9 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (CLIError, ValueError, FileNotFoundError, KeyError) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        print(f"chainrule {args.command}: error: {message}", file=sys.stderr)
+    except (CLIError, ValueError, KeyError, OSError, ImportError) as exc:
+        print(f"chainrule {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("chainrule: interrupted", file=sys.stderr)

@@ -30,6 +30,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import time
 
 from chainrule.cli._common import CLIError
@@ -137,12 +138,19 @@ def load_checkpoint(path: str):
         raise CLIError(str(exc)) from None
     if meta.get("format") != "chainrule-train-v1":
         raise CLIError(f"{path}: not a checkpoint written by `chainrule train --save`")
-    return (
-        tensors,
-        json.loads(meta["settings"]),
-        int(meta["epochs_done"]),
-        json.loads(meta["param_groups"]),
-    )
+    try:
+        settings = json.loads(meta["settings"])
+        done = int(meta["epochs_done"])
+        param_groups = json.loads(meta["param_groups"])
+        missing = [k for k in _SETTINGS if k not in settings]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CLIError(f"{path}: damaged checkpoint metadata ({exc!r})") from None
+    if missing:
+        raise CLIError(f"{path}: damaged checkpoint metadata (no {', '.join(missing)})")
+    return tensors, settings, done, param_groups
+
+
+_SETTINGS = ("dataset", "model", "hidden", "lr", "batch_size", "seed")
 
 
 def _restore(path, model, optimizer, tensors, param_groups) -> None:
@@ -238,12 +246,32 @@ def _check(args) -> None:
             raise CLIError(f"--{name.replace('_', '-')} must be a positive integer")
     if args.lr is not None and not (args.lr > 0 and math.isfinite(args.lr)):
         raise CLIError(f"--lr must be a positive number, got {args.lr}")
+    if args.seed < 0:
+        raise CLIError(f"--seed must be 0 or more, got {args.seed}")
     if args.save:
-        folder = os.path.dirname(os.path.abspath(args.save))
-        if not os.path.isdir(folder):
-            raise CLIError(f"--save: folder does not exist: {folder}")
+        _check_writable(args.save)
+    if args.resume and os.path.isdir(args.resume):
+        raise CLIError(f"--resume: {args.resume} is a folder, not a checkpoint file")
     if args.resume and not os.path.isfile(args.resume):
         raise CLIError(f"--resume: checkpoint not found: {args.resume}")
+
+
+def _check_writable(path: str) -> None:
+    """Fail before training, not after the first epoch, when ``--save`` can't be
+    written: a missing folder, a folder given as the file, or no permission."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise CLIError(f"--save: {folder} is not a folder")
+    if not os.path.isdir(folder):
+        raise CLIError(f"--save: folder does not exist: {folder}")
+    if os.path.isdir(path):
+        raise CLIError(f"--save: {path} is a folder; give a file name")
+    try:  # the checkpoint is written through a temporary file in the same folder
+        fd, probe = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    except OSError as exc:
+        raise CLIError(f"--save: can't write to {folder}: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def run(args: argparse.Namespace) -> int:

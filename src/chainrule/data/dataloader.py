@@ -59,8 +59,13 @@ class DataLoader:
         num_workers: int = 0,
         **unused,
     ):
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-            raise ValueError(f"batch_size should be a positive integer, got {batch_size!r}")
+        if batch_size is not None:
+            # (a bool is an int to Python, but True is no batch size; PyTorch refuses it)
+            if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
+                raise ValueError(f"batch_size should be a positive integer, got {batch_size!r}")
+            batch_size = int(batch_size)
+            if batch_size < 1:
+                raise ValueError(f"batch_size should be a positive integer, got {batch_size!r}")
         if num_workers:
             raise ValueError("chainrule's DataLoader runs in the main process (num_workers=0)")
         self.dataset = dataset

@@ -9,6 +9,7 @@ float64 in [0, 1], flattened unless ``flatten=False`` (then ``(1, H, W)``), labe
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
 import zlib
@@ -32,7 +33,7 @@ def _pack(images: np.ndarray, labels: np.ndarray, side: int, flatten: bool, dtyp
 
 def load_digits(flatten: bool = True, dtype=np.float64, test_fraction: float = 0.2):
     """The 1,797 8x8 handwritten digits bundled with scikit-learn, pixels scaled to
-    [0, 1], split 80/20 by a fixed permutation (1,437 train, 360 test)."""
+    [0, 1], split 80/20 by a fixed permutation (1,438 train, 359 test)."""
     try:
         from sklearn.datasets import load_digits as _sk_load_digits
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -68,14 +69,14 @@ _IDX_TYPES = {
 
 
 def _read_bytes(path: str) -> bytes:
+    """The file's bytes, gunzipped when they start with gzip's magic (whatever the
+    name). Only decompression errors become IDXError; I/O errors stay OSErrors."""
     with open(path, "rb") as f:
-        head = f.read(2)
+        raw = f.read()
+    if raw[:2] != b"\x1f\x8b":
+        return raw
     try:
-        if head == b"\x1f\x8b":
-            with gzip.open(path, "rb") as f:
-                return f.read()
-        with open(path, "rb") as f:
-            return f.read()
+        return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as exc:
         raise IDXError(f"{path}: corrupt gzip data ({exc})") from None
 
@@ -99,7 +100,7 @@ def read_idx(path) -> np.ndarray:
         raise IDXError(f"{path}: truncated header (needs {header} bytes, file has {len(data)})")
     dims = struct.unpack(">" + "I" * ndim, data[4:header])
     dtype = _IDX_TYPES[code]
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize  # Python ints: no overflow
     body = len(data) - header
     if body != expected:
         what = "truncated" if body < expected else "has trailing bytes"
@@ -138,6 +139,9 @@ def _find(folder: str, stems: tuple) -> str:
 def _mnist_split(images_path: str, labels_path: str, flatten: bool, dtype):
     images = read_idx(images_path)
     labels = read_idx(labels_path)
+    for path, arr in ((images_path, images), (labels_path, labels)):
+        if arr.dtype != np.uint8:  # MNIST's magic numbers are 0x00000803 and 0x00000801
+            raise IDXError(f"{path}: expected unsigned bytes (IDX type 0x08), got {arr.dtype} data")
     if images.ndim != 3:
         raise IDXError(
             f"{images_path}: expected 3-d image data (N, rows, cols), got shape {images.shape}"
@@ -149,7 +153,7 @@ def _mnist_split(images_path: str, labels_path: str, flatten: bool, dtype):
             f"{labels_path}: holds {len(labels)} labels but {images_path} holds "
             f"{len(images)} images"
         )
-    if labels.size and (labels.min() < 0 or labels.max() > 9):
+    if labels.size and labels.max() > 9:
         raise IDXError(f"{labels_path}: labels must be digits 0-9, found {int(labels.max())}")
     rows, cols = images.shape[1:]
     images = images.astype(np.float64) / 255.0

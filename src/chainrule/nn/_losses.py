@@ -84,7 +84,8 @@ def _class_axis(shape: tuple) -> int:
 
 
 def _class_coefficients(input_shape, target, weight, ignore_index, smoothing, dtype, name):
-    """(coef, denominator): loss = -sum(coef * logp) / denominator for "mean".
+    """(coef, (weight_sum, valid)): loss = -sum(coef * logp) / weight_sum for "mean";
+    ``valid`` counts the targets that are not ``ignore_index``.
 
     ``coef`` has the input's shape: one-hot of the target times its class weight, zero
     on ignored positions, plus ``smoothing/C`` of every class's weight.
@@ -122,10 +123,11 @@ def _class_coefficients(input_shape, target, weight, ignore_index, smoothing, dt
     coef = (1.0 - smoothing) * onehot * w.reshape(wshape) * np.expand_dims(valid, axis)
     if smoothing:
         coef = coef + (smoothing / c) * w.reshape(wshape) * np.expand_dims(valid, axis)
-    return coef.astype(dtype), picked.sum()
+    return coef.astype(dtype), (picked.sum(), int(valid.sum()))
 
 
-def _from_coefficients(logp, coef, denom, reduction, name):
+def _from_coefficients(logp, coef, counts, reduction, name):
+    """``counts``: (sum of the targets' class weights, number of targets not ignored)."""
     axis = _class_axis(_shape(logp))
     if reduction == "none":
         return cnp.negative(cnp.sum(logp * coef, axis=axis))
@@ -133,18 +135,22 @@ def _from_coefficients(logp, coef, denom, reduction, name):
     if reduction == "sum":
         return total
     if reduction == "mean":
-        # nothing to average (every target ignored) gives NaN, as PyTorch
-        return total / np.asarray(denom, _dtype(logp))
+        weight_sum, valid = counts
+        if valid == 0:
+            # every target ignored: the loss is NaN but the gradient 0, as in PyTorch
+            # (dividing by the zero count would turn the zero gradient into NaN)
+            return total * np.zeros((), _dtype(logp)) + np.asarray(np.nan, _dtype(logp))
+        return total / np.asarray(weight_sum, _dtype(logp))
     raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean"):
     """Negative log-likelihood of class ``target`` under log-probabilities ``input``
     of shape ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``."""
-    coef, denom = _class_coefficients(
+    coef, counts = _class_coefficients(
         _shape(input), target, weight, ignore_index, 0.0, _dtype(input), "nll_loss"
     )
-    return _from_coefficients(input, coef, denom, reduction, "nll_loss")
+    return _from_coefficients(input, coef, counts, reduction, "nll_loss")
 
 
 def cross_entropy(
@@ -168,10 +174,10 @@ def cross_entropy(
     dtype = _dtype(input)
     if _dtype(target).kind == "f":
         return _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, shape, axis)
-    coef, denom = _class_coefficients(
+    coef, counts = _class_coefficients(
         shape, target, weight, ignore_index, label_smoothing, dtype, "cross_entropy"
     )
-    return _from_coefficients(logp, coef, denom, reduction, "cross_entropy")
+    return _from_coefficients(logp, coef, counts, reduction, "cross_entropy")
 
 
 def _soft_cross_entropy(logp, target, weight, reduction, smoothing, shape, axis):

@@ -1,9 +1,15 @@
-"""Loss modules (thin wrappers over the functions in :mod:`chainrule.nn.functional`)."""
+"""Loss modules (thin wrappers over the functions in :mod:`chainrule.nn.functional`).
+Class weights (``weight``, ``pos_weight``) are buffers, so a model that holds its loss
+has PyTorch's state_dict keys."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from chainrule.core.eager import Tensor
 from chainrule.nn import functional as F
 from chainrule.nn.module import Module
+from chainrule.tensor import from_numpy
 
 __all__ = [
     "MSELoss",
@@ -23,6 +29,14 @@ class _Loss(Module):
         if reduction not in ("mean", "sum", "none"):
             raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
         self.reduction = reduction
+
+    def _buffer(self, name: str, value) -> None:
+        """Class weights are buffers, as in PyTorch: they appear in ``state_dict``
+        (``weight``, ``pos_weight``) and follow ``.to(dtype)``. None registers nothing."""
+        if value is not None and not isinstance(value, Tensor):
+            arr = np.asarray(value)
+            value = from_numpy(arr if arr.dtype.kind == "f" else arr.astype(np.float64))
+        self.register_buffer(name, value)
 
 
 class MSELoss(_Loss):
@@ -62,10 +76,7 @@ class CrossEntropyLoss(_Loss):
         label_smoothing: float = 0.0,
     ):
         super().__init__(reduction)
-        if weight is not None:
-            self.register_buffer("weight", weight)
-        else:
-            self.weight = None
+        self._buffer("weight", weight)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -78,10 +89,7 @@ class CrossEntropyLoss(_Loss):
 class NLLLoss(_Loss):
     def __init__(self, weight=None, ignore_index: int = -100, reduction: str = "mean"):
         super().__init__(reduction)
-        if weight is not None:
-            self.register_buffer("weight", weight)
-        else:
-            self.weight = None
+        self._buffer("weight", weight)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
@@ -91,7 +99,7 @@ class NLLLoss(_Loss):
 class BCELoss(_Loss):
     def __init__(self, weight=None, reduction: str = "mean"):
         super().__init__(reduction)
-        self.weight = weight
+        self._buffer("weight", weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, self.weight, self.reduction)
@@ -100,8 +108,8 @@ class BCELoss(_Loss):
 class BCEWithLogitsLoss(_Loss):
     def __init__(self, weight=None, reduction: str = "mean", pos_weight=None):
         super().__init__(reduction)
-        self.weight = weight
-        self.pos_weight = pos_weight
+        self._buffer("weight", weight)
+        self._buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy_with_logits(

@@ -85,10 +85,10 @@ class Module:
             )
         params, buffers, modules = self._parameters, self._buffers, self._modules
         if isinstance(value, Parameter):
-            self._drop(name)
+            self._drop(name, keep=params)
             params[name] = value
         elif isinstance(value, Module):
-            self._drop(name)
+            self._drop(name, keep=modules)
             modules[name] = value
         elif name in params:
             if value is not None:
@@ -114,11 +114,23 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _drop(self, name: str) -> None:
+    def _drop(self, name: str, keep: OrderedDict | None = None) -> None:
+        """Forget ``name`` everywhere except in ``keep``, the registry about to receive
+        it: re-assigning a parameter or child keeps its place in the order (and so in
+        ``state_dict`` keys and optimizer indices), as in PyTorch."""
         self.__dict__.pop(name, None)
         for registry in (self._parameters, self._buffers, self._modules):
-            registry.pop(name, None)
-        self._non_persistent.discard(name)
+            if registry is not keep:
+                registry.pop(name, None)
+        if keep is not self._buffers:
+            self._non_persistent.discard(name)
+
+    def _check_free(self, name: str, registry: OrderedDict) -> None:
+        """PyTorch's rule for ``register_*``: the name may be reused within its own
+        registry, but may not shadow another attribute (a child, a method, ...)."""
+        self._check_name(name)
+        if name not in registry and hasattr(self, name):
+            raise KeyError(f"attribute '{name}' already exists")
 
     def __getattr__(self, name: str):
         # only called when normal lookup fails: look in the registries
@@ -146,8 +158,7 @@ class Module:
                 f"cannot assign {type(param).__name__} as parameter {name!r} "
                 "(nn.Parameter or None expected)"
             )
-        self._check_name(name)
-        self._drop(name)
+        self._check_free(name, self._parameters)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -157,17 +168,17 @@ class Module:
             raise TypeError(
                 f"buffer {name!r} must be a Tensor or None, got {type(tensor).__name__}"
             )
-        self._check_name(name)
-        self._drop(name)
+        self._check_free(name, self._buffers)
         self._buffers[name] = tensor
-        if not persistent:
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
             self._non_persistent.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
-        self._check_name(name)
-        self._drop(name)
+        self._check_free(name, self._modules)
         self._modules[name] = module
 
     register_module = add_module
@@ -227,7 +238,11 @@ class Module:
 
     def _named_members(self, registry: str, prefix: str, recurse: bool, remove_duplicate=True):
         seen = set()
-        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        mods = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         for mod_prefix, module in mods:
             for name, value in getattr(module, registry).items():
                 if value is None or (remove_duplicate and id(value) in seen):

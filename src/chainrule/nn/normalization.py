@@ -1,6 +1,7 @@
 """Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d`` (running statistics, train and
-eval modes) and ``LayerNorm``. Buffers and their names are PyTorch's: ``running_mean``,
-``running_var`` and the int64 ``num_batches_tracked``."""
+eval modes; ``bias=False`` keeps the scale only) and ``LayerNorm``. Buffers and their
+names are PyTorch's: ``running_mean``, ``running_var`` and the int64
+``num_batches_tracked``."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class _BatchNorm(Module):
         track_running_stats: bool = True,
         device=None,
         dtype=None,
+        *,
+        bias: bool = True,
     ):
         super().__init__()
         self.num_features = num_features
@@ -37,7 +40,10 @@ class _BatchNorm(Module):
         dt = _dtype(dtype)
         if affine:
             self.weight = Parameter(np.ones(num_features, dt))
-            self.bias = Parameter(np.zeros(num_features, dt))
+            if bias:
+                self.bias = Parameter(np.zeros(num_features, dt))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -87,9 +93,11 @@ class _BatchNorm(Module):
         )
 
     def extra_repr(self) -> str:
+        # PyTorch's layout (2.13 lists bias= too)
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
         )
 
 
@@ -137,5 +145,6 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (
-            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
         )

@@ -40,6 +40,22 @@ class Embedding(Module):
             self.reset_parameters()
         else:
             self.weight = Parameter(_weight)
+            if tuple(self.weight.shape) != (num_embeddings, embedding_dim):
+                raise ValueError(
+                    f"Embedding: _weight of shape {tuple(self.weight.shape)} doesn't match "
+                    f"num_embeddings and embedding_dim ({num_embeddings}, {embedding_dim})"
+                )
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze: bool = True, padding_idx: int | None = None):
+        """An ``Embedding`` whose table is ``embeddings`` (2-d, shared, not copied), as
+        PyTorch's: frozen (no gradient) unless ``freeze=False``."""
+        shape = tuple(np.shape(embeddings.numpy() if hasattr(embeddings, "numpy") else embeddings))
+        if len(shape) != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-d, got {shape}")
+        emb = cls(shape[0], shape[1], padding_idx=padding_idx, _weight=embeddings)
+        emb.weight.requires_grad_(not freeze)
+        return emb
 
     def reset_parameters(self) -> None:
         init.normal_(self.weight)

@@ -9,7 +9,9 @@ step; ``get_last_lr()`` gives the rates last set.
 
 from __future__ import annotations
 
+import bisect
 import math
+import warnings
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR"]
 
@@ -30,15 +32,36 @@ class LRScheduler:
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._step_count = 0
-        self.step()
+        # the constructor's step: schedules that would otherwise move the rate one
+        # epoch ahead on a resume (last_epoch >= 0) check this flag, as PyTorch's do
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def step(self) -> None:
+    def _get_closed_form_lr(self) -> list[float]:
+        return self.get_lr()
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch. ``step(epoch)`` (deprecated in PyTorch, kept for ported
+        code) jumps to ``epoch`` with the schedule's closed form."""
         self._step_count += 1
-        self.last_epoch += 1
-        lrs = self.get_lr()
+        if epoch is None:
+            self.last_epoch += 1
+            lrs = self.get_lr()
+        else:
+            warnings.warn(
+                "passing an epoch to scheduler.step() is deprecated (as in PyTorch); call "
+                "step() once per epoch instead",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.last_epoch = epoch
+            lrs = self._get_closed_form_lr()
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
@@ -69,6 +92,9 @@ class StepLR(LRScheduler):
             return self._lrs()
         return [lr * self.gamma for lr in self._lrs()]
 
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+
 
 class MultiStepLR(LRScheduler):
     """Multiply the rate by ``gamma`` at each epoch listed in ``milestones``."""
@@ -82,6 +108,10 @@ class MultiStepLR(LRScheduler):
         hits = self.milestones.count(self.last_epoch)
         return [lr * self.gamma**hits for lr in self._lrs()]
 
+    def _get_closed_form_lr(self) -> list[float]:
+        passed = bisect.bisect_right(self.milestones, self.last_epoch)
+        return [base * self.gamma**passed for base in self.base_lrs]
+
 
 class ExponentialLR(LRScheduler):
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
@@ -89,9 +119,12 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        if self.last_epoch == 0:
+        if self._is_initial:  # (also on a resume: the rate is already the epoch's)
             return self._lrs()
         return [lr * self.gamma for lr in self._lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -105,7 +138,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def get_lr(self) -> list[float]:
         t, T, lo = self.last_epoch, self.T_max, self.eta_min
-        if t == 0:
+        if self._is_initial:  # (also on a resume: the rate is already the epoch's)
             return self._lrs()
         if self._step_count == 1 and t > 0:  # resumed: jump straight to epoch t
             return [
@@ -118,6 +151,10 @@ class CosineAnnealingLR(LRScheduler):
             ]
         ratio = (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T))
         return [ratio * (lr - lo) + lo for lr in self._lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        t, T, lo = self.last_epoch, self.T_max, self.eta_min
+        return [lo + (base - lo) * (1 + math.cos(math.pi * t / T)) / 2 for base in self.base_lrs]
 
 
 class LambdaLR(LRScheduler):
