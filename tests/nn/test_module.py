@@ -293,3 +293,34 @@ def test_named_members_without_deduplication():
     twice = nn.Sequential(bn, bn)
     assert len(list(twice.named_buffers(remove_duplicate=False))) == 6
     assert len(list(twice.named_buffers())) == 3
+
+
+def test_container_methods_and_modulelist_repr_follow_pytorch():
+    ml = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)] + [nn.ReLU(), nn.ReLU(), nn.Tanh()])
+    assert repr(ml) == (
+        "ModuleList(\n"
+        "  (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)\n"
+        "  (3-4): 2 x ReLU()\n"
+        "  (5): Tanh()\n"
+        ")"
+    )
+    assert repr(nn.ModuleList()) == "ModuleList()"
+    ml.insert(1, nn.Sigmoid())
+    ml.insert(5, nn.GELU())
+    del ml[0:2]
+    first = ml.pop(0)
+    assert isinstance(first, nn.Linear) and list(ml._modules) == ["0", "1", "2", "3", "4"]
+    assert [type(m).__name__ for m in ml] == ["Linear", "ReLU", "GELU", "ReLU", "Tanh"]
+    ml += [nn.ELU()]
+    assert len(ml) == 6 and len(ml + nn.ModuleList([nn.ReLU()])) == 7
+    seq = nn.Sequential(nn.ReLU(), nn.Tanh())
+    seq.insert(1, nn.Sigmoid()).insert(-3, nn.GELU()).extend([nn.ELU()])
+    assert isinstance(seq.pop(1), nn.ReLU)
+    assert [type(m).__name__ for m in seq] == ["GELU", "Sigmoid", "Tanh", "ELU"]
+    assert list(seq._modules) == ["0", "1", "2", "3"]
+    with pytest.raises(IndexError):
+        seq.insert(10, nn.ReLU())
+    md = nn.ModuleDict({"a": nn.ReLU(), "b": nn.Tanh()})
+    assert isinstance(md.pop("a"), nn.ReLU) and list(md.keys()) == ["b"]
+    md.clear()
+    assert len(md) == 0

@@ -1,13 +1,38 @@
 """Containers: ``Sequential`` (children named ``"0"``, ``"1"``, ... so that state_dict
-keys read ``0.weight`` as in PyTorch), ``ModuleList`` and ``ModuleDict``."""
+keys read ``0.weight`` as in PyTorch), ``ModuleList`` and ``ModuleDict``, with PyTorch's
+list and dict methods (``insert``, ``pop``, ``extend``, ``del``, which renumber as
+PyTorch does) and reprs."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
-from chainrule.nn.module import Module
+from chainrule.nn.module import Module, _addindent
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
+
+
+def _renumber(modules: OrderedDict) -> None:
+    """Name the children ``"0"``, ``"1"``, ... in their order (after a delete or an
+    insert), as PyTorch's containers do."""
+    items = list(modules.values())
+    modules.clear()
+    for i, module in enumerate(items):
+        modules[str(i)] = module
+
+
+def _insert(container: Module, index: int, module: Module) -> None:
+    n = len(container._modules)
+    if not -n <= index <= n:
+        raise IndexError(f"index {index} is out of range for insertion into length {n}")
+    if not isinstance(module, Module):
+        raise TypeError(f"{type(module).__name__} is not a Module subclass")
+    index = index + n if index < 0 else index
+    items = list(container._modules.values())
+    items.insert(index, module)
+    container._modules.clear()
+    for i, item in enumerate(items):
+        container._modules[str(i)] = item
 
 
 def _index(i, n: int, kind: str) -> int:
@@ -60,15 +85,25 @@ class Sequential(Module):
                 del self._modules[key]
         else:
             del self._modules[keys[_index(idx, len(keys), "Sequential")]]
-        # PyTorch renumbers the remaining children
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, module in enumerate(items):
-            self._modules[str(i)] = module
+        _renumber(self._modules)  # PyTorch renumbers the remaining children
 
     def append(self, module: Module) -> Sequential:
         self.add_module(str(len(self)), module)
         return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        _insert(self, index, module)
+        return self
+
+    def extend(self, modules) -> Sequential:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def pop(self, idx):
+        module = self[idx]
+        del self[idx]
+        return module
 
 
 class ModuleList(Module):
@@ -93,6 +128,14 @@ class ModuleList(Module):
     def __setitem__(self, idx, module) -> None:
         self.add_module(str(_index(idx, len(self), "ModuleList")), module)
 
+    def __delitem__(self, idx) -> None:
+        if isinstance(idx, slice):
+            for i in range(len(self))[idx]:
+                del self._modules[str(i)]
+        else:
+            del self._modules[str(_index(idx, len(self), "ModuleList"))]
+        _renumber(self._modules)
+
     def append(self, module: Module) -> ModuleList:
         self.add_module(str(len(self)), module)
         return self
@@ -101,6 +144,39 @@ class ModuleList(Module):
         for module in modules:
             self.append(module)
         return self
+
+    def insert(self, index: int, module: Module) -> None:
+        _insert(self, index, module)
+
+    def pop(self, idx):
+        module = self[idx]
+        del self[idx]
+        return module
+
+    def __iadd__(self, modules) -> ModuleList:
+        return self.extend(modules)
+
+    def __add__(self, other) -> ModuleList:
+        return ModuleList(list(self) + list(other))
+
+    def __repr__(self) -> str:
+        # PyTorch folds runs of identical entries: "(0-2): 3 x Linear(...)"
+        if not self._modules:
+            return self._get_name() + "()"
+        runs: list[list] = []  # [first index, last index, repr]
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = []
+        for first, last, text in runs:
+            if first == last:
+                lines.append(_addindent(f"({first}): {text}", 2))
+            else:
+                lines.append(_addindent(f"({first}-{last}): {last - first + 1} x {text}", 2))
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward(); iterate over it instead")
@@ -122,6 +198,14 @@ class ModuleDict(Module):
 
     def __delitem__(self, key: str) -> None:
         del self._modules[key]
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        self._modules.clear()
 
     def __len__(self) -> int:
         return len(self._modules)
