@@ -172,3 +172,34 @@ def test_traced_pad_constant_is_rejected_not_dropped():
 def test_as_operand_leaves_plain_input_alone():
     a = [1.0, 2.0]
     assert Sh.as_operand(a) is a
+
+
+# -- memory-order flattening and casting --------------------------------------------------------
+_BASE = np.arange(24.0).reshape(2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    "x",
+    [_BASE, _BASE.T, _BASE.transpose(1, 0, 2), _BASE[:, ::-1], np.asfortranarray(_BASE)],
+    ids=["C", "T", "permuted", "negative-step", "F"],
+)
+def test_ravel_and_reshape_orders_follow_the_layout_like_numpy(x):
+    for order in "CFAK":
+        np.testing.assert_array_equal(cnp.ravel(x, order), np.ravel(x, order))
+    for order in "CFA":
+        np.testing.assert_array_equal(cnp.reshape(x, -1, order), np.reshape(x, -1, order=order))
+    # traced: the values (views made by the ops) have the same layouts as NumPy's
+    w = np.arange(24.0)
+    g = cr.grad(lambda v: cnp.sum(cnp.ravel(v.T, "K") * w))(_BASE)
+    np.testing.assert_array_equal(g.T.ravel("K"), w)
+
+
+def test_stack_family_checks_casting_like_numpy():
+    xs = [np.ones(2), np.zeros(2)]
+    with pytest.raises(TypeError, match="same_kind"):
+        cnp.stack(xs, dtype=int)
+    for fn in ("stack", "vstack", "hstack"):
+        got = getattr(cnp, fn)(xs, dtype=np.int64, casting="unsafe")
+        want = getattr(np, fn)(xs, dtype=np.int64, casting="unsafe")
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)

@@ -204,3 +204,23 @@ def test_scipy_ufuncs_on_traced_values_are_differentiated():
     got = cr.grad(lambda t: cnp.sum(sps.erf(t) + sps.gammaln(t) + sps.digamma(t)))(x)
     want = cr.grad(lambda t: cnp.sum(csp.erf(t) + csp.gammaln(t) + csp.psi(t)))(x)
     np.testing.assert_allclose(got, want)
+
+
+# -- logsumexp whose answer is infinite ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "a, kwargs, want",
+    [
+        ([-np.inf, -np.inf], {}, [0.5, 0.5]),
+        ([np.inf, 1.0], {}, [1.0, 0.0]),
+        ([[-np.inf] * 3, [0.0, 0.0, 0.0]], {"axis": 1}, [[1 / 3] * 3, [1 / 3] * 3]),
+        ([-np.inf, -np.inf], {"b": np.array([1.0, 3.0])}, [0.25, 0.75]),
+    ],
+    ids=["all-neg-inf", "pos-inf", "row-of-neg-inf", "weighted"],
+)
+def test_logsumexp_gradient_at_an_infinite_answer_splits_like_max(a, kwargs, want):
+    a = np.array(a)
+    with np.errstate(all="ignore"):
+        g = cr.grad(lambda a: cnp.sum(csp.logsumexp(a, **kwargs)))(a)
+        _, t = cr.jvp(lambda a: csp.logsumexp(a, **kwargs), (a,), (np.ones_like(a),))
+    np.testing.assert_allclose(g, want)
+    np.testing.assert_allclose(t, np.sum(want, axis=kwargs.get("axis")))

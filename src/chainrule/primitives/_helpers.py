@@ -41,6 +41,8 @@ def dtype_of(x):
     x = unbox_all(x)
     if isinstance(x, np.ndarray | np.generic):
         return x.dtype
+    if isinstance(x, list | tuple):  # array-likes (result_type would read them as dtypes)
+        return np.asarray(x).dtype
     return np.result_type(x)
 
 
@@ -101,12 +103,21 @@ def unbroadcast(ct, like):
 
 
 def broadcast_like(t, ans):
-    """Give a tangent the output's shape (a tangent of a broadcast input is smaller)."""
+    """Give a tangent the output's shape (a tangent of a broadcast input is smaller) and,
+    for a real floating output, its dtype: a float32 result keeps a float32 tangent even
+    when a rule's constants (or a mixed-precision input) computed it in float64."""
     out_shape = shape_of(ans)
     if shape_of(t) != out_shape:
         from chainrule.primitives import shape as shape_ops
 
         t = shape_ops.broadcast_to(t, out_shape)
+    want = dtype_of(ans)
+    if want.kind == "f":
+        have = dtype_of(t)
+        if have != want and have.kind == "f":
+            from chainrule.primitives import elementwise
+
+            t = elementwise.astype(t, want)
     return t
 
 

@@ -2,16 +2,19 @@
 trigonometric and hyperbolic functions, comparisons and rounding.
 
 Each record states the local derivative once; :mod:`._helpers` turns it into both the
-VJP and the JVP. Subgradients at kinks: ``abs``/``sign`` use 0 at 0; ``maximum`` and
-``minimum`` split a tie evenly (0.5 to each side); ``clip`` passes the gradient at the
-boundaries (as PyTorch's ``clamp``).
+VJP and the JVP. Subgradients at kinks: ``abs``/``sign`` use 0 at 0. The selection ops
+(``maximum``, ``minimum``, ``fmax``, ``fmin``, ``where``, ``clip``) live in
+:mod:`.selection` and are re-exported here.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import unbox_all
 from chainrule.primitives._helpers import (
     _conj_if_complex,
     broadcast_like,
@@ -24,8 +27,9 @@ from chainrule.primitives._helpers import (
     with_fast_path,
 )
 
-_LN2 = np.log(2.0)
-_LN10 = np.log(10.0)
+# Python floats, not NumPy scalars: they must not promote a float32 rule to float64.
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
 
 # -- arithmetic ---------------------------------------------------------------------
 add = defbinary("add", lambda xp, x, y: xp.add(x, y), lambda a, x, y: 1.0, lambda a, x, y: 1.0)
@@ -52,11 +56,13 @@ multiply = defbinary(
     "multiply", lambda xp, x, y: xp.multiply(x, y), lambda a, x, y: y, lambda a, x, y: x
 )
 # d(x/y) = 1/y dx - x/y² dy
+# Rules divide with ``divide``, never Python's ``/``: a primal may be a plain Python
+# number, and ``1.0 / 0.0`` raises ZeroDivisionError where NumPy gives inf.
 divide = defbinary(
     "divide",
     lambda xp, x, y: xp.divide(x, y),
-    lambda a, x, y: 1.0 / y,
-    lambda a, x, y: negative(a) / y,
+    lambda a, x, y: divide(1.0, y),
+    lambda a, x, y: divide(negative(a), y),
     singular=True,
 )
 true_divide = divide
@@ -99,22 +105,39 @@ abs = absolute
 exp = defunary("exp", lambda xp, x: xp.exp(x), lambda a, x: a)
 exp2 = defunary("exp2", lambda xp, x: xp.exp2(x), lambda a, x: a * _LN2)
 expm1 = defunary("expm1", lambda xp, x: xp.expm1(x), lambda a, x: a + 1.0)
-log = defunary("log", lambda xp, x: xp.log(x), lambda a, x: 1.0 / x, singular=True)
-log2 = defunary("log2", lambda xp, x: xp.log2(x), lambda a, x: 1.0 / (x * _LN2), singular=True)
-log10 = defunary("log10", lambda xp, x: xp.log10(x), lambda a, x: 1.0 / (x * _LN10), singular=True)
-log1p = defunary("log1p", lambda xp, x: xp.log1p(x), lambda a, x: 1.0 / (x + 1.0), singular=True)
+log = defunary("log", lambda xp, x: xp.log(x), lambda a, x: divide(1.0, x), singular=True)
+log2 = defunary("log2", lambda xp, x: xp.log2(x), lambda a, x: divide(1.0 / _LN2, x), singular=True)
+log10 = defunary(
+    "log10", lambda xp, x: xp.log10(x), lambda a, x: divide(1.0 / _LN10, x), singular=True
+)
+log1p = defunary(
+    "log1p", lambda xp, x: xp.log1p(x), lambda a, x: divide(1.0, add(x, 1.0)), singular=True
+)
+
+
+def _log_share(x, y, a, log_half):
+    """``x - ans`` for ``logaddexp``: the log of x's share of the sum. Where x is
+    infinite and so is the answer, that is inf - inf; the share is then 1/2 for a tie
+    (both -inf, or both +inf) and 1 for x = +inf alone, never NaN."""
+    d = subtract(x, a)
+    stuck = logical_and(isnan(d), isinf(x))
+    if not np.any(unbox_all(stuck)):
+        return d
+    return where(stuck, where(equal(x, y), log_half, 0.0), d)
+
+
 # d logaddexp(x, y)/dx = e^x / (e^x + e^y) = exp(x - ans)
 logaddexp = defbinary(
     "logaddexp",
     lambda xp, x, y: xp.logaddexp(x, y),
-    lambda a, x, y: exp(x - a),
-    lambda a, x, y: exp(y - a),
+    lambda a, x, y: exp(_log_share(x, y, a, -_LN2)),
+    lambda a, x, y: exp(_log_share(y, x, a, -_LN2)),
 )
 logaddexp2 = defbinary(
     "logaddexp2",
     lambda xp, x, y: xp.logaddexp2(x, y),
-    lambda a, x, y: exp2(x - a),
-    lambda a, x, y: exp2(y - a),
+    lambda a, x, y: exp2(_log_share(x, y, a, -1.0)),
+    lambda a, x, y: exp2(_log_share(y, x, a, -1.0)),
 )
 
 # -- trigonometric --------------------------------------------------------------------
@@ -134,8 +157,8 @@ arctan = defunary("arctan", lambda xp, x: xp.arctan(x), lambda a, x: 1.0 / (1.0 
 arctan2 = defbinary(
     "arctan2",
     lambda xp, y, x: xp.arctan2(y, x),
-    lambda a, y, x: x / (x * x + y * y),
-    lambda a, y, x: negative(y) / (x * x + y * y),
+    lambda a, y, x: divide(x, add(x * x, y * y)),
+    lambda a, y, x: divide(negative(y), add(x * x, y * y)),
     singular=True,
 )
 # d hypot(x, y)/dx = x / hypot, with the subgradient 0 at the origin
@@ -170,109 +193,10 @@ arccosh = defunary(
     "arccosh", lambda xp, x: xp.arccosh(x), lambda a, x: 1.0 / sqrt(x * x - 1.0), singular=True
 )
 arctanh = defunary(
-    "arctanh", lambda xp, x: xp.arctanh(x), lambda a, x: 1.0 / (1.0 - x * x), singular=True
-)
-
-# -- selection: max/min, clip, where --------------------------------------------------
-
-
-def _pick(chosen, tie):
-    """1 where ``chosen``, 0.5 where tied, else 0 (the evenly split subgradient)."""
-    return where(chosen, 1.0, where(tie, 0.5, 0.0))
-
-
-maximum = defbinary(
-    "maximum",
-    lambda xp, x, y: xp.maximum(x, y),
-    lambda a, x, y: _pick(greater(x, y), equal(x, y)),
-    lambda a, x, y: _pick(less(x, y), equal(x, y)),
-)
-minimum = defbinary(
-    "minimum",
-    lambda xp, x, y: xp.minimum(x, y),
-    lambda a, x, y: _pick(less(x, y), equal(x, y)),
-    lambda a, x, y: _pick(greater(x, y), equal(x, y)),
-)
-# fmax/fmin ignore NaN: the non-NaN side gets the whole gradient
-fmax = defbinary(
-    "fmax",
-    lambda xp, x, y: xp.fmax(x, y),
-    lambda a, x, y: _pick(logical_or(greater(x, y), isnan(y)), equal(x, y)),
-    lambda a, x, y: _pick(logical_or(less(x, y), isnan(x)), equal(x, y)),
-)
-fmin = defbinary(
-    "fmin",
-    lambda xp, x, y: xp.fmin(x, y),
-    lambda a, x, y: _pick(logical_or(less(x, y), isnan(y)), equal(x, y)),
-    lambda a, x, y: _pick(logical_or(greater(x, y), isnan(x)), equal(x, y)),
-)
-
-
-def _where_vjp(side):
-    def vjp(ans, cond, x, y):
-        like = x if side == 1 else y
-
-        def pull(g):
-            zero = zeros_like_value(g)
-            picked = where(cond, g, zero) if side == 1 else where(cond, zero, g)
-            return unbroadcast(picked, like)
-
-        return pull
-
-    return vjp
-
-
-def _where_jvp(side):
-    def jvp(t, ans, cond, x, y):
-        zero = zeros_like_value(t)
-        out = where(cond, t, zero) if side == 1 else where(cond, zero, t)
-        return broadcast_like(out, ans)
-
-    return jvp
-
-
-def zeros_like_value(x):
-    """A zero of ``x``'s dtype, as a 0-d array (broadcasts anywhere, never traced)."""
-    return np.zeros((), dtype_of(x))
-
-
-where = defprimitive(
-    "where",
-    lambda xp, cond, x, y: xp.where(cond, x, y),
-    vjp={1: _where_vjp(1), 2: _where_vjp(2)},
-    jvp={1: _where_jvp(1), 2: _where_jvp(2)},
-    nondiff=(0,),
-)
-
-
-def _clip_impl(xp, x, lo, hi):
-    return xp.clip(x, lo, hi)
-
-
-def _in_range(x, lo, hi):
-    inside = np.bool_(True)
-    if lo is not None:
-        inside = logical_and(inside, greater_equal(x, lo))
-    if hi is not None:
-        inside = logical_and(inside, less_equal(x, hi))
-    return inside
-
-
-# d clip(x, lo, hi)/dx = 1 inside [lo, hi] (boundaries included), else 0;
-# the gradient goes to lo below the range and to hi above it.
-clip = defprimitive(
-    "clip",
-    _clip_impl,
-    vjp={
-        0: lambda a, x, lo, hi: lambda g: unbroadcast(where(_in_range(x, lo, hi), g, 0.0), x),
-        1: lambda a, x, lo, hi: lambda g: unbroadcast(where(less(x, lo), g, 0.0), lo),
-        2: lambda a, x, lo, hi: lambda g: unbroadcast(where(greater(x, hi), g, 0.0), hi),
-    },
-    jvp={
-        0: lambda t, a, x, lo, hi: broadcast_like(where(_in_range(x, lo, hi), t, 0.0), a),
-        1: lambda t, a, x, lo, hi: broadcast_like(where(less(x, lo), t, 0.0), a),
-        2: lambda t, a, x, lo, hi: broadcast_like(where(greater(x, hi), t, 0.0), a),
-    },
+    "arctanh",
+    lambda xp, x: xp.arctanh(x),
+    lambda a, x: divide(1.0, subtract(1.0, x * x)),
+    singular=True,
 )
 
 # mod(x, y) = x - floor(x/y) y; fmod(x, y) = x - trunc(x/y) y
@@ -280,14 +204,14 @@ mod = defbinary(
     "mod",
     lambda xp, x, y: xp.mod(x, y),
     lambda a, x, y: 1.0,
-    lambda a, x, y: negative(floor(x / y)),
+    lambda a, x, y: negative(floor(divide(x, y))),
 )
 remainder = mod
 fmod = defbinary(
     "fmod",
     lambda xp, x, y: xp.fmod(x, y),
     lambda a, x, y: 1.0,
-    lambda a, x, y: negative(trunc(x / y)),
+    lambda a, x, y: negative(trunc(divide(x, y))),
 )
 
 # -- complex parts ----------------------------------------------------------------------
@@ -295,7 +219,12 @@ real = deflinear("real", lambda xp, x: xp.real(x), lambda g, a, x: g)
 # imag's transpose: a real cotangent g on imag(x) is the complex cotangent -i g on x
 # (autograd's convention: for a real function L of z = a + ib the cotangent of z is
 # dL/da - i dL/db, and holomorphic ops pass it on as g * f'(z)).
-imag = deflinear("imag", lambda xp, x: xp.imag(x), lambda g, a, x: -1j * g)
+# (imag of a real x is the constant 0: its cotangent is a real zero, not -i g)
+imag = deflinear(
+    "imag",
+    lambda xp, x: xp.imag(x),
+    lambda g, a, x: -1j * g if dtype_of(x).kind == "c" else g * 0.0,
+)
 conj = deflinear("conj", lambda xp, x: xp.conj(x), lambda g, a, x: conj(g))
 conjugate = conj
 
@@ -378,6 +307,17 @@ __all__ = [
     "logical_and", "logical_or", "logical_xor", "logical_not",
     "isnan", "isinf", "isfinite", "signbit", "floor_divide",
 ]  # fmt: skip
+
+# The selection ops live in their own module (it uses the comparisons above); the rules
+# here that call ``where`` find it through this import, which comes last for that reason.
+from chainrule.primitives.selection import (  # noqa: E402
+    clip,
+    fmax,
+    fmin,
+    maximum,
+    minimum,
+    where,
+)
 
 # Public functions: ufunc-backed primitives get a fast path for untraced arrays.
 for _name in __all__:

@@ -126,6 +126,9 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
         if len(s) != nd or builtins.any(s[i] != shapes[0][i] for i in range(nd) if i != ax):
             raise ValueError(f"concatenate: shapes {shapes} don't match outside axis {ax}")
     if dtype is not None:
+        bad = [dtype_of(a) for a in seq if not np.can_cast(dtype_of(a), dtype, casting)]
+        if bad:
+            raise TypeError(f"concatenate: can't cast {bad[0]} to {dtype} by rule {casting!r}")
         seq = [E.astype(a, dtype) for a in seq]
     return _concatenate(*seq, axis=ax)
 
@@ -137,7 +140,7 @@ def append(arr, values, axis=None):
     return concatenate([arr, values], axis=axis)
 
 
-def stack(arrays, axis=0, out=None, *, dtype=None):
+def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     """Join same-shaped arrays along a new axis."""
     if out is not None:
         raise TypeError("stack: out= is not supported; use the returned value")
@@ -148,16 +151,17 @@ def stack(arrays, axis=0, out=None, *, dtype=None):
     shape = shapes.pop()
     ax = _axis(axis, len(shape) + 1)
     new = shape[:ax] + (1,) + shape[ax:]
-    return concatenate([reshape_to(a, new) for a in seq], axis=ax, dtype=dtype)
+    return concatenate([reshape_to(a, new) for a in seq], axis=ax, dtype=dtype, casting=casting)
 
 
-def vstack(tup, *, dtype=None):
-    return concatenate([atleast_2d(a) for a in _sequence(tup, "vstack")], axis=0, dtype=dtype)
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    seq = [atleast_2d(a) for a in _sequence(tup, "vstack")]
+    return concatenate(seq, axis=0, dtype=dtype, casting=casting)
 
 
-def hstack(tup, *, dtype=None):
+def hstack(tup, *, dtype=None, casting="same_kind"):
     seq = [atleast_1d(a) for a in _sequence(tup, "hstack")]
-    return concatenate(seq, axis=0 if ndim_of(seq[0]) == 1 else 1, dtype=dtype)
+    return concatenate(seq, axis=0 if ndim_of(seq[0]) == 1 else 1, dtype=dtype, casting=casting)
 
 
 def dstack(tup):

@@ -55,7 +55,7 @@ import numpy as np
 
 from chainrule.core.trace import unbox_all
 from chainrule.primitives import elementwise as E
-from chainrule.primitives._helpers import ndim_of, shape_of
+from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of
 from chainrule.primitives.linalg_common import (
     LinAlgError,
     _check_matrix,
@@ -131,7 +131,9 @@ __all__ = [
 
 # -- compositions of the primitives --------------------------------------------------------
 def matrix_power(a, n):
-    a = _prep(a)
+    """``a`` to the integer power ``n`` (an integer matrix stays integer for n >= 0, as
+    in NumPy)."""
+    a = _prep(a, cast_int=False)
     _check_matrix(a, "matrix_power")
     try:
         n = operator.index(n)
@@ -139,7 +141,9 @@ def matrix_power(a, n):
         raise TypeError(f"matrix_power: exponent must be an integer, got {n!r}") from None
     if n == 0:  # the identity: a constant
         shape = shape_of(a)
-        return np.broadcast_to(np.eye(shape[-1]), shape).copy()
+        return np.broadcast_to(np.eye(shape[-1], dtype=dtype_of(a)), shape).copy()
+    if n < 0 and dtype_of(a).kind in "biu":
+        a = E.astype(a, np.float64)
     if n < 0:
         a, n = inv(a), -n
     result = None
@@ -172,7 +176,7 @@ def _chain_order(dims):
 def multi_dot(arrays, *, out=None):
     if out is not None:
         raise TypeError("multi_dot: out= is not supported (chainrule arrays are immutable)")
-    arrays = [_prep(x) for x in arrays]
+    arrays = [_prep(x, cast_int=False) for x in arrays]
     if len(arrays) < 2:
         raise ValueError("multi_dot: expecting at least two arrays")
     shapes = [shape_of(x) for x in arrays]
@@ -223,7 +227,7 @@ def lstsq(a, b, rcond=None):
             residuals = _reshape(residuals, (1,))
     else:
         residuals = np.empty((0,))
-    return x, residuals, rank, s
+    return x, residuals, np.int32(rank), s
 
 
 def tensorinv(a, ind=2):
@@ -260,7 +264,7 @@ def matmul(x1, x2, /):
 
 
 def matrix_transpose(x, /):
-    x = _prep(x)
+    x = _prep(x, cast_int=False)
     _check_matrix(x, "matrix_transpose", square=False)
     return _mT(x)
 
@@ -268,7 +272,7 @@ def matrix_transpose(x, /):
 def outer(x1, x2, /):
     from chainrule.primitives import products
 
-    x1, x2 = _prep(x1), _prep(x2)
+    x1, x2 = _prep(x1, cast_int=False), _prep(x2, cast_int=False)
     if ndim_of(x1) != 1 or ndim_of(x2) != 1:
         raise ValueError(
             f"outer: 1-dimensional inputs expected, got shapes {shape_of(x1)} and {shape_of(x2)}"
@@ -279,13 +283,13 @@ def outer(x1, x2, /):
 def trace(x, /, *, offset=0, dtype=None):
     from chainrule.primitives import products
 
-    return products.trace(_prep(x), offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+    return products.trace(_prep(x, cast_int=False), offset=offset, axis1=-2, axis2=-1, dtype=dtype)
 
 
 def diagonal(x, /, *, offset=0):
     from chainrule.primitives import products
 
-    return products.diagonal(_prep(x), offset=offset, axis1=-2, axis2=-1)
+    return products.diagonal(_prep(x, cast_int=False), offset=offset, axis1=-2, axis2=-1)
 
 
 def tensordot(x1, x2, /, *, axes=2):
@@ -295,7 +299,7 @@ def tensordot(x1, x2, /, *, axes=2):
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    x1, x2 = _prep(x1), _prep(x2)
+    x1, x2 = _prep(x1, cast_int=False), _prep(x2, cast_int=False)
     if shape_of(x1)[axis] != shape_of(x2)[axis]:
         raise ValueError(
             f"vecdot: shapes {shape_of(x1)} and {shape_of(x2)} differ along axis {axis}"
@@ -308,7 +312,7 @@ def vecdot(x1, x2, /, *, axis=-1):
 def cross(x1, x2, /, *, axis=-1):
     from chainrule.primitives import products
 
-    x1, x2 = _prep(x1), _prep(x2)
+    x1, x2 = _prep(x1, cast_int=False), _prep(x2, cast_int=False)
     if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
         raise ValueError(
             f"cross: both inputs must have 3 entries along axis {axis}, got shapes "

@@ -49,14 +49,27 @@ def _reshape(x, newshape):
     return shape.reshape(x, newshape)
 
 
-def _zeros(shape):
-    return np.zeros(shape)
+def _fdtype(x):
+    """The floating dtype that constants in a rule about ``x`` must have (float32 rules
+    stay float32: a float64 identity matrix would promote every product)."""
+    dt = dtype_of(x)
+    return dt if dt.kind in "fc" else np.dtype(np.float64)
+
+
+def _zeros(shape, like):
+    """A zero cotangent/tangent of ``shape`` in ``like``'s floating dtype."""
+    return np.zeros(shape, _fdtype(like))
+
+
+def _eye(n, like):
+    return np.eye(n, dtype=_fdtype(like))
 
 
 # -- argument handling for the public functions -----------------------------------------
-def _prep(a):
-    """Array-likes become arrays (integers become float64, as in NumPy); traced values
-    and Tensors pass through."""
+def _prep(a, cast_int=True):
+    """Array-likes become arrays (integers become float64, as in NumPy's decompositions
+    and solvers; ``cast_int=False`` keeps them for the products that NumPy computes in
+    the input's dtype); traced values and Tensors pass through."""
     if is_boxed(a):
         if dtype_of(a).kind == "c":
             raise NotImplementedError(
@@ -65,7 +78,7 @@ def _prep(a):
             )
         return a
     a = np.asarray(a)
-    if a.dtype.kind in "biu":
+    if cast_int and a.dtype.kind in "biu":
         a = a.astype(np.float64)
     return a
 

@@ -20,6 +20,8 @@ from chainrule.primitives._helpers import shape_of, split_results
 from chainrule.primitives.linalg_common import (
     _check_matrix,
     _expand,
+    _eye,
+    _fdtype,
     _mm,
     _mT,
     _prep,
@@ -40,22 +42,22 @@ def _sym(x):
 
 def _diag_embed(v):
     """(..., n) -> (..., n, n) with ``v`` on the diagonal."""
-    return E.multiply(_expand(v, -1), np.eye(shape_of(v)[-1]))
+    return E.multiply(_expand(v, -1), _eye(shape_of(v)[-1], v))
 
 
 def _diag_part(x):
     """(..., n, n) -> (..., n): the diagonal."""
-    return _sum(E.multiply(x, np.eye(shape_of(x)[-1])), -1)
+    return _sum(E.multiply(x, _eye(shape_of(x)[-1], x)), -1)
 
 
 def _tril(x, k=0):
     n, m = shape_of(x)[-2:]
-    return E.multiply(x, np.tril(np.ones((n, m)), k))
+    return E.multiply(x, np.tril(np.ones((n, m), _fdtype(x)), k))
 
 
 def _triu(x, k=0):
     n, m = shape_of(x)[-2:]
-    return E.multiply(x, np.triu(np.ones((n, m)), k))
+    return E.multiply(x, np.triu(np.ones((n, m), _fdtype(x)), k))
 
 
 def _right_solve(x, r):
@@ -66,7 +68,7 @@ def _right_solve(x, r):
 def _gap_inverse(w):
     """``F[i, j] = 1 / (w[j] - w[i])`` off the diagonal, 0 on it."""
     n = shape_of(w)[-1]
-    eye = np.eye(n)
+    eye = _eye(n, w)
     gaps = _expand(w, -2) - _expand(w, -1)
     return E.divide(1.0 - eye, gaps + eye)
 
@@ -79,7 +81,7 @@ def _sym_impl(xp, a):
 def _phi(x):
     """Lower triangle with half the diagonal: the part of X that dL Lᵀ + L dLᵀ fixes."""
     n = shape_of(x)[-1]
-    return E.multiply(x, np.tril(np.ones((n, n)), -1) + 0.5 * np.eye(n))
+    return E.multiply(x, np.tril(np.ones((n, n), _fdtype(x)), -1) + 0.5 * _eye(n, x))
 
 
 def _cholesky_jvp(t, ans, a):
@@ -117,7 +119,7 @@ def _eigh_vjp(argnums, ans, a):
             rot = _gap_inverse(w) * _mm(_mT(v), gv)
             inner = rot if inner is None else inner + rot
         if inner is None:
-            return [_zeros(shape_of(a))]
+            return [_zeros(shape_of(a), a)]
         return [_sym(_mm(_mm(v, inner), _mT(v)))]
 
     return pull
@@ -170,7 +172,7 @@ def _qr_vjp(argnums, ans, a):
         if gq is not None:
             m = -_mm(_mT(q), gq) if m is None else m - _mm(_mT(q), gq)
         if m is None:
-            return [_zeros(shape_of(a))]
+            return [_zeros(shape_of(a), a)]
         x = _mm(q, _triu(m) + _mT(_triu(m, 1)))
         if gq is not None:
             x = x + gq
@@ -208,7 +210,7 @@ def _svd_vjp(argnums, ans, a):
     def pull(g):
         gu, gs, gvh = g
         if gu is None and gs is None and gvh is None:
-            return [_zeros(shape_of(a))]
+            return [_zeros(shape_of(a), a)]
         row, col = _expand(s, -2), _expand(s, -1)  # s as a row, s as a column
         core = 0.0 if gs is None else _diag_embed(gs)
         extra = 0.0

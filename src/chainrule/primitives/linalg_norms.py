@@ -13,9 +13,10 @@ import operator
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import unbox_all
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._helpers import ndim_of, shape_of
-from chainrule.primitives.linalg_common import _check_matrix, _prep, _reshape
+from chainrule.primitives.linalg_common import LinAlgError, _check_matrix, _fdtype, _prep, _reshape
 from chainrule.primitives.linalg_decomp import svdvals_p
 from chainrule.primitives.linalg_solve import inv
 
@@ -89,7 +90,8 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == -np.inf:
         return reductions.amin(E.absolute(x), axis=axis, keepdims=keepdims)
     if ord == 0:  # the number of nonzero entries: piecewise constant
-        nonzero = E.astype(E.not_equal(x, 0.0), np.float64)
+        real_dtype = np.finfo(_fdtype(x)).dtype  # float32 (or complex64) input: float32
+        nonzero = E.astype(E.not_equal(x, 0.0), real_dtype)
         return reductions.sum(nonzero, axis=axis, keepdims=keepdims)
     if ord == 1:
         return reductions.sum(E.absolute(x), axis=axis, keepdims=keepdims)
@@ -167,4 +169,9 @@ def cond(x, p=None):
         big, small = reductions.amax(s, axis=-1), reductions.amin(s, axis=-1)
         return big / small if p != -2 else small / big
     axes = (-2, -1)
-    return norm(x, p, axis=axes) * norm(inv(x), p, axis=axes)
+    try:
+        x_inv = inv(x)
+    except LinAlgError:
+        # singular: the condition number is inf (NumPy's answer), a constant
+        return np.linalg.cond(np.asarray(unbox_all(x)), p)
+    return norm(x, p, axis=axes) * norm(x_inv, p, axis=axes)

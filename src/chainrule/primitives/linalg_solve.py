@@ -25,6 +25,8 @@ from chainrule.primitives._helpers import (
 from chainrule.primitives.linalg_common import (
     _check_matrix,
     _expand,
+    _eye,
+    _fdtype,
     _mm,
     _mT,
     _prep,
@@ -82,12 +84,29 @@ def _scalar_to_matrix(s):
     return _expand(_expand(s, -1), -1)
 
 
-# d det A = det A · tr(A⁻¹ dA)
+def _cofactor(ans, a):
+    """The cofactor matrix ``det(A) A⁻ᵀ``: the gradient of ``det``. A singular A has no
+    inverse but still has cofactors; from ``A = U S Vᵀ`` they are
+    ``det(U) det(V) U diag(ŝ) Vᵀ`` with ``ŝᵢ = prod_{j≠i} sⱼ`` (exact with zeros in s;
+    its own derivatives at a singular A are those of ``svd``, so undefined there)."""
+    if np.all(np.asarray(unbox_all(ans)) != 0):
+        return _scalar_to_matrix(ans) * _mT(inv_p(a))
+    from chainrule.primitives.linalg_decomp import svd_p
+    from chainrule.primitives.reductions import _others_along_last
+
+    u, s, vh = split_results(svd_p(a), 3)
+    # det(U) det(V) = ±1: piecewise constant, so a plain value
+    sign = np.linalg.det(np.asarray(unbox_all(u))) * np.linalg.det(np.asarray(unbox_all(vh)))
+    others = _others_along_last(s) * np.expand_dims(sign, -1).astype(_fdtype(a))
+    return _mm(u * _expand(others, -2), vh)
+
+
+# d det A = det A · tr(A⁻¹ dA) = tr(cofactor(A)ᵀ dA)
 det_p = defprimitive(
     "det",
     lambda xp, a: xp.linalg.det(a),
-    vjp={0: lambda ans, a: lambda g: _scalar_to_matrix(g * ans) * _mT(inv_p(a))},
-    jvp={0: lambda t, ans, a: ans * _sum(_mT(inv_p(a)) * t, (-2, -1))},
+    vjp={0: lambda ans, a: (lambda c: lambda g: _scalar_to_matrix(g) * c)(_cofactor(ans, a))},
+    jvp={0: lambda t, ans, a: _sum(_cofactor(ans, a) * t, (-2, -1))},
 )
 
 
@@ -95,7 +114,7 @@ def _slogdet_vjp(argnums, ans, a):
     # d log|det A| = tr(A⁻¹ dA); the sign is piecewise constant.
     def pull(g):
         if g[1] is None:
-            return [_zeros(shape_of(a))]
+            return [_zeros(shape_of(a), a)]
         return [_scalar_to_matrix(g[1]) * _mT(inv_p(a))]
 
     return pull
@@ -103,7 +122,7 @@ def _slogdet_vjp(argnums, ans, a):
 
 def _slogdet_jvp(tangents, ans, a):
     dlog = _sum(_mT(inv_p(a)) * tangents[0], (-2, -1))
-    return (_zeros(shape_of(a)[:-2]), dlog)
+    return (_zeros(shape_of(a)[:-2], a), dlog)
 
 
 slogdet_p = defprimitive(
@@ -126,8 +145,8 @@ def _pinv_vjp(ans, a, **kw):
     # P = A⁺ (constant rank):  Ā = -Pᵀ Ḡ Pᵀ + (I - AP) Ḡᵀ P Pᵀ + Pᵀ P Ḡᵀ (I - PA)
     m, n = shape_of(a)[-2:]
     p, pt = ans, _mT(ans)
-    left = np.eye(m) - _mm(a, p)
-    right = np.eye(n) - _mm(p, a)
+    left = _eye(m, a) - _mm(a, p)
+    right = _eye(n, a) - _mm(p, a)
 
     def pull(g):
         gt = _mT(g)
@@ -142,8 +161,8 @@ def _pinv_jvp(t, ans, a, **kw):
     # dP = -P dA P + P Pᵀ dAᵀ (I - AP) + (I - PA) dAᵀ Pᵀ P
     m, n = shape_of(a)[-2:]
     p, pt, tt = ans, _mT(ans), _mT(t)
-    left = np.eye(m) - _mm(a, p)
-    right = np.eye(n) - _mm(p, a)
+    left = _eye(m, a) - _mm(a, p)
+    right = _eye(n, a) - _mm(p, a)
     out = -_mm(_mm(p, t), p) + _mm(_mm(p, pt), _mm(tt, left))
     return out + _mm(_mm(right, tt), _mm(pt, p))
 

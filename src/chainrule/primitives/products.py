@@ -307,7 +307,7 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
             f"{shape_of(b)} (after moving the vector axis last)"
         )
     dtype = np.result_type(dtype_of(a), dtype_of(b))
-    if dtype.kind not in "fc":
+    if dtype.kind not in "fciu":  # integers stay integers, as in NumPy
         dtype = np.dtype(np.float64)
     if da == 2 and db == 2:
         eps2 = np.array([[0.0, 1.0], [-1.0, 0.0]], dtype=dtype)

@@ -36,7 +36,9 @@ from chainrule.primitives.reductions_common import (
     _no_out,
     _reduced_count,
     _sum,
+    count_as,
     normalize_axis,
+    scalar_axis,
 )
 from chainrule.primitives.reductions_common import normalize_one_axis as normalize_one_axis
 from chainrule.primitives.reductions_cumulative import cumprod, cumsum
@@ -67,15 +69,23 @@ __all__ = [
 
 
 # -- sum and mean -------------------------------------------------------------------------
+def _mask(where, a):
+    """A ``where=`` argument as a plain boolean array (None when it selects everything)."""
+    if where is None or where is True:
+        return None
+    return np.asarray(unbox_all(where), dtype=bool)
+
+
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum of array elements over the given axes (``numpy.sum``)."""
     _no_out("sum", out)
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
-    if where is not None and where is not True:
-        a = E.where(unbox_all(where), a, 0)
-    ax = normalize_axis(axis, ndim_of(a))
+    mask = _mask(where, a)
+    if mask is not None:
+        a = E.where(mask, a, 0)
+    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
     res = _sum(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
         res = E.add(res, initial)
@@ -89,33 +99,37 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     if dtype is not None:
         a = E.astype(a, dtype)
     ax = normalize_axis(axis, ndim_of(a))
-    if where is not None and where is not True:
-        mask = unbox_all(where)
+    mask = _mask(where, a)
+    if mask is not None:
         total = _sum(E.where(mask, a, 0), axis=ax, keepdims=bool(keepdims))
         count = np.sum(np.broadcast_to(mask, shape_of(a)), axis=ax, keepdims=bool(keepdims))
-        return E.divide(total, count)
+        return E.divide(total, count_as(count, total))
     n = _reduced_count(shape_of(a), ax)
     return E.divide(_sum(a, axis=ax, keepdims=bool(keepdims)), n)
 
 
-def nansum(a, axis=None, dtype=None, out=None, keepdims=False):
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum treating NaNs as zero; NaN entries get zero gradient."""
     _no_out("nansum", out)
     a = S.as_operand(a)
     a = E.where(E.isnan(a), 0.0, a) if dtype_of(a).kind in "fc" else a
-    return sum(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    return sum(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
 
 
-def nanmean(a, axis=None, dtype=None, out=None, keepdims=False):
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """Mean of the non-NaN entries; NaN entries get zero gradient."""
     _no_out("nanmean", out)
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
-    ax = normalize_axis(axis, ndim_of(a))
+    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
     present = ~np.isnan(np.asarray(unbox_all(a)))
-    total = nansum(a, axis=ax, keepdims=keepdims)
-    return E.divide(total, np.sum(present, axis=ax, keepdims=bool(keepdims)))
+    mask = _mask(where, a)
+    if mask is not None:
+        present = present & mask
+    total = nansum(a, axis=ax, keepdims=keepdims, where=mask)
+    count = np.sum(present, axis=ax, keepdims=bool(keepdims))
+    return E.divide(total, count_as(count, total))
 
 
 # -- prod ---------------------------------------------------------------------------------
@@ -182,7 +196,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
         a = E.astype(a, dtype)
     if where is not None and where is not True:
         a = E.where(unbox_all(where), a, 1)
-    ax = normalize_axis(axis, ndim_of(a))
+    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
     res = _prod(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
         res = E.multiply(res, initial)
@@ -198,8 +212,15 @@ def _ddof(ddof, correction):
     return ddof
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=None):
-    """Variance: mean squared deviation, divided by ``n - ddof``."""
+_mean = mean  # var's ``mean=`` keyword (NumPy's name) shadows the function there
+
+
+def var(
+    a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+    correction=None,
+):  # fmt: skip
+    """Variance: mean squared deviation, divided by ``n - ddof``. ``where=`` restricts it
+    to the selected entries; ``mean=`` supplies the mean (keepdims shape), as in NumPy."""
     _no_out("var", out)
     a = S.as_operand(a)
     if dtype is not None:
@@ -208,17 +229,33 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correctio
         a = E.astype(a, np.float64)
     ddof = _ddof(ddof, correction)
     ax = normalize_axis(axis, ndim_of(a))
-    dev = E.subtract(a, mean(a, axis=ax, keepdims=True))
+    mask = _mask(where, a)
+    if mask is not None:
+        mask = np.broadcast_to(mask, shape_of(a))
+    if mean is None:
+        mean = _mean(a, axis=ax, keepdims=True, where=mask)
+    dev = E.subtract(a, mean)
     sq = E.real(E.multiply(dev, E.conj(dev))) if dtype_of(a).kind == "c" else E.square(dev)
-    n = _reduced_count(shape_of(a), ax)
-    return E.divide(_sum(sq, axis=ax, keepdims=bool(keepdims)), builtins.max(n - ddof, 0))
+    if mask is None:
+        n = builtins.max(_reduced_count(shape_of(a), ax) - ddof, 0)
+    else:
+        sq = E.where(mask, sq, 0.0)
+        n = np.maximum(np.sum(mask, axis=ax, keepdims=bool(keepdims)) - ddof, 0)
+    total = _sum(sq, axis=ax, keepdims=bool(keepdims))
+    return E.divide(total, count_as(n, total))
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, correction=None):
+def std(
+    a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+    correction=None,
+):  # fmt: skip
     """Standard deviation. Where the variance is exactly 0 the gradient is 0 (a
     subgradient), not the NaN that d sqrt(v) = 1 / (2 sqrt v) would give."""
     _no_out("std", out)
-    v = var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, correction=correction)
+    v = var(
+        a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean,
+        correction=correction,
+    )  # fmt: skip
     flat = E.equal(v, 0.0)
     # the double where keeps the untaken sqrt branch's infinite slope out of the product
     return E.where(flat, 0.0, E.sqrt(E.where(flat, 1.0, v)))
@@ -280,7 +317,8 @@ _any = defzero(
 def count_nonzero(a, axis=None, *, keepdims=False):
     """Number of non-zero entries (integer-valued: no gradient)."""
     a = S.as_operand(a)
-    return _count_nonzero(a, axis=normalize_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
+    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    return _count_nonzero(a, axis=ax, keepdims=bool(keepdims))
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):
@@ -289,7 +327,8 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):
     a = S.as_operand(a)
     if where is not None and where is not True:
         a = E.logical_or(a, E.logical_not(unbox_all(where)))
-    return _all(a, axis=normalize_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
+    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    return _all(a, axis=ax, keepdims=bool(keepdims))
 
 
 def any(a, axis=None, out=None, keepdims=False, *, where=None):
@@ -298,4 +337,5 @@ def any(a, axis=None, out=None, keepdims=False, *, where=None):
     a = S.as_operand(a)
     if where is not None and where is not True:
         a = E.logical_and(a, unbox_all(where))
-    return _any(a, axis=normalize_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
+    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    return _any(a, axis=ax, keepdims=bool(keepdims))

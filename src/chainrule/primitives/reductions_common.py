@@ -19,7 +19,7 @@ from chainrule.core.trace import unbox_all
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import defprimitive, shape_of
 
-__all__ = ["normalize_axis", "normalize_one_axis"]
+__all__ = ["normalize_axis", "normalize_one_axis", "scalar_axis", "count_as"]
 
 
 # -- argument handling --------------------------------------------------------------------
@@ -37,6 +37,27 @@ def normalize_axis(axis, ndim: int) -> tuple | None:
     if len(set(out)) != len(out):
         raise ValueError(f"duplicate value in 'axis': {axis!r}")
     return tuple(sorted(out))
+
+
+def scalar_axis(axis, ndim: int):
+    """NumPy's ufunc reductions (``sum``, ``max``, ``any``, ...) accept ``axis=0`` or
+    ``axis=-1`` on a 0-d array, reducing nothing: that is ``axis=None`` there."""
+    if ndim == 0 and axis is not None and not isinstance(axis, tuple | list):
+        if operator.index(axis) in (0, -1):
+            return None
+    return axis
+
+
+def count_as(n, like):
+    """A reduction's element count ``n`` (an int, or an integer array for masked
+    reductions) ready to divide ``like`` by: an array count takes ``like``'s floating
+    dtype, so that a float32 mean stays float32 (an int count is a weak Python scalar)."""
+    from chainrule.primitives._helpers import dtype_of
+
+    if isinstance(n, np.ndarray | np.generic):
+        dt = dtype_of(like)
+        return n.astype(dt if dt.kind in "fc" else np.float64)
+    return n
 
 
 def normalize_one_axis(axis, ndim: int) -> int:

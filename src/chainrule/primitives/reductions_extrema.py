@@ -13,6 +13,7 @@ Conventions at the awkward points:
 
 from __future__ import annotations
 
+from chainrule.core.trace import unbox_all
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import defprimitive, defzero, dtype_of, ndim_of, shape_of
@@ -20,9 +21,11 @@ from chainrule.primitives.reductions_common import (
     _expand,
     _keep,
     _no_out,
+    _reduced_count,
     _sum,
     normalize_axis,
     normalize_one_axis,
+    scalar_axis,
 )
 
 __all__ = ["max", "min", "amax", "amin", "ptp", "argmax", "argmin"]
@@ -65,11 +68,22 @@ _min = defprimitive(
 
 
 def _extremum(prim, name, a, axis, out, keepdims, initial, where):
+    """NumPy's ``max``/``min`` arguments: ``initial`` joins every slice (so an empty
+    slice gives ``initial``), and ``where=`` (which, as in NumPy, needs ``initial``)
+    leaves entries out; left-out entries get no gradient."""
     _no_out(name, out)
-    if where is not None and where is not True:
-        raise TypeError(f"chainrule.numpy.{name}: where= is not supported")
     a = S.as_operand(a)
-    ax = normalize_axis(axis, ndim_of(a))
+    if where is not None and where is not True:
+        if initial is None:
+            raise ValueError(
+                f"chainrule.numpy.{name}: to use a where= mask one has to specify "
+                "'initial' (the reduction has no identity)"
+            )
+        a = E.where(unbox_all(where), a, initial)
+    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    if initial is not None and _reduced_count(shape_of(a), ax) == 0:
+        # every slice is empty: the answer is ``initial``, constant, in the result's shape
+        return E.add(E.multiply(_sum(a, axis=ax, keepdims=bool(keepdims)), 0), initial)
     res = prim(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
         res = (E.maximum if prim is _max else E.minimum)(res, initial)
@@ -108,6 +122,7 @@ _argmin = defzero(
 def _index_reduction(prim, name, a, axis, out, keepdims):
     _no_out(name, out)
     a = S.as_operand(a)
+    axis = scalar_axis(axis, ndim_of(a))
     if axis is not None:
         axis = normalize_one_axis(axis, ndim_of(a))
     return prim(a, axis=axis, keepdims=bool(keepdims))

@@ -153,7 +153,9 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
         raise TypeError("reshape: missing the new shape")
     a = as_operand(a)
     new = _resolve_shape(shape_of(a), shape)
-    if order in ("C", "A"):
+    if order == "A":  # Fortran order for a Fortran-contiguous array, else C order
+        order = "F" if _fortran_only(a) else "C"
+    if order == "C":
         return _reshape(a, shape=new)
     if order == "F":
         # Fortran order is C order on the reversed axes
@@ -162,8 +164,22 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     raise ValueError(f"reshape: order must be 'C', 'F' or 'A', got {order!r}")
 
 
+def _fortran_only(a) -> bool:
+    v = unbox_all(a)
+    return isinstance(v, np.ndarray) and v.flags.f_contiguous and not v.flags.c_contiguous
+
+
 def ravel(a, order="C"):
-    """The array flattened to one dimension."""
+    """The array flattened to one dimension. Orders 'A' and 'K' depend on the memory
+    layout of the (unboxed) values, as in NumPy: 'K' reads the axes by decreasing
+    stride, keeping the index order along each one."""
+    a = as_operand(a)
+    if order == "K":
+        v = unbox_all(a)
+        if isinstance(v, np.ndarray) and v.ndim > 1 and not v.flags.c_contiguous:
+            perm = sorted(range(v.ndim), key=lambda i: -builtins.abs(v.strides[i]))
+            return reshape(transpose(a, perm), (-1,))
+        order = "C"
     return reshape(a, (-1,), order=order)
 
 

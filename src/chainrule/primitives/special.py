@@ -33,6 +33,7 @@ from chainrule.primitives._helpers import (
     broadcast_like,
     defbinary,
     defunary,
+    dtype_of,
     shape_of,
     unbroadcast,
 )
@@ -125,7 +126,8 @@ def polygamma(n, x):
 # d expit = expit (1 - expit)
 expit = defunary("expit", expit_impl, lambda a, x: a * (1.0 - a))
 # d logit = 1/(p (1 - p))
-logit = defunary("logit", logit_impl, lambda a, p: 1.0 / (p * (1.0 - p)), singular=True)
+# (``divide``, not ``/``: p may be a plain Python 0.0, where NumPy gives inf)
+logit = defunary("logit", logit_impl, lambda a, p: _E().divide(1.0, p * (1.0 - p)), singular=True)
 
 
 def _x_over(x, y):
@@ -138,13 +140,13 @@ def _x_over(x, y):
 def _xlogy_impl(xp, x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
         r = x * xp.log(y)
-    return xp.where(xp.logical_and(xp.equal(x, 0), ~xp.isnan(y)), 0.0, r)
+    return xp.where(xp.logical_and(xp.equal(x, 0), ~xp.isnan(y)), 0.0, r)[()]
 
 
 def _xlog1py_impl(xp, x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
         r = x * xp.log1p(y)
-    return xp.where(xp.logical_and(xp.equal(x, 0), ~xp.isnan(y)), 0.0, r)
+    return xp.where(xp.logical_and(xp.equal(x, 0), ~xp.isnan(y)), 0.0, r)[()]
 
 
 # d(x log y) = log y dx + x/y dy
@@ -220,7 +222,17 @@ def _lse_weights(ans, a, b, axis, keepdims, signed):
     in the broadcast shape of a and b."""
     E = _E()
     full = shape_of(a) if b is None else np.broadcast_shapes(shape_of(a), shape_of(b))
-    w = E.exp(a - _kept(ans, full, axis, keepdims))
+    diff = a - _kept(ans, full, axis, keepdims)
+    # a slice whose answer is infinite (all -inf, or some +inf) has inf - inf = NaN here:
+    # its infinite entries equal to the answer share the weight as max's ties do (1/k
+    # each; b_i / sum b with weights b), instead of a NaN gradient
+    stuck = np.isnan(unbox_all(diff)) & np.isinf(np.broadcast_to(unbox_all(a), full))
+    if stuck.any():
+        bv = 1.0 if b is None else np.broadcast_to(unbox_all(b), full)
+        total = np.abs(np.sum(np.where(stuck, bv, 0.0), axis=axis, keepdims=True))
+        share = -np.log(np.where(total > 0, total, 1.0))
+        diff = E.where(stuck, np.broadcast_to(share, full).astype(dtype_of(diff)), diff)
+    w = E.exp(diff)
     if signed:
         bw = w if b is None else b * w
         w = w * E.sign(_R().sum(bw, axis=axis, keepdims=True))

@@ -290,11 +290,13 @@ def polygamma_impl(xp, x, n):
 def expit_impl(xp, x):
     # 1/(1 + e^-x), written so that neither branch overflows
     e = xp.exp(-xp.abs(x))
-    return xp.where(xp.greater_equal(x, 0), 1.0 / (1.0 + e), e / (1.0 + e))
+    return xp.where(xp.greater_equal(x, 0), 1.0 / (1.0 + e), e / (1.0 + e))[()]
 
 
 def logit_impl(xp, p):
     # near p = 1/2 (where logit is near 0) use log1p of the exact 2p - 1 over 1 - p
+    if not isinstance(p, np.ndarray | np.generic):
+        p = xp.float64(p) if isinstance(p, float | int) else xp.asarray(p)  # not Python's /
     with np.errstate(divide="ignore", invalid="ignore"):
         mid = xp.logical_and(xp.greater_equal(p, 0.25), xp.less_equal(p, 0.75))
-        return xp.where(mid, xp.log1p((2.0 * p - 1.0) / (1.0 - p)), xp.log(p / (1.0 - p)))
+        return xp.where(mid, xp.log1p((2.0 * p - 1.0) / (1.0 - p)), xp.log(p / (1.0 - p)))[()]

@@ -1,0 +1,135 @@
+"""Focused checks of the elementwise family beyond the sweep: NumPy's signatures of
+``where``/``clip``, plain Python numbers as primals, and the infinite corners of
+``logaddexp``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.numpy as cnp
+import chainrule.scipy.special as cs
+
+X = np.array([-1.0, 0.5, 2.0])
+
+
+# -- where and clip with NumPy's signatures ------------------------------------------------
+def test_where_with_the_condition_alone_is_nonzero():
+    got = cnp.where(X > 0)
+    want = np.where(X > 0)
+    assert len(got) == len(want) and all(np.array_equal(g, w) for g, w in zip(got, want))
+    with pytest.raises(ValueError, match="both or neither"):
+        cnp.where(X > 0, X)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"a_min": 0.0, "a_max": 1.0}, {"min": 0.0}, {"max": 1.0}, {"min": 0.0, "max": 1.0}, {}],
+    ids=["a_min-a_max", "min", "max", "min-max", "none"],
+)
+def test_clip_takes_numpys_keywords(kwargs):
+    np.testing.assert_array_equal(cnp.clip(X, **kwargs), np.clip(X, **kwargs))
+    g = cr.grad(lambda x: cnp.sum(cnp.clip(x, **kwargs) * np.array([1.0, 2.0, 3.0])))(X)
+    lo, hi = kwargs.get("a_min", kwargs.get("min")), kwargs.get("a_max", kwargs.get("max"))
+    inside = (X >= (-np.inf if lo is None else lo)) & (X <= (np.inf if hi is None else hi))
+    np.testing.assert_array_equal(g, np.where(inside, [1.0, 2.0, 3.0], 0.0))
+
+
+def test_clip_rejects_what_numpy_rejects():
+    with pytest.raises(TypeError, match="a_max"):
+        cnp.clip(X, 0.0)
+    with pytest.raises(ValueError):
+        cnp.clip(X, 0.0, 1.0, min=0.0)
+    with pytest.raises(TypeError, match="out"):
+        cnp.clip(X, 0.0, 1.0, out=np.empty(3))
+    with pytest.raises(TypeError, match="casting"):
+        cnp.clip(X, 0.0, 1.0, casting="unsafe")
+    assert cnp.clip(X, 0, 1, dtype=np.float32).dtype == np.float32
+
+
+# -- plain Python numbers as primals: NumPy's inf, never ZeroDivisionError -----------------
+@pytest.mark.parametrize(
+    "fun, x, want",
+    [
+        (cnp.log, 0.0, np.inf),
+        (cnp.log2, 0.0, np.inf),
+        (cnp.log10, 0.0, np.inf),
+        (cnp.log1p, -1.0, np.inf),
+        (cnp.arctanh, 1.0, np.inf),
+        (lambda x: x / 0, 1.0, np.inf),
+        (lambda x: cnp.divide(x, 0.0), 1.0, np.inf),
+        (lambda x: cnp.mod(2.0, x), 0.0, None),
+        (cs.logit, 0.0, np.inf),
+        (cs.logit, 1.0, np.inf),
+    ],
+    ids=[
+        "log",
+        "log2",
+        "log10",
+        "log1p",
+        "arctanh",
+        "div-int0",
+        "divide",
+        "mod",
+        "logit0",
+        "logit1",
+    ],
+)
+def test_python_float_primal_at_a_pole(fun, x, want):
+    with np.errstate(all="ignore"):
+        g = cr.grad(fun)(x)
+        _, t = cr.jvp(fun, (x,), (1.0,))
+    if want is not None:
+        assert g == want and t == want
+
+
+def test_where_guard_with_python_float_at_the_pole():
+    # SPEC §1's untaken-branch rule, with log at exactly 0 given as a Python float
+    with np.errstate(all="ignore"):
+        assert cr.grad(lambda x: cnp.where(x > 0, cnp.log(x), 0.0))(0.0) == 0.0
+        assert cr.grad(lambda x: cnp.where(x > 0, 1.0 / x, 0.0))(0.0) == 0.0
+
+
+def test_mean_and_var_of_no_entries_differentiate_without_zero_division():
+    with np.errstate(all="ignore"):
+        g = cr.grad(lambda x: cnp.sum(cnp.mean(x, axis=0)))(np.zeros((0, 2)))
+        assert g.shape == (0, 2)
+        assert np.isnan(cr.grad(lambda x: cnp.var(x, ddof=1))(np.ones(1))).all()
+
+
+def test_logit_of_python_floats_matches_scipy():
+    scipy_special = pytest.importorskip("scipy.special")
+    with np.errstate(all="ignore"):
+        for p in (0.0, 0.3, 1.0, 1):
+            np.testing.assert_allclose(cs.logit(p), scipy_special.logit(p), rtol=1e-15)
+
+
+# -- logaddexp where both sides are infinite --------------------------------------------------
+@pytest.mark.parametrize("fun", [cnp.logaddexp, cnp.logaddexp2], ids=["e", "2"])
+@pytest.mark.parametrize(
+    "x, y, want",
+    [
+        (-np.inf, -np.inf, [0.5, 0.5]),
+        (np.inf, np.inf, [0.5, 0.5]),
+        (np.inf, 3.0, [1.0, 0.0]),
+        (-np.inf, 3.0, [0.0, 1.0]),
+    ],
+)
+def test_logaddexp_at_infinity_splits_like_max(fun, x, y, want):
+    with np.errstate(all="ignore"):
+        g = cr.grad(lambda v: fun(v[0], v[1]))(np.array([x, y]))
+        _, t = cr.jvp(lambda v: fun(v[0], v[1]), (np.array([x, y]),), (np.array([1.0, 0.0]),))
+    np.testing.assert_array_equal(g, want)
+    assert t == want[0]
+
+
+def test_logaddexp_second_derivative_still_checks_out():
+    cr.check_grads(lambda v: cnp.logaddexp(v[0], v[1]), (np.array([0.3, -1.2]),), order=2)
+
+
+# -- imag of a real input is a real constant ------------------------------------------------
+def test_imag_of_real_input_has_a_real_zero_derivative():
+    h = cr.hessian(lambda x: cnp.sum(cnp.imag(x) + x * x))(np.ones(2))
+    assert h.dtype == np.float64
+    np.testing.assert_array_equal(h, 2 * np.eye(2))
