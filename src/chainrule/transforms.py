@@ -76,8 +76,16 @@ def _zeros_like(x):
 
 
 def _match_input(ct, x):
-    """Give a cotangent the shape and dtype of its primal ``x`` (plain arrays only)."""
-    if isinstance(ct, Box):
+    """Give a cotangent the shape and dtype of its primal ``x``."""
+    if isinstance(ct, Box):  # traced by an outer transform: fix the dtype, traceably
+        import chainrule.numpy as cnp
+
+        target = np.result_type(unbox_all(x))
+        have = np.result_type(unbox_all(ct))
+        if have.kind == "c" and target.kind != "c":
+            ct = cnp.real(ct)  # a real input's cotangent is real, at every level
+        if np.result_type(unbox_all(ct)) != target:
+            ct = cnp.astype(ct, target)
         return ct
     if ct is None:  # the input did not reach the output: a zero of its own kind
         return _zeros_like(x)

@@ -164,3 +164,36 @@ def test_ordered_and_default_dicts_come_back_with_their_type():
     assert list(cr.grad(lambda d: d["z"] * d["a"])({"z": 1.0, "a": 2.0})) == ["a", "z"]
     _, f_vjp = cr.vjp(lambda x: {"z": x, "a": 2 * x}, 1.0)
     assert f_vjp({"z": 1.0, "a": 1.0}) == (3.0,)
+
+
+# -- cotangents of real / float32 inputs under nesting ----------------------------------------
+def _reverse_of(fun):
+    return lambda x, u: cr.vjp(fun, x)[1](u)[0]
+
+
+def test_nested_cotangent_of_a_real_input_is_real():
+    @cr.custom_vjp
+    def ident(x):
+        return x
+
+    ident.defvjp(lambda x: (x, None), lambda r, g: (g * (1 + 1j),))  # a complex cotangent
+    rev = _reverse_of(ident)
+    x, u = np.array([0.3, -0.2]), np.array([1.0, 2.0])
+    np.testing.assert_array_equal(rev(x, u), [1.0, 2.0])  # not traced: real part
+    out = cr.vjp(rev, x, u)[0]  # traced by an outer transform: the same, real
+    assert not np.iscomplexobj(out)
+    np.testing.assert_array_equal(out, [1.0, 2.0])
+    assert not np.iscomplexobj(cr.jvp(rev, (x, u), (u, u))[1])
+
+
+def test_nested_cotangent_of_a_float32_input_stays_float32():
+    @cr.custom_vjp
+    def ident(x):
+        return x
+
+    ident.defvjp(lambda x: (x, None), lambda r, g: (g * np.float64(2.0),))
+    rev = _reverse_of(ident)
+    x = np.ones(2, np.float32)
+    assert rev(x, x).dtype == np.float32
+    assert cr.vjp(rev, x, x)[0].dtype == np.float32
+    assert cr.jvp(rev, (x, x), (x, x))[1].dtype == np.float32
