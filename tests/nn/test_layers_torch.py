@@ -495,3 +495,36 @@ def test_embedding_from_pretrained():
     assert not frozen.weight.requires_grad
     with pytest.raises(ValueError, match="2-d"):
         nn.Embedding.from_pretrained(np.zeros(3))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"reduction": "none"}, {"weight": [1.0, 2.0, 3.0]}, {"ignore_index": 1}],
+    ids=str,
+)
+def test_cross_entropy_with_masked_logits_is_finite(options):
+    """Classes masked out with a -inf logit (attention-style masking) take no part in
+    the loss: finite, with PyTorch's value and gradient (not -inf·0 = NaN)."""
+    x = np.array([[0.0, -np.inf, 1.0], [5.0, 2.0, -np.inf], [-np.inf, 0.0, 0.0]])
+    y = np.array([0, 1, 2])
+    ours = {k: cr.tensor(v) if k == "weight" else v for k, v in options.items()}
+    theirs = {k: torch.tensor(v) if k == "weight" else v for k, v in options.items()}
+    _loss_case(
+        F.cross_entropy,
+        torch.nn.functional.cross_entropy,
+        x,
+        cr.tensor(y),
+        extra_t=(torch.tensor(y),),
+        kw_t=theirs,
+        **ours,
+    )
+    logp = np.log(np.array([[0.5, 0.0, 0.5], [0.2, 0.8, 0.0], [0.0, 0.0, 1.0]]))
+    _loss_case(
+        F.nll_loss,
+        torch.nn.functional.nll_loss,
+        logp,
+        cr.tensor(y),
+        extra_t=(torch.tensor(y),),
+        kw_t=theirs,
+        **ours,
+    )

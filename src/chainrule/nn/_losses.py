@@ -129,6 +129,11 @@ def _class_coefficients(input_shape, target, weight, ignore_index, smoothing, dt
 def _from_coefficients(logp, coef, counts, reduction, name):
     """``counts``: (sum of the targets' class weights, number of targets not ignored)."""
     axis = _class_axis(_shape(logp))
+    if not np.isfinite(unbox_all(logp)).all():
+        # a class masked with a -inf logit (or a zero probability) has log p = -inf,
+        # and -inf·0 would make the loss NaN: select instead, so that only the
+        # classes the loss uses count (PyTorch's nll_loss reads just the target's)
+        logp = cnp.where(coef != 0, logp, 0.0)
     if reduction == "none":
         return cnp.negative(cnp.sum(logp * coef, axis=axis))
     total = cnp.negative(cnp.sum(logp * coef))
