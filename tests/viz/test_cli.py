@@ -86,5 +86,21 @@ def test_demo_completes_without_graphviz(tmp_path, capsys, monkeypatch):
     without_dot(monkeypatch)
     out, printed = _run_demo(tmp_path, capsys)
     assert {"chain_rule.dot", "network.dot"} <= {p.name for p in out.iterdir()}
-    assert "apt-get install graphviz" in printed
+    assert printed.count("apt-get install graphviz") == 1  # the hint once, not per picture
     assert "Done." in printed
+
+
+def test_graph_computes_a_repeated_subexpression_once(tmp_path, capsys):
+    out = tmp_path / "g.dot"
+    assert main(["graph", "x*y + sin(x*y)", "--at", "x=0.5,y=2", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert text.count("multiply") == 1  # one node feeding both uses
+    assert "grad 1.5403" in text  # 1 + cos(1): the two paths summed at that node
+
+
+def test_graph_outside_the_domain_says_so_without_numpy_warnings(tmp_path, capfd):
+    out = tmp_path / "g.dot"
+    assert main(["graph", "log(x)", "--at", "x=-1", "-o", str(out)]) == 0
+    captured = capfd.readouterr()
+    assert "f = nan" in captured.out and "outside the expression's domain" in captured.out
+    assert "RuntimeWarning" not in captured.err

@@ -113,3 +113,110 @@ def test_random_graphs_collapse_without_losing_nodes():
         assert drawn == recorded
         assert len(g.nodes) <= 40
         assert g.to_dot().count("->") == len(g.edges)
+
+
+def test_a_loop_that_ends_at_the_output_keeps_the_output_box():
+    x = cr.tensor(0.3, requires_grad=True)
+    y = x
+    for _ in range(20):
+        y = cnp.sin(y) + 0.1
+    y.backward(retain_graph=True)
+    g = viz.draw(y, names={"x": x, "y": y})
+    roots = [n for n in g.nodes.values() if n.root]
+    assert len(roots) == 1 and roots[0].kind == "repeat"
+    assert "y = repeated 20×" in g.to_dot() and 'fillcolor="#fee2e2"' in g.to_dot()
+
+
+def test_size_limit_after_a_repeat_that_swallowed_the_output_still_draws_it():
+    x = cr.tensor(0.3, requires_grad=True)
+    y = x
+    for _ in range(30):
+        y = cnp.sin(y) + 0.1
+    y.backward(retain_graph=True)
+    g = viz.draw(y, max_nodes=2)
+    assert any(n.root for n in g.nodes.values())
+    assert any(n.kind == "repeat" for n in g.nodes.values())
+
+
+def test_a_long_chain_collapses_in_one_pass(monkeypatch):
+    """Dozens of short runs on a long chain are folded in one pass over the graph, not
+    one pass each (that was quadratic: 10 s for a 10,000-node chain)."""
+    from chainrule.viz import collapse
+
+    passes = []
+    sort = collapse._sort_topologically
+    monkeypatch.setattr(collapse, "_sort_topologically", lambda g: passes.append(1) or sort(g))
+    rng = np.random.default_rng(0)
+    fs = [cnp.sin, cnp.cos, cnp.tanh, cnp.exp, cnp.arctan, cnp.sinh, cnp.cosh]
+    x = cr.tensor(0.5, requires_grad=True)
+    y = x
+    for _ in range(600):
+        y = fs[rng.integers(7)](y) * 0.3
+    g = viz.draw(y)
+    assert "and" in next(n for n in g.notes if "repeated structure" in n)  # many runs
+    assert len(passes) <= 2  # the repeats, then the size limit
+    assert len(g.nodes) <= 60 and any("Size limit" in n for n in g.notes)
+
+
+def test_big_pictures_write_scalar_constants_inside_their_boxes():
+    x = cr.tensor(0.3, requires_grad=True)
+    y = x
+    fs = [cnp.sin, cnp.cos, cnp.tanh, cnp.exp]
+    for i in range(20):  # period 8: not a repeat the collapse looks for
+        y = fs[i % 4](y) * (0.5 if i % 3 else 1.1)
+    g = viz.draw(y, names={"x": x})
+    assert not [n for n in g.nodes.values() if n.kind == "const"]
+    assert "· × 0.5" in g.to_dot() and "· × 1.1" in g.to_dot()
+    assert any("scalar constants are written inside" in n for n in g.notes)
+    small = viz.draw(cnp.sin(x) * 0.5)  # a small picture keeps its ovals
+    assert any(n.kind == "const" for n in small.nodes.values())
+
+
+def _conv_net():
+    cr.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(2 * 2 * 2, 3),
+        nn.Tanh(),
+    )
+    loss = cnp.sum(model(cr.randn(2, 1, 4, 4)))
+    loss.backward(retain_graph=True)
+    return model, loss
+
+
+def test_modules_without_parameters_in_a_sequential_get_their_own_boxes():
+    model, loss = _conv_net()
+    g = viz.draw(loss, model=model)
+    titles = [n.title for n in g.nodes.values() if n.kind == "module"]
+    assert titles == ["Conv2d 0", "ReLU 1", "MaxPool2d 2", "Flatten 3", "Linear 4"]
+    consts = [n for n in g.nodes.values() if n.kind == "const"]
+    assert [c.value.dtype.kind for c in consts] == ["f"]  # the input; ReLU's mask is inside
+    assert any(n.kind == "op" and n.title == "tanh" for n in g.nodes.values())  # namesake
+    assert "ops: windows → reshape → [·] → [·]" in g.to_dot()
+    # the boxes form a chain, in the model's order
+    order = {n.id: n.title for n in g.nodes.values() if n.kind == "module"}
+    chain = [(order[e.src], order[e.dst]) for e in g.edges if e.src in order and e.dst in order]
+    assert chain == list(zip(titles, titles[1:]))
+    expanded = viz.draw(loss, model=model, expand=["2"]).to_dot()
+    assert 'label="MaxPool2d 2"' in expanded and "sliding_windows" in expanded
+
+
+def test_modules_without_parameters_after_a_freed_backward():
+    cr.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
+    loss = cnp.sum(model(cr.randn(5, 4)))
+    loss.backward()
+    titles = [n.title for n in viz.draw(loss, model=model).nodes.values() if n.kind == "module"]
+    assert titles == ["Linear 0", "ReLU 1", "Linear 2"]
+
+
+def test_the_default_size_limit_keeps_a_picture_readable():
+    leaves = [cr.tensor(float(v), requires_grad=True) for v in np.linspace(0.1, 1, 80)]
+    total = leaves[0]
+    for i, leaf in enumerate(leaves[1:]):
+        total = total * leaf if i % 2 else total + cnp.sin(leaf)
+    g = viz.draw(total, collapse_repeats=False)
+    assert len(g.nodes) <= 60

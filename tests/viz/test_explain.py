@@ -169,3 +169,59 @@ def test_path_sum_equals_grad_on_random_graphs(steps, shape, seed):
     assert ex.n_paths == len(ex.paths) >= 1
     for path in ex.paths:  # each path's contribution has the parameter's shape
         assert np.shape(path.contribution) == shape
+
+
+def test_a_one_element_loss_of_shape_1_is_explained():
+    v = cr.tensor(np.array([2.0]), requires_grad=True)
+    loss = v * 3.0  # shape (1,): backward() accepts it, so does the explanation
+    ex = viz.explain_backward(loss, wrt=v)
+    assert "= 3" in str(ex) and "= **3**" in ex.to_markdown()
+    np.testing.assert_allclose(ex.path_sum, [3.0])
+
+
+def test_an_intermediate_wrt_is_not_promised_a_grad():
+    x = cr.tensor(2.0, requires_grad=True)
+    u = 3 * x + 2
+    y = u**2
+    y.backward(retain_graph=True)
+    text = str(viz.explain_backward(y, wrt=u))
+    assert "not set yet" not in text
+    assert "u.retain_grad()" in text
+
+
+def test_wrt_the_loss_itself_is_a_clear_error():
+    x, y = square_of_affine()
+    with pytest.raises(ValueError, match="wrt is the loss itself"):
+        viz.explain_backward(y, wrt=y)
+
+
+def test_broadcast_inputs_say_the_gradient_is_summed():
+    s = cr.tensor(0.5, requires_grad=True)
+    m = np.arange(6.0).reshape(2, 3)
+    y = cnp.sum((m + s) ** 2)
+    y.backward(retain_graph=True)
+    ex = viz.explain_backward(y, wrt=s)
+    assert "1, summed over the broadcast axes" in str(ex)
+    assert float(ex.path_sum) == pytest.approx(s.grad.item())
+
+
+def test_parameters_of_the_callers_model_are_named_and_paths_add_up():
+    from chainrule import nn
+
+    cr.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = cr.randn(5, 3)
+    loss = cnp.mean(model(x) ** 2) + 0.01 * cnp.sum(model[0].weight ** 2)
+    loss.backward(retain_graph=True)
+    ex = viz.explain_backward(loss, wrt=model[0].weight)
+    assert ex.wrt == "0.weight" and ex.n_paths == 2
+    np.testing.assert_allclose(ex.path_sum, model[0].weight.grad.numpy(), rtol=1e-12)
+
+
+def test_single_factor_paths_are_not_written_twice():
+    x = cr.tensor(0.7, requires_grad=True)
+    y = x * x * x
+    y.backward(retain_graph=True)
+    text = str(viz.explain_backward(y, wrt=x))
+    assert "= 0.49\n                  = 0.49" not in text
+    assert "Path 3 of 3:  ∂y/∂x = ∂y/∂x\n                  = 0.49\n" in text

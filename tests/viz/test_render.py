@@ -68,3 +68,54 @@ def test_dot_text_escapes_html_in_labels():
     g = viz.draw(a * 2.0, names={"<a&b>": a})
     dot = g.to_dot()
     assert "&lt;a&amp;b&gt;" in dot and "<a&b>" not in dot
+
+
+def _graph_label_lines(dot: str) -> list[str]:
+    import re
+
+    label = re.search(r'graph \[.*label="(.*?)"\];', dot).group(1)
+    return [line for line in label.split("\\l") if line]
+
+
+def test_notes_are_on_top_and_wrapped_so_a_small_picture_stays_small():
+    import chainrule as cr
+
+    x = cr.tensor(1.0, requires_grad=True)
+    y = (3 * x + 2) ** 2
+    y.backward()  # freed: a long note
+    dot = viz.draw(y).to_dot()
+    assert 'labelloc="t"' in dot
+    lines = _graph_label_lines(dot)
+    assert len(lines) >= 3 and lines[0].startswith("backward() freed")
+    assert max(len(line) for line in lines[:-1]) <= max(100, len(lines[-1]))  # the legend
+
+
+def test_direction_fits_the_picture_to_a_screen():
+    import numpy as np
+
+    import chainrule as cr
+    import chainrule.numpy as cnp
+
+    x, y = square_of_affine()
+    assert viz.draw(y).rankdir == "LR"  # small scalar graph: the way it is written
+    rng = np.random.default_rng(0)
+    w = cr.tensor(rng.normal(size=(50, 40)), requires_grad=True)
+    wide = cnp.mean(cnp.tanh(cr.tensor(rng.normal(size=(30, 50))) @ w) ** 2)
+    assert viz.draw(wide).rankdir == "TB"  # six wide array boxes in a row: too wide
+    z = x
+    for i in range(30):  # a long chain with no repeats: scroll down, don't shrink
+        z = [cnp.sin, cnp.cos, cnp.tanh, cnp.exp, cnp.arctan][i % 5](z) * (1 + 0.1 * (i % 7))
+    assert viz.draw(z, collapse_repeats=False).rankdir == "TB"
+
+
+def test_index_and_static_arguments_are_written_as_numpy_would():
+    import numpy as np
+
+    from chainrule.viz.format import index_text, static_text
+
+    assert index_text((slice(None), 0)) == "[:, 0]"
+    assert index_text((None, Ellipsis, slice(1, None, 2))) == "[None, ..., 1::2]"
+    assert index_text((np.array([0, 2]),)) == "[int array (2,)]"
+    many = tuple(np.zeros((2, 1, 1), int) for _ in range(4))
+    assert index_text(many) == "[4 index arrays, broadcast to (2, 1, 1)]"
+    assert static_text(np.zeros((3, 4), np.int64)) == "array (3, 4) int64"

@@ -53,9 +53,9 @@ def _save_picture(graph, out_dir: str, stem: str) -> str:
         graph.save(svg)
         graph.save(os.path.join(out_dir, stem + ".png"))
         return f"wrote {svg} (and .png)"
-    except GraphvizNotFound as exc:
+    except GraphvizNotFound:
         dot = graph.save(os.path.join(out_dir, stem + ".dot"))
-        return f"wrote {dot}: {exc}"
+        return f"wrote {dot} (Graphviz's `dot` is not installed: no picture; see the end)"
 
 
 class _Progress:
@@ -193,9 +193,9 @@ def run(args) -> int:
     print("chainrule demo: the chain rule, by hand, by machine, and in a neural network")
     _tour_scalar(args.out)
     _tour_network(args.out, args.epochs, args.seed)
-    from chainrule.viz.dot import dot_available
+    from chainrule.viz.dot import INSTALL_HINT, dot_available
 
     if not dot_available():
-        print("\n(Graphviz's `dot` was not found: the pictures were written as .dot files.)")
+        print("\nThe pictures were written as .dot files. " + INSTALL_HINT)
     print(f"\nDone. Pictures are in {args.out}/")
     return 0

@@ -10,6 +10,7 @@ file and the error says how to install Graphviz.
 
 from __future__ import annotations
 
+import math
 import os
 
 from chainrule.cli._common import CLIError, parse_assignments
@@ -40,6 +41,8 @@ def register(subparsers) -> None:
 
 def build_graph(expression: str, point: dict[str, float]):
     """``(graph, value, gradients)`` for ``expression`` at ``point``; CLIError on bad input."""
+    import numpy as np
+
     import chainrule as cr
     from chainrule import symbolic, viz
     from chainrule.viz.sympy_eval import evaluate
@@ -61,13 +64,16 @@ def build_graph(expression: str, point: dict[str, float]):
         example = " ".join(f"--at {n}=1" for n in missing)
         raise CLIError(f"no value for {', '.join(missing)}: pass {example}")
     inputs = {n: cr.tensor(point[n], requires_grad=True) for n in names}
-    try:
-        out = evaluate(expr, inputs)
-    except ValueError as exc:
-        raise CLIError(str(exc)) from None
-    if not isinstance(out, cr.Tensor) or not out.requires_grad:
-        raise CLIError(f"{expression!r} does not depend on its variables")
-    out.backward(retain_graph=True)
+    # outside the domain (log of a negative number) the value is nan or inf: that is
+    # reported once by run(), not as NumPy's RuntimeWarnings with source lines
+    with np.errstate(all="ignore"):
+        try:
+            out = evaluate(expr, inputs)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        if not isinstance(out, cr.Tensor) or not out.requires_grad:
+            raise CLIError(f"{expression!r} does not depend on its variables")
+        out.backward(retain_graph=True)
     labels = {**inputs, "f": out}
     graph = viz.draw(out, names=labels)
     grads = {n: (t.grad.item() if t.grad is not None else 0.0) for n, t in inputs.items()}
@@ -87,6 +93,8 @@ def run(args) -> int:
     print(f"f = {args.expression} at {at}:  f = {number(value)}")
     for name, g in grads.items():
         print(f"  \u2202f/\u2202{name} = {number(g)}")
+    if not all(math.isfinite(v) for v in [value, *grads.values()]):
+        print("  (not finite at this point: it may lie outside the expression's domain)")
     try:
         graph.save(path)
     except GraphvizNotFound as exc:

@@ -19,6 +19,7 @@ import numpy as np
 
 from chainrule.core.eager import Tensor
 from chainrule.viz import collapse as _collapse
+from chainrule.viz import modules as _modules
 from chainrule.viz.dot import GraphvizNotFound, dot_available
 from chainrule.viz.explain import Explanation, explain_backward
 from chainrule.viz.graph import (
@@ -26,12 +27,10 @@ from chainrule.viz.graph import (
     Graph,
     build,
     caller_names,
-    depth,
     names_from,
     param_names,
 )
-
-AUTO_LR_DEPTH = 6  # deeper graphs are drawn top to bottom
+from chainrule.viz.layout import choose_rankdir
 
 __all__ = [
     "Explanation",
@@ -62,8 +61,8 @@ def draw(
     module names draws their insides in a cluster). ``max_nodes`` bounds the number of
     boxes (``None``: no limit); ``collapse_repeats`` folds a pattern that repeats 3+
     times along a chain into one box. Every collapse is stated in the picture's notes.
-    ``rankdir``: "LR" (left to right), "TB" (top to bottom) or "auto" (LR for short
-    graphs, TB for deep ones).
+    ``rankdir``: "LR" (left to right), "TB" (top to bottom) or "auto" (whichever fits
+    a screen better, LR when both do).
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"viz.draw expects a chainrule Tensor, got {type(tensor).__name__}")
@@ -75,12 +74,13 @@ def draw(
     if model is not None:
         by_node = {id(p._node): key for key, p in model.named_parameters() if p._node is not None}
         params = {by_node[vn.key]: vid for vid, vn in graph.nodes.items() if vn.key in by_node}
-        _collapse.collapse_modules(graph, model, params, expand=expand)
+        _modules.collapse_modules(graph, model, params, expand=expand)
     if collapse_repeats:
         _collapse.collapse_repeats(graph)
+    _collapse.fold_constants(graph)
     _collapse.limit_size(graph, max_nodes)
     if rankdir == "auto":
-        rankdir = "LR" if depth(graph) <= AUTO_LR_DEPTH else "TB"
+        rankdir = choose_rankdir(graph)
     graph.rankdir = rankdir
     return graph
 
@@ -92,15 +92,11 @@ def trace(fun, *args, names: list[str] | None = None, **draw_options) -> Graph:
     >>> g = trace(lambda x: (3 * x + 2) ** 2, 1.0)   # doctest: +SKIP
     """
     if names is None:
-        try:
-            params = list(inspect.signature(fun).parameters)
-        except (TypeError, ValueError):
-            params = []
-        names = [params[i] if i < len(params) else f"arg{i}" for i in range(len(args))]
+        names = _argument_names(fun, len(args))
     inputs = []
     for a in args:
-        if isinstance(a, Tensor):
-            inputs.append(a if a.requires_grad else a.detach().requires_grad_(True))
+        if isinstance(a, Tensor):  # a fresh leaf: tracing never adds to the caller's .grad
+            inputs.append(a.detach().requires_grad_(True))
         else:
             arr = np.asarray(a, dtype=np.float64) if np.asarray(a).dtype.kind in "iub" else a
             inputs.append(Tensor(arr, requires_grad=True))
@@ -112,3 +108,21 @@ def trace(fun, *args, names: list[str] | None = None, **draw_options) -> Graph:
     labels = dict(zip(names, inputs))
     labels.setdefault("out", out)
     return draw(out, names=labels, **draw_options)
+
+
+def _argument_names(fun, n: int) -> list[str]:
+    """Names for ``n`` positional arguments of ``fun``: its parameters' names, ``args[0]``,
+    ``args[1]``... for a ``*args``, and ``arg2`` past the end."""
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names: list[str] = []
+    for p in params:
+        if p.kind == p.VAR_POSITIONAL:
+            names += [f"{p.name}[{k}]" for k in range(n - len(names))]
+        elif p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        if len(names) >= n:
+            break
+    return (names + [f"arg{i}" for i in range(len(names), n)])[:n]

@@ -1,22 +1,17 @@
 """Keeping big graphs readable: module boxes, repeated structure, and a size limit.
 
-Three passes over a :class:`~chainrule.viz.graph.Graph`, in this order:
+Passes over a :class:`~chainrule.viz.graph.Graph`, in this order:
 
-1. **Modules.** Given a model, each module that owns parameters becomes one box
-   (``Linear 0``) unless it is listed in ``expand``, in which case its nodes are drawn
-   inside a labelled cluster. The core records no module boundaries, so they are found
-   from the parameters (``model.named_parameters()``): a module's region is every node
-   that depends on one of its parameters and leads to the first node that depends on
-   all of them (for ``Linear``: ``x @ W.T + b`` is transpose, matmul and add). A node
-   computed from the parameters alone (``W.T``) hands the end of the region on to its
-   single consumer, so a bias-free ``Linear`` still includes its matmul. Modules
-   without parameters (``Tanh``) stay single op nodes, named by their op.
+1. **Modules** (given a model): see :mod:`chainrule.viz.modules`.
 2. **Repeats.** Along chains of single-consumer nodes, a pattern of up to 6 ops that
    repeats at least 3 times in a row, over at least 6 nodes (a Python loop, a stack of
    identical layers), becomes one box "repeated N×: tanh → multiply → add". Side
    inputs used only inside the run (constants, and single ops on leaves or constants)
    are folded into it; leaves are kept.
-3. **Size limit.** If more than ``max_nodes`` boxes remain, the ones nearest the output
+3. **Constants.** In a big picture (more than ``FOLD_CONSTANTS_ABOVE`` boxes) each
+   scalar constant is written inside the box that uses it (``· × 0.5``) instead of
+   taking a box of its own.
+4. **Size limit.** If more than ``max_nodes`` boxes remain, the ones nearest the output
    are kept and the rest become one box that lists what it holds.
 
 Every pass adds a note saying what it collapsed; the picture prints the notes.
@@ -27,7 +22,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 
-from chainrule.viz.format import norm, number, shape_text
+from chainrule.viz.format import number
 from chainrule.viz.graph import Graph, VEdge, VNode
 from chainrule.viz.notation import symbol
 
@@ -35,6 +30,8 @@ MAX_PERIOD = 6
 _ADAPTERS = {"transpose", "reshape", "broadcast_to", "astype", "expand_dims"}
 MIN_REPEATS = 3
 MIN_RUN = 6  # recorded nodes: three multiplies in a row are not yet "structure"
+FOLD_CONSTANTS_ABOVE = 40  # boxes; a small picture keeps its constants as ovals
+_INFIX = {"add", "subtract", "multiply", "safe_mul", "divide", "power", "float_power"}
 
 
 def _consumers(graph: Graph) -> dict[str, list[str]]:
@@ -56,23 +53,34 @@ def _recorded(graph: Graph, ids) -> int:
     return sum(graph.nodes[nid].members for nid in ids if graph.nodes[nid].kind != "const")
 
 
-def _merge(graph: Graph, members: set[str], box: VNode, keep: set[str] = frozenset()) -> None:
+def _merge(graph: Graph, members: set[str], box: VNode) -> None:
     """Replace ``members`` by ``box``: edges into or out of the group now touch the box."""
-    first = next(nid for nid in graph.nodes if nid in members)
+    _merge_all(graph, [(members, box)])
+
+
+def _merge_all(graph: Graph, groups: list[tuple[set[str], VNode]]) -> None:
+    """Replace each group of boxes by its one box, all in one pass over the graph (a
+    5,000-op chain has hundreds of runs to fold: one pass each would be quadratic)."""
+    owner: dict[str, VNode] = {}
+    for members, box in groups:
+        for nid in members:
+            owner[nid] = box
     new_nodes: dict[str, VNode] = {}
     for nid, n in graph.nodes.items():
-        if nid == first:
-            new_nodes[box.id] = box
-        if nid not in members:
+        box = owner.get(nid)
+        if box is None:
             new_nodes[nid] = n
+        elif box.id not in new_nodes:
+            new_nodes[box.id] = box  # where its first member was
     seen = set()
     edges = []
     for e in graph.edges:
-        src = box.id if e.src in members else e.src
-        dst = box.id if e.dst in members else e.dst
+        src_box, dst_box = owner.get(e.src), owner.get(e.dst)
+        src = e.src if src_box is None else src_box.id
+        dst = e.dst if dst_box is None else dst_box.id
         if src == dst:
             continue
-        label = e.label if (e.src not in members and e.dst not in members) else None
+        label = e.label if (src_box is None and dst_box is None) else None
         if label is None and (src, dst) in seen:
             continue
         seen.add((src, dst))
@@ -103,116 +111,6 @@ def _sort_topologically(graph: Graph) -> None:
         placed = set(order)
         order += [nid for nid in graph.nodes if nid not in placed]
     graph.nodes = {nid: graph.nodes[nid] for nid in order}
-
-
-# -- 1. modules ----------------------------------------------------------------------------
-def module_regions(graph: Graph, model, param_ids: dict[str, str]) -> list[tuple[str, set[str]]]:
-    """``(module path, node ids)`` for every module whose parameters are in the graph.
-
-    ``param_ids`` maps a parameter's qualified name (``0.weight``) to its node id.
-    """
-    order = list(graph.nodes)
-    producers = _producers(graph)
-    consumers = _consumers(graph)
-    owners: dict[str, list[str]] = {}
-    for pname, nid in param_ids.items():
-        owners.setdefault(pname.rpartition(".")[0], []).append(nid)
-    claimed: set[str] = set()
-    regions = []
-    for path, params in owners.items():
-        params_set = set(params)
-        reach = []  # per parameter: the nodes that depend on it
-        for p in params:
-            dep = {p}
-            for nid in order:
-                if any(src in dep for src in producers[nid]):
-                    dep.add(nid)
-            reach.append(dep - {p})
-        on_all = set.intersection(*reach) if reach else set()
-        if not on_all:
-            continue
-        end = next(nid for nid in order if nid in on_all)
-        only_params = set(params_set)  # nodes computed from the parameters alone
-        for nid in order:
-            if producers[nid] and all(src in only_params for src in producers[nid]):
-                only_params.add(nid)
-        while end in only_params and len(set(consumers[end])) == 1:
-            end = consumers[end][0]
-        # a layout step on the result (F.linear's final transpose) ends the module
-        after = set(consumers[end])
-        if len(after) == 1:
-            nxt = graph.nodes[next(iter(after))]
-            if nxt.kind == "op" and nxt.title in _ADAPTERS and not nxt.root:
-                end = nxt.id
-        ancestors = {end}
-        stack = [end]
-        while stack:
-            for src in producers[stack.pop()]:
-                if src not in ancestors:
-                    ancestors.add(src)
-                    stack.append(src)
-        any_dep = set().union(*reach)
-        region = (any_dep & ancestors) | params_set
-        region = {nid for nid in region if graph.nodes[nid].kind != "const"}
-        # a layout adapter applied to the input only for this module (F.linear's
-        # transpose of x) belongs to it; one level only, so the previous layer stays out
-        for nid in list(region):
-            for src in producers[nid]:
-                n = graph.nodes[src]
-                if n.kind == "op" and n.title in _ADAPTERS and src not in region:
-                    if all(dst in region for dst in consumers[src]):
-                        region.add(src)
-        # scalar constants used only inside the region belong to it (array inputs,
-        # such as the data batch, stay visible as the module's input)
-        for nid in order:
-            n = graph.nodes[nid]
-            scalar = n.value is not None and getattr(n.value, "size", 2) == 1
-            if n.kind == "const" and scalar and consumers[nid]:
-                if all(dst in region for dst in consumers[nid]):
-                    region.add(nid)
-        if region & claimed:
-            continue
-        claimed |= region
-        regions.append((path, region))
-    return regions
-
-
-def collapse_modules(graph: Graph, model, param_ids: dict[str, str], expand=False) -> None:
-    modules = dict(model.named_modules()) if hasattr(model, "named_modules") else {}
-    boxed = []
-    for path, region in module_regions(graph, model, param_ids):
-        module = modules.get(path, model if path == "" else None)
-        kind = type(module).__name__ if module is not None else "module"
-        label = f"{kind} {path}".strip()
-        if expand is True or (not isinstance(expand, bool) and path in set(expand)):
-            cid = f"cluster_{len(graph.clusters)}"
-            graph.clusters[cid] = label
-            for nid in region:
-                graph.nodes[nid].cluster = cid
-            continue
-        boxed.append(label)
-        order = [nid for nid in graph.nodes if nid in region]
-        ops = [graph.nodes[nid] for nid in order if graph.nodes[nid].kind == "op"]
-        params = [graph.nodes[nid] for nid in order if graph.nodes[nid].kind == "leaf"]
-        out = ops[-1] if ops else graph.nodes[order[-1]]
-        title = f"{out.name} = {label}" if out.name else label
-        box = VNode(f"m{len(boxed)}", "module", title, value=out.value, grad=out.grad)
-        box.shape, box.freed, box.root = out.shape, out.freed, out.root
-        box.members = _recorded(graph, region)
-        for p in params:
-            pname = p.name or p.title
-            short = pname[len(path) + 1 :] if path and pname.startswith(path + ".") else pname
-            line = f"{short} {shape_text(p.shape or ())}"
-            if p.grad is not None:
-                line += f", \u2016grad\u2016 {number(norm(p.grad), 4)}"
-            box.detail.append(line)
-        box.detail.append("ops: " + " \u2192 ".join(symbol(n.title) for n in ops))
-        _merge(graph, region, box)
-    if boxed:
-        graph.notes.append(
-            f"Collapsed {len(boxed)} module(s) into one box each ({', '.join(sorted(boxed))}); "
-            "pass expand=True (or expand=['name']) to draw their operations."
-        )
 
 
 # -- 2. repeated structure -----------------------------------------------------------------
@@ -274,15 +172,17 @@ def collapse_repeats(graph: Graph) -> None:
                 i += 1
     described = []
     in_runs = {nid for run, _, _ in runs for nid in run}
+    consumers = _consumers(graph)
+    producers = _producers(graph)
+    groups = []
     for k, (run, p, r) in enumerate(runs):
-        if any(nid not in graph.nodes for nid in run):
-            continue  # defensive: a run is never folded into another (see below)
         members = set(run)
         # fold in side inputs used only inside the run: constants, and single ops on
-        # leaves or constants (an RNN step's U @ x_t); leaves (parameters) stay visible
-        consumers = _consumers(graph)
-        producers = _producers(graph)
-        for nid, n in graph.nodes.items():
+        # leaves or constants (an RNN step's U @ x_t); leaves (parameters) stay visible.
+        # Runs never share a node, so each run's side inputs are its own.
+        side = dict.fromkeys(src for nid in run for src in producers[nid])
+        for nid in side:
+            n = graph.nodes[nid]
             if nid in members or nid in in_runs or n.root or n.cluster:
                 continue
             if not consumers[nid] or not all(dst in members for dst in consumers[nid]):
@@ -295,15 +195,18 @@ def collapse_repeats(graph: Graph) -> None:
                         members.add(src)
         last = graph.nodes[run[-1]]
         pattern = " \u2192 ".join(symbol(graph.nodes[nid].title) for nid in run[:p])
-        box = VNode(f"r{k}", "repeat", f"repeated {r}\u00d7", value=last.value, grad=last.grad)
-        box.shape, box.freed = last.shape, last.freed
+        title = f"repeated {r}\u00d7"
+        box = VNode(f"r{k}", "repeat", title, name=last.name, value=last.value, grad=last.grad)
+        box.shape, box.freed, box.root = last.shape, last.freed, last.root
         box.members = _recorded(graph, members)
         box.detail.append(pattern)
         extra = len(members) - len(run)
         if extra:
             box.detail.append(f"+ {extra} side input(s) folded in")
         described.append(f"{r}\u00d7 [{pattern}]")
-        _merge(graph, members, box)
+        groups.append((members, box))
+    if groups:
+        _merge_all(graph, groups)
     if described:
         listed = "; ".join(described[:4])
         if len(described) > 4:
@@ -311,7 +214,42 @@ def collapse_repeats(graph: Graph) -> None:
         graph.notes.append(f"Collapsed repeated structure: {listed}.")
 
 
-# -- 3. size limit -------------------------------------------------------------------------
+# -- 3. scalar constants --------------------------------------------------------------------
+def fold_constants(graph: Graph, above: int = FOLD_CONSTANTS_ABOVE) -> None:
+    """Write scalar constants inside the op boxes that use them, in a big picture."""
+    if len(graph.nodes) <= above:
+        return
+    consumers = _consumers(graph)
+    folded = set()
+    for nid, n in graph.nodes.items():
+        value = n.value
+        if n.kind != "const" or value is None or getattr(value, "size", 2) != 1:
+            continue
+        if not consumers[nid] or any(graph.nodes[d].kind != "op" for d in consumers[nid]):
+            continue
+        folded.add(nid)
+    if not folded:
+        return
+    for e in graph.edges:
+        if e.src in folded:
+            op = graph.nodes[e.dst]
+            value = number(graph.nodes[e.src].value)
+            if op.title in _INFIX and e.argnum in (0, 1):
+                sym = symbol(op.title)
+                op.detail.append(
+                    f"{value} {sym} \u00b7" if e.argnum == 0 else f"\u00b7 {sym} {value}"
+                )
+            else:
+                op.detail.append(f"arg{e.argnum} = {value}")
+    graph.edges = [e for e in graph.edges if e.src not in folded]
+    graph.nodes = {nid: n for nid, n in graph.nodes.items() if nid not in folded}
+    graph.notes.append(
+        f"{len(folded)} scalar constants are written inside the boxes that use them "
+        "(\u00b7 \u00d7 0.5 means this box's input times 0.5)."
+    )
+
+
+# -- 4. size limit -------------------------------------------------------------------------
 def limit_size(graph: Graph, max_nodes: int) -> None:
     if max_nodes is None or len(graph.nodes) <= max_nodes:
         return

@@ -17,8 +17,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import textwrap
 
-from chainrule.viz.format import shape_text, summary
+import numpy as np
+
+from chainrule.viz.format import as_array, shape_text, summary
 from chainrule.viz.graph import Graph, VNode
 from chainrule.viz.notation import symbol
 
@@ -59,6 +62,11 @@ def _quote(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+NOTE_WIDTH = 100  # characters per line of the notes (at least; or the legend's width)
+SMALL = 11  # point size of the secondary lines (shape, static arguments, notes)
+MUTED = "#475569"
+
+
 def _row(text: str, *, size: int | None = None, color: str | None = None, bold=False) -> str:
     body = _esc(text)
     if bold:
@@ -78,34 +86,68 @@ def _title(n: VNode) -> str:
         sym = symbol(n.title)
         op = n.title if sym == n.title else f"{n.title} ({sym})"
         return f"{n.name} = {op}" if n.name else op
+    if n.kind == "repeat" and n.name:
+        return f"{n.name} = {n.title}"
     return n.title
 
 
-def _value_rows(n: VNode) -> list[str]:
+def _type_text(n: VNode) -> str | None:
+    """``(32, 10)``, with the dtype when it is not float64 (``(2,) float32``)."""
+    arr = as_array(n.value)
+    dtype = "" if arr is None or arr.dtype == np.float64 else str(arr.dtype)
+    if n.shape is not None and len(n.shape) > 0:
+        return f"{shape_text(n.shape)} {dtype}".strip()
+    return dtype or None
+
+
+def _value_rows(n: VNode) -> list[tuple]:
     rows = []
-    if n.shape is not None and len(n.shape) > 0 and n.kind != "const":
-        rows.append(_row(shape_text(n.shape), size=10, color="#475569"))
+    kind = _type_text(n)
+    if kind:
+        rows.append((kind, SMALL, MUTED, False))
     if n.value is not None:
-        rows.append(_row(f"value {summary(n.value)}"))
+        rows.append((f"value {summary(n.value)}", None, None, False))
     elif n.freed:
-        rows.append(_row("value freed by backward()", size=10, color="#64748b"))
+        rows.append(("value freed by backward()", SMALL, "#64748b", False))
     if n.grad is not None:
-        rows.append(_row(f"grad {summary(n.grad)}", color=GRAD_COLOR))
+        rows.append((f"grad {summary(n.grad)}", None, GRAD_COLOR, False))
+    if n.grad_note:
+        rows.append((n.grad_note, SMALL, GRAD_COLOR, False))
     return rows
 
 
-def node_label(n: VNode) -> str:
+def _is_scalar_constant(n: VNode) -> bool:
+    return n.kind == "const" and (
+        n.shape is None or len(n.shape) == 0 or n.value is None or n.value.size == 1
+    )
+
+
+def rows(n: VNode) -> list[tuple]:
+    """The lines of a box: ``(text, point size or None, colour or None, bold)``."""
+    if _is_scalar_constant(n):
+        return [(n.title, None, None, False)]
     if n.kind == "const":
-        if n.shape is None or len(n.shape) == 0 or (n.value is not None and n.value.size == 1):
-            return _quote(n.title)
-        rows = [_row(n.title, bold=True), _row(shape_text(n.shape), size=10, color="#475569")]
-        rows.append(_row(summary(n.value), size=10))
-    else:
-        rows = [_row(_title(n), bold=True, size=15)]
-        rows += [_row(line, size=11, color="#475569") for line in n.detail]
-        rows += _value_rows(n)
+        return [(n.title, None, None, True), (_type_text(n) or "", SMALL, MUTED, False),
+                (summary(n.value), SMALL, None, False)]  # fmt: skip
+    out = [(_title(n), 15, None, True)]
+    out += [(line, SMALL, MUTED, False) for line in n.detail]
+    return out + _value_rows(n)
+
+
+def node_label(n: VNode) -> str:
+    if _is_scalar_constant(n):
+        return _quote(n.title)
+    body = "".join(_row(t, size=s, color=c, bold=b) for t, s, c, b in rows(n))
     table = '<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
-    return f"<{table}{''.join(rows)}</table>>"
+    return f"<{table}{body}</table>>"
+
+
+def box_size(n: VNode) -> tuple[float, float]:
+    """Roughly how big Graphviz will draw the box, in points (for choosing a layout)."""
+    lines = rows(n)
+    width = max(len(t) * 0.6 * (s or 13) * (1.08 if b else 1.0) for t, s, _, b in lines)
+    height = sum(1.25 * (s or 13) + 4 for _, s, _, _ in lines)
+    return width + 20, height + 10
 
 
 def _node_line(n: VNode) -> str:
@@ -113,7 +155,7 @@ def _node_line(n: VNode) -> str:
     fill, border = STYLE[kind]
     attrs = {"label": node_label(n), "fillcolor": _quote(fill), "color": _quote(border)}
     if n.kind == "const":
-        scalar = n.shape is None or len(n.shape) == 0 or n.value is None or n.value.size == 1
+        scalar = _is_scalar_constant(n)
         attrs["shape"] = "ellipse" if scalar else "box"
         attrs["fontcolor"] = '"#334155"'
         attrs["fontsize"] = "12"
@@ -139,8 +181,8 @@ def _legend(graph: Graph) -> list[str]:
 def to_dot(graph: Graph) -> str:
     lines = [
         "digraph chainrule {",
-        f"  graph [rankdir={graph.rankdir}, fontname={_quote(FONT)}, fontsize=11, "
-        'fontcolor="#334155", labelloc="b", labeljust="l", nodesep=0.3, ranksep=0.45, '
+        f"  graph [rankdir={graph.rankdir}, fontname={_quote(FONT)}, fontsize=12, "
+        'fontcolor="#334155", labelloc="t", labeljust="l", nodesep=0.3, ranksep=0.45, '
         "pad=0.25, "
         f'label="{_graph_label(graph)}"];',
         f'  node [shape=box, style="rounded,filled", fontname={_quote(FONT)}, fontsize=13, '
@@ -175,8 +217,12 @@ def to_dot(graph: Graph) -> str:
 
 
 def _graph_label(graph: Graph) -> str:
-    """Notes, then the legend; left-justified lines (DOT's ``\\l`` line ends)."""
-    lines = [*graph.notes, "   \u00b7   ".join(_legend(graph))]
+    """Notes, then the legend; left-justified lines (DOT's ``\\l`` line ends), wrapped so
+    that a long note does not make a small picture wide."""
+    legend = "   \u00b7   ".join(_legend(graph))  # one line
+    width = max(NOTE_WIDTH, len(legend))
+    lines = [part for note in graph.notes for part in textwrap.wrap(note, width)]
+    lines.append(legend)
     return "".join(_quote(line)[1:-1] + "\\l" for line in lines)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from chainrule.core.eager import EagerNode, Tensor, TensorLeaf, no_grad
 from chainrule.core.reverse import backward_pass, toposort
 from chainrule.viz.format import as_array, magnitude, number, shape_text
+from chainrule.viz.graph import module_param_names
 from chainrule.viz.notation import local_derivative
 
 DEFAULT_SHOWN_PATHS = 12
@@ -80,6 +81,7 @@ class Explanation:
     grad: object  # wrt.grad when it was set, else None
     shown: int = DEFAULT_SHOWN_PATHS
     notes: list[str] = field(default_factory=list)
+    keeps_grad: bool = True  # backward() stores wrt.grad (a leaf, or after retain_grad())
 
     @property
     def path_sum(self):
@@ -114,10 +116,16 @@ class Explanation:
 
 
 def _caller_names(frame) -> dict[int, str]:
+    """The caller's variable names for nodes, and its modules' parameter names."""
     names: dict[int, str] = {}
-    for key, value in list(frame.f_locals.items()) if frame is not None else []:
+    local = [(k, v) for k, v in (list(frame.f_locals.items()) if frame is not None else [])]
+    for key, value in local:
         if not key.startswith("_") and isinstance(value, Tensor) and value._node is not None:
             names.setdefault(id(value._node), key)
+    for key, value in local:
+        if not key.startswith("_"):
+            for node_id, name in module_param_names(value).items():
+                names.setdefault(node_id, name)
     return names
 
 
@@ -139,12 +147,17 @@ def _display_names(order, names, root, target) -> dict:
             out[node] = op if counts[op] == 1 else f"{op}{str(seen[op]).translate(_SUB)}"
         else:
             out[node] = "leaf"
-    out.setdefault(root, "L")
+    used = set(names.values())
     if id(root) not in names:
-        out[root] = "L"
-    if id(target) not in names:
-        out[target] = "w"
+        out[root] = _free_name(("L", "loss", "out"), used)
+    if id(target) not in names and target is not root:
+        out[target] = _free_name(("w", "wrt", "\u03b8"), used | {out[root]})
     return out
+
+
+def _free_name(choices, used) -> str:
+    """The first of ``choices`` that names no other node."""
+    return next((c for c in choices if c not in used), choices[-1])
 
 
 def _shape(node) -> tuple:
@@ -197,6 +210,11 @@ def explain_backward(
                 ids.setdefault(id(p._node), key)
 
     order = toposort(root)
+    if target is root:
+        raise ValueError(
+            "wrt is the loss itself: d loss / d loss is 1, with no chain rule to show; "
+            "pass a tensor the loss was computed from"
+        )
     # the nodes on some path to the target: visit inputs before consumers
     leads: set = {target}
     for node in reversed(order):
@@ -225,6 +243,7 @@ def explain_backward(
         total=total,
         grad=grad,
         shown=max_paths,
+        keeps_grad=isinstance(target, TensorLeaf) or target.retained is not None,
     )
 
 
@@ -310,9 +329,20 @@ def _count_paths(root, target, leads) -> int:
     return counts.get(root, 0)
 
 
+# elementwise ops that broadcast their inputs: an input smaller than the output gets the
+# cotangent summed over the axes it was stretched along
+BROADCASTING = {
+    "add", "subtract", "multiply", "safe_mul", "divide", "power", "float_power", "maximum",
+    "minimum", "fmax", "fmin", "hypot", "arctan2", "logaddexp", "logaddexp2", "mod", "fmod",
+    "where", "xlogy", "xlog1py", "clip",
+}  # fmt: skip
+
+
 def describe_factor(f: Factor) -> tuple[str, str, str]:
     """``(rule, value or shapes, gradient so far)`` for one factor, as text."""
     rule = f.rule or f"vjp of {f.op}"
+    if f.op in BROADCASTING and tuple(f.in_shape) != tuple(f.out_shape):
+        rule += ", summed over the broadcast axes"
     if f.local is not None:
         value = number(f.local)
     else:

@@ -65,7 +65,12 @@ def _summary_lines(ex: Explanation) -> list[str]:
     lines.append(
         f"backward() computes:  {magnitude(ex.total)}   {mark} (max |difference| {diff:.2g})"
     )
-    if ex.grad is None:
+    if ex.grad is None and not ex.keeps_grad:
+        lines.append(
+            f"({ex.wrt} is an intermediate value, not a leaf: backward() keeps its gradient "
+            f"in {ex.wrt}.grad only after {ex.wrt}.retain_grad().)"
+        )
+    elif ex.grad is None:
         lines.append(f"({ex.wrt}.grad is not set yet: {ex.loss}.backward() will put this there.)")
     else:
         ok, diff = _close(ex.grad, ex.total)
@@ -120,7 +125,8 @@ def to_text(ex: Explanation) -> str:
         if nums is not None:
             pad = " " * (len(f"Path {i} of {ex.n_paths}:  {_d(ex.loss, ex.wrt)}") - 1)
             out.append(f"{pad}= {nums}")
-            out.append(f"{pad}= {number(path.contribution)}")
+            if len(path.factors) > 1:
+                out.append(f"{pad}= {number(path.contribution)}")
         rows = _rows(path)
         head = ("factor", "op", "local derivative", "value / shape", "gradient so far")
         widths = [max(len(r[c]) for r in [head, *rows]) for c in range(5)]
@@ -145,8 +151,10 @@ def to_markdown(ex: Explanation) -> str:
     for i, path in enumerate(ex.paths[: ex.shown], 1):
         out.append(f"**Path {i} of {ex.n_paths}:** {_md_escape(_product(path, ex))}")
         nums = _numbers(path)
-        if nums is not None:
+        if nums is not None and len(path.factors) > 1:
             out.append(f"= {nums} = **{number(path.contribution)}**")
+        elif nums is not None:
+            out.append(f"= **{nums}**")
         out.append("")
         out.append("| factor | op | local derivative | value / shape | gradient so far |")
         out.append("|---|---|---|---|---|")

@@ -24,7 +24,11 @@ def as_array(value) -> np.ndarray | None:
 
 
 def number(v, digits: int = 6) -> str:
-    """A scalar, readable: ``30``, ``-0.5``, ``0.761594``, ``1.5e-08``, ``nan``."""
+    """A scalar, readable: ``30``, ``-0.5``, ``0.761594``, ``1.5e-08``, ``nan``.
+
+    Also a one-element array of any shape (a ``(1,)`` loss, a ``(1, 1)`` output)."""
+    if np.ndim(v) and np.size(v) == 1:
+        v = np.asarray(v).reshape(())
     v = complex(v) if np.iscomplexobj(v) else float(v)
     if isinstance(v, complex):
         return f"{v:.{digits}g}"
@@ -46,20 +50,74 @@ def is_scalar(value) -> bool:
 
 
 def summary(value) -> str:
-    """Scalars in full; arrays as ``mean m  [min, max]`` (the shape is shown apart)."""
+    """Scalars in full; arrays as ``mean m  [min, max]`` (the shape is shown apart),
+    ``all 1`` when every element is the same, ``mask, 40% true`` for booleans; a tuple
+    (``eigh``'s result) as the shapes of its parts."""
+    if isinstance(value, tuple):
+        parts = [as_array(v) for v in value]
+        if any(p is None for p in parts):
+            return f"tuple of {len(value)}"
+        return "tuple: " + ", ".join(shape_text(p.shape) for p in parts)
     arr = as_array(value)
     if arr is None:
-        return "tuple" if isinstance(value, tuple) else "?"
+        return "?"
     if arr.size == 1:
         return number(arr.reshape(()))
     if arr.size == 0:
         return "empty"
+    if arr.dtype.kind == "b":
+        return f"mask, {number(100 * arr.mean(), 3)}% true"
     if arr.dtype.kind not in "fciu":
         return f"dtype {arr.dtype}"
     if arr.dtype.kind == "c":
         return f"mean {number(arr.mean(), 4)}"
-    lo, hi = number(arr.min(), 4), number(arr.max(), 4)
-    return f"mean {number(arr.mean(), 4)}  [{lo}, {hi}]"
+    lo, hi = arr.min(), arr.max()
+    if lo == hi:
+        return f"all {number(lo, 4)}"
+    return f"mean {number(arr.mean(), 4)}  [{number(lo, 4)}, {number(hi, 4)}]"
+
+
+def index_text(index) -> str:
+    """A static index as NumPy syntax: ``[1:4]``, ``[:, 0]``, ``[None, ..., ::2]``;
+    index arrays by their shape (``[int array (2, 3)]``, ``[bool mask (4,)]``)."""
+    items = index if isinstance(index, tuple) else (index,)
+    text = "[" + ", ".join(_index_item(i) for i in items) + "]"
+    arrays = [i for i in items if isinstance(i, np.ndarray)]
+    if len(text) > 40 and len(arrays) > 1:  # max-pooling's gather: say what, not each
+        try:
+            shape = shape_text(np.broadcast_shapes(*(a.shape for a in arrays)))
+        except ValueError:
+            shape = "?"
+        others = len(items) - len(arrays)
+        rest = f" and {others} more" if others else ""
+        text = f"[{len(arrays)} index arrays, broadcast to {shape}{rest}]"
+    return text
+
+
+def _index_item(item) -> str:
+    if item is Ellipsis:
+        return "..."
+    if item is None:
+        return "None"
+    if isinstance(item, slice):
+        parts = ["" if v is None else str(v) for v in (item.start, item.stop, item.step)]
+        text = f"{parts[0]}:{parts[1]}"
+        return text + (f":{parts[2]}" if parts[2] else "")
+    if isinstance(item, np.ndarray):
+        kind = "bool mask" if item.dtype.kind == "b" else "int array"
+        return f"{kind} {shape_text(item.shape)}"
+    return str(item)
+
+
+def static_text(value, limit: int = 28) -> str:
+    """A static argument, short: arrays by shape and dtype, long reprs cut."""
+    if isinstance(value, np.ndarray):
+        text = f"array {shape_text(value.shape)} {value.dtype}"
+    elif isinstance(value, tuple) and any(isinstance(v, np.ndarray) for v in value):
+        text = "(" + ", ".join(static_text(v, limit) for v in value) + ")"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def norm(value) -> float:

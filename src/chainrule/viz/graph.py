@@ -20,16 +20,16 @@ Collapsing (module clusters, repeated structure, the size limit) lives in
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from chainrule.core.eager import EagerNode, Tensor, TensorLeaf, no_grad
+from chainrule.core.eager import EagerNode, Tensor, TensorLeaf
 from chainrule.core.reverse import toposort
-from chainrule.viz.format import as_array, number
+from chainrule.viz.format import as_array, index_text, number, static_text
+from chainrule.viz.grads import label_scalar_edges, leaf_gradients
 
-DEFAULT_MAX_NODES = 120
+DEFAULT_MAX_NODES = 60
 
 
 @dataclass
@@ -49,6 +49,8 @@ class VNode:
     freed: bool = False  # its value was freed by backward()
     members: int = 1  # how many recorded nodes this box stands for
     key: int | None = None  # id() of the recorded node it shows
+    grad_note: str | None = None  # a leaf's .grad when it holds more than this pass sent
+    inputs_shown: bool = True  # False when backward() freed the record of its inputs
 
 
 @dataclass
@@ -111,16 +113,31 @@ class Graph:
 def caller_names(frame) -> dict[int, str]:
     """Map ``id`` of recorded nodes (and of tensors) to the caller's variable names.
 
-    Only used for labels: ``x = cr.tensor(...); viz.draw(y)`` shows "x" on the leaf.
+    Only used for labels: ``x = cr.tensor(...); viz.draw(y)`` shows "x" on the leaf,
+    and the parameters of a module the caller holds are named as in
+    ``named_parameters()`` (``0.weight``), unless a variable names them.
     """
     names: dict[int, str] = {}
     if frame is None:
         return names
-    for key, value in list(frame.f_locals.items()):
-        if key.startswith("_") or not isinstance(value, Tensor):
-            continue
-        _add_name(names, key, value, overwrite=False)
+    local = [(k, v) for k, v in list(frame.f_locals.items()) if not k.startswith("_")]
+    for key, value in local:
+        if isinstance(value, Tensor):
+            _add_name(names, key, value, overwrite=False)
+    for _, value in local:
+        for key, name in module_param_names(value).items():
+            names.setdefault(key, name)
     return names
+
+
+def module_param_names(module) -> dict[int, str]:
+    """``id`` of each parameter's node -> its name in ``module.named_parameters()``;
+    empty for anything that is not an ``nn.Module``."""
+    from chainrule.nn.module import Module
+
+    if not isinstance(module, Module):
+        return {}
+    return {id(p._node): k for k, p in module.named_parameters() if p._node is not None}
 
 
 def _add_name(names: dict, key: str, t: Tensor, overwrite: bool = True) -> None:
@@ -145,12 +162,7 @@ def names_from(mapping) -> dict[int, str]:
 
 
 def param_names(model) -> dict[int, str]:
-    names: dict[int, str] = {}
-    if model is not None:
-        for key, p in model.named_parameters():
-            if p._node is not None:
-                names[id(p._node)] = key
-    return names
+    return {} if model is None else module_param_names(model)
 
 
 # -- building ------------------------------------------------------------------------------
@@ -168,9 +180,14 @@ def _static_detail(node) -> list[str]:
     for key, val in (node.kwargs or {}).items():
         if val is None or val is False:
             continue
-        text = repr(val)
-        lines.append(f"{key}={text if len(text) <= 24 else text[:21] + '...'}")
+        if key == "index" and node.prim.name in _INDEXING:
+            lines.append(f"index {index_text(val)}")
+        else:
+            lines.append(f"{key}={static_text(val)}")
     return lines
+
+
+_INDEXING = {"getitem", "index_update", "scatter_add"}
 
 
 def _constant_name(a, names: dict[int, str]) -> str | None:
@@ -197,25 +214,15 @@ def _is_constant_input(a) -> bool:
     )
 
 
-def _scalar_local_derivatives(node) -> list | None:
-    """``d out / d parent_k`` for every parent of a scalar-output node, from its own VJP."""
-    ans = as_array(node.ans)
-    if node.args is None or ans is None or ans.size != 1:
-        return None
-    try:
-        with no_grad():
-            cts = node.vjp(np.ones_like(ans))
-    except Exception:  # e.g. an input modified in place since: no labels, no crash
-        return None
-    return [None if ct is None else as_array(ct) for ct in cts]
-
-
 def build(tensor: Tensor, *, names: dict[int, str] | None = None) -> Graph:
     """The uncollapsed display graph of ``tensor``'s recorded history."""
     names = names or {}
     root = tensor._node
     if root is None:
-        node = VNode("n0", "const", names.get(id(tensor), "tensor"), value=tensor._value, root=True)
+        title = names.get(id(tensor), "tensor")
+        if tensor._value.size == 1:
+            title = f"{title} = {number(tensor._value)}"
+        node = VNode("n0", "const", title, value=tensor._value, root=True)
         node.shape = tuple(tensor._value.shape)
         g = Graph({"n0": node}, [])
         g.notes.append("This tensor has no graph: it does not require grad.")
@@ -224,24 +231,39 @@ def build(tensor: Tensor, *, names: dict[int, str] | None = None) -> Graph:
     order = toposort(root)  # consumers before inputs: backward()'s order
     forward = list(reversed(order))
     ids = {node: f"n{k}" for k, node in enumerate(forward)}
+    # backward() records on each node the cotangent it received; if it never ran from
+    # this tensor (its node kept its inputs but got no cotangent), any gradient found
+    # on the nodes or in a leaf's .grad came from another backward(): not this graph's
+    from_here = isinstance(root, TensorLeaf) or root.grad is not None or root.args is None
     nodes: dict[str, VNode] = {}
     edges: list[VEdge] = []
     any_freed = False
+    stale: list[str] = []
     for node in forward:
         nid = ids[node]
         if isinstance(node, TensorLeaf):
             t = _leaf_tensor(node)
             value = None if t is None else t._value
-            grad = None if t is None or t.grad is None else t.grad._value
             title = names.get(id(node), "leaf")
-            vn = VNode(nid, "leaf", title, name=names.get(id(node)), value=value, grad=grad)
+            vn = VNode(nid, "leaf", title, name=names.get(id(node)), value=value)
+            if t is not None and t.grad is not None:
+                vn.grad = t.grad._value
+                if not from_here:
+                    stale.append(title)
         else:
             value, grad = node.ans, node.grad
             vn = VNode(nid, "op", node.prim.name, name=names.get(id(node)), value=value, grad=grad)
             vn.detail = _static_detail(node)
             vn.freed = node.args is None and value is None  # released by backward()
+            vn.inputs_shown = node.args is not None
             any_freed |= node.args is None
+            if node.prim.name == "tuple_getitem" and node.args is not None:
+                vn.detail.insert(0, f"part [{node.args[1]}] of the result")
         vn.shape = _shape_of(vn.value)
+        if vn.shape is None and getattr(node, "meta", None) is not None:
+            vn.shape = tuple(node.meta[0])  # freed, but its shape was kept
+        if not from_here:
+            vn.grad = None
         vn.key = id(node)
         nodes[nid] = vn
     nodes[ids[root]].root = True
@@ -263,11 +285,10 @@ def build(tensor: Tensor, *, names: dict[int, str] | None = None) -> Graph:
         for argnum, a in enumerate(node.args):
             if argnum in node.argnums or a is None:
                 continue
+            if node.prim.name == "tuple_getitem":
+                continue  # the part's number is a static index, shown in the box
             if not _is_constant_input(a):
-                text = repr(a)
-                nodes[nid].detail.append(
-                    f"arg{argnum}={text if len(text) <= 24 else text[:21] + '...'}"
-                )
+                nodes[nid].detail.append(f"arg{argnum}={static_text(a)}")
                 continue
             key = id(a) if isinstance(a, (Tensor, np.ndarray)) else None
             if key is not None and key in const_ids:
@@ -284,73 +305,24 @@ def build(tensor: Tensor, *, names: dict[int, str] | None = None) -> Graph:
             edges.append(VEdge(cid, nid, argnum=argnum))
 
     graph = Graph(nodes, edges)
+    exact = leaf_gradients(graph, forward, ids) if from_here else set()
     graph.has_grad = any(n.grad is not None for n in nodes.values() if n.kind != "const")
-    _label_scalar_edges(graph, forward, ids)
+    label_scalar_edges(graph, forward, ids, exact)
+    if stale:
+        graph.notes.append(
+            "backward() has not run from this tensor, so no gradients are shown "
+            f"({', '.join(stale[:3])}{', ...' if len(stale) > 3 else ''}: .grad holds one "
+            "from another backward())."
+        )
     if any_freed:
         graph.notes.append(
             "backward() freed this graph's saved inputs: constant inputs and static "
-            "arguments are not shown (draw before backward(), or use retain_graph=True)."
+            "arguments are not shown, and an edge's local derivative only where the "
+            "gradients recorded give it exactly (draw before backward(), or use "
+            "retain_graph=True)."
         )
     if any(n.freed for n in nodes.values()):
         graph.notes.append(
             "Some forward values were not kept by backward() (it keeps small arrays only)."
         )
     return graph
-
-
-def _label_scalar_edges(graph: Graph, forward, ids) -> None:
-    """Put the local derivative on every edge between scalar values."""
-    uses: dict[str, int] = {}
-    for e in graph.edges:
-        uses[e.src] = uses.get(e.src, 0) + 1
-    by_dst: dict[str, list[VEdge]] = {}
-    for e in graph.edges:
-        if not graph.nodes[e.src].kind == "const":
-            by_dst.setdefault(e.dst, []).append(e)
-    for node in forward:
-        if not isinstance(node, EagerNode):
-            continue
-        nid = ids[node]
-        out = graph.nodes[nid]
-        locals_ = _scalar_local_derivatives(node)
-        for k, e in enumerate(by_dst.get(nid, [])):
-            src = graph.nodes[e.src]
-            if src.shape is not None and np.prod(src.shape) != 1:
-                continue
-            if locals_ is not None:
-                d = locals_[k]
-                if d is not None and d.size == 1:
-                    e.label = number(d.reshape(()))
-            elif uses[e.src] == 1:
-                e.label = _ratio_label(src.grad, out.grad)
-    graph.scalar_labels = any(e.label is not None for e in graph.edges)
-
-
-def _ratio_label(g_in, g_out) -> str | None:
-    """Local derivative recovered from a freed graph: ḡ_input = ḡ_output · d out/d input."""
-    a, b = as_array(g_in), as_array(g_out)
-    if a is None or b is None or a.size != 1 or b.size != 1:
-        return None
-    b = b.reshape(())
-    if b == 0 or not np.isfinite(b):
-        return None
-    return number(a.reshape(()) / b)
-
-
-def frame_of_caller(depth: int = 2):
-    """The frame ``depth`` levels above the caller of this function (for ``caller_names``)."""
-    frame = inspect.currentframe()
-    for _ in range(depth):
-        frame = frame.f_back if frame is not None else None
-    return frame
-
-
-def depth(graph: Graph) -> int:
-    """The number of boxes on the longest input-to-output chain."""
-    level: dict[str, int] = {}
-    producers: dict[str, list[str]] = {nid: [] for nid in graph.nodes}
-    for e in graph.edges:
-        producers[e.dst].append(e.src)
-    for nid in graph.nodes:  # forward order: inputs first
-        level[nid] = 1 + max((level.get(src, 0) for src in producers[nid]), default=0)
-    return max(level.values(), default=0)

@@ -5,9 +5,10 @@
 small evaluator walks the SymPy tree and calls one ``cnp`` function per node, choosing
 the op a person would write: ``x - y`` is ``subtract`` (not ``add`` of ``-1·y``),
 ``x/y`` is ``divide``, ``x^(1/2)`` is ``sqrt``, ``e^x`` is ``exp``, and sums and
-products keep SymPy's printed order. Numbers (``3``, ``pi``, ``log(2)``) become
-constants. Only the functions the parser accepts are handled; anything else raises
-``ValueError`` naming it.
+products keep SymPy's printed order. A subexpression that occurs twice is computed
+once, so its node feeds both uses (the chain rule then sums over both paths). Numbers
+(``3``, ``pi``, ``log(2)``) become constants. Only the functions the parser accepts
+are handled; anything else raises ``ValueError`` naming it.
 """
 
 from __future__ import annotations
@@ -64,8 +65,14 @@ def evaluate(expr, values: dict):
     import sympy as sp
 
     table = _functions()
+    done: dict = {}  # a subexpression written twice (x*y in x*y + sin(x*y)) is one node
 
     def ev(e):
+        if e not in done:
+            done[e] = compute(e)
+        return done[e]
+
+    def compute(e):
         if e.is_number:
             value = complex(e.evalf())
             if value.imag != 0:

@@ -1,0 +1,301 @@
+"""Module boxes: a network drawn as its layers (``Linear 0``, ``ReLU 1``), not its ops.
+
+The core records no module boundaries, so they are found after the fact:
+
+* **Modules with parameters** (``Linear``, ``Conv2d``), from the parameters
+  (``model.named_parameters()``): a module's region is every node that depends on one
+  of its parameters and leads to the first node that depends on all of them (for
+  ``Linear``: ``x @ W.T + b`` is transpose, matmul and add). A node computed from the
+  parameters alone (``W.T``) hands the end of the region on to its single consumer, so
+  a bias-free ``Linear`` still includes its matmul.
+* **Modules without parameters inside an** ``nn.Sequential`` (``ReLU``, ``MaxPool2d``,
+  ``Flatten``): they run one after another from the output of the module before them.
+  Each is run again on that output (a probe: nothing is changed) to learn which ops
+  it records; the same ops following in the graph, checked by name and value, are its
+  region. When that cannot be checked (a freed value, a random ``Dropout``), the ops
+  between two known modules become one box naming all of them. A module that is one
+  op of its own name (``Tanh``: ``tanh``) stays that op.
+
+Each region becomes one box listing its parameters and ops, or, for modules named in
+``expand``, a labelled cluster of its nodes. A note says what was collapsed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.viz.collapse import _ADAPTERS, _consumers, _merge_all, _producers, _recorded
+from chainrule.viz.format import norm, number, shape_text
+from chainrule.viz.graph import Graph, VNode
+from chainrule.viz.notation import symbol
+
+
+def module_regions(graph: Graph, model, param_ids: dict[str, str]) -> list[tuple[str, set[str]]]:
+    """``(module path, node ids)`` for every module whose parameters are in the graph.
+
+    ``param_ids`` maps a parameter's qualified name (``0.weight``) to its node id.
+    """
+    order = list(graph.nodes)
+    producers = _producers(graph)
+    consumers = _consumers(graph)
+    owners: dict[str, list[str]] = {}
+    for pname, nid in param_ids.items():
+        owners.setdefault(pname.rpartition(".")[0], []).append(nid)
+    claimed: set[str] = set()
+    regions = []
+    for path, params in owners.items():
+        params_set = set(params)
+        reach = []  # per parameter: the nodes that depend on it
+        for p in params:
+            dep = {p}
+            for nid in order:
+                if any(src in dep for src in producers[nid]):
+                    dep.add(nid)
+            reach.append(dep - {p})
+        on_all = set.intersection(*reach) if reach else set()
+        if not on_all:
+            continue
+        end = next(nid for nid in order if nid in on_all)
+        only_params = set(params_set)  # nodes computed from the parameters alone
+        for nid in order:  # (known only where backward() left the inputs on record)
+            if producers[nid] and all(src in only_params for src in producers[nid]):
+                if graph.nodes[nid].inputs_shown:
+                    only_params.add(nid)
+        while end in only_params and len(set(consumers[end])) == 1:
+            end = consumers[end][0]
+        # a layout step on the result (F.linear's final transpose) ends the module
+        after = set(consumers[end])
+        if len(after) == 1:
+            nxt = graph.nodes[next(iter(after))]
+            if nxt.kind == "op" and nxt.title in _ADAPTERS and not nxt.root:
+                end = nxt.id
+        ancestors = {end}
+        stack = [end]
+        while stack:
+            for src in producers[stack.pop()]:
+                if src not in ancestors:
+                    ancestors.add(src)
+                    stack.append(src)
+        any_dep = set().union(*reach)
+        region = (any_dep & ancestors) | params_set
+        region = {nid for nid in region if graph.nodes[nid].kind != "const"}
+        # a layout adapter applied to the input only for this module (F.linear's
+        # transpose of x) belongs to it; one level only, so the previous layer stays out
+        for nid in list(region):
+            for src in producers[nid]:
+                n = graph.nodes[src]
+                if n.kind == "op" and n.title in _ADAPTERS and src not in region:
+                    if all(dst in region for dst in consumers[src]):
+                        region.add(src)
+        # scalar constants used only inside the region belong to it (array inputs,
+        # such as the data batch, stay visible as the module's input)
+        for nid in order:
+            n = graph.nodes[nid]
+            scalar = n.value is not None and getattr(n.value, "size", 2) == 1
+            if n.kind == "const" and scalar and consumers[nid]:
+                if all(dst in region for dst in consumers[nid]):
+                    region.add(nid)
+        if region & claimed:
+            continue
+        claimed |= region
+        regions.append((path, region))
+    return regions
+
+
+def _outputs(graph: Graph, region: set[str], consumers) -> list[str]:
+    return [
+        nid
+        for nid in graph.nodes
+        if nid in region
+        and graph.nodes[nid].kind == "op"
+        and (graph.nodes[nid].root or any(d not in region for d in consumers[nid]))
+    ]
+
+
+def _probe_ops(module, value) -> tuple[list[str], object] | None:
+    """Run ``module`` on a copy of ``value`` and return the names of the ops it records
+    (in order) and its output; None unless they form a chain."""
+    import chainrule as cr
+    from chainrule.core.eager import EagerNode, TensorLeaf
+    from chainrule.core.reverse import toposort
+
+    if "Dropout" in type(module).__name__ and module.training:
+        return None  # random: a second run would not repeat the first
+    try:
+        with cr.enable_grad():
+            x = cr.tensor(np.array(value, copy=True), requires_grad=True)
+            out = module(x)
+    except Exception:
+        return None
+    if not isinstance(out, cr.Tensor) or out._node is None:
+        return None
+    order = list(reversed(toposort(out._node)))
+    names = []
+    for node in order:
+        if isinstance(node, TensorLeaf):
+            continue
+        if not isinstance(node, EagerNode) or len(node.parents) != 1:
+            return None  # not a chain (or an input used twice): can't be followed
+        names.append(node.prim.name)
+    return names, out._value
+
+
+def _follow(graph: Graph, start: str, names, claimed, consumers, producers) -> list[str] | None:
+    """The chain of ops ``names`` that follows ``start`` in the graph, or None."""
+    chain, cur = [], start
+    for name in names:
+        nxt = set(consumers[cur])
+        if len(nxt) != 1:
+            return None
+        nid = nxt.pop()
+        n = graph.nodes[nid]
+        if n.kind != "op" or n.title != name or nid in claimed:
+            return None
+        others = [src for src in producers[nid] if src != cur]
+        if any(graph.nodes[src].kind != "const" for src in others):
+            return None
+        chain.append(nid)
+        cur = nid
+    return chain
+
+
+def _same_value(a, b) -> bool:
+    if a is None or b is None:
+        return True  # freed: the op names were checked
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and bool(np.allclose(a, b, equal_nan=True))
+
+
+def _with_constants(graph: Graph, nodes: list[str], consumers, producers) -> set[str]:
+    members = set(nodes)
+    for nid in nodes:
+        for src in producers[nid]:
+            if graph.nodes[src].kind == "const" and set(consumers[src]) <= members:
+                members.add(src)
+    return members
+
+
+def _between(graph, start, region, claimed, consumers, producers) -> set[str]:
+    """Op nodes after ``start`` that lead into ``region`` (and nothing else claimed)."""
+    after, stack = set(), [start]
+    while stack:
+        for dst in consumers[stack.pop()]:
+            if dst not in after and dst not in claimed and dst not in region:
+                after.add(dst)
+                stack.append(dst)
+    before, stack = set(), list(region)
+    while stack:
+        for src in producers[stack.pop()]:
+            if src not in before:
+                before.add(src)
+                stack.append(src)
+    return {nid for nid in after & before if graph.nodes[nid].kind == "op"}
+
+
+def parameterless_regions(graph: Graph, model, regions) -> list[tuple[str, str, set[str]]]:
+    """``(path, label, node ids)`` for the modules without parameters in each
+    ``nn.Sequential``, found after the module before them (see the module doc)."""
+    from chainrule.nn.container import Sequential
+
+    consumers, producers = _consumers(graph), _producers(graph)
+    by_path = dict(regions)
+    claimed = set().union(*by_path.values()) if by_path else set()
+    found = []
+    for prefix, seq in model.named_modules():
+        if not isinstance(seq, Sequential):
+            continue
+        children = [(f"{prefix}.{k}" if prefix else k, m) for k, m in seq.named_children()]
+        cur = None  # the node holding the output of the previous child, when known
+        pending = []  # children since then that could not be followed one by one
+        for path, child in children:
+            if path in by_path:
+                if cur is not None and pending:
+                    nodes = _between(graph, cur, by_path[path], claimed, consumers, producers)
+                    if nodes:
+                        label = " \u00b7 ".join(f"{type(m).__name__} {p}" for p, m in pending)
+                        members = _with_constants(graph, list(nodes), consumers, producers)
+                        found.append((pending[0][0], label, members))
+                        claimed |= members
+                outs = _outputs(graph, by_path[path], consumers)
+                cur, pending = (outs[0] if len(outs) == 1 else None), []
+                continue
+            if cur is None:
+                continue
+            if pending:
+                pending.append((path, child))
+                continue
+            value = graph.nodes[cur].value
+            if value is None and graph.nodes[cur].shape is not None:
+                value = np.zeros(graph.nodes[cur].shape)
+            probe = None if value is None else _probe_ops(child, value)
+            chain = None
+            if probe is not None:
+                chain = _follow(graph, cur, probe[0], claimed, consumers, producers)
+            if chain is None or not (
+                not chain or _same_value(graph.nodes[chain[-1]].value, probe[1])
+            ):
+                pending.append((path, child))
+                continue
+            if not chain:
+                continue  # records nothing (Identity, Dropout in eval mode)
+            ops = [graph.nodes[nid].title for nid in chain]
+            namesake = type(child).__name__.lower() == ops[0].replace("_", "")
+            if not (len(ops) == 1 and namesake):
+                members = _with_constants(graph, chain, consumers, producers)
+                found.append((path, f"{type(child).__name__} {path}", members))
+                claimed |= members
+            cur = chain[-1]
+    return found
+
+
+def collapse_modules(graph: Graph, model, param_ids: dict[str, str], expand=False) -> None:
+    modules = dict(model.named_modules()) if hasattr(model, "named_modules") else {}
+    regions = []
+    for path, region in module_regions(graph, model, param_ids):
+        module = modules.get(path, model if path == "" else None)
+        kind = type(module).__name__ if module is not None else "module"
+        regions.append((path, f"{kind} {path}".strip(), region))
+    if hasattr(model, "named_modules"):
+        regions += parameterless_regions(graph, model, [(p, r) for p, _, r in regions])
+    position = {nid: k for k, nid in enumerate(graph.nodes)}
+    regions.sort(  # in forward order (constants are listed last in the graph: skip them)
+        key=lambda r: max((position[n] for n in r[2] if graph.nodes[n].kind != "const"), default=0)
+    )
+    boxed = []
+    groups = []
+    for path, label, region in regions:
+        if expand is True or (not isinstance(expand, bool) and path in set(expand)):
+            cid = f"cluster_{len(graph.clusters)}"
+            graph.clusters[cid] = label
+            for nid in region:
+                graph.nodes[nid].cluster = cid
+            continue
+        boxed.append(label)
+        groups.append((region, _module_box(graph, f"m{len(boxed)}", path, label, region)))
+    if groups:
+        _merge_all(graph, groups)
+    if boxed:
+        graph.notes.append(
+            f"Collapsed {len(boxed)} module(s) into one box each ({', '.join(boxed)}); "
+            "pass expand=True (or expand=['name']) to draw their operations."
+        )
+
+
+def _module_box(graph: Graph, box_id: str, path: str, label: str, region: set[str]) -> VNode:
+    order = [nid for nid in graph.nodes if nid in region]
+    ops = [graph.nodes[nid] for nid in order if graph.nodes[nid].kind == "op"]
+    params = [graph.nodes[nid] for nid in order if graph.nodes[nid].kind == "leaf"]
+    out = ops[-1] if ops else graph.nodes[order[-1]]
+    title = f"{out.name} = {label}" if out.name else label
+    box = VNode(box_id, "module", title, value=out.value, grad=out.grad)
+    box.shape, box.freed, box.root = out.shape, out.freed, out.root
+    box.members = _recorded(graph, region)
+    for p in params:
+        pname = p.name or p.title
+        short = pname[len(path) + 1 :] if path and pname.startswith(path + ".") else pname
+        line = f"{short} {shape_text(p.shape or ())}"
+        if p.grad is not None:
+            line += f", \u2016grad\u2016 {number(norm(p.grad), 4)}"
+        box.detail.append(line)
+    box.detail.append("ops: " + " \u2192 ".join(symbol(n.title) for n in ops))
+    return box
