@@ -8,11 +8,17 @@ Note the orders that differ from JAX: ``make_vjp(f)(x)`` returns ``(vjp, ans)`` 
 
 from __future__ import annotations
 
+import inspect
+from collections import OrderedDict
+
 import numpy as np
 
-from chainrule.transforms import _argnums_tuple, grad, jvp, vjp
+from chainrule.core.trace import Box, unbox_all
+from chainrule.transforms import _argnums_tuple, _check_args, grad, jvp, vjp
 
 __all__ = [
+    "grad_named",
+    "multigrad_dict",
     "make_vjp",
     "make_jvp",
     "deriv",
@@ -30,6 +36,7 @@ __all__ = [
 def _bind(fun, args, kwargs, argnum):
     """``fun`` as a function of ``args[argnum]`` only."""
     _, (n,) = _argnums_tuple(argnum, len(args))
+    _check_args(args, (n,))
 
     def unary(x):
         full = list(args)
@@ -37,6 +44,43 @@ def _bind(fun, args, kwargs, argnum):
         return fun(*full, **kwargs)
 
     return unary, args[n]
+
+
+def _ones_like(x):
+    """Ones with ``x``'s shape and dtype (a NumPy scalar for a scalar); ``x`` may be
+    traced by an outer transform (only its shape and dtype are read)."""
+    value = unbox_all(x)
+    ones = np.ones(np.shape(value), np.result_type(value))
+    return ones if isinstance(value, np.ndarray) else ones[()]
+
+
+def grad_named(fun, argname: str):
+    """The gradient with respect to the argument called ``argname`` (autograd)."""
+    params = list(inspect.signature(fun).parameters)
+    if argname not in params:
+        raise ValueError(f"grad_named: {fun.__name__!r} has no argument {argname!r}")
+    return grad(fun, params.index(argname))
+
+
+def multigrad_dict(fun):
+    """Gradients with respect to every argument at once, as an ``OrderedDict`` from
+    argument name to gradient, in the signature's order (autograd)."""
+    sig = inspect.signature(fun)
+
+    def gradfun(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        names = list(bound.arguments)
+
+        def by_name(arguments):
+            call = sig.bind_partial()
+            call.arguments.update(arguments)
+            return fun(*call.args, **call.kwargs)
+
+        grads = grad(by_name)(dict(bound.arguments))
+        return OrderedDict((name, grads[name]) for name in names)
+
+    return gradfun
 
 
 def make_vjp(fun, argnum=0):
@@ -66,7 +110,7 @@ def deriv(fun, argnum=0):
 
     def d(*args, **kwargs):
         unary, x = _bind(fun, args, kwargs, argnum)
-        return jvp(unary, (x,), (np.ones_like(np.asarray(x)),))[1]
+        return jvp(unary, (x,), (_ones_like(x),))[1]
 
     return d
 
@@ -86,8 +130,14 @@ def holomorphic_grad(fun, argnum=0):
 
     def hgrad(*args, **kwargs):
         unary, x = _bind(fun, args, kwargs, argnum)
-        if np.iscomplexobj(np.asarray(x)) is False:
-            x = np.asarray(x, dtype=complex)
+        dtype = np.result_type(unbox_all(x))
+        if dtype.kind != "c":  # differentiate at the same point, seen as complex
+            complex_dtype = np.result_type(dtype, np.complex64)
+            if isinstance(x, Box):  # traced by an outer transform: a traceable cast
+                x = cnp.astype(x, complex_dtype)
+            else:
+                cast = np.asarray(x).astype(complex_dtype)
+                x = cast if isinstance(x, np.ndarray) else cast[()]
         return grad(lambda z: cnp.real(unary(z)))(x)
 
     return hgrad
