@@ -3,6 +3,8 @@ and the size limit, each with a note saying what was collapsed."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 import chainrule as cr
@@ -220,3 +222,19 @@ def test_the_default_size_limit_keeps_a_picture_readable():
         total = total * leaf if i % 2 else total + cnp.sin(leaf)
     g = viz.draw(total, collapse_repeats=False)
     assert len(g.nodes) <= 60
+
+
+def test_batchnorm_statistics_belong_to_its_box_in_training_and_eval():
+    cr.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))
+    for train in (True, False):
+        model.train(train)
+        loss = cnp.sum(model(cr.randn(6, 4)) ** 2)
+        loss.backward(retain_graph=True)
+        g = viz.draw(loss, model=model)
+        modules = [n.title for n in g.nodes.values() if n.kind == "module"]
+        assert modules == ["Linear 0", "BatchNorm1d 1", "ReLU 2", "Linear 3"]
+        ops = [n.title for n in g.nodes.values() if n.kind == "op"]
+        assert ops == ["power", "sum"], ops  # nothing of BatchNorm's left outside
+        if train:  # batch statistics: a long list of ops, cut to its ends and counted
+            assert re.search(r"ops: [^<]* … [^<]* \(\d+ ops\)", g.to_dot())

@@ -194,7 +194,11 @@ def _between(graph, start, region, claimed, consumers, producers) -> set[str]:
 
 def parameterless_regions(graph: Graph, model, regions) -> list[tuple[str, str, set[str]]]:
     """``(path, label, node ids)`` for the modules without parameters in each
-    ``nn.Sequential``, found after the module before them (see the module doc)."""
+    ``nn.Sequential``, found after the module before them (see the module doc).
+
+    A module with parameters also gets (in its set in ``regions``, updated in place)
+    the ops between the previous module's output and its own region: those that use
+    no parameter, such as BatchNorm's batch mean and variance."""
     from chainrule.nn.container import Sequential
 
     consumers, producers = _consumers(graph), _producers(graph)
@@ -209,13 +213,18 @@ def parameterless_regions(graph: Graph, model, regions) -> list[tuple[str, str, 
         pending = []  # children since then that could not be followed one by one
         for path, child in children:
             if path in by_path:
-                if cur is not None and pending:
+                nodes = set()
+                if cur is not None:
                     nodes = _between(graph, cur, by_path[path], claimed, consumers, producers)
-                    if nodes:
-                        label = " \u00b7 ".join(f"{type(m).__name__} {p}" for p, m in pending)
-                        members = _with_constants(graph, list(nodes), consumers, producers)
-                        found.append((pending[0][0], label, members))
-                        claimed |= members
+                if nodes and pending:
+                    label = " \u00b7 ".join(f"{type(m).__name__} {p}" for p, m in pending)
+                    members = _with_constants(graph, list(nodes), consumers, producers)
+                    found.append((pending[0][0], label, members))
+                    claimed |= members
+                elif nodes:  # its own ops before its parameters (BatchNorm's statistics)
+                    members = _with_constants(graph, list(nodes), consumers, producers)
+                    by_path[path] |= members  # the same set the caller boxes
+                    claimed |= members
                 outs = _outputs(graph, by_path[path], consumers)
                 cur, pending = (outs[0] if len(outs) == 1 else None), []
                 continue
@@ -297,5 +306,13 @@ def _module_box(graph: Graph, box_id: str, path: str, label: str, region: set[st
         if p.grad is not None:
             line += f", \u2016grad\u2016 {number(norm(p.grad), 4)}"
         box.detail.append(line)
-    box.detail.append("ops: " + " \u2192 ".join(symbol(n.title) for n in ops))
+    box.detail.append("ops: " + _op_list([symbol(n.title) for n in ops]))
     return box
+
+
+def _op_list(symbols: list[str], most: int = 8) -> str:
+    """``@ → ᵀ → +``; a long list keeps its ends: ``Σ → ÷ → reshape → … → + (19 ops)``."""
+    if len(symbols) <= most:
+        return " \u2192 ".join(symbols)
+    shown = [*symbols[: most - 3], "\u2026", *symbols[-2:]]
+    return " \u2192 ".join(shown) + f" ({len(symbols)} ops)"
