@@ -133,3 +133,18 @@ def test_imag_of_real_input_has_a_real_zero_derivative():
     h = cr.hessian(lambda x: cnp.sum(cnp.imag(x) + x * x))(np.ones(2))
     assert h.dtype == np.float64
     np.testing.assert_array_equal(h, 2 * np.eye(2))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: cnp.sin(X, out=np.empty(3)),
+        lambda: cnp.add(X, X, dtype=np.float32),
+        lambda: cr.grad(lambda x: cnp.sum(cnp.exp(x, where=x > 0)))(X),
+        lambda: cnp.floor(X, out=X),
+    ],
+    ids=["sin-out", "add-dtype", "exp-where-traced", "floor-out"],
+)
+def test_unsupported_ufunc_keywords_name_the_function(call):
+    with pytest.raises(TypeError, match=r"chainrule\.numpy\.\w+\(\) got an unexpected keyword"):
+        call()

@@ -153,7 +153,11 @@ def test_full_like_with_traced_fill_keeps_gradient():
         (lambda: cnp.split(np.ones(5), 2), ValueError, "equal sections"),
         (lambda: cnp.squeeze(np.ones((2, 1)), axis=0), ValueError, "not one"),
         (lambda: cnp.transpose(np.ones((2, 3)), (0, 0)), ValueError, "axes"),
-        (lambda: cnp.pad(np.ones(3), 1, mode="mean"), NotImplementedError, "supported modes"),
+        (
+            lambda: cr.grad(lambda v: cnp.sum(cnp.pad(v, 1, mode="median")))(np.ones(3)),
+            NotImplementedError,
+            "supported modes",
+        ),
         (lambda: cnp.pad(np.ones(3), -1), ValueError, "negative"),
         (lambda: cnp.swapaxes(np.ones((2, 3)), 0, 2), np.exceptions.AxisError, "axis 2"),
         (lambda: cnp.take_along_axis(np.ones((2, 3)), np.zeros(3, int), 1), ValueError, "dims"),
@@ -203,3 +207,36 @@ def test_stack_family_checks_casting_like_numpy():
         want = getattr(np, fn)(xs, dtype=np.int64, casting="unsafe")
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
+
+
+# -- pad: every mode NumPy has, traced or not ---------------------------------------------------
+_PAD_CASES = [
+    (((1, 2), (2, 1)), "maximum", {}),
+    (((1, 2), (2, 1)), "minimum", {}),
+    (((1, 2), (2, 1)), "mean", {"stat_length": ((1, 3), (2, 10))}),
+    (((2, 3), (1, 2)), "linear_ramp", {"end_values": ((5, 6), (7, 8))}),
+    (2, "linear_ramp", {}),
+    (((0, 0), (3, 3)), "reflect", {}),
+]
+
+
+@pytest.mark.parametrize("width, mode, kwargs", _PAD_CASES, ids=[c[1] for c in _PAD_CASES])
+def test_pad_modes_match_numpy_and_differentiate(width, mode, kwargs):
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    out, t = cr.jvp(lambda v: cnp.pad(v, width, mode=mode, **kwargs), (x,), (np.ones_like(x),))
+    np.testing.assert_allclose(out, np.pad(x, width, mode=mode, **kwargs))
+    cr.check_grads(lambda v: cnp.pad(v, width, mode=mode, **kwargs), (x,), order=2)
+    x32 = x.astype(np.float32)
+    assert (
+        cr.grad(lambda v: cnp.sum(cnp.pad(v, width, mode=mode, **kwargs)))(x32).dtype == x32.dtype
+    )
+
+
+def test_pad_of_plain_arrays_is_numpys_in_every_mode():
+    x = np.arange(5)
+    for mode in ("median", "empty", "maximum"):
+        got, want = cnp.pad(x, 2, mode=mode), np.pad(x, 2, mode=mode)
+        assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_array_equal(cnp.pad(x, 2, mode="median"), np.pad(x, 2, mode="median"))
+    with pytest.raises(NotImplementedError, match="median"):
+        cr.grad(lambda v: cnp.sum(cnp.pad(v, 1, mode="median")))(np.ones(3))

@@ -130,9 +130,19 @@ def _conj_if_complex(d):
     return elementwise.conj(d)
 
 
+def _named(impl, name):
+    """Give a lambda forward the public name, so that an unsupported keyword (a ufunc's
+    ``out=``, ``where=``, ``dtype=``) fails as ``chainrule.numpy.sin() got an
+    unexpected keyword argument 'out'`` rather than as ``<lambda>() ...``."""
+    if getattr(impl, "__name__", None) == "<lambda>":
+        impl.__qualname__ = f"chainrule.numpy.{name}"
+    return impl
+
+
 def defunary(name, impl, deriv, *, singular=False, **extra):
     """Elementwise ``f(x)`` with local derivative ``deriv(ans, x)``."""
     mul = safe_mul if singular else operator.mul
+    impl = _named(impl, name)
 
     def vjp(ans, x, **kw):
         d = deriv(ans, x, **kw)
@@ -147,6 +157,7 @@ def defunary(name, impl, deriv, *, singular=False, **extra):
 def defbinary(name, impl, dx, dy, *, singular=False, **extra):
     """Elementwise ``f(x, y)`` with partials ``dx(ans, x, y)`` and ``dy(ans, x, y)``."""
     mul = safe_mul if singular else operator.mul
+    impl = _named(impl, name)
 
     def make_vjp(deriv, argnum):
         def vjp(ans, x, y, **kw):
@@ -184,7 +195,7 @@ def deflinear(name, impl, transpose, *, nondiff=(), **extra):
 
 def defzero(name, impl, **extra):
     """A piecewise-constant or integer-valued op: derivative zero, output untraced."""
-    return defprimitive(name, impl, zero_derivative=True, **extra)
+    return defprimitive(name, _named(impl, name), zero_derivative=True, **extra)
 
 
 def _tuple_getitem_vjp(ans, res, i):

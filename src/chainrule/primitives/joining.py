@@ -1,13 +1,12 @@
 """Joining and splitting arrays, and building bigger arrays from one: concatenate, the
-stack family, append, the split family, tile, repeat, pad and diff. Part of the shape
-family; built on :mod:`~chainrule.primitives.shape`, which re-exports every name here.
+stack family, append, the split family, tile, repeat and diff (``pad`` has its own
+module, :mod:`~chainrule.primitives.padding`). Part of the shape family; built on
+:mod:`~chainrule.primitives.shape`, which re-exports every name here.
 
 Registered primitives (linear, so each VJP is the transposed op and each JVP is the op
-itself): ``concatenate``, ``split`` (one primitive with several results) and ``pad``
-(constant mode). Everything else is a composition: ``stack`` and friends are reshapes
-plus ``concatenate``, ``tile``/``repeat`` are reshapes of a broadcast, the index-based
-``pad`` modes are gathers (``indexing.take``), which route the gradient back to where
-each entry came from, and ``diff`` subtracts shifted slices.
+itself): ``concatenate`` and ``split`` (one primitive with several results). Everything
+else is a composition: ``stack`` and friends are reshapes plus ``concatenate``,
+``tile``/``repeat`` are reshapes of a broadcast, and ``diff`` subtracts shifted slices.
 
 Sequence-taking functions pass their arrays positionally to a variadic primitive
 (``_concatenate(*arrays, axis=...)``), so every array is a traced argument.
@@ -26,7 +25,6 @@ from chainrule.primitives import elementwise as E
 from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of, split_results, unbroadcast
 from chainrule.primitives.shape import (
     _axis,
-    _contains_box,
     as_operand,
     atleast_1d,
     atleast_2d,
@@ -51,7 +49,6 @@ __all__ = [
     "dsplit",
     "tile",
     "repeat",
-    "pad",
     "diff",
 ]
 
@@ -314,79 +311,6 @@ def repeat(a, repeats, axis=None):
 
     source = np.repeat(np.arange(shape[ax]), reps)
     return indexing.take(a, source, axis=ax)
-
-
-# -- pad ------------------------------------------------------------------------------------
-def _pairs(value, nd: int, name: str, kind=int) -> tuple:
-    arr = np.asarray(unbox_all(value))
-    try:
-        arr = np.broadcast_to(arr, (nd, 2))
-    except ValueError:
-        raise ValueError(
-            f"pad: {name} of shape {arr.shape} doesn't fit an array of {nd} dims"
-        ) from None
-    return tuple((kind(b), kind(e)) for b, e in arr.tolist())
-
-
-def _pad_vjp(ans, x, pad_width, constant_values):
-    from chainrule.primitives import indexing
-
-    inner = tuple(slice(b, b + n) for (b, _), n in zip(pad_width, shape_of(x), strict=True))
-    return lambda g: indexing.getitem(g, inner)
-
-
-_pad = defprimitive(
-    "pad",
-    lambda xp, x, pad_width, constant_values: xp.pad(
-        x, pad_width, mode="constant", constant_values=constant_values
-    ),
-    vjp={0: _pad_vjp},
-    jvp={
-        0: lambda t, ans, x, pad_width, constant_values: _pad(
-            t, pad_width=pad_width, constant_values=0
-        )
-    },
-)
-
-_INDEX_MODES = ("edge", "reflect", "symmetric", "wrap")
-
-
-def pad(array, pad_width, mode="constant", **kwargs):
-    """Pad an array. Modes ``constant`` (values static) and the index-based ``edge``,
-    ``reflect``, ``symmetric``, ``wrap``; differentiable in ``array``."""
-    array = as_operand(array)
-    shape = shape_of(array)
-    nd = len(shape)
-    widths = _pairs(pad_width, nd, "pad_width")
-    if builtins.any(w < 0 for pair in widths for w in pair):
-        raise ValueError(f"pad: negative pad widths are not allowed, got {widths}")
-    if mode == "constant":
-        cv = kwargs.pop("constant_values", 0)
-        if kwargs:
-            raise TypeError(f"pad: unexpected arguments for mode 'constant': {sorted(kwargs)}")
-        if isinstance(cv, Box) or (isinstance(cv, list | tuple) and _contains_box(cv)):
-            raise TypeError(
-                "pad: constant_values must not be traced (chainrule differentiates pad "
-                "in the array only); pad with 0 and add the traced constant yourself"
-            )
-        cvs = _pairs(cv, nd, "constant_values", kind=lambda v: v)
-        return _pad(array, pad_width=widths, constant_values=cvs)
-    if mode not in _INDEX_MODES:
-        raise NotImplementedError(
-            f"pad: mode {mode!r} is not differentiable in chainrule; supported modes are "
-            f"'constant', {', '.join(map(repr, _INDEX_MODES))}"
-        )
-    if kwargs.get("reflect_type", "even") != "even" or set(kwargs) - {"reflect_type"}:
-        raise NotImplementedError(f"pad: unsupported arguments {sorted(kwargs)} for mode {mode!r}")
-    from chainrule.primitives import indexing
-
-    # each output position reads one input position: a gather along each padded axis
-    out = array
-    for ax, (before, after) in enumerate(widths):
-        if before or after:
-            source = np.pad(np.arange(shape[ax]), (before, after), mode=mode)
-            out = indexing.take(out, source, axis=ax)
-    return out
 
 
 def diff(a, n=1, axis=-1, prepend=None, append=None):

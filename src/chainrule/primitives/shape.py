@@ -7,9 +7,10 @@ the op itself): ``reshape``, ``transpose``, ``broadcast_to``, plus the zero-deri
 ``ravel``/``squeeze``/``expand_dims``/``atleast_*d`` are reshapes,
 ``swapaxes``/``moveaxis`` are transposes.
 
-The family goes on in two files built on this one: :mod:`~chainrule.primitives.joining`
-(concatenate, stack, split, tile, repeat, pad, append, diff) and
-:mod:`~chainrule.primitives.ordering` (flip, rot90, roll, sort, argsort). Their names are
+The family goes on in three files built on this one: :mod:`~chainrule.primitives.joining`
+(concatenate, stack, split, tile, repeat, append, diff),
+:mod:`~chainrule.primitives.padding` (pad) and :mod:`~chainrule.primitives.ordering`
+(flip, rot90, roll, sort, argsort). Their names are
 re-exported at the end of this module, so ``shape.concatenate`` and ``from
 chainrule.primitives.shape import *`` see the whole family. Those files import names from
 this one, hence the re-export comes last, after everything they need is defined; the one
@@ -377,7 +378,6 @@ from chainrule.primitives.joining import (  # noqa: E402
     dstack,
     hsplit,
     hstack,
-    pad,
     repeat,
     split,
     stack,
@@ -394,3 +394,4 @@ from chainrule.primitives.ordering import (  # noqa: E402
     rot90,
     sort,
 )
+from chainrule.primitives.padding import pad  # noqa: E402
