@@ -44,6 +44,11 @@ def stop_gradient(x):
     return tree_map(_stop_gradient_p, x)
 
 
+def _check_callable(fun, name: str) -> None:
+    if not callable(fun):
+        raise TypeError(f"{name} expects a callable, got {fun!r}")
+
+
 def _resolve_args(fun, args: tuple, kwargs: dict, kind: str) -> tuple:
     """``args`` and ``kwargs`` as positional arguments by ``fun``'s signature, defaults
     filled in (JAX's rule), so that rules can be written for positions."""
@@ -149,6 +154,7 @@ class custom_vjp:
     """
 
     def __init__(self, fun, nondiff_argnums=()):
+        _check_callable(fun, "custom_vjp")
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.fwd = self.bwd = None
@@ -252,6 +258,7 @@ class custom_jvp:
     """
 
     def __init__(self, fun, nondiff_argnums=()):
+        _check_callable(fun, "custom_jvp")
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.jvp_rule = None
@@ -348,6 +355,7 @@ def checkpoint(fun=None, *, prevent_cse: bool = True, policy=None, static_argnum
         return functools.partial(
             checkpoint, prevent_cse=prevent_cse, policy=policy, static_argnums=static_argnums
         )
+    _check_callable(fun, "checkpoint")
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)

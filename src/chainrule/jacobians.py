@@ -14,6 +14,7 @@ from chainrule.pytree import tree_flatten, tree_unflatten
 from chainrule.transforms import (
     _argnums_tuple,
     _check_args,
+    _check_callable,
     _repeat,
     _resolve_argnums,
     _restrict,
@@ -53,6 +54,7 @@ def _move_lead_to_tail(x, lead_ndim: int, total_ndim: int):
 
 def jacrev(fun, argnums=0, has_aux: bool = False, *, argnum=None):
     """Jacobian by reverse mode: one VJP per output element. Shape: out.shape + in.shape."""
+    _check_callable(fun, "jacrev")
     argnums = _resolve_argnums(argnums, argnum)
 
     @functools.wraps(fun)
@@ -93,6 +95,7 @@ def jacrev(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 
 def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
     """Jacobian by forward mode: one JVP per input element. Shape: out.shape + in.shape."""
+    _check_callable(fun, "jacfwd")
     argnums = _resolve_argnums(argnums, argnum)
 
     @functools.wraps(fun)
@@ -152,5 +155,6 @@ def hessian(fun, argnums=0, has_aux: bool = False, *, argnum=None):
     """Second derivatives, forward-over-reverse: ``jacfwd(jacrev(fun))``. With a tuple
     ``argnums`` the result is a nested tuple, ``H[i][j] = d²f / d args[i] d args[j]``
     (as in JAX); with ``has_aux``, ``(H, aux)``."""
+    _check_callable(fun, "hessian")
     argnums = _resolve_argnums(argnums, argnum)
     return jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)

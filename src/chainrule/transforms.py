@@ -59,6 +59,11 @@ def _check_differentiable(x, where: str) -> None:
     )
 
 
+def _check_callable(fun, name: str) -> None:
+    if not callable(fun):
+        raise TypeError(f"{name} expects a callable (the function to differentiate), got {fun!r}")
+
+
 def _check_args(args, nums) -> None:
     """Every leaf of the differentiated arguments must be floating (or complex)."""
     for n in nums:
@@ -165,6 +170,7 @@ def vjp(fun, *primals, has_aux: bool = False):
     ``vjp_fn(cotangent)`` takes a cotangent shaped like ``out`` and returns a tuple
     with one cotangent per primal, each shaped like its primal.
     """
+    _check_callable(fun, "vjp")
     leaves, in_def = tree_flatten(primals)
     for i, leaf in enumerate(leaves):
         _check_differentiable(leaf, f"input leaf {i} of the primals")
@@ -236,6 +242,7 @@ def _strip(x, trace):
 
 def jvp(fun, primals, tangents, has_aux: bool = False):
     """Forward mode: ``(fun(*primals), J @ tangents)``; primals/tangents are tuples."""
+    _check_callable(fun, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp expects primals and tangents as tuples, e.g. jvp(f, (x,), (v,))")
     p_leaves, p_def = tree_flatten(tuple(primals))
@@ -290,6 +297,7 @@ def _match_tangent(t, p, i: int):
 
 def linearize(fun, *primals):
     """``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the JVP at ``primals`` (re-traced)."""
+    _check_callable(fun, "linearize")
     out = fun(*primals)
     return out, lambda *tangents: jvp(fun, primals, tangents)[1]
 
@@ -302,6 +310,7 @@ def _resolve_argnums(argnums, argnum):
 def value_and_grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
     """Return a function computing ``(fun(*args), grad)``; with ``has_aux``,
     ``((value, aux), grad)`` as in JAX."""
+    _check_callable(fun, "grad")
     argnums = _resolve_argnums(argnums, argnum)
 
     @functools.wraps(fun)
@@ -331,13 +340,21 @@ def _check_scalar_output(out, name: str) -> None:
             f"{name} needs a function returning a scalar, but it returned "
             f"{'None' if value is None else 'a ' + type(value).__name__}"
         )
+    try:
+        dtype = np.result_type(value)
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.kind in "OSUV":
+        raise TypeError(
+            f"{name} needs a function returning a scalar array or float, but it returned "
+            f"a {type(value).__name__}"
+        )
     shape = np.shape(value)
     if shape != ():
         raise TypeError(
             f"{name} is only defined for functions with a scalar output, but the output "
             f"has shape {shape}. Sum it, or use jacrev/elementwise_grad/vjp."
         )
-    dtype = np.result_type(value)
     if dtype.kind == "c":
         # JAX and autograd refuse too: a complex output has no single "gradient".
         raise TypeError(
@@ -366,6 +383,7 @@ def grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 def elementwise_grad(fun, argnums=0, *, argnum=None):
     """Sum of the Jacobian's rows: the gradient of ``sum(fun(x))`` (autograd). With
     several outputs (a pytree), the sum runs over all of them."""
+    _check_callable(fun, "elementwise_grad")
     argnums = _resolve_argnums(argnums, argnum)
 
     @functools.wraps(fun)
@@ -386,6 +404,7 @@ def elementwise_grad(fun, argnums=0, *, argnum=None):
 
 def hvp(fun, x, v):
     """Hessian-vector product ``H(x) @ v`` without forming H (forward-over-reverse)."""
+    _check_callable(fun, "hvp")
     return jvp(grad(fun), (x,), (v,))[1]
 
 

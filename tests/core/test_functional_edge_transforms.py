@@ -197,3 +197,37 @@ def test_nested_cotangent_of_a_float32_input_stays_float32():
     assert rev(x, x).dtype == np.float32
     assert cr.vjp(rev, x, x)[0].dtype == np.float32
     assert cr.jvp(rev, (x, x), (x, x))[1].dtype == np.float32
+
+
+# -- bad input is named at once ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "transform",
+    [
+        cr.grad,
+        cr.value_and_grad,
+        cr.elementwise_grad,
+        cr.jacfwd,
+        cr.jacrev,
+        cr.hessian,
+        cr.checkpoint,
+        cr.custom_vjp,
+        cr.custom_jvp,
+    ],
+    ids=lambda t: t.__name__,
+)
+def test_a_non_callable_is_refused_when_transformed(transform):
+    with pytest.raises(TypeError, match="expects a callable.*got 3.0"):
+        transform(3.0)
+
+
+def test_vjp_and_jvp_refuse_a_non_callable():
+    with pytest.raises(TypeError, match="vjp expects a callable"):
+        cr.vjp(3.0, 1.0)
+    with pytest.raises(TypeError, match="jvp expects a callable"):
+        cr.jvp(3.0, (1.0,), (1.0,))
+
+
+@pytest.mark.parametrize("out", ["label", (x for x in ())], ids=["str", "generator"])
+def test_grad_of_a_non_numeric_output_names_its_type(out):
+    with pytest.raises(TypeError, match=f"returned a {type(out).__name__}"):
+        cr.grad(lambda x: out)(1.0)

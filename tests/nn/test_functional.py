@@ -55,6 +55,24 @@ def test_conv_and_norm_shape_errors():
         F.mse_loss(cr.ones(2), cr.ones(2), reduction="avg")
 
 
+@pytest.mark.parametrize(
+    "layer,shape,error,message",
+    [
+        (nn.LayerNorm(4), (2, 5), ValueError, r"^LayerNorm\(\(4,\).*\(2, 5\).*\(4,\)"),
+        (nn.MaxPool2d(3), (1, 1, 2, 2), ValueError, r"^MaxPool2d\(kernel_size=3.*\(1, 1, 2, 2\)"),
+        (nn.AvgPool2d(3), (1, 1, 2, 2), ValueError, r"^AvgPool2d\(kernel_size=3.*\(1, 1, 2, 2\)"),
+        (nn.MaxPool2d(2), (2, 2), ValueError, r"^MaxPool2d\(.*got shape \(2, 2\)"),
+        (nn.Unflatten(1, (2, 3)), (2, 5), ValueError, r"^Unflatten\(dim=1.*\(2, 3\).*\(2, 5\)"),
+        (nn.Embedding(3, 2), None, IndexError, r"^Embedding\(3, 2\): index 5 is out of range"),
+    ],
+    ids=["LayerNorm", "MaxPool2d", "AvgPool2d", "MaxPool2d-2d", "Unflatten", "Embedding"],
+)
+def test_every_layer_names_itself_in_shape_errors(layer, shape, error, message):
+    x = cr.tensor([0, 5]) if shape is None else cr.randn(*shape)
+    with pytest.raises(error, match=message):
+        layer(x)
+
+
 def test_conv2d_derivatives_in_both_modes_to_second_order():
     x = RNG.normal(size=(2, 4, 5, 5))
     w = RNG.normal(size=(6, 2, 3, 2))

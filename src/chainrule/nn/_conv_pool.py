@@ -155,11 +155,19 @@ def max_pool2d(
     dilation=1,
     ceil_mode: bool = False,
     return_indices: bool = False,
+    *,
+    _layer=None,
 ):
     """Maximum over each window. The gradient goes to the first maximal entry of each
     window (PyTorch's rule), never split between ties."""
     x, unbatched, k, s, d, pads, hw = _pool_setup(
-        input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d"
+        input,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        repr(_layer) if _layer is not None else "max_pool2d",
     )
     win = sliding_windows(x, k, s, d, pads, pad_value=-np.inf)
     lead = _shape(win)[:4]
@@ -189,10 +197,18 @@ def avg_pool2d(
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     divisor_override: int | None = None,
+    *,
+    _layer=None,
 ):
     """Mean over each window, with PyTorch's divisor rules for padding and ceil_mode."""
     x, unbatched, k, s, d, pads, hw = _pool_setup(
-        input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d"
+        input,
+        kernel_size,
+        stride,
+        padding,
+        1,
+        ceil_mode,
+        repr(_layer) if _layer is not None else "avg_pool2d",
     )
     win = sliding_windows(x, k, s, d, pads)
     total = cnp.sum(win, axis=(-2, -1))

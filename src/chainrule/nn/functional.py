@@ -224,7 +224,7 @@ def batch_norm(
     return out
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5, *, _layer=None):
     """Normalise over the trailing ``normalized_shape`` axes (biased variance)."""
     normalized_shape = (
         (int(normalized_shape),)
@@ -234,8 +234,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     shape = _shape(input)
     k = len(normalized_shape)
     if tuple(shape[len(shape) - k :]) != normalized_shape:
+        who = repr(_layer) if _layer is not None else "layer_norm"
         raise ShapeError(
-            f"layer_norm: input of shape {shape} doesn't end in normalized_shape {normalized_shape}"
+            f"{who}: input of shape {shape} doesn't end in normalized_shape {normalized_shape}"
         )
     axes = tuple(range(len(shape) - k, len(shape)))
     mean = cnp.mean(input, axis=axes, keepdims=True)
@@ -256,16 +257,16 @@ def _int_array(x, name: str) -> np.ndarray:
     return arr
 
 
-def embedding(input, weight, padding_idx: int | None = None):
+def embedding(input, weight, padding_idx: int | None = None, *, _layer=None):
     """Rows of ``weight`` at the integer ``input``; the ``padding_idx`` row gets no
     gradient (as PyTorch)."""
     idx = _int_array(input, "embedding")
     num = _shape(weight)[0]
     bad = (idx < 0) | (idx >= num)
     if bad.any():
+        who = repr(_layer) if _layer is not None else "embedding"
         raise IndexError(
-            f"embedding: index {int(idx[bad].flat[0])} is out of range for an embedding "
-            f"with {num} rows"
+            f"{who}: index {int(idx[bad].flat[0])} is out of range for an embedding with {num} rows"
         )
     out = cnp.take(weight, idx, axis=0)
     if padding_idx is not None:

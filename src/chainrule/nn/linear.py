@@ -102,6 +102,11 @@ class Unflatten(Module):
 
         shape = tuple(input.shape)
         d = self.dim % len(shape)
+        if int(np.prod(self.unflattened_size)) != shape[d] and -1 not in self.unflattened_size:
+            raise F.ShapeError(
+                f"{self!r}: sizes {self.unflattened_size} don't multiply up to the size of "
+                f"dim {self.dim} ({shape[d]}) of the input of shape {shape}"
+            )
         return cnp.reshape(input, shape[:d] + self.unflattened_size + shape[d + 1 :])
 
     def extra_repr(self) -> str:

@@ -35,6 +35,7 @@ class MaxPool2d(Module):
             self.dilation,
             self.ceil_mode,
             self.return_indices,
+            _layer=self,
         )
 
     def extra_repr(self) -> str:
@@ -71,6 +72,7 @@ class AvgPool2d(Module):
             self.ceil_mode,
             self.count_include_pad,
             self.divisor_override,
+            _layer=self,
         )
 
     def extra_repr(self) -> str:
