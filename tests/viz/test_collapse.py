@@ -238,3 +238,14 @@ def test_batchnorm_statistics_belong_to_its_box_in_training_and_eval():
         assert ops == ["power", "sum"], ops  # nothing of BatchNorm's left outside
         if train:  # batch statistics: a long list of ops, cut to its ends and counted
             assert re.search(r"ops: [^<]* … [^<]* \(\d+ ops\)", g.to_dot())
+
+
+def test_a_short_loop_is_drawn_step_by_step_unless_asked():
+    x = cr.tensor(0.5, requires_grad=True)
+    y = x
+    for _ in range(10):
+        y = cnp.sin(y)
+    y.backward(retain_graph=True)
+    g = viz.draw(y)
+    assert len(g.nodes) == 11 and not g.notes  # every step, with its value and gradient
+    assert len(viz.draw(y, collapse_repeats=True).nodes) == 2

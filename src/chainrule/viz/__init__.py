@@ -50,7 +50,7 @@ def draw(
     model=None,
     expand=False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
-    collapse_repeats: bool = True,
+    collapse_repeats: bool | str = "auto",
     rankdir: str = "auto",
 ) -> Graph:
     """Picture the recorded graph that produced ``tensor``.
@@ -60,9 +60,10 @@ def draw(
     after it and whose modules are drawn as one box each (``expand=True`` or a list of
     module names draws their insides in a cluster). ``max_nodes`` bounds the number of
     boxes (``None``: no limit); ``collapse_repeats`` folds a pattern that repeats 3+
-    times along a chain into one box. Every collapse is stated in the picture's notes.
-    ``rankdir``: "LR" (left to right), "TB" (top to bottom) or "auto" (whichever fits
-    a screen better, LR when both do).
+    times along a chain into one box: "auto" does so in pictures of more than 40 boxes
+    (a short loop is drawn step by step), True always, False never. Every collapse is
+    stated in the picture's notes. ``rankdir``: "LR" (left to right), "TB" (top to
+    bottom) or "auto" (LR when that fits a screen, else TB when that fits its width).
     """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"viz.draw expects a chainrule Tensor, got {type(tensor).__name__}")
@@ -75,7 +76,9 @@ def draw(
         by_node = {id(p._node): key for key, p in model.named_parameters() if p._node is not None}
         params = {by_node[vn.key]: vid for vid, vn in graph.nodes.items() if vn.key in by_node}
         _modules.collapse_modules(graph, model, params, expand=expand)
-    if collapse_repeats:
+    if collapse_repeats is True or (
+        collapse_repeats == "auto" and len(graph.nodes) > _collapse.COLLAPSE_ABOVE
+    ):
         _collapse.collapse_repeats(graph)
     _collapse.fold_constants(graph)
     _collapse.limit_size(graph, max_nodes)

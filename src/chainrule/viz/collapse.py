@@ -3,7 +3,8 @@
 Passes over a :class:`~chainrule.viz.graph.Graph`, in this order:
 
 1. **Modules** (given a model): see :mod:`chainrule.viz.modules`.
-2. **Repeats.** Along chains of single-consumer nodes, a pattern of up to 6 ops that
+2. **Repeats** (in a picture of more than ``COLLAPSE_ABOVE`` boxes, unless asked for
+   or turned off). Along chains of single-consumer nodes, a pattern of up to 6 ops that
    repeats at least 3 times in a row, over at least 6 nodes (a Python loop, a stack of
    identical layers), becomes one box "repeated N×: tanh → multiply → add". Side
    inputs used only inside the run (constants, and single ops on leaves or constants)
@@ -31,6 +32,7 @@ _ADAPTERS = {"transpose", "reshape", "broadcast_to", "astype", "expand_dims"}
 MIN_REPEATS = 3
 MIN_RUN = 6  # recorded nodes: three multiplies in a row are not yet "structure"
 FOLD_CONSTANTS_ABOVE = 40  # boxes; a small picture keeps its constants as ovals
+COLLAPSE_ABOVE = 40  # boxes; a short loop is drawn step by step (draw(collapse_repeats=...))
 _INFIX = {"add", "subtract", "multiply", "safe_mul", "divide", "power", "float_power"}
 
 
