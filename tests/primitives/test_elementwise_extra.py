@@ -148,3 +148,15 @@ def test_imag_of_real_input_has_a_real_zero_derivative():
 def test_unsupported_ufunc_keywords_name_the_function(call):
     with pytest.raises(TypeError, match=r"chainrule\.numpy\.\w+\(\) got an unexpected keyword"):
         call()
+
+
+# -- x ** 0 is the constant 1 -------------------------------------------------------------------
+def test_power_zero_exponent_at_zero_base_has_zero_derivative():
+    for fun in (lambda x: x**0, lambda x: cnp.power(x, 0.0), lambda x: cnp.float_power(x, 0)):
+        assert cr.grad(fun)(0.0) == 0.0
+        assert cr.jvp(fun, (0.0,), (1.0,))[1] == 0.0
+        assert cr.grad(cr.grad(fun))(0.0) == 0.0
+    g = cr.grad(lambda x: cnp.sum(cnp.power(x, np.array([0.0, 1.0, 2.0]))))(np.zeros(3))
+    np.testing.assert_array_equal(g, [0.0, 1.0, 0.0])
+    # away from x = 0 the mixed derivative in the exponent is untouched
+    cr.check_grads(cnp.power, (np.array([0.5, 2.0]), np.array([0.0, 1.5])), order=2)

@@ -72,7 +72,13 @@ positive = deflinear("positive", lambda xp, x: xp.positive(x), lambda g, a, x: g
 
 def _pow_dx(ans, x, y):
     # d x^y / dx = y x^(y-1); written this way (not y*ans/x) so that x = 0 is exact.
-    return y * power(x, y - 1.0)
+    # x^0 is the constant 1, so at y = 0 the derivative is 0, also at x = 0 where the
+    # formula is 0 * 0^(-1) = NaN (PyTorch and JAX say 0 there too).
+    d = y * power(x, y - 1.0)
+    both_zero = logical_and(equal(x, 0), equal(y, 0))
+    if np.any(unbox_all(both_zero)):
+        d = where(both_zero, 0.0, d)
+    return d
 
 
 def _pow_dy(ans, x, y):
