@@ -14,7 +14,8 @@ from collections import namedtuple
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.eager import Tensor, is_grad_enabled, no_grad
+from chainrule.core.eager import Tensor, is_grad_enabled
+from chainrule.core.trace import Box
 from chainrule.random import default_generator
 
 __all__ = [
@@ -81,11 +82,10 @@ def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
-    return _new(
-        np.full(tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,), float(fill_value)),
-        dtype,
-        requires_grad,
-    )
+    """``fill_value`` everywhere; the dtype follows it (bool, int64, float64) unless given."""
+    shape = tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,)
+    value = fill_value._value if isinstance(fill_value, Box) else fill_value
+    return _new(np.full(shape, value, dtype=dtype), None, requires_grad)
 
 
 def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
@@ -122,23 +122,31 @@ def _dim(dim, axis):
 def _reduction(fname):
     def method(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
         keep = keepdim if keepdims is None else keepdims
+        if dtype is not None:  # as in PyTorch, the input is cast before reducing
+            self = cnp.astype(self, dtype)
         return getattr(cnp, fname)(self, axis=_dim(dim, axis), keepdims=keep)
 
     method.__name__ = fname
     return method
 
 
-def _minmax(fname, argname):
+def _minmax(fname):
     def method(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         keep = keepdim if keepdims is None else keepdims
         d = _dim(dim, axis)
         if isinstance(dim, Tensor):  # torch.max(a, b) elementwise form
             return (cnp.maximum if fname == "max" else cnp.minimum)(self, dim)
-        values = getattr(cnp, fname)(self, axis=d, keepdims=keep)
-        if d is None:
-            return values
-        indices = getattr(cnp, argname)(self, axis=d, keepdims=keep)
-        return _MinMax(values, Tensor._wrap(np.asarray(indices), None))
+        if d is None or isinstance(d, tuple):
+            return getattr(cnp, fname)(self, axis=d, keepdims=keep)
+        # values at the returned indices, so that with ties the gradient goes to the
+        # element whose index is reported (PyTorch's max(dim) does the same)
+        arg = np.argmax if fname == "max" else np.argmin
+        where = np.expand_dims(arg(np.asarray(self._value), axis=d), d)
+        values = cnp.take_along_axis(self, where, axis=d)
+        if not keep:
+            values = cnp.squeeze(values, axis=d)
+            where = np.squeeze(where, axis=d)
+        return _MinMax(values, Tensor._wrap(where, None))
 
     method.__name__ = fname
     return method
@@ -148,6 +156,8 @@ def _var(fname):
     def method(self, dim=None, unbiased=None, keepdim=False, *, axis=None, correction=None,
                ddof=None, keepdims=None):  # fmt: skip
         keep = keepdim if keepdims is None else keepdims
+        if isinstance(dim, bool):  # PyTorch's var(unbiased) form
+            dim, unbiased = None, dim
         if ddof is None:
             ddof = correction if correction is not None else (0 if unbiased is False else 1)
         return getattr(cnp, fname)(self, axis=_dim(dim, axis), ddof=ddof, keepdims=keep)
@@ -185,9 +195,16 @@ def _unsqueeze(self, dim):
 
 
 def _squeeze(self, dim=None):
-    if dim is not None and self.shape[dim] != 1:
+    """Drop the size-1 axes among ``dim`` (an int or a tuple; all when None); axes of
+    another size are left alone, as in PyTorch."""
+    if dim is None:
+        return cnp.squeeze(self)
+    shape = self._value.shape
+    if not shape:
         return self
-    return cnp.squeeze(self, axis=dim)
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    axes = tuple(d % len(shape) for d in dims if shape[d] == 1)
+    return cnp.squeeze(self, axis=axes) if axes else self
 
 
 def _expand(self, *sizes):
@@ -202,10 +219,17 @@ def _size(self, dim=None):
     return shape if dim is None else shape[dim]
 
 
-def _to(self, dtype=None, *args, **kwargs):
-    if isinstance(dtype, str):  # a device string such as "cpu"
-        return self
-    return self if dtype is None else cnp.astype(self, dtype)
+def _to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (other's
+    dtype); devices are accepted and ignored: chainrule tensors live on the CPU."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a._value.dtype
+        elif not isinstance(a, str):  # a device string such as "cpu" is ignored
+            dtype = a
+    if dtype is not None and np.dtype(dtype) != self._value.dtype:
+        return cnp.astype(self, dtype)
+    return _clone(self) if copy else self
 
 
 def _clamp(self, min=None, max=None):
@@ -229,6 +253,28 @@ def _deepcopy(self, memo):
         new.grad = Tensor._wrap(self.grad._value.copy(), None)
     memo[id(self)] = new
     return new
+
+
+def _format(self, spec):
+    if not isinstance(self._value, tuple) and self._value.ndim == 0:
+        return format(self._value.item(), spec)  # f"{loss:.3f}", as in PyTorch
+    return object.__format__(self, spec)
+
+
+def _rebuild(cls, value, requires_grad, grad):
+    t = cls._wrap(value, None)
+    if requires_grad:
+        t.requires_grad_(True)
+    if grad is not None:
+        t.grad = Tensor._wrap(grad, None)
+    return t
+
+
+def _reduce(self):
+    """Pickling (and ``copy.copy``): values, ``requires_grad`` and ``grad``, as a new
+    leaf (a graph is not saved; PyTorch does the same)."""
+    grad = None if self.grad is None else self.grad._value
+    return _rebuild, (type(self), self._value, self.requires_grad, grad)
 
 
 def _sigmoid(self):
@@ -275,27 +321,79 @@ def _repr(self):
 
 
 # -- in place -------------------------------------------------------------------------------
-def _inplace(self, result):
-    """Rebind ``self`` to ``result``'s value and graph (never writing into a buffer that
-    a recorded node may have saved); bump the version so stale nodes can tell."""
-    if self.is_leaf and self.requires_grad and is_grad_enabled():
-        raise RuntimeError(
-            "a leaf tensor that requires grad is being used in an in-place operation; "
-            "wrap the update in `with cr.no_grad():` (as optimizers do) or clone it first"
-        )
+# In-place operations rebind the tensor to a new array and graph node, never writing into a
+# buffer that a recorded node may have saved, and bump its version so that ``backward`` can
+# tell. A tensor made by ``detach()`` or ``.data`` shares its base's values, as in PyTorch:
+# an in-place change made through it rebinds the base too (see _propagate).
+_LEAF_INPLACE = (
+    "a leaf tensor that requires grad is being used in an in-place operation; "
+    "wrap the update in `with cr.no_grad():` (as optimizers do) or clone it first"
+)
+
+
+_TRACED_INPLACE = (
+    "an in-place operation on a Tensor can't take a value that a transform (grad, jvp, "
+    "...) is differentiating: the tensor would drop its derivative. Use out-of-place "
+    "operations (y = y + v, cnp.where, chainrule.numpy.index_update) inside "
+    "differentiated functions."
+)
+
+
+def _sync(self):
+    """Before an in-place change through a detached view: take the base's current
+    values (the base may have been changed in place since the view was made)."""
+    link = getattr(self, "_base", None)
+    if link is not None and link[0]._value is not self._value:
+        self._value = link[0]._value
+
+
+def _propagate(self, value):
+    """Give the base of a detached view (``detach()``, ``.data``) the view's new values.
+    A change through ``detach()`` counts as a change of the base (PyTorch shares their
+    version counter); one through ``.data`` is not tracked, as in PyTorch."""
+    link = getattr(self, "_base", None)
+    if link is not None:
+        base, tracked = link
+        base._value = value
+        if tracked:
+            base._version += 1
+
+
+def _inplace(self, result, *, cast: str = "unsafe"):
+    """Rebind ``self`` to ``result``'s value and graph; bump the version so stale nodes
+    can tell. Under ``no_grad`` the graph is kept (only the values change), as in
+    PyTorch. ``cast="same_kind"`` refuses float results in integer tensors (``+=``)."""
+    grad_on = is_grad_enabled()
+    leaf = self._node is not None and self.is_leaf
+    if leaf and grad_on:
+        raise RuntimeError(_LEAF_INPLACE)
+    if isinstance(result, Box) and not isinstance(result, Tensor):
+        raise TypeError(_TRACED_INPLACE)
     if not isinstance(result, Tensor):
         result = Tensor(result)
     value = result._value
-    if value.shape != self._value.shape:
+    old = self._value
+    if value.shape != old.shape:
         raise RuntimeError(
-            f"in-place operation would change the shape from {self._value.shape} to {value.shape}"
+            f"in-place operation would change the shape from {old.shape} to {value.shape}"
         )
-    if value.dtype != self._value.dtype:
-        value = value.astype(self._value.dtype)
+    if value.dtype != old.dtype:
+        if not np.can_cast(value.dtype, old.dtype, casting=cast):
+            raise RuntimeError(
+                f"result type {value.dtype} can't be cast to the desired output type "
+                f"{old.dtype} of this in-place operation"
+            )
+        value = value.astype(old.dtype)
     self._value = value
-    if not (self.is_leaf and self.requires_grad):
+    if grad_on and not leaf:
+        node = self._node
+        retained = getattr(node, "retained", None)
+        if retained is not None and retained() is self and result._node is not None:
+            result._node.retained = retained  # retain_grad follows the tensor, as in PyTorch
+            node.retained = None
         self._node = result._node
     self._version += 1
+    _propagate(self, value)
     return self
 
 
@@ -306,10 +404,31 @@ def _snapshot(self):
 
 def _inplace_op(fname):
     def method(self, other):
+        _sync(self)
         before = _snapshot(self)
-        return _inplace(self, getattr(cnp, fname)(before, before if other is self else other))
+        result = getattr(cnp, fname)(before, before if other is self else other)
+        return _inplace(self, result, cast="same_kind")
 
+    method.__name__ = fname
     return method
+
+
+def _add_(self, other, *, alpha=1):
+    _sync(self)
+    before = _snapshot(self)
+    other = before if other is self else other
+    if alpha != 1:
+        other = cnp.multiply(other, alpha)
+    return _inplace(self, cnp.add(before, other), cast="same_kind")
+
+
+def _sub_(self, other, *, alpha=1):
+    _sync(self)
+    before = _snapshot(self)
+    other = before if other is self else other
+    if alpha != 1:
+        other = cnp.multiply(other, alpha)
+    return _inplace(self, cnp.subtract(before, other), cast="same_kind")
 
 
 def _setitem(self, index, value):
@@ -317,31 +436,60 @@ def _setitem(self, index, value):
 
     if isinstance(index, Tensor):
         index = index._value
+    _sync(self)
     _inplace(self, indexing.index_update(_snapshot(self), index, value))
 
 
+def _overwrite(self, new):
+    """Replace all of ``self``'s values by the tensor ``new``. A non-leaf that requires
+    grad keeps requiring it (its earlier history gets a zero gradient), as in PyTorch."""
+    if is_grad_enabled() and new._node is None and self._node is not None and not self.is_leaf:
+        new = cnp.where(np.ones(self._value.shape, dtype=bool), new, _snapshot(self))
+    return _inplace(self, new)
+
+
 def _zero_(self):
-    with no_grad():
-        return _inplace(self, np.zeros_like(self._value))
+    _sync(self)
+    return _overwrite(self, Tensor._wrap(np.zeros_like(self._value), None))
 
 
 def _fill_(self, value):
-    with no_grad():
-        return _inplace(self, np.full_like(self._value, value))
+    _sync(self)
+    if isinstance(value, Tensor):  # a 0-d tensor: differentiable, like copy_
+        return _copy_(self, value)
+    return _overwrite(self, Tensor._wrap(np.full_like(self._value, value), None))
 
 
 def _copy_(self, src):
-    with no_grad():
-        return _inplace(self, np.broadcast_to(np.asarray(src), self._value.shape).copy())
+    """Copy ``src``'s values (broadcast, cast to this dtype); differentiable in ``src``."""
+    if isinstance(src, Box) and not isinstance(src, Tensor):
+        raise TypeError(_TRACED_INPLACE)
+    _sync(self)
+    shape, dtype = self._value.shape, self._value.dtype
+    if isinstance(src, Tensor) and src._node is not None and is_grad_enabled():
+        new = src if src._value.dtype == dtype else cnp.astype(src, dtype)
+        if new._value.shape != shape:
+            new = cnp.broadcast_to(new, shape)
+        new = cnp.positive(new)  # a fresh buffer: self must not share src's
+    else:
+        raw = src._value if isinstance(src, Box) else np.asarray(src)
+        new = Tensor._wrap(np.array(np.broadcast_to(raw, shape), dtype=dtype), None)
+    return _overwrite(self, new)
 
 
 def _data_get(self):
-    return Tensor._wrap(self._value, None)
+    """The values without the graph, shared with this tensor (see ``detach``); changes
+    through it are not seen by autograd, as in PyTorch."""
+    t = Tensor._wrap(self._value, None)
+    base = getattr(self, "_base", None)
+    t._base = (self if base is None else base[0], False)
+    return t
 
 
 def _data_set(self, value):
     self._value = np.asarray(value._value if isinstance(value, Tensor) else value)
     self._version += 1
+    _propagate(self, self._value)
 
 
 _METHODS = {
@@ -350,8 +498,8 @@ _METHODS = {
     "prod": _reduction("prod"),
     "amax": _reduction("max"),
     "amin": _reduction("min"),
-    "max": _minmax("max", "argmax"),
-    "min": _minmax("min", "argmin"),
+    "max": _minmax("max"),
+    "min": _minmax("min"),
     "var": _var("var"),
     "std": _var("std"),
     "view": _view,
@@ -400,20 +548,24 @@ _METHODS = {
     "argmin": lambda self, dim=None, keepdim=False: Tensor._wrap(
         np.asarray(np.argmin(self._value, axis=dim, keepdims=keepdim)), None
     ),
-    "add_": _inplace_op("add"),
-    "sub_": _inplace_op("subtract"),
+    "add_": _add_,
+    "sub_": _sub_,
     "mul_": _inplace_op("multiply"),
     "div_": _inplace_op("true_divide"),
     "__iadd__": _inplace_op("add"),
     "__isub__": _inplace_op("subtract"),
     "__imul__": _inplace_op("multiply"),
     "__itruediv__": _inplace_op("true_divide"),
+    "__ipow__": _inplace_op("power"),
+    "pow_": _inplace_op("power"),
     "__setitem__": _setitem,
     "zero_": _zero_,
     "fill_": _fill_,
     "copy_": _copy_,
     "__repr__": _repr,
     "__deepcopy__": _deepcopy,
+    "__reduce__": _reduce,
+    "__format__": _format,
     "__str__": _repr,
 }
 for _name, _fn in _METHODS.items():

@@ -18,6 +18,9 @@ import numpy as np
 from chainrule.core.trace import unbox_all
 
 _enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("chainrule_anomaly", default=False)
+_UNKNOWN = (
+    "<unknown> (the forward pass ran outside detect_anomaly(); run it inside to see the line)"
+)
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -71,7 +74,7 @@ def check_backward(name: str, argnum: int, value, where: str | None) -> None:
         raise FloatingPointError(
             f"detect_anomaly: the backward pass of operation '{name}' produced NaN or Inf "
             f"in the gradient of its argument {argnum}; the operation was created at "
-            f"{where or '<unknown>'}"
+            f"{where or _UNKNOWN}"
         )
 
 
@@ -80,4 +83,12 @@ def check_tangent(name: str, value) -> None:
         raise FloatingPointError(
             f"detect_anomaly: operation '{name}' produced a NaN or Inf tangent in forward "
             f"mode, created at {user_line()}"
+        )
+
+
+def check_seed(value) -> None:
+    """The gradient passed to ``backward(gradient=...)``."""
+    if not _all_finite(value):
+        raise FloatingPointError(
+            "detect_anomaly: the gradient passed to backward() contains NaN or Inf"
         )

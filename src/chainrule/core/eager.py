@@ -5,20 +5,28 @@ below every functional transform. Operations on tensors run at once; when an inp
 requires a gradient (and grad mode is on) a :class:`EagerNode` is recorded, and
 ``backward()`` sweeps those nodes with the same iterative pass as reverse mode.
 
-Saved values: a node keeps its input tensors and their version counters. In-place
-operations never write into a saved buffer (they rebind the tensor to a new array) and
-bump the version, so ``backward`` can tell that an input changed and refuse, as
-PyTorch does. After ``backward()`` without ``retain_graph`` each node drops what it
-saved, which both frees the memory and makes a second ``backward()`` fail clearly.
+Saved values: a node keeps its inputs' arrays as they were when it ran, the input
+tensors themselves and their version counters. In-place operations never write into a
+saved buffer (they rebind the tensor to a new array) and bump the version. When
+``backward`` finds that an input changed since, it runs the rule with that input's
+saved array marked as stale: the rule may use its shape and dtype, but if it reads the
+values (as ``sin`` or ``x * x`` do, and ``x + y`` or ``sum`` do not) ``backward``
+refuses, as PyTorch does. After ``backward()`` without ``retain_graph`` each node drops
+what it saved, which both frees the memory and makes a second ``backward()`` fail
+clearly.
 
 With ``create_graph=True`` the rules run on tensors instead of raw arrays, so the
 gradient is itself recorded and can be differentiated again; each node re-runs its
-forward on its input tensors to get a recorded output for rules that use it.
+forward on its saved inputs (as tensors attached to its parents) to get a recorded
+output for rules that use it.
 """
 
 from __future__ import annotations
 
 import contextvars
+import functools
+import inspect
+import threading
 import weakref
 from contextlib import contextmanager
 
@@ -47,38 +55,76 @@ _MODIFIED = (
 
 
 class _GradMode:
-    """Context manager and decorator setting grad mode (``no_grad``/``enable_grad``)."""
+    """Context manager and decorator setting grad mode (``no_grad``/``enable_grad``).
+
+    One object may be entered by several threads at once, and re-entered: the tokens
+    that restore the previous mode are kept per thread. A decorated generator runs
+    each step in the mode, as in PyTorch."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self._tokens = []
+        self._tokens: dict[int, list] = {}
 
     def __enter__(self):
-        self._tokens.append(_grad_enabled.set(self.enabled))
+        stack = self._tokens.setdefault(threading.get_ident(), [])
+        stack.append(_grad_enabled.set(self.enabled))
         return self
 
     def __exit__(self, *exc):
-        _grad_enabled.reset(self._tokens.pop())
+        ident = threading.get_ident()
+        stack = self._tokens[ident]
+        _grad_enabled.reset(stack.pop())
+        if not stack:
+            del self._tokens[ident]
         return False
 
     def __call__(self, fun):
-        import functools
+        enabled = self.enabled
+        if inspect.isgeneratorfunction(fun):
+
+            @functools.wraps(fun)
+            def generator(*args, **kwargs):
+                gen = fun(*args, **kwargs)
+                try:
+                    with _GradMode(enabled):
+                        response = gen.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with _GradMode(enabled):
+                                gen.close()
+                            raise
+                        except BaseException as err:  # thrown in: pass it on, in the mode
+                            with _GradMode(enabled):
+                                response = gen.throw(err)
+                        else:
+                            with _GradMode(enabled):
+                                response = gen.send(request)
+                except StopIteration as stop:
+                    return stop.value
+
+            return generator
 
         @functools.wraps(fun)
         def wrapper(*args, **kwargs):
-            with _GradMode(self.enabled):
+            with _GradMode(enabled):
                 return fun(*args, **kwargs)
 
         return wrapper
 
 
-def no_grad() -> _GradMode:
-    """Don't record operations on tensors (inference, optimizer updates)."""
-    return _GradMode(False)
+def no_grad(fun=None):
+    """Don't record operations on tensors (inference, optimizer updates). A context
+    manager, or a decorator with or without parentheses (``@no_grad``/``@no_grad()``)."""
+    mode = _GradMode(False)
+    return mode if fun is None else mode(fun)
 
 
-def enable_grad() -> _GradMode:
-    return _GradMode(True)
+def enable_grad(fun=None):
+    """Record operations again (inside ``no_grad``); also a decorator, like ``no_grad``."""
+    mode = _GradMode(True)
+    return mode if fun is None else mode(fun)
 
 
 def is_grad_enabled() -> bool:
@@ -99,15 +145,60 @@ def _grad_mode(enabled: bool):
 KEEP_FOR_DISPLAY = 4096
 
 
+class _StaleRead(Exception):
+    """A rule read the values of an input that was modified in place since it was saved."""
+
+    def __init__(self, argnum: int):
+        super().__init__(argnum)
+        self.argnum = argnum
+
+
+class _Stale(np.ndarray):
+    """A saved input that was modified in place after it was used (see the module
+    docstring): the rule may use its shape and dtype, not its values. Reading them
+    through NumPy raises :class:`_StaleRead`. A read that bypasses NumPy's protocols
+    sees the values as they were when saved, which is still the right gradient."""
+
+    _argnum = -1
+
+    @classmethod
+    def of(cls, arr: np.ndarray, argnum: int) -> _Stale:
+        view = arr.view(cls)
+        view._argnum = argnum
+        return view
+
+    def __array_finalize__(self, obj):
+        self._argnum = getattr(obj, "_argnum", -1)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        raise _StaleRead(self._argnum)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func in _SHAPE_ONLY:
+            plain = [a.view(np.ndarray) if isinstance(a, _Stale) else a for a in args]
+            return func(*plain, **kwargs)
+        raise _StaleRead(self._argnum)
+
+
+# NumPy functions that use only an array's shape and dtype
+_SHAPE_ONLY = frozenset(
+    (np.shape, np.ndim, np.size, np.result_type, np.zeros_like, np.ones_like, np.empty_like)
+)
+
+
 class EagerNode(Node):
     """A recorded tensor operation. Besides what the rule needs, it keeps (for display
-    by ``viz``) the cotangent it received in the last backward pass in ``grad``."""
+    by ``viz``) the cotangent it received in the last backward pass in ``grad``.
 
-    __slots__ = ("versions", "retained", "grad", "meta")
+    ``args`` holds the inputs as given (tensors and constants), ``saved`` their arrays
+    as they were when the operation ran."""
 
-    def __init__(self, prim, args, kwargs, ans, argnums, parents, versions, where=None):
+    __slots__ = ("saved", "versions", "retained", "grad", "meta")
+
+    def __init__(self, prim, args, saved, kwargs, ans, argnums, parents, versions, where=None):
         self.prim = prim
         self.args = args
+        self.saved = saved
         self.kwargs = kwargs
         self.ans = ans
         self.argnums = argnums
@@ -123,25 +214,60 @@ class EagerNode(Node):
         args = self.args
         if args is None:
             raise RuntimeError(_FREED.format(name=self.prim.name))
-        raw = list(args)
         for i, version in self.versions:
-            a = args[i]
-            if a._version != version:
-                raise RuntimeError(
-                    _MODIFIED.format(
-                        i=i, name=self.prim.name, shape=a.shape, old=version, new=a._version
-                    )
-                )
-            raw[i] = a._value
+            if args[i]._version != version:
+                return self._vjp_modified(g)
         if _grad_enabled.get():  # create_graph=True: rules run on recorded tensors
-            ans = self.prim(*args, **self.kwargs)
-            return self.prim.vjp(g, self.argnums, ans, args, self.kwargs)
-        return self.prim.vjp(g, self.argnums, self.ans, raw, self.kwargs)
+            return self._vjp_recorded(g, self.saved)
+        return self.prim.vjp(g, self.argnums, self.ans, self.saved, self.kwargs)
+
+    def _vjp_recorded(self, g, saved) -> list:
+        """The rule on tensors attached to the graph (``create_graph=True``). Its
+        operations are part of the backward pass: anomaly mode checks the cotangents
+        they produce (naming this node), not each intermediate."""
+        inputs = list(saved)
+        for i, parent in zip(self.argnums, self.parents):
+            inputs[i] = Tensor._wrap(saved[i], parent)
+        token = anomaly._enabled.set(False)
+        try:
+            try:
+                ans = self.prim(*inputs, **self.kwargs)
+            except _StaleRead as err:  # then rules that use the output fail alike
+                if not isinstance(self.ans, np.ndarray):
+                    raise
+                ans = Tensor._wrap(_Stale.of(self.ans, err.argnum), None)
+            return self.prim.vjp(g, self.argnums, ans, inputs, self.kwargs)
+        finally:
+            anomaly._enabled.reset(token)
+
+    def _vjp_modified(self, g) -> list:
+        """The rule when an input was modified in place since: fine unless the rule
+        reads that input's values."""
+        saved = list(self.saved)
+        for i, version in self.versions:
+            if self.args[i]._version != version:
+                if not isinstance(saved[i], np.ndarray):
+                    self._refuse(i)
+                saved[i] = _Stale.of(saved[i], i)
+        try:
+            if _grad_enabled.get():
+                return self._vjp_recorded(g, saved)
+            return self.prim.vjp(g, self.argnums, self.ans, saved, self.kwargs)
+        except _StaleRead as err:
+            self._refuse(err.argnum)
+
+    def _refuse(self, i: int):
+        a = self.args[i]
+        old = dict(self.versions)[i]
+        raise RuntimeError(
+            _MODIFIED.format(i=i, name=self.prim.name, shape=a.shape, old=old, new=a._version)
+        ) from None
 
     def release(self) -> None:
         """Free the saved inputs; keep the forward value only if it is small, and its
         shape and dtype always (``meta``). Static keyword arguments are kept."""
         self.args = None
+        self.saved = None
         ans = self.ans
         if isinstance(ans, np.ndarray):
             self.meta = (ans.shape, ans.dtype)
@@ -199,7 +325,7 @@ class EagerTrace(Trace):
             where = anomaly.user_line()
         if not argnums:
             return Tensor._wrap(ans, None)
-        node = EagerNode(prim, args, kwargs, ans, argnums, parents, versions, where)
+        node = EagerNode(prim, args, vals, kwargs, ans, argnums, parents, versions, where)
         return Tensor._wrap(ans, node)
 
     def _process_unary(self, prim, a):
@@ -220,8 +346,7 @@ class EagerTrace(Trace):
             or not (0 in prim.vjps or prim.check_rule(0, "rev"))
         ):
             return Tensor._wrap(ans, None)
-        args = (a,)
-        node = EagerNode(prim, args, {}, ans, [0], [node], [(0, a._version)], where)
+        node = EagerNode(prim, (a,), (value,), {}, ans, [0], [node], [(0, a._version)], where)
         return Tensor._wrap(ans, node)
 
 
@@ -229,14 +354,13 @@ EAGER = EagerTrace(0)
 
 
 def _as_array(data, dtype=None):
+    """A new array from ``data``. Python floats give float64 (NumPy's default and ours);
+    NumPy arrays and scalars keep their dtype, so float32 stays float32 as in PyTorch."""
     if isinstance(data, Box):
         data = data._value
     if isinstance(data, (list, tuple)) and any(isinstance(d, Box) for d in _flat(data)):
         data = _unbox_nested(data)
-    arr = np.array(data, dtype=dtype, copy=True) if dtype is not None else np.array(data)
-    if dtype is None and arr.dtype.kind == "f" and not isinstance(data, np.ndarray):
-        arr = arr.astype(np.float64, copy=False)
-    return arr
+    return np.array(data, dtype=dtype, copy=True)
 
 
 def _flat(seq):
@@ -263,13 +387,15 @@ class Tensor(Box):
     layer and by :mod:`chainrule.tensor`; the core defines the graph-related ones.
     """
 
-    __slots__ = ("_node", "grad", "_version")
+    # _base (set only on tensors made by detach() or .data, never on others): the
+    # tensor whose values this one shares; see chainrule.tensor's in-place operations
+    __slots__ = ("_node", "_grad", "_version", "_base")
 
     def __init__(self, data, *, requires_grad: bool = False, dtype=None):
         self._value = _as_array(data, dtype)
         self._trace = EAGER
         self._node = None
-        self.grad = None
+        self._grad = None
         self._version = 0
         if requires_grad:
             self.requires_grad_(True)
@@ -282,9 +408,28 @@ class Tensor(Box):
         t._value = value
         t._trace = EAGER
         t._node = node
-        t.grad = None
+        t._grad = None
         t._version = 0
         return t
+
+    @property
+    def grad(self):
+        """The accumulated gradient (a ``Tensor``), or ``None``."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got {type(value).__name__}"
+                )
+            if value._value.shape != self._value.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of shape {value._value.shape} to a "
+                    f"tensor of shape {self._value.shape}; they must be the same"
+                )
+        self._grad = value
 
     # -- graph state --------------------------------------------------------------------
     @property
@@ -330,12 +475,19 @@ class Tensor(Box):
             self._node.retained = weakref.ref(self)
 
     def detach(self) -> Tensor:
-        """The same values, cut from the graph (shares memory, as in PyTorch)."""
-        return Tensor._wrap(self._value, None)
+        """The same values, cut from the graph. As in PyTorch they are shared: an
+        in-place change made through the result reaches this tensor too."""
+        t = Tensor._wrap(self._value, None)
+        base = getattr(self, "_base", None)
+        t._base = (self if base is None else base[0], True)
+        return t
 
     # -- backward -----------------------------------------------------------------------
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False) -> None:
-        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad."""
+    def backward(
+        self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires
+        grad (only into the tensors in ``inputs``, leaves or not, when it is given)."""
         if self._node is None:
             raise RuntimeError(
                 "backward(): this tensor does not require grad and has no graph; did you "
@@ -356,26 +508,72 @@ class Tensor(Box):
                     f"backward(): gradient has shape {g.shape} but the tensor has shape "
                     f"{self._value.shape}"
                 )
+            if anomaly._enabled.get():
+                anomaly.check_seed(g)
+        targets = None if inputs is None else _targets(inputs)
         if retain_graph is None:
             retain_graph = create_graph
         if create_graph:
             g = Tensor._wrap(g, None)
         with _grad_mode(create_graph):
-            handed = {id(g._value if isinstance(g, Tensor) else g)}
-
-            def visit(node, ct):
-                _accumulate(node, ct, retain_graph, handed)
-
-            backward_pass(self._node, g, visit=visit, release=not retain_graph)
+            _sweep(self._node, g, retain_graph, targets)
 
 
-def _accumulate(node, ct, keep_all: bool, handed: set) -> None:
+def _sweep(root, g, retain_graph: bool, targets: dict | None) -> None:
+    """The backward pass of ``Tensor.backward``, accumulating into ``.grad`` fields."""
+    handed = {id(g._value if isinstance(g, Tensor) else g)}
+    if targets is None:
+
+        def visit(node, ct):
+            _accumulate(node, ct, retain_graph, handed)
+
+        backward_pass(root, g, visit=visit, release=not retain_graph)
+        return
+    remaining = set(targets)
+
+    def visit_targets(node, ct):
+        _accumulate(node, ct, retain_graph, handed, targets)
+        remaining.discard(node)
+        if not remaining:  # each target has its full gradient: stop here
+            raise _AllReached
+
+    try:
+        backward_pass(root, g, visit=visit_targets, release=not retain_graph)
+    except _AllReached:
+        pass
+
+
+class _AllReached(Exception):
+    """Ends a ``backward(inputs=...)`` sweep once every input has its gradient (the
+    nodes below them are not needed, and may have been freed)."""
+
+
+def _targets(inputs) -> dict:
+    """``backward(inputs=...)``: node -> the tensor whose ``.grad`` receives its gradient."""
+    if isinstance(inputs, Tensor):
+        inputs = (inputs,)
+    targets = {}
+    for t in inputs:
+        if not isinstance(t, Tensor) or t._node is None:
+            raise RuntimeError(
+                "backward(inputs=...): every input must be a tensor that requires grad"
+            )
+        targets[t._node] = t
+    if not targets:
+        raise RuntimeError("backward(inputs=...): inputs must not be empty")
+    return targets
+
+
+def _accumulate(node, ct, keep_all: bool, handed: set, targets: dict | None = None) -> None:
     """Record ``ct`` on ``node`` (for display) and add it to the ``.grad`` of the tensor
-    the node stands for (a leaf, or a non-leaf that called ``retain_grad``).
+    the node stands for (a leaf that still requires grad, or a non-leaf that called
+    ``retain_grad``; with ``targets``, only the tensors given in ``backward(inputs=)``).
 
     A gradient array is handed to ``.grad`` without a copy when this backward pass made
     it and has not handed it out already (``handed`` holds the ids given out); views and
-    shared arrays are copied, so two tensors never share a ``.grad`` buffer."""
+    shared arrays are copied, so two tensors never share a ``.grad`` buffer. Later
+    gradients are added into the same ``.grad`` tensor (rebinding its values), as
+    PyTorch accumulates in place."""
     if type(node) is EagerNode:
         raw = ct._value if isinstance(ct, Tensor) else ct
         if type(raw) is np.ndarray:
@@ -387,26 +585,35 @@ def _accumulate(node, ct, keep_all: bool, handed: set) -> None:
         else:
             node.grad = None
         ref = node.retained
-        if ref is None:
+        if targets is not None:
+            tensor = targets.get(node)
+        elif ref is None:
             return
+        else:
+            tensor = ref()
     elif type(node) is TensorLeaf:
-        ref = node.tensor
+        tensor = node.tensor() if targets is None or node in targets else None
+        if tensor is not None and tensor._node is None:
+            return  # requires_grad was turned off since
     else:
         return
-    tensor = ref()
     if tensor is None:
         return
     if not isinstance(ct, Tensor):
         ct = Tensor._wrap(np.asarray(ct, dtype=tensor._value.dtype), None)
     if ct._value.shape != tensor._value.shape:
         ct = Tensor._wrap(np.broadcast_to(ct._value, tensor._value.shape).copy(), None)
-    if tensor.grad is None:
+    old = tensor._grad
+    if old is None:
         if ct._node is None:
             arr = ct._value
             if arr.base is not None or not arr.flags.writeable or id(arr) in handed:
                 arr = arr.copy()
             handed.add(id(arr))
             ct = Tensor._wrap(arr, None)
-        tensor.grad = ct
+        tensor._grad = ct
+    elif old._node is None and ct._node is None:
+        old._value = old._value + ct._value
+        old._version += 1
     else:
-        tensor.grad = tensor.grad + ct
+        tensor._grad = old + ct

@@ -74,9 +74,44 @@ Box.__hash__ = object.__hash__
 Box.__neg__ = lambda self: _fn("negative")(self)
 Box.__pos__ = lambda self: self
 Box.__abs__ = lambda self: _ns().abs(self)
-Box.__invert__ = lambda self: _ns().logical_not(self)
-Box.__and__ = lambda self, other: _ns().logical_and(self, other)
-Box.__or__ = lambda self, other: _ns().logical_or(self, other)
+
+
+def _is_integral(x) -> bool:
+    x = unbox_all(x)
+    if isinstance(x, (bool, int)):
+        return True
+    return isinstance(x, np.ndarray | np.generic) and x.dtype.kind in "biu"
+
+
+def _bitwise(ufunc, logical, reflected=False):
+    """``&``, ``|``, ``^``: bitwise on integer and boolean values, as in PyTorch and
+    NumPy (they carry no gradient, so NumPy computes them); logical on float values."""
+
+    def op(self, other):
+        a, b = (other, self) if reflected else (self, other)
+        if _is_integral(a) and _is_integral(b):
+            out = np.asarray(ufunc(unbox_all(a), unbox_all(b)))
+            return Tensor._wrap(out, None) if isinstance(self, Tensor) else out
+        return getattr(_ns(), logical)(a, b)
+
+    return op
+
+
+def _invert(self):
+    if _is_integral(self):
+        out = np.asarray(np.invert(unbox_all(self)))
+        return Tensor._wrap(out, None) if isinstance(self, Tensor) else out
+    return _ns().logical_not(self)
+
+
+for _dunder, _ufunc, _logical in (
+    ("and", np.bitwise_and, "logical_and"),
+    ("or", np.bitwise_or, "logical_or"),
+    ("xor", np.bitwise_xor, "logical_xor"),
+):
+    setattr(Box, f"__{_dunder}__", _bitwise(_ufunc, _logical))
+    setattr(Box, f"__r{_dunder}__", _bitwise(_ufunc, _logical, reflected=True))
+Box.__invert__ = _invert
 
 
 def _getitem(self, index):
@@ -157,7 +192,14 @@ Box.flatten = lambda self: _ns().ravel(self)
 
 
 # -- NumPy's dispatch protocols ---------------------------------------------------------
+_BITWISE = frozenset((np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert))
+
+
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    if ufunc in _BITWISE and method == "__call__" and not kwargs:
+        if all(_is_integral(x) for x in inputs):  # no gradient: NumPy computes it
+            out = np.asarray(ufunc(*(unbox_all(x) for x in inputs)))
+            return Tensor._wrap(out, None) if isinstance(self, Tensor) else out
     if method == "__call__" and not kwargs.get("out"):
         kwargs.pop("out", None)
         fn = numpy_overrides.get(ufunc.__name__)
@@ -189,8 +231,15 @@ def _array_function(self, func, types, args, kwargs):
 
 def _array(self, dtype=None, copy=None):
     if isinstance(self, Tensor):
+        # shared like PyTorch's tensor.numpy() unless NumPy asks for a copy (np.array)
         value = self._value
-        return value if dtype is None else value.astype(dtype, copy=False)
+        if dtype is not None and np.dtype(dtype) != value.dtype:
+            if copy is False:
+                raise ValueError(
+                    f"a {value.dtype} tensor can't be viewed as {dtype} without a copy"
+                )
+            return value.astype(dtype)
+        return value.copy() if copy else value
     if dtype is not None and np.dtype(dtype).kind in "biu":
         # integer or boolean values carry no gradient: nothing is dropped
         return np.asarray(unbox_all(self)).astype(dtype)
@@ -206,17 +255,34 @@ Box.__array_function__ = _array_function
 Box.__array__ = _array
 
 
-def _float(self):
-    value = unbox_all(self)
+def _scalar(self):
+    """The Python number in a one-element Tensor (``float(t)``, ``int(t)``)."""
     if not isinstance(self, Tensor):
         raise TypeError(
             "can't convert a traced value to a Python float inside a differentiated "
             "function: the gradient would be dropped. Use cr.stop_gradient(x) if intended."
         )
-    return float(value)
+    value = self._value
+    if isinstance(value, tuple) or value.size != 1:
+        raise TypeError(
+            "only one-element tensors can be converted to Python scalars, got shape "
+            f"{np.shape(value)}"
+        )
+    return value.item()
 
 
-Box.__float__ = _float
-Box.__int__ = lambda self: int(_float(self))
+def _index(self):
+    value = _scalar(self)
+    if not isinstance(value, int):  # bool is an int
+        raise TypeError(
+            "only integer tensors of a single element can be converted to an index, "
+            f"got dtype {self._value.dtype}"
+        )
+    return value
+
+
+Box.__float__ = lambda self: float(_scalar(self))
+Box.__int__ = lambda self: int(_scalar(self))  # exact for int64 (no trip through float)
+Box.__complex__ = lambda self: complex(_scalar(self))
 Box.__bool__ = lambda self: bool(unbox_all(self))
-Box.__index__ = lambda self: int(unbox_all(self)) if isinstance(self, Tensor) else _float(self)
+Box.__index__ = _index
