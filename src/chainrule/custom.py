@@ -90,11 +90,18 @@ def _is_array_leaf(x) -> bool:
 
 
 class _Call:
-    """Split a call ``fun(*args)`` into differentiable leaves and static rest."""
+    """Split a call ``fun(*args)`` into differentiable leaves and static rest; the
+    arguments at positions ``static`` are static whatever their type."""
 
-    def __init__(self, args):
+    def __init__(self, args, static=frozenset()):
         self.leaves, self.treedef = tree_flatten(args)
-        self.diff = [i for i, x in enumerate(self.leaves) if _is_array_leaf(x)]
+        self.diff = []
+        start = 0
+        for pos, a in enumerate(args):
+            end = start + len(tree_flatten(a)[0])
+            if pos not in static:
+                self.diff.extend(i for i in range(start, end) if _is_array_leaf(self.leaves[i]))
+            start = end
 
     def rebuild(self, diff_values):
         leaves = list(self.leaves)
@@ -104,6 +111,28 @@ class _Call:
 
     def diff_leaves(self):
         return [self.leaves[i] for i in self.diff]
+
+
+def _nondiff_positions(nondiff_argnums, nargs: int, kind: str) -> tuple:
+    """``nondiff_argnums`` as sorted non-negative positions of a call with ``nargs``."""
+    nums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else tuple(nondiff_argnums)
+    for n in nums:
+        if not -nargs <= n < nargs:
+            raise ValueError(
+                f"{kind}: nondiff_argnums {n} is out of range for a call with {nargs} arguments"
+            )
+    return tuple(sorted({n % nargs for n in nums}))
+
+
+def _check_static(args, positions, kind: str, name: str, what: str) -> None:
+    """A static argument must not be traced: its derivative would be dropped silently."""
+    for n in positions:
+        if any(isinstance(leaf, Box) for leaf in tree_flatten(args[n])[0]):
+            raise TypeError(
+                f"{kind} function {name!r}: argument {n} is in {what} but is being "
+                "differentiated (it holds a traced value); its derivative would be lost. "
+                f"Remove it from {what}, or don't differentiate with respect to it."
+            )
 
 
 def _flat_output(out):
@@ -151,6 +180,9 @@ class custom_vjp:
     def f_fwd(x): return f(x), residuals
     def f_bwd(residuals, g): return (ct_x,)
     f.defvjp(f_fwd, f_bwd)
+
+    With ``nondiff_argnums`` (JAX's meaning) those arguments are static: ``fwd`` sees all
+    arguments, ``bwd(*nondiff_args, residuals, g)`` returns cotangents for the others.
     """
 
     def __init__(self, fun, nondiff_argnums=()):
@@ -158,11 +190,7 @@ class custom_vjp:
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.fwd = self.bwd = None
-        if nondiff_argnums:
-            raise NotImplementedError(
-                "custom_vjp(nondiff_argnums=...) is not supported; close over the "
-                "static values instead (functools.partial)."
-            )
+        self.nondiff_argnums = nondiff_argnums
 
     def defvjp(self, fwd, bwd):
         self.fwd, self.bwd = fwd, bwd
@@ -173,36 +201,46 @@ class custom_vjp:
             raise TypeError(f"custom_vjp function {self.__name__!r}: call defvjp(fwd, bwd) first")
         n_positional = None if kwargs else len(args)
         args = _resolve_args(self.fun, args, kwargs, "custom_vjp")
-        call = _Call(args)
+        nondiff = _nondiff_positions(self.nondiff_argnums, len(args), "custom_vjp")
+        _check_static(args, nondiff, "custom_vjp", self.__name__, "nondiff_argnums")
+        call = _Call(args, frozenset(nondiff))
         if not any(isinstance(x, Box) for x in call.diff_leaves()):
             return self.fun(*args)
         fun, fwd, bwd, name = self.fun, self.fwd, self.bwd, self.__name__
+        # bwd returns one cotangent per differentiable argument (JAX): all but nondiff;
+        # called without keywords, one per such argument passed is accepted too
+        dpos = [i for i in range(len(args)) if i not in nondiff]
+        passed = [i for i in dpos if n_positional is not None and i < n_positional]
 
         def run(*diff_values):
             return fun(*call.rebuild(diff_values))
 
         def vjp_joint(argnums, ans, *diff_values):
-            out, residuals = fwd(*call.rebuild(diff_values))
+            full = call.rebuild(diff_values)
+            out, residuals = fwd(*full)
             out_leaves, out_def = tree_flatten(out)
 
             def pull(g):
                 g = _none_to_zeros(list(g), out_leaves)
-                cts = bwd(residuals, tree_unflatten(out_def, g))
+                static = [full[i] for i in nondiff]
+                cts = bwd(*static, residuals, tree_unflatten(out_def, g))
                 if isinstance(cts, list):
                     cts = tuple(cts)
-                if isinstance(cts, tuple) and len(cts) == n_positional != len(args):
-                    # bwd covers the arguments passed; defaults filled in get none
-                    cts = cts + (None,) * (len(args) - len(cts))
-                if not isinstance(cts, tuple) or len(cts) != len(args):
+                if isinstance(cts, tuple) and len(cts) == len(passed) != len(dpos):
+                    cts = cts + (None,) * (len(dpos) - len(cts))  # defaults get none
+                if not isinstance(cts, tuple) or len(cts) != len(dpos):
                     got = (
                         f"a tuple of {len(cts)}"
                         if isinstance(cts, tuple)
                         else f"a {type(cts).__name__}"
                     )
+                    what = "argument" if not nondiff else "argument not in nondiff_argnums"
                     raise TypeError(
                         f"custom_vjp bwd of {name!r} must return a tuple with one "
-                        f"cotangent per argument ({len(args)}), got {got}"
+                        f"cotangent per {what} ({len(dpos)}), got {got}"
                     )
+                by_position = dict(zip(dpos, cts))
+                cts = tuple(by_position.get(i) for i in range(len(args)))
                 ct_leaves = _align(cts, args, name)
                 return [ct_leaves[call.diff[i]] for i in argnums]
 
@@ -255,6 +293,9 @@ class custom_jvp:
     def f(x): ...
     @f.defjvp
     def f_jvp(primals, tangents): return f(*primals), tangent_out
+
+    With ``nondiff_argnums`` (JAX's meaning) the rule is
+    ``f_jvp(*nondiff_args, primals, tangents)``, primals and tangents of the others.
     """
 
     def __init__(self, fun, nondiff_argnums=()):
@@ -262,11 +303,7 @@ class custom_jvp:
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.jvp_rule = None
-        if nondiff_argnums:
-            raise NotImplementedError(
-                "custom_jvp(nondiff_argnums=...) is not supported; close over the "
-                "static values instead (functools.partial)."
-            )
+        self.nondiff_argnums = nondiff_argnums
 
     def defjvp(self, jvp_rule):
         self.jvp_rule = jvp_rule
@@ -276,7 +313,9 @@ class custom_jvp:
         if self.jvp_rule is None:
             raise TypeError(f"custom_jvp function {self.__name__!r}: call defjvp(rule) first")
         args = _resolve_args(self.fun, args, kwargs, "custom_jvp")
-        call = _Call(args)
+        nondiff = _nondiff_positions(self.nondiff_argnums, len(args), "custom_jvp")
+        _check_static(args, nondiff, "custom_jvp", self.__name__, "nondiff_argnums")
+        call = _Call(args, frozenset(nondiff))
         if not any(isinstance(x, Box) for x in call.diff_leaves()):
             return self.fun(*args)
         fun, rule, name = self.fun, self.jvp_rule, self.__name__
@@ -292,7 +331,14 @@ class custom_jvp:
             for i, t in zip(call.diff, tangents):
                 tan_leaves[i] = t
             tans = tree_unflatten(call.treedef, tan_leaves)
-            _, t_out = rule(tuple(primals), tuple(tans))
+            if nondiff:  # JAX's form: rule(*nondiff_args, primals, tangents) for the rest
+                rest = [i for i in range(len(primals)) if i not in nondiff]
+                static = [primals[i] for i in nondiff]
+                _, t_out = rule(
+                    *static, tuple(primals[i] for i in rest), tuple(tans[i] for i in rest)
+                )
+            else:
+                _, t_out = rule(tuple(primals), tuple(tans))
             return _fit_tangents(tree_flatten(t_out)[0], out_values, name)
 
         def jvp_joint(tangents, ans, *diff_values):
@@ -348,19 +394,22 @@ def checkpoint(fun=None, *, prevent_cse: bool = True, policy=None, static_argnum
     JAX's signature: ``prevent_cse`` only matters to a compiler and is accepted for
     compatibility; ``policy`` is accepted too, but every intermediate is recomputed (as
     with JAX's ``nothing_saveable``). Arguments at ``static_argnums`` are never
-    differentiated. Keyword arguments are passed through and differentiated like
-    positional ones. ``checkpoint(static_argnums=...)`` without ``fun`` is a decorator.
+    differentiated (a traced value there is an error). Keyword arguments are passed
+    through and differentiated like positional ones. ``checkpoint(static_argnums=...)``
+    without ``fun`` is a decorator.
     """
     if fun is None:
         return functools.partial(
             checkpoint, prevent_cse=prevent_cse, policy=policy, static_argnums=static_argnums
         )
     _check_callable(fun, "checkpoint")
+    name = getattr(fun, "__name__", "fun")
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         nums = {n % len(args) for n in static if -len(args) <= n < len(args)}
+        _check_static(args, sorted(nums), "checkpoint", name, "static_argnums")
         dynamic = tuple(a for i, a in enumerate(args) if i not in nums)
 
         def call_fun(dyn, kw):

@@ -1,6 +1,8 @@
 """Edge cases of custom_vjp, custom_jvp, checkpoint and stop_gradient: keyword
 arguments, several outputs under nesting, shape errors, pytrees."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -157,3 +159,49 @@ def test_custom_vjp_wrong_number_of_cotangents_says_how_many():
     f.defvjp(lambda x, y: (f(x, y), None), lambda r, g: (g,))
     with pytest.raises(TypeError, match=r"one cotangent per argument \(2\), got a tuple of 1"):
         cr.grad(f)(1.0, 2.0)
+
+
+# -- nondiff_argnums (JAX's meaning) --------------------------------------------------------
+def test_custom_vjp_nondiff_argnums_passes_static_arguments_to_bwd_first():
+    @functools.partial(cr.custom_vjp, nondiff_argnums=(0,))
+    def apply(f, x):
+        return f(x)
+
+    apply.defvjp(lambda f, x: (apply(f, x), x), lambda f, x, g: (g * cr.grad(f)(x),))
+    assert cr.grad(lambda x: apply(cnp.sin, x))(0.5) == pytest.approx(np.cos(0.5))
+    assert cr.grad(cr.grad(lambda x: apply(cnp.sin, x)))(0.5) == pytest.approx(-np.sin(0.5))
+
+    @functools.partial(cr.custom_vjp, nondiff_argnums=(1,))
+    def power(x, n):
+        return x**n
+
+    power.defvjp(lambda x, n: (power(x, n), x), lambda n, x, g: (g * n * x ** (n - 1),))
+    assert cr.grad(power)(2.0, 3.0) == 12.0  # a float in nondiff_argnums stays static
+
+
+def test_custom_jvp_nondiff_argnums_passes_static_arguments_to_the_rule_first():
+    @functools.partial(cr.custom_jvp, nondiff_argnums=(0,))
+    def apply(f, x):
+        return f(x)
+
+    @apply.defjvp
+    def _(f, primals, tangents):
+        (x,), (t,) = primals, tangents
+        return apply(f, x), cr.grad(f)(x) * t
+
+    assert cr.jvp(lambda x: apply(cnp.sin, x), (0.5,), (2.0,))[1] == pytest.approx(2 * np.cos(0.5))
+    assert cr.grad(lambda x: apply(cnp.sin, x))(0.5) == pytest.approx(np.cos(0.5))
+    assert cr.hessian(lambda x: apply(cnp.sin, x))(0.5) == pytest.approx(-np.sin(0.5))
+
+
+def test_differentiating_a_static_argument_is_an_error_not_a_dropped_derivative():
+    @functools.partial(cr.custom_vjp, nondiff_argnums=(1,))
+    def power(x, n):
+        return x**n
+
+    power.defvjp(lambda x, n: (power(x, n), x), lambda n, x, g: (g * n * x ** (n - 1),))
+    with pytest.raises(TypeError, match="argument 1 is in nondiff_argnums"):
+        cr.grad(lambda a: power(a, a))(2.0)
+    block = cr.checkpoint(lambda x, n: x**n, static_argnums=1)
+    with pytest.raises(TypeError, match="argument 1 is in static_argnums"):
+        cr.grad(lambda a: block(a, a))(2.0)
