@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import Box
+from chainrule.primitives._helpers import shape_of
 
 __all__ = [
     "array",
@@ -82,14 +83,17 @@ asanyarray = asarray
 ascontiguousarray = asarray
 
 
-def meshgrid(*xi, indexing="xy", **kwargs):
-    """``numpy.meshgrid``; differentiable in the coordinate vectors (by broadcasting)."""
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """``numpy.meshgrid``; differentiable in the coordinate vectors (by broadcasting, or
+    only reshaping with ``sparse=True``). Returns a tuple, as NumPy 2 does."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError("meshgrid: valid values for `indexing` are 'xy' and 'ij'.")
     if not any(isinstance(x, Box) for x in xi):
-        return np.meshgrid(*xi, indexing=indexing, **kwargs)
+        return np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
     from chainrule.primitives import shape
 
     n = len(xi)
-    sizes = [np.size(np.asarray(x._value if isinstance(x, Box) else x)) for x in xi]
+    sizes = [int(np.prod(shape_of(x), dtype=np.int64)) for x in xi]
     if indexing == "xy" and n >= 2:
         sizes[0], sizes[1] = sizes[1], sizes[0]
     out = []
@@ -99,5 +103,6 @@ def meshgrid(*xi, indexing="xy", **kwargs):
             axis = 1 - i
         shape_i = [1] * n
         shape_i[axis] = sizes[axis]
-        out.append(shape.broadcast_to(shape.reshape(x, tuple(shape_i)), tuple(sizes)))
-    return out
+        x = shape.reshape(x, tuple(shape_i))
+        out.append(x if sparse else shape.broadcast_to(x, tuple(sizes)))
+    return tuple(out)

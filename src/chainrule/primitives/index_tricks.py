@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import Box
+from chainrule.primitives._helpers import dtype_of, ndim_of
 
 __all__ = ["r_", "c_"]
 
@@ -40,11 +41,16 @@ class _Concatenator:
             )
         from chainrule.primitives import shape
 
+        items = [_expand(i) for i in items]
+        # Python numbers are weak, as in NumPy: r_[float32 x, 3.0] stays float32
+        weak = (bool, int, float, complex)
+        target = np.result_type(*(i if type(i) in weak else dtype_of(i) for i in items))
+        items = [np.asarray(i, target) if type(i) in weak else i for i in items]
         parts = []
-        for item in map(_expand, items):
+        for item in items:
             if self._columns:
                 item = shape.atleast_1d(item)
-                if np.ndim(item._value if isinstance(item, Box) else item) == 1:
+                if ndim_of(item) == 1:
                     item = shape.reshape(item, (-1, 1))
             else:
                 item = shape.atleast_1d(item)
