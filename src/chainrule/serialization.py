@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import struct
 import tempfile
 from collections import OrderedDict
@@ -66,6 +67,18 @@ def _to_array(key: str, value) -> np.ndarray:
     return arr if arr.flags.c_contiguous else arr.copy(order="C")  # (keeps 0-d arrays 0-d)
 
 
+def _file_mode(path: str) -> int:
+    """The permissions the checkpoint should get: those of the file it replaces, else
+    what a plain ``open(path, "wb")`` would give (0o666 less the umask). The temporary
+    file is created private (0o600), which must not leak into the result."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def save(state_dict: Mapping, path, metadata: Mapping[str, str] | None = None) -> None:
     """Write ``state_dict`` (names to tensors/arrays) to ``path`` as safetensors,
     atomically. ``metadata`` is an optional dict of strings stored in the header."""
@@ -87,12 +100,14 @@ def save(state_dict: Mapping, path, metadata: Mapping[str, str] | None = None) -
         raise FileNotFoundError(f"save: folder does not exist: {folder}")
     if os.path.isdir(path):
         raise IsADirectoryError(f"save: {path} is a folder; give a file name")
+    mode = _file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".safetensors", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(_safetensors().save(arrays, metadata=meta))
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

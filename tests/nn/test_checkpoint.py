@@ -139,3 +139,18 @@ def test_a_folder_is_named_as_such_for_save_and_load(tmp_path):
     with pytest.raises(IsADirectoryError, match=r"ck\.safetensors is a folder"):
         load(folder)
     assert os.listdir(tmp_path) == ["ck.safetensors"]  # no temporary file left behind
+
+
+def test_a_checkpoint_gets_ordinary_file_permissions(tmp_path):
+    """The temporary file is private (0o600); the checkpoint must not be: it gets what
+    open() would give, or keeps the permissions of the file it replaces."""
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / "new.safetensors"
+        save({"a": np.ones(2)}, path)
+        assert path.stat().st_mode & 0o777 == 0o644
+        os.chmod(path, 0o640)
+        save({"a": np.zeros(2)}, path)
+        assert path.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)
