@@ -113,6 +113,11 @@ class _Call:
         return [self.leaves[i] for i in self.diff]
 
 
+def _no_symbolic_zeros(flag: bool, where: str) -> None:
+    if flag:
+        raise NotImplementedError(f"{where}(symbolic_zeros=True) is not supported")
+
+
 def _nondiff_positions(nondiff_argnums, nargs: int, kind: str) -> tuple:
     """``nondiff_argnums`` as sorted non-negative positions of a call with ``nargs``."""
     nums = (nondiff_argnums,) if isinstance(nondiff_argnums, int) else tuple(nondiff_argnums)
@@ -192,7 +197,10 @@ class custom_vjp:
         self.fwd = self.bwd = None
         self.nondiff_argnums = nondiff_argnums
 
-    def defvjp(self, fwd, bwd):
+    def defvjp(self, fwd, bwd, symbolic_zeros: bool = False, optimize_remat: bool = False):
+        """Set the rules. JAX's ``symbolic_zeros=True`` (fwd sees wrapped primals) is not
+        supported; ``optimize_remat`` is accepted and has no effect here."""
+        _no_symbolic_zeros(symbolic_zeros, "custom_vjp.defvjp")
         self.fwd, self.bwd = fwd, bwd
         return self
 
@@ -305,9 +313,25 @@ class custom_jvp:
         self.jvp_rule = None
         self.nondiff_argnums = nondiff_argnums
 
-    def defjvp(self, jvp_rule):
+    def defjvp(self, jvp_rule, symbolic_zeros: bool = False):
+        _no_symbolic_zeros(symbolic_zeros, "custom_jvp.defjvp")
         self.jvp_rule = jvp_rule
         return jvp_rule
+
+    def defjvps(self, *jvps):
+        """One rule per argument, JAX style: ``jvps[i](t_i, ans, *primals)`` is argument
+        ``i``'s contribution to the output tangent (``None``: it contributes nothing)."""
+        if self.nondiff_argnums:
+            raise TypeError("custom_jvp: defjvps can't be used with nondiff_argnums; use defjvp")
+
+        def rule(primals, tangents):
+            ans = self(*primals)
+            parts = [f(t, ans, *primals) for f, t in zip(jvps, tangents) if f is not None]
+            if not parts:
+                return ans, tree_map(lambda a: a * 0.0, ans)
+            return ans, tree_map(lambda *ts: functools.reduce(lambda a, b: a + b, ts), *parts)
+
+        self.jvp_rule = rule
 
     def __call__(self, *args, **kwargs):
         if self.jvp_rule is None:

@@ -205,3 +205,31 @@ def test_differentiating_a_static_argument_is_an_error_not_a_dropped_derivative(
     block = cr.checkpoint(lambda x, n: x**n, static_argnums=1)
     with pytest.raises(TypeError, match="argument 1 is in static_argnums"):
         cr.grad(lambda a: block(a, a))(2.0)
+
+
+def test_custom_jvp_defjvps_one_rule_per_argument():
+    @cr.custom_jvp
+    def f(x, y):
+        return cnp.sin(x) * y
+
+    f.defjvps(lambda tx, ans, x, y: cnp.cos(x) * tx * y, lambda ty, ans, x, y: cnp.sin(x) * ty)
+    gx, gy = cr.grad(f, (0, 1))(0.5, 2.0)
+    assert (gx, gy) == (pytest.approx(2 * np.cos(0.5)), pytest.approx(np.sin(0.5)))
+    assert cr.jvp(f, (0.5, 2.0), (1.0, 1.0))[1] == pytest.approx(2 * np.cos(0.5) + np.sin(0.5))
+    assert cr.hessian(f)(0.5, 2.0) == pytest.approx(-2 * np.sin(0.5))
+
+    @cr.custom_jvp
+    def power(x, n):
+        return x**n
+
+    power.defjvps(lambda t, ans, x, n: n * x ** (n - 1) * t, None)  # None: no dependence
+    assert cr.grad(power)(2.0, 3.0) == 12.0
+    assert cr.grad(power, 1)(2.0, 3.0) == 0.0
+
+
+def test_symbolic_zeros_is_refused_clearly():
+    f = cr.custom_vjp(lambda x: x)
+    with pytest.raises(NotImplementedError, match="symbolic_zeros"):
+        f.defvjp(lambda x: (x, None), lambda r, g: (g,), symbolic_zeros=True)
+    f.defvjp(lambda x: (x, None), lambda r, g: (2 * g,), optimize_remat=False)
+    assert cr.grad(f)(1.0) == 2.0
