@@ -14,7 +14,7 @@ from collections import namedtuple
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.eager import Tensor, is_grad_enabled
+from chainrule.core.eager import Tensor, _alias, is_grad_enabled
 from chainrule.core.trace import Box
 from chainrule.random import default_generator
 
@@ -339,23 +339,28 @@ _TRACED_INPLACE = (
 )
 
 
+def _base_of(self):
+    """The live tensor that a detached view shares its values with, or None."""
+    link = getattr(self, "_base", None)
+    return None if link is None else link[0]()
+
+
 def _sync(self):
     """Before an in-place change through a detached view: take the base's current
     values (the base may have been changed in place since the view was made)."""
-    link = getattr(self, "_base", None)
-    if link is not None and link[0]._value is not self._value:
-        self._value = link[0]._value
+    base = _base_of(self)
+    if base is not None and base._value is not self._value:
+        self._value = base._value
 
 
 def _propagate(self, value):
     """Give the base of a detached view (``detach()``, ``.data``) the view's new values.
     A change through ``detach()`` counts as a change of the base (PyTorch shares their
     version counter); one through ``.data`` is not tracked, as in PyTorch."""
-    link = getattr(self, "_base", None)
-    if link is not None:
-        base, tracked = link
+    base = _base_of(self)
+    if base is not None:
         base._value = value
-        if tracked:
+        if self._base[1]:
             base._version += 1
 
 
@@ -480,10 +485,7 @@ def _copy_(self, src):
 def _data_get(self):
     """The values without the graph, shared with this tensor (see ``detach``); changes
     through it are not seen by autograd, as in PyTorch."""
-    t = Tensor._wrap(self._value, None)
-    base = getattr(self, "_base", None)
-    t._base = (self if base is None else base[0], False)
-    return t
+    return _alias(self, tracked=False)
 
 
 def _data_set(self, value):

@@ -335,3 +335,18 @@ def test_inplace_ops_in_threads_do_not_interfere():
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_a_detached_value_does_not_keep_its_base_alive():
+    import gc
+    import weakref
+
+    a = _leaf()
+    loss = (a * a).sum()
+    logged = [loss.detach(), loss.data]  # e.g. kept for logging
+    base = weakref.ref(loss)
+    del loss
+    gc.collect()
+    assert base() is None
+    logged[0].add_(1.0)  # the base is gone: nothing to pass the change on to
+    assert logged[0].item() == 6.0 and logged[1].item() == 5.0

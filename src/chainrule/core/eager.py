@@ -387,8 +387,8 @@ class Tensor(Box):
     layer and by :mod:`chainrule.tensor`; the core defines the graph-related ones.
     """
 
-    # _base (set only on tensors made by detach() or .data, never on others): the
-    # tensor whose values this one shares; see chainrule.tensor's in-place operations
+    # _base (set only on tensors made by detach() or .data, see _alias): the tensor whose
+    # values this one shares, for chainrule.tensor's in-place operations
     __slots__ = ("_node", "_grad", "_version", "_base")
 
     def __init__(self, data, *, requires_grad: bool = False, dtype=None):
@@ -477,10 +477,7 @@ class Tensor(Box):
     def detach(self) -> Tensor:
         """The same values, cut from the graph. As in PyTorch they are shared: an
         in-place change made through the result reaches this tensor too."""
-        t = Tensor._wrap(self._value, None)
-        base = getattr(self, "_base", None)
-        t._base = (self if base is None else base[0], True)
-        return t
+        return _alias(self, tracked=True)
 
     # -- backward -----------------------------------------------------------------------
     def backward(
@@ -517,6 +514,16 @@ class Tensor(Box):
             g = Tensor._wrap(g, None)
         with _grad_mode(create_graph):
             _sweep(self._node, g, retain_graph, targets)
+
+
+def _alias(t: Tensor, tracked: bool) -> Tensor:
+    """A tensor without a graph sharing ``t``'s values (``detach()``, ``.data``): its
+    ``_base`` is ``(weakref to the base, tracked)``. The reference is weak so that a
+    detached value kept for logging does not keep the base's graph alive."""
+    new = Tensor._wrap(t._value, None)
+    link = getattr(t, "_base", None)
+    new._base = (weakref.ref(t) if link is None else link[0], tracked)
+    return new
 
 
 def _sweep(root, g, retain_graph: bool, targets: dict | None) -> None:
