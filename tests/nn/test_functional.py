@@ -175,3 +175,14 @@ def test_float32_stays_float32():
     assert loss.dtype == np.float32
     loss.backward()
     assert all(p.grad.dtype == np.float32 for p in model.parameters())
+
+
+def test_binary_cross_entropy_refuses_values_that_are_not_probabilities():
+    target = cr.tensor([1.0, 0.0])
+    for bad in (1.5, -0.1, np.nan):
+        with pytest.raises(ValueError, match="between 0 and 1") as info:
+            F.binary_cross_entropy(cr.tensor([bad, 0.5]), target)
+        assert isinstance(info.value, RuntimeError)  # what PyTorch raises
+    # the edges are fine: the logs are clamped at -100, as in PyTorch
+    loss = F.binary_cross_entropy(cr.tensor([0.0, 1.0]), target, reduction="sum")
+    assert float(loss) == pytest.approx(200.0)

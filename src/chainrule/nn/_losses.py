@@ -33,6 +33,11 @@ class LabelError(IndexError, ValueError):
     ``ValueError``."""
 
 
+class ProbabilityError(ValueError, RuntimeError):
+    """A probability outside [0, 1]: a ``ValueError`` and (as PyTorch raises) a
+    ``RuntimeError``."""
+
+
 def _shape(x) -> tuple:
     return tuple(np.shape(unbox_all(x)))
 
@@ -205,7 +210,15 @@ def _soft_cross_entropy(logp, target, weight, reduction, smoothing, shape, axis)
 
 def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     """-(y·log p + (1-y)·log(1-p)) for probabilities ``input``; each log is clamped at
-    -100 as in PyTorch, so p = 0 or 1 gives a finite loss."""
+    -100 as in PyTorch, so p = 0 or 1 gives a finite loss. An input outside [0, 1]
+    (or NaN) is refused, as PyTorch does, instead of giving a NaN loss."""
+    p = np.asarray(unbox_all(input))
+    if not ((p >= 0) & (p <= 1)).all():
+        bad = p[~((p >= 0) & (p <= 1))].flat[0]
+        raise ProbabilityError(
+            f"binary_cross_entropy: all elements of input should be between 0 and 1, found "
+            f"{bad} (for logits, use binary_cross_entropy_with_logits)"
+        )
     log_p = cnp.maximum(cnp.log(input), -100.0)
     log_q = cnp.maximum(cnp.log(1.0 - input), -100.0)
     loss = cnp.negative(target * log_p + (1.0 - target) * log_q)
