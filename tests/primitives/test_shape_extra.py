@@ -240,3 +240,11 @@ def test_pad_of_plain_arrays_is_numpys_in_every_mode():
     np.testing.assert_array_equal(cnp.pad(x, 2, mode="median"), np.pad(x, 2, mode="median"))
     with pytest.raises(NotImplementedError, match="median"):
         cr.grad(lambda v: cnp.sum(cnp.pad(v, 1, mode="median")))(np.ones(3))
+
+
+def test_diff_of_booleans_is_not_equal_like_numpy():
+    b = np.array([[True, False, True], [False, False, True]])
+    for kwargs in ({}, {"axis": 0}, {"n": 2}, {"prepend": True}):
+        got, want = cnp.diff(b, **kwargs), np.diff(b, **kwargs)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)

@@ -331,8 +331,10 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     from chainrule.primitives import indexing
 
     lead = (slice(None),) * ax
+    # booleans differ where they change (NumPy's diff uses not_equal for them)
+    step = E.not_equal if dtype_of(a).kind == "b" else E.subtract
     for _ in range(n):
-        a = E.subtract(
+        a = step(
             indexing.getitem(a, lead + (slice(1, None),)),
             indexing.getitem(a, lead + (slice(None, -1),)),
         )
