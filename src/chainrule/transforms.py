@@ -267,12 +267,31 @@ def jvp(fun, primals, tangents, has_aux: bool = False):
         for o in out_leaves:
             if isinstance(o, Box) and o._trace is trace:
                 values.append(o._value)
-                out_tangents.append(o._tangent)
+                out_tangents.append(_match_output(o._tangent, o._value))
             else:
                 values.append(o)
                 out_tangents.append(_zeros_like(o))
     out = tree_unflatten(out_def, values), tree_unflatten(out_def, out_tangents)
     return (*out, aux) if has_aux else out
+
+
+def _match_output(t, value):
+    """An output tangent as a NumPy value of its output's shape and floating precision
+    (a rule fed Python floats may return one; a float32 output gets a float32 tangent)."""
+    if isinstance(t, Box) or not isinstance(t, (float, int, complex, np.ndarray, np.generic)):
+        return t
+    value = unbox_all(value)
+    try:
+        target = np.result_type(value)
+    except TypeError:
+        return t
+    arr = np.asarray(t)
+    if arr.dtype != target and arr.dtype.kind == target.kind and target.kind in "fc":
+        arr = arr.astype(target)
+    shape = np.shape(value)
+    if arr.shape != shape and arr.ndim == 0:
+        arr = np.broadcast_to(arr, shape).copy()
+    return arr if isinstance(value, np.ndarray) or arr.ndim else arr[()]
 
 
 def _match_tangent(t, p, i: int):

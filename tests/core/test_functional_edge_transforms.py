@@ -231,3 +231,15 @@ def test_vjp_and_jvp_refuse_a_non_callable():
 def test_grad_of_a_non_numeric_output_names_its_type(out):
     with pytest.raises(TypeError, match=f"returned a {type(out).__name__}"):
         cr.grad(lambda x: out)(1.0)
+
+
+def test_jvp_output_tangents_are_numpy_values_of_the_outputs_kind():
+    # a rule fed the Python float tangent 1.0 used to hand back a Python float
+    out, t = cr.jvp(lambda x: x * 2.0, (3.0,), (1.0,))
+    assert type(out) is type(t) is np.float64
+    _, t = cr.jvp(lambda x: (x * 2.0, {"a": x}), (3.0,), (1.0,))
+    assert type(t[0]) is type(t[1]["a"]) is np.float64
+    _, t = cr.jvp(lambda x: x * np.float32(2.0), (np.float32(3.0),), (1.0,))
+    assert type(t) is np.float32
+    _, t = cr.jvp(lambda x: x * np.ones(2), (3.0,), (1.0,))
+    assert isinstance(t, np.ndarray) and t.dtype == np.float64
