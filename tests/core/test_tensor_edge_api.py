@@ -213,6 +213,24 @@ def test_one_no_grad_object_shared_by_threads():
     assert cr.is_grad_enabled()
 
 
+def test_one_no_grad_object_shared_by_asyncio_tasks():
+    import asyncio
+
+    shared = cr.no_grad()
+
+    async def work(delay):
+        with shared:
+            await asyncio.sleep(delay)
+            assert not cr.is_grad_enabled()
+        assert cr.is_grad_enabled()
+
+    async def main():
+        await asyncio.gather(work(0.01), work(0.0), work(0.005))
+
+    asyncio.run(main())
+    assert cr.is_grad_enabled()
+
+
 # -- anomaly mode -----------------------------------------------------------------------------
 def test_anomaly_in_a_recorded_backward_names_the_operation():
     x = cr.tensor([0.0, 1.0], requires_grad=True)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
-import threading
 import weakref
 from contextlib import contextmanager
 
@@ -40,6 +39,9 @@ from chainrule.core.trace import Box, Trace
 _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "chainrule_grad_enabled", default=True
 )
+
+# the tokens that undo the grad-mode changes of the enclosing ``with`` blocks, innermost last
+_tokens: contextvars.ContextVar[tuple] = contextvars.ContextVar("chainrule_grad_tokens", default=())
 
 _FREED = (
     "Trying to backward through the graph a second time: the values saved for the "
@@ -57,25 +59,22 @@ _MODIFIED = (
 class _GradMode:
     """Context manager and decorator setting grad mode (``no_grad``/``enable_grad``).
 
-    One object may be entered by several threads at once, and re-entered: the tokens
-    that restore the previous mode are kept per thread. A decorated generator runs
-    each step in the mode, as in PyTorch."""
+    One object may be entered by several threads or asyncio tasks at once, and
+    re-entered: the tokens that restore the previous mode are kept per context (in
+    ``_tokens``), not on the object. A decorated generator runs each step in the mode,
+    as in PyTorch."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self._tokens: dict[int, list] = {}
 
     def __enter__(self):
-        stack = self._tokens.setdefault(threading.get_ident(), [])
-        stack.append(_grad_enabled.set(self.enabled))
+        _tokens.set(_tokens.get() + (_grad_enabled.set(self.enabled),))
         return self
 
     def __exit__(self, *exc):
-        ident = threading.get_ident()
-        stack = self._tokens[ident]
-        _grad_enabled.reset(stack.pop())
-        if not stack:
-            del self._tokens[ident]
+        stack = _tokens.get()
+        _grad_enabled.reset(stack[-1])
+        _tokens.set(stack[:-1])
         return False
 
     def __call__(self, fun):
