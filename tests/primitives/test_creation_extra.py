@@ -44,3 +44,20 @@ def test_index_tricks_keep_numpys_dtype(build, dtype):
     assert out.dtype == want.dtype
     np.testing.assert_array_equal(out, want)
     cr.check_grads(lambda v: build(cnp, v), (X,), order=2)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda m, x: m.array(x, ndmin=3),
+        lambda m, x: m.array([x, x], ndmin=4),
+        lambda m, x: m.array(x[0], ndmin=1),
+        lambda m, x: m.asarray(x, dtype=np.float32),
+    ],
+    ids=["ndmin-array", "ndmin-list", "ndmin-scalar", "asarray-dtype"],
+)
+def test_array_of_traced_values_takes_ndmin(build):
+    out, _ = cr.jvp(lambda v: build(cnp, v), (X,), (X,))
+    want = build(np, X)
+    assert out.shape == want.shape and out.dtype == want.dtype
+    np.testing.assert_array_equal(out, want)

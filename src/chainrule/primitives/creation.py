@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import Box
-from chainrule.primitives._helpers import shape_of
+from chainrule.primitives._helpers import ndim_of, shape_of
 
 __all__ = [
     "array",
@@ -64,11 +64,16 @@ def _stack_nested(obj, dtype):
 
 
 def array(obj, dtype=None, copy=True, **kwargs):
-    """``numpy.array``; a list holding traced values becomes a traced, stacked array."""
-    if isinstance(obj, Box):
-        return obj if dtype is None else _stack_nested(obj, dtype)
-    if _contains_box(obj):
-        return _stack_nested(obj, dtype)
+    """``numpy.array``; a list holding traced values becomes a traced, stacked array
+    (``ndmin`` applies to it; memory-layout options have no meaning there)."""
+    if isinstance(obj, Box) or _contains_box(obj):
+        out = obj if isinstance(obj, Box) and dtype is None else _stack_nested(obj, dtype)
+        ndmin = int(kwargs.get("ndmin", 0))
+        if ndim_of(out) < ndmin:
+            from chainrule.primitives import shape
+
+            out = shape.reshape(out, (1,) * (ndmin - ndim_of(out)) + shape_of(out))
+        return out
     return np.array(obj, dtype=dtype, copy=copy, **kwargs)
 
 
