@@ -133,3 +133,12 @@ def test_resume_from_a_checkpoint_with_damaged_settings(tmp_path, capsys):
     save({"model.w": np.zeros(1)}, path, metadata={**meta, "epochs_done": "one"})
     assert main(["train", "digits", "--resume", str(path)]) == 2
     assert "damaged checkpoint metadata" in capsys.readouterr().err
+
+
+def test_at_refuses_a_variable_given_twice():
+    from chainrule.cli._common import CLIError, parse_assignments
+
+    assert parse_assignments(["x=1", "y=2.5"]) == {"x": 1.0, "y": 2.5}
+    assert parse_assignments(["x=1,y=2"]) == {"x": 1.0, "y": 2.0}
+    with pytest.raises(CLIError, match="x twice"):
+        parse_assignments(["x=1", "x=2"])

@@ -18,8 +18,11 @@ def parse_assignments(items: list[str] | None) -> dict[str, float]:
             name, sep, text = part.partition("=")
             if not sep or not name.strip():
                 raise CLIError(f"--at expects NAME=VALUE, got {part!r}")
+            name = name.strip()
+            if name in values:
+                raise CLIError(f"--at gives {name} twice ({values[name]:g} and {text.strip()})")
             try:
-                values[name.strip()] = float(text)
+                values[name] = float(text)
             except ValueError:
-                raise CLIError(f"--at {name.strip()}: {text!r} is not a number") from None
+                raise CLIError(f"--at {name}: {text!r} is not a number") from None
     return values
