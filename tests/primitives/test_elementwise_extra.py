@@ -160,3 +160,16 @@ def test_power_zero_exponent_at_zero_base_has_zero_derivative():
     np.testing.assert_array_equal(g, [0.0, 1.0, 0.0])
     # away from x = 0 the mixed derivative in the exponent is untouched
     cr.check_grads(cnp.power, (np.array([0.5, 2.0]), np.array([0.0, 1.5])), order=2)
+
+
+# -- sinc near 0, where its derivative formula cancels ------------------------------------------
+@pytest.mark.parametrize("x", [0.0, 1e-9, -1e-5])
+def test_sinc_second_derivative_at_and_near_zero(x):
+    # sinc x = 1 - (pi x)²/6 + ...: sinc'(x) ≈ -pi² x / 3, sinc''(0) = -pi²/3
+    np.testing.assert_allclose(cr.grad(cnp.sinc)(x), -(np.pi**2) * x / 3, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(cr.grad(cr.grad(cnp.sinc))(x), -(np.pi**2) / 3, rtol=1e-8)
+    assert cr.grad(cr.grad(cr.grad(cnp.sinc)))(0.0) == 0.0
+
+
+def test_sinc_derivatives_agree_across_the_series_switch():
+    cr.check_grads(cnp.sinc, (np.array([0.0999, 0.1, 0.1001, -0.0999, 0.05, 0.7]),), order=3)

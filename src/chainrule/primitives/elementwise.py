@@ -180,11 +180,23 @@ radians = deg2rad
 degrees = rad2deg
 
 
+# sinc'(x) = pi² x sum_k c_k (pi x)^(2k-2), c_k = (-1)^k 2k / (2k+1)!, for |x| < 0.1
+_SINC_SERIES = [(-1) ** k * 2 * k / math.factorial(2 * k + 1) for k in range(6, 0, -1)]
+
+
 def _sinc_deriv(a, x):
-    # d sinc x = (cos(pi x) - sinc x) / x, which tends to 0 at x = 0
-    zero = equal(x, 0.0)
-    safe_x = where(zero, 1.0, x)
-    return where(zero, 0.0, (cos(np.pi * x) - a) / safe_x)
+    # d sinc x = (cos(pi x) - sinc x) / x. Near 0 the difference cancels (and every
+    # derivative of the formula is 0/0 at 0), so there a Taylor series takes over:
+    # exact at 0 to every order (sinc''(0) = -pi²/3).
+    small = less(absolute(x), 0.1)
+    far = divide(cos(np.pi * x) - a, where(small, 1.0, x))
+    if not np.any(unbox_all(small)):
+        return far
+    u = (np.pi * np.pi) * (x * x)
+    near = _SINC_SERIES[0]
+    for c in _SINC_SERIES[1:]:
+        near = near * u + c
+    return where(small, (np.pi * np.pi) * x * near, far)
 
 
 sinc = defunary("sinc", lambda xp, x: xp.sinc(x), _sinc_deriv)
