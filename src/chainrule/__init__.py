@@ -15,6 +15,7 @@ from chainrule import (  # noqa: E402
 from chainrule.autograd_compat import (
     deriv,
     grad_and_aux,
+    grad_named,
     hessian_tensor_product,
     hessian_vector_product,
     holomorphic_grad,
@@ -22,6 +23,7 @@ from chainrule.autograd_compat import (
     make_hvp,
     make_jvp,
     make_vjp,
+    multigrad_dict,
     tensor_jacobian_product,
     vector_jacobian_product,
 )
@@ -73,6 +75,7 @@ __all__ = [
     "save",
     "deriv",
     "grad_and_aux",
+    "grad_named",
     "hessian_tensor_product",
     "hessian_vector_product",
     "holomorphic_grad",
@@ -80,6 +83,7 @@ __all__ = [
     "make_hvp",
     "make_jvp",
     "make_vjp",
+    "multigrad_dict",
     "tensor_jacobian_product",
     "vector_jacobian_product",
     "arange",

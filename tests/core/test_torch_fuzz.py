@@ -4,7 +4,7 @@ Hessian-vector products, must agree. PyTorch is only an oracle here."""
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import chainrule as cr
@@ -112,8 +112,11 @@ def test_random_composites_match_torch(program, seed):
     else:  # the gradient is constant: the Hessian is zero
         hv_t = (None, None)
     _, (hx, hy) = cr.jvp(lambda a, b: cr.grad(ours, argnums=(0, 1))(a, b), (x, y), (vx, vy))
-    for mine, t in zip((hx, hy), hv_t):
-        ref = np.zeros_like(mine) if t is None else t.numpy(force=True)
+    refs = [np.zeros_like(m) if t is None else t.numpy(force=True) for m, t in zip((hx, hy), hv_t)]
+    # Where the second derivative does not exist (e.g. a norm at exactly zero) torch
+    # gives NaN and chainrule its documented subgradient: no reference to compare with.
+    assume(all(np.all(np.isfinite(r)) for r in refs))
+    for mine, ref in zip((hx, hy), refs):
         np.testing.assert_allclose(mine, ref, rtol=1e-7, atol=1e-9)
 
     # the Tensor API gives the same gradient
