@@ -224,3 +224,15 @@ def test_logsumexp_gradient_at_an_infinite_answer_splits_like_max(a, kwargs, wan
         _, t = cr.jvp(lambda a: csp.logsumexp(a, **kwargs), (a,), (np.ones_like(a),))
     np.testing.assert_allclose(g, want)
     np.testing.assert_allclose(t, np.sum(want, axis=kwargs.get("axis")))
+
+
+@pytest.mark.parametrize("name", ["expit", "log_expit", "xlogy", "xlog1py"])
+@pytest.mark.parametrize(
+    "x", [np.array([0, 1, 3], np.int8), np.array([True, False]), 2], ids=["int8", "bool", "int"]
+)
+def test_integer_and_boolean_inputs_compute_in_float64_like_scipy(name, x):
+    scipy_special = pytest.importorskip("scipy.special")
+    args = (x, x) if name.startswith("xlog") else (x,)
+    got, want = getattr(csp, name)(*args), getattr(scipy_special, name)(*args)
+    assert np.asarray(got).dtype == np.asarray(want).dtype == np.float64
+    np.testing.assert_allclose(got, want)

@@ -38,6 +38,7 @@ from chainrule.primitives._helpers import (
     unbroadcast,
 )
 from chainrule.primitives.special_kernels import (
+    as_floating,
     digamma_impl,
     erf_impl,
     erfc_impl,
@@ -138,12 +139,14 @@ def _x_over(x, y):
 
 
 def _xlogy_impl(xp, x, y):
+    x, y = as_floating(xp, x), as_floating(xp, y)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = x * xp.log(y)
     return xp.where(xp.logical_and(xp.equal(x, 0), ~xp.isnan(y)), 0.0, r)[()]
 
 
 def _xlog1py_impl(xp, x, y):
+    x, y = as_floating(xp, x), as_floating(xp, y)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = x * xp.log1p(y)
     return xp.where(xp.logical_and(xp.equal(x, 0), ~xp.isnan(y)), 0.0, r)[()]
@@ -173,7 +176,7 @@ def ndtr(x):
 
 def log_expit(x):
     """``log(expit(x)) = -logaddexp(0, -x)``, stable for large |x|."""
-    return -_E().logaddexp(0.0, -x)
+    return -_E().logaddexp(0.0, -_float_operand(x))
 
 
 # -- reductions: logsumexp, softmax, log_softmax --------------------------------------------

@@ -287,8 +287,15 @@ def polygamma_impl(xp, x, n):
     return _result(out, dt)
 
 
+def as_floating(xp, x):
+    """Integers and booleans as float64 (SciPy's loops for them), floats unchanged."""
+    x = xp.asarray(x) if not isinstance(x, np.ndarray | np.generic | float) else x
+    return x.astype(np.float64) if np.result_type(x).kind in "biu" else x
+
+
 def expit_impl(xp, x):
     # 1/(1 + e^-x), written so that neither branch overflows
+    x = as_floating(xp, x)
     e = xp.exp(-xp.abs(x))
     return xp.where(xp.greater_equal(x, 0), 1.0 / (1.0 + e), e / (1.0 + e))[()]
 
