@@ -41,6 +41,7 @@ float64 = np.float64
 int64 = np.int64
 
 _MinMax = namedtuple("_MinMax", ["values", "indices"])
+_Sorted = namedtuple("_Sorted", ["values", "indices"])
 
 
 # -- factories --------------------------------------------------------------------------
@@ -212,6 +213,43 @@ def _expand(self, *sizes):
     lead = len(sizes) - self.ndim
     target = tuple((self.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes))
     return cnp.broadcast_to(self, target)
+
+
+def _repeat(self, *sizes):
+    """PyTorch's ``repeat`` (NumPy's ``tile``: whole copies), not NumPy's ``repeat``."""
+    sizes = _shape_arg(sizes)
+    if len(sizes) < self._value.ndim:
+        raise RuntimeError(
+            f"repeat(): give at least one size per dimension ({self._value.ndim}), got {len(sizes)}"
+        )
+    return cnp.tile(self, sizes)
+
+
+def _sort_order(self, dim, descending):
+    key = self._value
+    if descending:
+        key = -key.astype(np.int64) if key.dtype.kind in "bu" else -key
+    return np.argsort(key, axis=dim, kind="stable")
+
+
+def _sort(self, dim=-1, descending=False, stable=False):
+    """``(values, indices)`` along ``dim``, as in PyTorch; ties keep their order."""
+    order = _sort_order(self, dim, descending)
+    return _Sorted(cnp.take_along_axis(self, order, axis=dim), Tensor._wrap(order, None))
+
+
+def _argsort(self, dim=-1, descending=False, stable=False):
+    return Tensor._wrap(_sort_order(self, dim, descending), None)
+
+
+def _cumulative(fname):
+    def method(self, dim=None, *, axis=None, dtype=None):
+        if dtype is not None:
+            self = cnp.astype(self, dtype)
+        return getattr(cnp, fname)(self, axis=_dim(dim, axis))
+
+    method.__name__ = fname
+    return method
 
 
 def _size(self, dim=None):
@@ -504,6 +542,11 @@ _METHODS = {
     "min": _minmax("min"),
     "var": _var("var"),
     "std": _var("std"),
+    "cumsum": _cumulative("cumsum"),
+    "cumprod": _cumulative("cumprod"),
+    "repeat": _repeat,
+    "sort": _sort,
+    "argsort": _argsort,
     "view": _view,
     "flatten": _flatten,
     "permute": _permute,

@@ -88,6 +88,26 @@ def test_max_with_dim_sends_the_gradient_to_the_reported_index():
     np.testing.assert_array_equal(x.grad.numpy(), [[0, 0.5, 0.5], [0, 0, 0]])
 
 
+def test_methods_with_pytorch_meaning_not_numpys():
+    x = cr.tensor([[3.0, 1.0, 3.0], [0.0, 5.0, 4.0]], requires_grad=True)
+    # repeat tiles whole copies (NumPy's repeat would repeat each element)
+    assert x[0].repeat(2).tolist() == [3.0, 1.0, 3.0, 3.0, 1.0, 3.0]
+    assert x.repeat(2, 1).shape == (4, 3) and x.repeat(1, 2, 1).shape == (1, 4, 3)
+    with pytest.raises(RuntimeError, match="one size per dimension"):
+        x.repeat(2)
+    # sort returns (values, indices), ties in order; the values are differentiable
+    values, indices = x.sort(descending=True)
+    assert values.tolist() == [[3.0, 3.0, 1.0], [5.0, 4.0, 0.0]]
+    assert indices.tolist() == [[0, 2, 1], [1, 2, 0]]
+    assert x.sort(0).indices.tolist() == [[1, 0, 0], [0, 1, 1]]
+    assert x.argsort(dim=0).tolist() == [[1, 0, 0], [0, 1, 1]]
+    (values * cr.tensor([1.0, 2.0, 3.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[1, 3, 2], [3, 1, 2]])
+    assert x.cumsum(dim=1).tolist() == [[3.0, 4.0, 7.0], [0.0, 5.0, 9.0]]
+    assert x.cumprod(0).tolist() == [[3.0, 1.0, 3.0], [0.0, 5.0, 12.0]]
+    assert x.cumsum(-1, dtype=cr.float32).dtype == np.float32
+
+
 # -- conversions ---------------------------------------------------------------------------------
 def test_python_scalars():
     assert int(cr.tensor(2**62 + 1)) == 2**62 + 1  # exact, not through a float
