@@ -10,6 +10,7 @@ VJP and the JVP. Subgradients at kinks: ``abs``/``sign`` use 0 at 0. The selecti
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -340,3 +341,54 @@ from chainrule.primitives.selection import (  # noqa: E402
 # Public functions: ufunc-backed primitives get a fast path for untraced arrays.
 for _name in __all__:
     globals()[_name] = with_fast_path(globals()[_name])
+
+
+# -- NumPy's signatures for the names whose NumPy versions are not ufuncs --------------------
+# (a primitive's own __call__ takes *args, **kwargs: no keywords by name, no out=None)
+_round_p, _fix_p, _sinc_p, _astype_p = round, fix, sinc, astype
+_real_p, _imag_p, _nan_to_num_p = real, imag, nan_to_num
+
+
+def _no_out(name, out):
+    if out is not None:
+        raise TypeError(f"chainrule.numpy.{name}: out= is not supported; use the returned value")
+
+
+def round(a, decimals=0, out=None):  # noqa: A001 (NumPy's name)
+    """Round to ``decimals`` decimals (piecewise constant: zero derivative)."""
+    _no_out("round", out)
+    return _round_p(a, decimals=operator.index(decimals))
+
+
+around = round
+
+
+def fix(x, out=None):
+    """Round towards zero (piecewise constant: zero derivative)."""
+    _no_out("fix", out)
+    return _fix_p(x)
+
+
+def sinc(x):
+    """``sin(pi x) / (pi x)``, 1 at 0."""
+    return _sinc_p(x)
+
+
+def real(val):
+    """The real part (the array itself for real input)."""
+    return _real_p(val)
+
+
+def imag(val):
+    """The imaginary part (zeros for real input)."""
+    return _imag_p(val)
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """NaN and infinities replaced by finite numbers; derivative 1 where x is finite."""
+    return _nan_to_num_p(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    """``x`` converted to ``dtype``; the gradient is converted back."""
+    return _astype_p(x, np.dtype(dtype))
