@@ -484,9 +484,10 @@ def _setitem(self, index, value):
 
 
 def _overwrite(self, new):
-    """Replace all of ``self``'s values by the tensor ``new``. A non-leaf that requires
-    grad keeps requiring it (its earlier history gets a zero gradient), as in PyTorch."""
-    if is_grad_enabled() and new._node is None and self._node is not None and not self.is_leaf:
+    """Replace all of ``self``'s values by the tensor ``new``. A non-leaf keeps its
+    earlier history, which gets a zero gradient (so it still requires grad), as in
+    PyTorch."""
+    if is_grad_enabled() and self._node is not None and not self.is_leaf:
         new = cnp.where(np.ones(self._value.shape, dtype=bool), new, _snapshot(self))
     return _inplace(self, new)
 

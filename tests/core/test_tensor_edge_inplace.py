@@ -141,6 +141,13 @@ def test_fill_and_zero_on_a_non_leaf_keep_it_in_the_graph():
     c.zero_()
     c.sum().backward()  # no error; the old history gets a zero gradient
     np.testing.assert_allclose(a.grad.numpy(), [2.0, 2.0])
+    w = _leaf((5.0, 6.0))
+    d = a * 1.0
+    d.copy_(w * 2.0)  # d's old history (from a) stays, with a zero gradient
+    a.grad = None
+    d.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [0.0, 0.0])
+    np.testing.assert_allclose(w.grad.numpy(), [2.0, 2.0])
 
 
 def test_inplace_under_no_grad_keeps_a_non_leaf_graph():
