@@ -65,3 +65,11 @@ def test_complex_products_and_cumulative_ops():
     ):
         want = _numerical(lambda z: float(L(z)), Z)
         np.testing.assert_allclose(cr.grad(L)(Z), want, rtol=1e-6, atol=1e-8)
+
+
+def test_abs_forward_mode_on_complex_is_real():
+    z = np.array([1 + 2j])
+    _, t = cr.jvp(cnp.abs, (z,), (np.array([1j]),))
+    # d|z| along dz = Re(conj(z) dz) / |z| = 2 / sqrt(5)
+    np.testing.assert_allclose(t, [2 / np.sqrt(5)])
+    assert np.isrealobj(t)

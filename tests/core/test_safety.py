@@ -99,3 +99,27 @@ def test_detect_anomaly_backward_names_op():
     y = cnp.sum(cnp.sqrt(x))
     y.backward()
     assert np.isinf(x.grad.numpy()[0])
+
+
+def test_backward_pass_does_not_warn_for_discarded_branches():
+    import warnings
+
+    # The forward passes below warn, as NumPy does (sqrt(-1), 1/0); the backward
+    # passes must not add warnings for derivatives that `where` discards.
+    x = cr.tensor([0.0, 2.0], requires_grad=True)
+    loss = cnp.sum(cnp.where(x != 0, 1.0 / x, 0.0) + cnp.where(x > 0, cnp.log(x), 0.0))
+    out, f_vjp = cr.vjp(lambda v: cnp.where(v > 0, cnp.sqrt(v), 0.0), np.array([-1.0, 4.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss.backward()
+        (g,) = f_vjp(np.ones(2))
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, -0.25 + 0.5])
+    np.testing.assert_allclose(g, [0.0, 0.25])
+
+
+def test_detect_anomaly_with_the_functional_api():
+    with cr.detect_anomaly():
+        g = cr.grad(lambda t: cnp.sum(t * t))(np.array([1.0, 2.0]))
+        np.testing.assert_allclose(g, [2.0, 4.0])
+        with pytest.raises(FloatingPointError, match="'sqrt'"):
+            cr.grad(lambda t: cnp.sum(cnp.sqrt(t)))(np.array([0.0, 1.0]))

@@ -9,6 +9,8 @@ the functional transforms (``ReverseTrace``) and the eager ``Tensor`` graph
 
 from __future__ import annotations
 
+import numpy as np
+
 from chainrule.core import anomaly
 from chainrule.core.primitive import add_any
 from chainrule.core.trace import Box, Trace
@@ -79,6 +81,14 @@ def backward_pass(root: Node, g, *, visit=None, release: bool = False) -> None:
     (leaves included) once all of its contributions have been summed. With
     ``release`` each node frees its saved values as soon as it has been used.
     """
+    # Rules evaluate local derivatives everywhere, including where a `where` will
+    # discard them (1/x at x = 0): NumPy's floating-point warnings there are noise.
+    # Non-finite gradients that matter are what detect_anomaly() is for.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        _sweep(root, g, visit, release)
+
+
+def _sweep(root, g, visit, release) -> None:
     cotangents = {root: g}
     check = anomaly.anomaly_enabled()
     for node in toposort(root):
@@ -97,7 +107,8 @@ def backward_pass(root: Node, g, *, visit=None, release: bool = False) -> None:
             pct = parent_cts[i]
             if pct is not None:
                 if check:
-                    anomaly.check_backward(node.prim.name, node.argnums[i], pct, node.where)
+                    name = node.prim.name if node.prim is not None else "output"
+                    anomaly.check_backward(name, node.argnums[i], pct, node.where)
                 prev = cotangents.get(parent)
                 cotangents[parent] = pct if prev is None else add_any(prev, pct)
             i += 1

@@ -243,6 +243,8 @@ def with_fast_path(prim):
     if ufunc.nin == 1:
 
         def fn(x, **kwargs):
+            if kwargs and kwargs.get("out", 0) is None:
+                del kwargs["out"]  # NumPy's default, accepted for compatibility
             if type(x) in plain and not kwargs:
                 return ufunc(x)
             if isinstance(x, Box) and x._trace.active:
@@ -252,6 +254,8 @@ def with_fast_path(prim):
     else:
 
         def fn(x, y, **kwargs):
+            if kwargs and kwargs.get("out", 0) is None:
+                del kwargs["out"]
             if type(x) in plain and type(y) in plain and not kwargs:
                 return ufunc(x, y)
             return prim(x, y, **kwargs)

@@ -106,6 +106,17 @@ cbrt = defunary("cbrt", lambda xp, x: xp.cbrt(x), lambda a, x: 1.0 / (3.0 * a * 
 absolute = defunary(
     "absolute", lambda xp, x: xp.absolute(x), lambda a, x: _conj_if_complex(sign(x))
 )
+
+
+def _absolute_jvp(t, ans, x):
+    # |z| is not holomorphic: its tangent is the real number Re(conj(z) dz) / |z|
+    d = sign(x)
+    if dtype_of(x).kind == "c":
+        return broadcast_like(real(conj(d) * t), ans)
+    return broadcast_like(t * d, ans)
+
+
+absolute.jvps = {0: _absolute_jvp}
 abs = absolute
 
 # -- exponentials and logarithms ----------------------------------------------------
