@@ -12,13 +12,10 @@ import numpy as np
 from chainrule.core.trace import unbox_all
 from chainrule.pytree import tree_flatten, tree_unflatten
 from chainrule.transforms import (
-    _argnums_tuple,
-    _check_args,
     _check_callable,
     _repeat,
     _resolve_argnums,
-    _restrict,
-    _unique,
+    _select,
     jvp,
     vjp,
 )
@@ -59,15 +56,12 @@ def jacrev(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 
     @functools.wraps(fun)
     def jac_fun(*args, **kwargs):
-        single, nums = _argnums_tuple(argnums, len(args))
-        _check_args(args, nums)
-        uniq = _unique(nums)
-        partial_fun = _restrict(fun, args, kwargs, uniq)
+        single, nums, uniq, partial_fun, primals = _select(fun, argnums, args, kwargs)
 
-        res = vjp(partial_fun, *[args[n] for n in uniq], has_aux=has_aux)
+        res = vjp(partial_fun, *primals, has_aux=has_aux)
         out, vjp_fn = res[0], res[1]
         out_leaves, out_def = tree_flatten(out)
-        in_leaves, in_def = tree_flatten(tuple(args[n] for n in uniq))
+        in_leaves, in_def = tree_flatten(primals)
         per_out = []
         for k, o in enumerate(out_leaves):
             o_shape = np.shape(unbox_all(o))
@@ -100,12 +94,8 @@ def jacfwd(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 
     @functools.wraps(fun)
     def jac_fun(*args, **kwargs):
-        single, nums = _argnums_tuple(argnums, len(args))
-        _check_args(args, nums)
-        uniq = _unique(nums)
-        partial_fun = _restrict(fun, args, kwargs, uniq)
+        single, nums, uniq, partial_fun, primals = _select(fun, argnums, args, kwargs)
 
-        primals = tuple(args[n] for n in uniq)
         in_leaves, in_def = tree_flatten(primals)
         zero_tangents = [
             np.zeros(np.shape(unbox_all(x)), np.result_type(unbox_all(x))) for x in in_leaves

@@ -158,6 +158,16 @@ def _unique(nums):
     return tuple(dict.fromkeys(nums))
 
 
+def _select(fun, argnums, args, kwargs):
+    """Resolve ``argnums`` for a call: ``(single, nums, uniq, partial_fun, primals)``,
+    where ``partial_fun`` is ``fun`` of the distinct selected arguments ``primals``."""
+    single, nums = _argnums_tuple(argnums, len(args))
+    _check_args(args, nums)
+    uniq = _unique(nums)
+    partial_fun = _restrict(fun, args, kwargs, uniq)
+    return single, nums, uniq, partial_fun, tuple(args[n] for n in uniq)
+
+
 def _repeat(results, uniq, nums):
     """Results computed for ``uniq`` laid out as asked for in ``nums``."""
     return tuple(results[uniq.index(n)] for n in nums)
@@ -334,12 +344,9 @@ def value_and_grad(fun, argnums=0, has_aux: bool = False, *, argnum=None):
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
-        single, nums = _argnums_tuple(argnums, len(args))
-        _check_args(args, nums)
-        uniq = _unique(nums)
-        partial_fun = _restrict(fun, args, kwargs, uniq)
+        single, nums, uniq, partial_fun, primals = _select(fun, argnums, args, kwargs)
 
-        res = vjp(partial_fun, *[args[n] for n in uniq], has_aux=has_aux)
+        res = vjp(partial_fun, *primals, has_aux=has_aux)
         out, vjp_fn = res[0], res[1]
         _check_scalar_output(out, "grad")
         g = np.ones((), np.result_type(unbox_all(out)))
@@ -407,12 +414,9 @@ def elementwise_grad(fun, argnums=0, *, argnum=None):
 
     @functools.wraps(fun)
     def egrad(*args, **kwargs):
-        single, nums = _argnums_tuple(argnums, len(args))
-        _check_args(args, nums)
-        uniq = _unique(nums)
-        partial_fun = _restrict(fun, args, kwargs, uniq)
+        single, nums, uniq, partial_fun, primals = _select(fun, argnums, args, kwargs)
 
-        out, vjp_fn = vjp(partial_fun, *[args[n] for n in uniq])
+        out, vjp_fn = vjp(partial_fun, *primals)
         out_leaves, out_def = tree_flatten(out)
         ones = [np.ones(np.shape(unbox_all(o)), np.result_type(unbox_all(o))) for o in out_leaves]
         grads = vjp_fn(tree_unflatten(out_def, ones))
