@@ -3,7 +3,9 @@
 A ``Tensor`` is a box of the single, always-active ``EagerTrace``, whose level (0) is
 below every functional transform. Operations on tensors run at once; when an input
 requires a gradient (and grad mode is on) a :class:`EagerNode` is recorded, and
-``backward()`` sweeps those nodes with the same iterative pass as reverse mode.
+``backward()`` sweeps those nodes with the same iterative pass as reverse mode
+(:mod:`chainrule.core.backward`). Grad mode (``no_grad``...) lives in
+:mod:`chainrule.core.grad_mode` and is re-exported here.
 
 Saved values: a node keeps its inputs' arrays as they were when it ran, the input
 tensors themselves and their version counters. In-place operations never write into a
@@ -11,9 +13,9 @@ saved buffer (they rebind the tensor to a new array) and bump the version. When
 ``backward`` finds that an input changed since, it runs the rule with that input's
 saved array marked as stale: the rule may use its shape and dtype, but if it reads the
 values (as ``sin`` or ``x * x`` do, and ``x + y`` or ``sum`` do not) ``backward``
-refuses, as PyTorch does. After ``backward()`` without ``retain_graph`` each node drops
-what it saved, which both frees the memory and makes a second ``backward()`` fail
-clearly.
+refuses, as PyTorch does (:mod:`chainrule.core.stale`). After ``backward()`` without
+``retain_graph`` each node drops what it saved, which both frees the memory and makes a
+second ``backward()`` fail clearly.
 
 With ``create_graph=True`` the rules run on tensors instead of raw arrays, so the
 gradient is itself recorded and can be differentiated again; each node re-runs its
@@ -23,25 +25,23 @@ output for rules that use it.
 
 from __future__ import annotations
 
-import contextvars
-import functools
-import inspect
 import weakref
-from contextlib import contextmanager
 
 import numpy as np
 
 from chainrule.core import anomaly
 from chainrule.core.backend import array_namespace
-from chainrule.core.reverse import Node, backward_pass
-from chainrule.core.trace import Box, Trace
-
-_grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "chainrule_grad_enabled", default=True
+from chainrule.core.grad_mode import (  # noqa: F401  (re-exported: chainrule.core.eager's API)
+    _grad_enabled,
+    _grad_mode,
+    _GradMode,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
 )
-
-# the tokens that undo the grad-mode changes of the enclosing ``with`` blocks, innermost last
-_tokens: contextvars.ContextVar[tuple] = contextvars.ContextVar("chainrule_grad_tokens", default=())
+from chainrule.core.reverse import Node
+from chainrule.core.stale import _Stale, _StaleRead
+from chainrule.core.trace import Box, Trace
 
 _FREED = (
     "Trying to backward through the graph a second time: the values saved for the "
@@ -56,133 +56,9 @@ _MODIFIED = (
 )
 
 
-class _GradMode:
-    """Context manager and decorator setting grad mode (``no_grad``/``enable_grad``).
-
-    One object may be entered by several threads or asyncio tasks at once, and
-    re-entered: the tokens that restore the previous mode are kept per context (in
-    ``_tokens``), not on the object. A decorated generator runs each step in the mode,
-    as in PyTorch."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-
-    def __enter__(self):
-        _tokens.set(_tokens.get() + (_grad_enabled.set(self.enabled),))
-        return self
-
-    def __exit__(self, *exc):
-        stack = _tokens.get()
-        _grad_enabled.reset(stack[-1])
-        _tokens.set(stack[:-1])
-        return False
-
-    def __call__(self, fun):
-        enabled = self.enabled
-        if inspect.isgeneratorfunction(fun):
-
-            @functools.wraps(fun)
-            def generator(*args, **kwargs):
-                gen = fun(*args, **kwargs)
-                try:
-                    with _GradMode(enabled):
-                        response = gen.send(None)
-                    while True:
-                        try:
-                            request = yield response
-                        except GeneratorExit:
-                            with _GradMode(enabled):
-                                gen.close()
-                            raise
-                        except BaseException as err:  # thrown in: pass it on, in the mode
-                            with _GradMode(enabled):
-                                response = gen.throw(err)
-                        else:
-                            with _GradMode(enabled):
-                                response = gen.send(request)
-                except StopIteration as stop:
-                    return stop.value
-
-            return generator
-
-        @functools.wraps(fun)
-        def wrapper(*args, **kwargs):
-            with _GradMode(enabled):
-                return fun(*args, **kwargs)
-
-        return wrapper
-
-
-def no_grad(fun=None):
-    """Don't record operations on tensors (inference, optimizer updates). A context
-    manager, or a decorator with or without parentheses (``@no_grad``/``@no_grad()``)."""
-    mode = _GradMode(False)
-    return mode if fun is None else mode(fun)
-
-
-def enable_grad(fun=None):
-    """Record operations again (inside ``no_grad``); also a decorator, like ``no_grad``."""
-    mode = _GradMode(True)
-    return mode if fun is None else mode(fun)
-
-
-def is_grad_enabled() -> bool:
-    return _grad_enabled.get()
-
-
-@contextmanager
-def _grad_mode(enabled: bool):
-    token = _grad_enabled.set(enabled)
-    try:
-        yield
-    finally:
-        _grad_enabled.reset(token)
-
-
 # Arrays up to this many elements stay on a node after backward() (its forward value
 # and the gradient it received), so that viz.draw can show them; larger ones are freed.
 KEEP_FOR_DISPLAY = 4096
-
-
-class _StaleRead(Exception):
-    """A rule read the values of an input that was modified in place since it was saved."""
-
-    def __init__(self, argnum: int):
-        super().__init__(argnum)
-        self.argnum = argnum
-
-
-class _Stale(np.ndarray):
-    """A saved input that was modified in place after it was used (see the module
-    docstring): the rule may use its shape and dtype, not its values. Reading them
-    through NumPy raises :class:`_StaleRead`. A read that bypasses NumPy's protocols
-    sees the values as they were when saved, which is still the right gradient."""
-
-    _argnum = -1
-
-    @classmethod
-    def of(cls, arr: np.ndarray, argnum: int) -> _Stale:
-        view = arr.view(cls)
-        view._argnum = argnum
-        return view
-
-    def __array_finalize__(self, obj):
-        self._argnum = getattr(obj, "_argnum", -1)
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        raise _StaleRead(self._argnum)
-
-    def __array_function__(self, func, types, args, kwargs):
-        if func in _SHAPE_ONLY:
-            plain = [a.view(np.ndarray) if isinstance(a, _Stale) else a for a in args]
-            return func(*plain, **kwargs)
-        raise _StaleRead(self._argnum)
-
-
-# NumPy functions that use only an array's shape and dtype
-_SHAPE_ONLY = frozenset(
-    (np.shape, np.ndim, np.size, np.result_type, np.zeros_like, np.ones_like, np.empty_like)
-)
 
 
 class EagerNode(Node):
@@ -383,11 +259,12 @@ class Tensor(Box):
     """An array with an eager, PyTorch-style autograd graph.
 
     Most methods (arithmetic, ``sum``, ``reshape``, ...) are installed by the primitives
-    layer and by :mod:`chainrule.tensor`; the core defines the graph-related ones.
+    layer and by :mod:`chainrule.tensor` (and ``tensor_inplace``); the core defines the
+    graph-related ones.
     """
 
     # _base (set only on tensors made by detach() or .data, see _alias): the tensor whose
-    # values this one shares, for chainrule.tensor's in-place operations
+    # values this one shares, for chainrule.tensor_inplace's operations
     __slots__ = ("_node", "_grad", "_version", "_base")
 
     def __init__(self, data, *, requires_grad: bool = False, dtype=None):
@@ -484,35 +361,9 @@ class Tensor(Box):
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires
         grad (only into the tensors in ``inputs``, leaves or not, when it is given)."""
-        if self._node is None:
-            raise RuntimeError(
-                "backward(): this tensor does not require grad and has no graph; did you "
-                "forget requires_grad=True on an input, or compute it under no_grad()?"
-            )
-        if gradient is None:
-            if self._value.size != 1:
-                raise RuntimeError(
-                    "backward(): grad can be implicitly created only for scalar outputs; "
-                    f"this tensor has shape {self._value.shape}. Pass gradient=..."
-                )
-            g = np.ones_like(self._value)
-        else:
-            g = np.asarray(gradient._value if isinstance(gradient, Box) else gradient)
-            g = g.astype(self._value.dtype, copy=False)
-            if g.shape != self._value.shape:
-                raise RuntimeError(
-                    f"backward(): gradient has shape {g.shape} but the tensor has shape "
-                    f"{self._value.shape}"
-                )
-            if anomaly._enabled.get():
-                anomaly.check_seed(g)
-        targets = None if inputs is None else _targets(inputs)
-        if retain_graph is None:
-            retain_graph = create_graph
-        if create_graph:
-            g = Tensor._wrap(g, None)
-        with _grad_mode(create_graph):
-            _sweep(self._node, g, retain_graph, targets)
+        from chainrule.core.backward import backward  # it imports this module
+
+        backward(self, gradient, retain_graph, create_graph, inputs)
 
 
 def _alias(t: Tensor, tracked: bool) -> Tensor:
@@ -523,103 +374,3 @@ def _alias(t: Tensor, tracked: bool) -> Tensor:
     link = getattr(t, "_base", None)
     new._base = (weakref.ref(t) if link is None else link[0], tracked)
     return new
-
-
-def _sweep(root, g, retain_graph: bool, targets: dict | None) -> None:
-    """The backward pass of ``Tensor.backward``, accumulating into ``.grad`` fields."""
-    handed = {id(g._value if isinstance(g, Tensor) else g)}
-    if targets is None:
-
-        def visit(node, ct):
-            _accumulate(node, ct, retain_graph, handed)
-
-        backward_pass(root, g, visit=visit, release=not retain_graph)
-        return
-    remaining = set(targets)
-
-    def visit_targets(node, ct):
-        _accumulate(node, ct, retain_graph, handed, targets)
-        remaining.discard(node)
-        if not remaining:  # each target has its full gradient: stop here
-            raise _AllReached
-
-    try:
-        backward_pass(root, g, visit=visit_targets, release=not retain_graph)
-    except _AllReached:
-        pass
-
-
-class _AllReached(Exception):
-    """Ends a ``backward(inputs=...)`` sweep once every input has its gradient (the
-    nodes below them are not needed, and may have been freed)."""
-
-
-def _targets(inputs) -> dict:
-    """``backward(inputs=...)``: node -> the tensor whose ``.grad`` receives its gradient."""
-    if isinstance(inputs, Tensor):
-        inputs = (inputs,)
-    targets = {}
-    for t in inputs:
-        if not isinstance(t, Tensor) or t._node is None:
-            raise RuntimeError(
-                "backward(inputs=...): every input must be a tensor that requires grad"
-            )
-        targets[t._node] = t
-    if not targets:
-        raise RuntimeError("backward(inputs=...): inputs must not be empty")
-    return targets
-
-
-def _accumulate(node, ct, keep_all: bool, handed: set, targets: dict | None = None) -> None:
-    """Record ``ct`` on ``node`` (for display) and add it to the ``.grad`` of the tensor
-    the node stands for (a leaf that still requires grad, or a non-leaf that called
-    ``retain_grad``; with ``targets``, only the tensors given in ``backward(inputs=)``).
-
-    A gradient array is handed to ``.grad`` without a copy when this backward pass made
-    it and has not handed it out already (``handed`` holds the ids given out); views and
-    shared arrays are copied, so two tensors never share a ``.grad`` buffer. Later
-    gradients are added into the same ``.grad`` tensor (rebinding its values), as
-    PyTorch accumulates in place."""
-    if type(node) is EagerNode:
-        raw = ct._value if isinstance(ct, Tensor) else ct
-        if type(raw) is np.ndarray:
-            small = raw.size <= KEEP_FOR_DISPLAY
-        else:
-            small = not isinstance(raw, tuple) and np.size(raw) <= KEEP_FOR_DISPLAY
-        if keep_all or small:
-            node.grad = raw
-        else:
-            node.grad = None
-        ref = node.retained
-        if targets is not None:
-            tensor = targets.get(node)
-        elif ref is None:
-            return
-        else:
-            tensor = ref()
-    elif type(node) is TensorLeaf:
-        tensor = node.tensor() if targets is None or node in targets else None
-        if tensor is not None and tensor._node is None:
-            return  # requires_grad was turned off since
-    else:
-        return
-    if tensor is None:
-        return
-    if not isinstance(ct, Tensor):
-        ct = Tensor._wrap(np.asarray(ct, dtype=tensor._value.dtype), None)
-    if ct._value.shape != tensor._value.shape:
-        ct = Tensor._wrap(np.broadcast_to(ct._value, tensor._value.shape).copy(), None)
-    old = tensor._grad
-    if old is None:
-        if ct._node is None:
-            arr = ct._value
-            if arr.base is not None or not arr.flags.writeable or id(arr) in handed:
-                arr = arr.copy()
-            handed.add(id(arr))
-            ct = Tensor._wrap(arr, None)
-        tensor._grad = ct
-    elif old._node is None and ct._node is None:
-        old._value = old._value + ct._value
-        old._version += 1
-    else:
-        tensor._grad = old + ct

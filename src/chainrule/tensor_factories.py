@@ -1,0 +1,84 @@
+"""Tensor factories with PyTorch's names and signatures: ``tensor``, ``zeros``,
+``ones``, ``full``, ``randn``, ``arange``, ``eye``, the ``*_like`` forms ...
+
+Each returns a new leaf tensor (``requires_grad=`` makes it one that requires grad).
+Without ``dtype=`` floating results are float64 (PyTorch's default is float32); random
+ones draw from chainrule's generator (see ``manual_seed``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.core.eager import Tensor
+from chainrule.core.trace import Box
+from chainrule.random import default_generator
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new leaf tensor (copies ``data``); Python floats become float64."""
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def as_tensor(data, dtype=None) -> Tensor:
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
+        return data
+    return Tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``array`` (as ``torch.from_numpy``)."""
+    return Tensor._wrap(np.asarray(array), None)
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _new(value, dtype, requires_grad):
+    if dtype is not None:
+        value = value.astype(dtype, copy=False)
+    t = Tensor._wrap(value, None)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.zeros(_shape_arg(shape)), dtype, requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.ones(_shape_arg(shape)), dtype, requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
+    """``fill_value`` everywhere; the dtype follows it (bool, int64, float64) unless given."""
+    shape = tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,)
+    value = fill_value._value if isinstance(fill_value, Box) else fill_value
+    return _new(np.full(shape, value, dtype=dtype), None, requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.zeros_like(np.asarray(t)), dtype, requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.ones_like(np.asarray(t)), dtype, requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
+    """Standard normal samples from chainrule's generator (see ``manual_seed``)."""
+    return _new(default_generator().standard_normal(_shape_arg(shape)), dtype, requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
+    return _new(default_generator().random(_shape_arg(shape)), dtype, requires_grad)
+
+
+def arange(*args, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.arange(*args), dtype, requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+    return _new(np.eye(n, m), dtype, requires_grad)
