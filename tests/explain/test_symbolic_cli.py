@@ -67,6 +67,16 @@ def test_bad_input_is_one_line_on_stderr_and_status_2(capsys, argv, message):
     assert message in lines[0]
 
 
+def test_greek_names_in_at(capsys):
+    assert main(["diff", "θ^2 x", "--at", "θ=1,x=2"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("At θ = 1, x = 2: d/dθ = 4, d/dx = 1")
+
+
+def test_long_chains_are_no_traceback(capsys):
+    assert main(["diff", "x" + "+x" * 490, "--at", "x=1"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("At x = 1: d/dx = 491")
+
+
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     class Tty:
         def isatty(self):

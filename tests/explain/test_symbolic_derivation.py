@@ -206,3 +206,91 @@ def test_sympy_is_imported_lazily():
 def test_import_chainrule_does_not_import_sympy():
     code = "import sys, chainrule; assert 'sympy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": str(SRC)})
+
+
+def test_a_minus_sign_before_a_negative_factor_is_parenthesised():
+    d = symbolic.derive("x - 1/x")
+    assert "-d/dx (1/x) = -(-1/x^2) = 1/x^2" in str(d)
+    assert "--" not in str(d) and "--" not in d.to_latex()
+
+
+def test_latex_differences_have_single_spaces():
+    latex = symbolic.derive("1 + e^(-x)").to_latex()
+    assert r"0 - e^{- x}" in latex
+    assert "-  " not in latex
+
+
+def test_a_sum_is_kept_whole_only_where_sympy_would_distribute_it():
+    assert "2u·3 = 6(3x + 2) = 18x + 12" in str(symbolic.derive("(3x+2)^2"))
+    assert "2u·2x = 4x·(x^2 + 1) = 4x^3 + 4x" in str(symbolic.derive("(x^2+1)^2"))
+    # no second copy of the answer with its factors reordered ...
+    chain = str(symbolic.derive("log_2(x^2+1)")).splitlines()[2]
+    assert chain.endswith("= 1/(u·ln(2))·2x = 2x/((x^2 + 1)·ln(2))"), chain
+    # ... and no negative powers in LaTeX where a fraction is meant
+    latex = symbolic.derive("1/(3x+2)").to_latex()
+    assert r"= - \frac{3}{\left(3 x + 2\right)^{2}}" in latex and "^{-2}" not in latex
+    assert r"\frac{3}{2 \sqrt{3 x + 2}}" in symbolic.derive("sqrt(3x+2)").to_latex()
+
+
+def test_only_a_slash_outside_parentheses_needs_parentheses_in_a_product():
+    text = str(symbolic.derive("(1+1/x)^x"))
+    assert "1·ln(1 + 1/x) + x·(-1/(x^2·(1 + 1/x)))" in text
+    assert "d/dx (1 + 1/x)^x" in text
+
+
+def test_the_final_answer_uses_no_identity_the_steps_never_showed():
+    x = sp.Symbol("x", real=True)
+    sigmoid = symbolic.derive("e^x/(1 + e^x)")
+    assert not sigmoid.result.has(sp.cosh)
+    assert sp.simplify(sigmoid.result - sp.diff(sp.exp(x) / (1 + sp.exp(x)), x)) == 0
+    assert symbolic.derive("sin(x)^2").result == 2 * sp.sin(x) * sp.cos(x)  # not sin(2x)
+    assert symbolic.derive("x/(x+1)^2").result == (1 - x) / (x + 1) ** 3  # still simplified
+
+
+def test_notes_use_the_steps_own_variable():
+    assert "for real x, |x| has slope sign(x); at x = 0" in str(symbolic.derive("|x|"))
+    latex = symbolic.derive("|x|").to_latex()
+    assert r"\text{for real } x" in latex and "|x|" not in latex
+
+
+def test_greek_variables_can_be_given_either_way():
+    assert symbolic.derive("θ^2").at(θ=2) == 4.0
+    assert symbolic.derive("θ^2").at(theta=2) == 4.0
+    assert symbolic.gradient("θ x").at(θ=1, x=3) == {"theta": 3.0, "x": 1.0}
+
+
+def test_traced_where_gets_the_piecewise_rule():
+    import chainrule as cr
+    import chainrule.numpy as cnp
+
+    f = lambda x: cnp.where(x > 0, cnp.sin(x) ** 2, -x)  # noqa: E731
+    d = symbolic.derive(f)
+    assert d.steps.rule == "piecewise"
+    assert {"chain", "sin", "constant_multiple"} <= set(d.steps.rules())
+    text = str(d)
+    assert "Piecewise rule: d/dx {sin(x)^2 if x > 0; -x otherwise}" in text
+    assert "= {2sin(x)·cos(x) if x > 0; -1 otherwise}" in text
+    for point in (0.7, -0.4):
+        assert d.at(x=point) == pytest.approx(float(cr.grad(f)(point)))
+
+
+def test_traced_constants_and_comparisons():
+    import numpy as np
+
+    import chainrule as cr
+    import chainrule.numpy as cnp
+
+    x = sp.Symbol("x", real=True)
+    assert symbolic.derive(lambda x: np.pi * x).expr == sp.pi * x
+    assert symbolic.derive(lambda x: cnp.sin(x / np.sqrt(2))).expr == sp.sin(x / sp.sqrt(2))
+    assert symbolic.derive(lambda x: x / 3).expr == x / 3
+    # a float that is no simple fraction stays itself (nsimplify made it 100/81)
+    d = symbolic.derive(lambda x: 1.2345678912345 * x)
+    assert float(d.result) == 1.2345678912345
+    # a comparison used as a number is 1 where it holds, 0 elsewhere
+    for f in [lambda x: (x > 0) * x**2, lambda x: (x > 1).astype(float) * x]:
+        d = symbolic.derive(f)
+        for point in (1.5, -0.5):
+            assert d.at(x=point) == pytest.approx(float(cr.grad(f)(point)))
+    with pytest.raises(ValueError, match="not a finite number"):
+        symbolic.derive(lambda x: np.inf * x)

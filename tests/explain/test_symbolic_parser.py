@@ -77,10 +77,23 @@ ACCEPTED = [
     ("pi + π + e", 2 * sp.pi + sp.E),
     ("2·x − 1", 2 * x - 1),
     ("2 × x ÷ 4", x / 2),
+    # superscripts are powers, ∛ is the cube root
+    ("x²", x**2),
+    ("3x² - 2x³", 3 * x**2 - 2 * x**3),
+    ("x²y", x**2 * y),
+    ("(x+1)⁻¹", 1 / (x + 1)),
+    ("x¹⁰", x**10),
+    ("sin²x", sp.sin(x) ** 2),
+    ("e^x²", sp.exp(x**2)),
+    ("∛x", x ** sp.Rational(1, 3)),
+    ("x\u00a0+\u20091", x + 1),  # no-break and thin spaces, as pasted from the web
+    # long chains are built without recursion
+    ("x" + "+x" * 499, 500 * x),
+    ("x" * 999, x**999),
 ]
 
 
-@pytest.mark.parametrize("source, expected", ACCEPTED, ids=[s for s, _ in ACCEPTED])
+@pytest.mark.parametrize("source, expected", ACCEPTED, ids=[s[:20] for s, _ in ACCEPTED])
 def test_accepted_syntax(source, expected):
     assert parse(source) == expected
 
@@ -132,7 +145,28 @@ REJECTED = [
     ("2^(10^3)^10", "too large"),
     ("1e999", "too large"),
     ("x!", "factorial"),
-    ("x²", "unexpected character"),
+    ("x½", "unexpected character"),
+    ("sin⁻¹x", "inverse function"),
+    ("x⁻", "superscript digits"),
+    ("0x10", "hexadecimal"),
+    ("0b101", "binary"),
+    ("x\u200b+1", "invisible or control character"),
+    # not real numbers: the variables are real, and so must the constants be
+    ("sqrt(-1) x", "not a real number"),
+    ("log(-2)", "not a real number"),
+    ("asin(2) + x", "not a real number"),
+    ("(-8)^(1/3)", "not a real number"),
+    ("log(-2, x)", "not a real number"),
+    ("(-1)^x", "negative number to a variable power"),
+    ("0^x", "0 to a variable power"),
+    ("tan(pi/2)", "undefined"),
+    # names that would otherwise be split into letters or read as a variable
+    ("PI x", "case-sensitive, write 'pi'"),
+    ("Sin x", "case-sensitive, write 'sin'"),
+    ("inf", "not a number"),
+    ("NaN", "not a number"),
+    ("e2", "ambiguous name 'e2'"),
+    ("sin(" * 21 + "x" + ")" * 21, "functions are nested too deeply"),
     ("x" * 1001, "too long"),
     ("(" * 100 + "x" + ")" * 100, "nested too deeply"),
 ]
@@ -156,6 +190,13 @@ def test_error_points_at_the_offending_column():
     assert error.pos == 4
     assert "column 5" in error.args[0]
     assert str(error).splitlines()[1:] == ["  x + foo(2)", "      ^"]
+
+
+def test_error_picture_does_not_replay_control_characters():
+    with pytest.raises(ParseError) as info:
+        parse("x + \x1b[2Jy")
+    assert "\x1b" not in str(info.value)
+    assert str(info.value).splitlines()[1] == "  x + ?[2Jy"
 
 
 ROUND_TRIP = [

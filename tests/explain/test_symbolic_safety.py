@@ -105,6 +105,20 @@ def hostile(marker):
         "Symbol('x')",
         "S('x')",
         "Integer",
+        "0x1f",
+        "x\x1b[31m",
+        "x\u202e+1",
+        "\ufeffx",
+        "х^2",  # Cyrillic
+        "ｘ^2",  # full width
+        "%s",
+        "{0}",
+        "inf",
+        "nan",
+        "sqrt(-1)",
+        "(-1)^x",
+        "0^x",
+        "sin(" * 30 + "x" + ")" * 30,
     ]
 
 
@@ -123,6 +137,25 @@ def test_refusals_say_where():
         error = check(source)
         assert isinstance(error, ParseError) and error.pos is not None, source
         assert "^" in str(error).splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "source, wrt",
+    [
+        ("(a+b+c+d+f+g+h+k+m+n+p+q+r+s)^12", "a"),  # expanding it: millions of terms
+        ("(x+1)^12 (y+1)^12 (z+1)^12", "x"),  # simplify expands it: seconds
+        ("tan(" * 20 + "x" + ")" * 20, "x"),  # as deep as functions may go
+        ("x" * 999, "x"),  # 999 factors: no recursion error
+        ("x" + "+x^2" * 249, "x"),
+        ("x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x", "x"),
+    ],
+    ids=lambda v: v[:20],
+)
+def test_the_largest_accepted_inputs_are_derived_and_printed_quickly(source, wrt):
+    start = time.perf_counter()
+    d = derive(source, wrt=wrt)
+    str(d), d.to_latex()
+    assert time.perf_counter() - start < 6.0, source
 
 
 @settings(max_examples=150, deadline=None)

@@ -73,6 +73,8 @@ def _render(result, fmt: str, color: bool) -> str:
 
 
 def _values_line(result, values: dict[str, float], fmt: str) -> str:
+    from chainrule.explain.grammar import GREEK_SYMBOL
+
     try:
         if hasattr(result, "var"):  # one derivative
             numbers = {result.var.name: result.at(**values)}
@@ -81,7 +83,9 @@ def _values_line(result, values: dict[str, float], fmt: str) -> str:
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     where = ", ".join(f"{name} = {value:g}" for name, value in values.items())
-    parts = ", ".join(f"d/d{name} = {number:.12g}" for name, number in numbers.items())
+    parts = ", ".join(
+        f"d/d{GREEK_SYMBOL.get(name, name)} = {number:.12g}" for name, number in numbers.items()
+    )
     if fmt == "latex":
         return f"% at {where}: {parts}"
     if fmt == "markdown":

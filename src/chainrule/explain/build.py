@@ -19,6 +19,7 @@ import sympy as sp
 from .grammar import GREEK
 from .lexer import ParseError
 from .parser import BinOp, Call, Name, Neg, Num, parse_tree
+from .printer import text
 
 MAX_EXPONENT = 1000  # |p| and q of a numeric exponent p/q
 MAX_BITS = 1400  # about 420 decimal digits for any exact number we build
@@ -75,7 +76,10 @@ def parse(text: str) -> sp.Expr:
     Raises :class:`ParseError` (a ``ValueError``) for anything outside the grammar
     documented in ``docs/symbolic.md``.
     """
-    return _Builder(text).build(parse_tree(text))
+    try:
+        return _Builder(text).build(parse_tree(text))
+    except RecursionError:  # a safety net: the limits on nesting should prevent it
+        raise ParseError("expression is too complex to read") from None
 
 
 class _Builder:
@@ -100,19 +104,19 @@ class _Builder:
             return symbol(node.name)
         if isinstance(node, Neg):
             return -self.build(node.operand)
+        if isinstance(node, BinOp) and node.op == "^":
+            return self.power(self.build(node.left), self.build(node.right), node)
         if isinstance(node, BinOp):
-            left, right = self.build(node.left), self.build(node.right)
-            if node.op == "^":
-                return self.power(left, right, node)
-            if node.op == "/" and right == 0:
-                raise self.fail("division by zero", node.pos)
-            combine = {
-                "+": lambda a, b: a + b,
-                "-": lambda a, b: a - b,
-                "*": lambda a, b: a * b,
-                "/": lambda a, b: a / b,
-            }[node.op]
-            return self.checked(combine(left, right), node)
+            # x + x + ... + x is a chain of 500 nodes down the left: walk it in a loop,
+            # not by recursion (which would run out of stack)
+            chain = []
+            while isinstance(node, BinOp) and node.op != "^":
+                chain.append(node)
+                node = node.left
+            value = self.build(node)
+            for link in reversed(chain):
+                value = self.combine(link, value, self.build(link.right))
+            return value
         if isinstance(node, Call):
             args = [self.build(a) for a in node.args]
             result = self.call(node, args)
@@ -120,6 +124,17 @@ class _Builder:
                 result = result**node.power
             return self.checked(result, node)
         raise TypeError(f"unknown syntax node {node!r}")  # pragma: no cover
+
+    def combine(self, node: BinOp, left: sp.Expr, right: sp.Expr) -> sp.Expr:
+        if node.op == "/" and right == 0:
+            raise self.fail("division by zero", node.pos)
+        combine = {
+            "+": lambda a, b: a + b,
+            "-": lambda a, b: a - b,
+            "*": lambda a, b: a * b,
+            "/": lambda a, b: a / b,
+        }[node.op]
+        return self.checked(combine(left, right), node)
 
     def call(self, node: Call, args: list[sp.Expr]) -> sp.Expr:
         func = node.func
@@ -133,6 +148,7 @@ class _Builder:
                 return sp.log(args[0])
             if args[1] == 1 or (args[1].is_number and args[1].is_nonpositive):
                 raise self.fail("a logarithm's base must be positive and not 1", node.pos)
+            self.checked(sp.log(args[0]), node)  # log(-2, x) is not real
             return sp.log(args[0], args[1])
         if func == "root":
             if args[1] == 0:
@@ -153,9 +169,26 @@ class _Builder:
                     raise self.fail("this power gives a number too large to work with", node.pos)
             if base == 0 and exponent.is_negative:
                 raise self.fail("division by zero (0 to a negative power)", node.pos)
+        elif not exponent.is_number and base.is_number:
+            if base == 0:
+                raise self.fail(
+                    "0 to a variable power is not real (undefined where the power is ≤ 0)",
+                    node.pos,
+                )
+            if base.is_extended_negative:
+                raise self.fail(
+                    "a negative number to a variable power is not real; "
+                    "for a sign write -(2^x), not (-2)^x",
+                    node.pos,
+                )
         return self.checked(sp.Pow(base, exponent), node)
 
     def checked(self, value: sp.Expr, node) -> sp.Expr:
         if value.is_Rational and max(abs(value.p), value.q).bit_length() > MAX_BITS:
             raise self.fail("number too large to work with", node.pos)
+        if value in _UNDEFINED:
+            raise self.fail("this is undefined (division by zero?)", node.pos)
+        if value.is_number and value.is_extended_real is False:
+            # sqrt(-1), log(-2), asin(2): variables are real, and so must constants be
+            raise self.fail(f"this is not a real number ({text(value)})", node.pos)
         return value

@@ -8,11 +8,13 @@ result at a point. :func:`gradient` does the same for every variable.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 
 import sympy as sp
 
 from .build import parse, symbol
+from .grammar import GREEK
 from .lexer import ParseError
 from .rules import Differentiator
 from .steps import Step
@@ -20,7 +22,9 @@ from .verify import same_function, value_at
 
 _POLY_MAX_DEGREE = 12  # expand polynomial results up to this degree ...
 _POLY_MAX_TERMS = 12  # ... when that gives at most this many terms
-_SIMPLIFY_MAX_OPS = 30  # try sympy.simplify only on results this small
+_POLY_MAX_EXPANDED = 2000  # ... and expanding cannot produce more than this many
+_SIMPLIFY_MAX_OPS = 30  # try sympy.simplify only on results this small ...
+_SIMPLIFY_MAX_TERMS = 100  # ... whose expansion stays small
 
 
 class Derivation:
@@ -75,9 +79,10 @@ class Derivation:
         return f"<Derivation d/d{text(self.var)} {text(self.expr)} = {text(self.result)}>"
 
     def at(self, value: float | None = None, /, **values: float) -> float:
-        """The derivative's value at a point: ``d.at(x=1)``, or ``d.at(1)`` for ``var``."""
+        """The derivative's value at a point: ``d.at(x=1)``, or ``d.at(1)`` for ``var``.
+        Greek variables may be named either way: ``theta=1`` or ``θ=1``."""
         if value is not None:
-            if self.var.name in values:
+            if self.var.name in {GREEK.get(name, name) for name in values}:
                 raise TypeError(f"{self.var.name} given twice")
             values = {self.var.name: value, **values}
         return _evaluate(self.result, self.expr.free_symbols | {self.var}, values)
@@ -209,8 +214,11 @@ def _pick_variable(expr: sp.Expr, wrt) -> sp.Symbol:
 
 def _derive(expr: sp.Expr, var: sp.Symbol) -> Derivation:
     differentiator = Differentiator({s.name for s in expr.free_symbols} | {var.name})
-    root = differentiator.derive(expr, var, dependent=differentiator.dependent)
-    return Derivation(expr, var, root, tidy(root.derivative))
+    try:
+        root = differentiator.derive(expr, var, dependent=differentiator.dependent)
+        return Derivation(expr, var, root, tidy(root.derivative))
+    except RecursionError:  # a safety net for SymPy expressions given directly
+        raise ValueError("the expression is too deeply nested to differentiate") from None
 
 
 def tidy(expr: sp.Expr) -> sp.Expr:
@@ -225,20 +233,40 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     if _has_big_power(expr):
         return expr
     if _small_polynomial(expr):
+        if _max_terms(expr) > _POLY_MAX_EXPANDED:
+            return expr  # (a + b + ... + s)^12 has millions of terms: don't build them
         expanded = sp.expand(expr)
         if len(sp.Add.make_args(expanded)) <= _POLY_MAX_TERMS:
             return expanded
         return expr
     ops = sp.count_ops(expr)
-    if ops <= _SIMPLIFY_MAX_OPS:
+    # simplify expands products of powers of sums: (x+1)^11·(y+1)^12·(z+1)^12 takes it
+    # seconds for nothing, so only small expansions are tried
+    if ops <= _SIMPLIFY_MAX_OPS and _max_terms(expr) <= _SIMPLIFY_MAX_TERMS:
         simpler = sp.simplify(expr)
         if (
             3 * sp.count_ops(simpler) <= 2 * ops
             and not simpler.has(sp.Piecewise)  # SymPy's case splits read worse
+            # no identity the steps never showed: 2sin(x)cos(x) stays, rather than
+            # becoming sin(2x); e^x/(e^x + 1)^2 does not turn into cosh
+            and simpler.atoms(sp.Function) <= expr.atoms(sp.Function)
             and same_function(simpler, expr)
         ):
             return simpler
     return expr
+
+
+def _max_terms(expr: sp.Expr) -> int:
+    """An upper bound on the number of terms of ``expand(expr)`` (for a polynomial;
+    otherwise of its numerator and denominator, with functions counted as one)."""
+    if expr.is_Add:
+        return sum(_max_terms(a) for a in expr.args)
+    if expr.is_Mul:
+        return math.prod(_max_terms(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer and abs(expr.exp) > 1:
+        n, k = _max_terms(expr.base), abs(int(expr.exp))
+        return math.comb(n + k - 1, k)  # monomials of degree k in n terms
+    return 1
 
 
 def _has_big_power(expr: sp.Expr) -> bool:
@@ -271,6 +299,7 @@ def _degree(expr: sp.Expr) -> int:
 
 
 def _evaluate(result: sp.Expr, known: set, values: dict) -> float:
+    values = {GREEK.get(name, name): v for name, v in values.items()}  # θ=1 is theta=1
     by_name = {s.name: s for s in known}
     unknown = [name for name in values if name not in by_name]
     if unknown:

@@ -7,7 +7,7 @@ each know how to print every node, so a rule writes its narration once.
 The nodes exist because SymPy evaluates eagerly: ``2*u*3`` becomes ``6*u`` the moment
 it is built, but a derivation has to *show* the unevaluated product ``2u·3`` before
 it simplifies it. Leaves are SymPy expressions (which may contain
-``UnevaluatedExpr`` to keep a factor like ``6(3x + 2)`` from being distributed).
+:class:`.printer.Kept` to keep a factor like ``6(3x + 2)`` from being distributed).
 """
 
 from __future__ import annotations

@@ -62,9 +62,24 @@ _TABLE = {
     sp.sign: ("sign", "Sign rule", lambda u: 2 * sp.DiracDelta(u)),
 }
 
-_NOTES = {
-    "abs": ("for real u, |u| has slope sign(u); at u = 0 that is the subgradient 0",),
-    "sign": ("sign is flat except for its jump at 0, where SymPy puts a Dirac delta",),
+_NOTES = {  # rule -> the note's line, written in terms of the variable u
+    "abs": lambda u: (
+        "for real ",
+        dm.Expr(u),
+        ", ",
+        dm.Expr(sp.Abs(u)),
+        " has slope ",
+        dm.Expr(sp.sign(u)),
+        "; at ",
+        dm.equation(u, sp.Integer(0)),
+        " that is the subgradient 0",
+    ),
+    "sign": lambda u: (
+        dm.Expr(sp.sign(u)),
+        " is flat except for its jump at ",
+        dm.equation(u, sp.Integer(0)),
+        ", where SymPy puts a Dirac delta",
+    ),
 }
 
 
@@ -92,7 +107,7 @@ def function_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, dependent) -
 
     def direct() -> Step:
         derivative = outer_derivative(func, var)
-        notes = (_NOTES[rule],) if rule in _NOTES else ()
+        notes = (_NOTES[rule](var),) if rule in _NOTES else ()
         return Step(rule, title, expr, var, derivative, (dm.Expr(derivative),), notes)
 
     return d.outer_or_chain(expr, var, expr.args[0], func, dependent, direct)

@@ -57,6 +57,9 @@ _PYTHON_NAMES = (set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtin
     FUNCTIONS
 )
 
+# Spellings of infinity and NaN, which would otherwise be split into letters (i·n·f).
+_NOT_NUMBERS = {"inf", "infinity", "infty", "nan", "oo"}
+
 # Pieces that make a run of letters ambiguous when it would otherwise be split.
 _AMBIGUOUS_PIECES = sorted(
     {n for n in [*FUNCTIONS, *ALIASES, *GREEK, "pi"] if n.isascii() and len(n) > 1},
@@ -95,7 +98,13 @@ def classify(word: str, before_paren: bool) -> tuple[str, object]:
         return "variable", GREEK[word]
     if word in _PYTHON_NAMES or word == "\u03bb":
         raise BadName(f"{word!r} is not a mathematical name (it is Python's)")
+    if word.lower() in _NOT_NUMBERS:
+        raise BadName(f"{word!r} is not a number here: give a finite expression")
+    if len(word) > 1 and (function_name(word.lower()) or word.lower() in CONSTANTS):
+        raise BadName(f"unknown name {word!r}: names are case-sensitive, write {word.lower()!r}")
     letters = word.rstrip("0123456789")
+    if letters == "e" and letters != word:  # e2: e^2? e·2? a variable?
+        raise BadName(f"ambiguous name {word!r}: write e^{word[1:]}, e*{word[1:]}, or another name")
     if len(letters) == 1:
         return "variable", word
     if before_paren:

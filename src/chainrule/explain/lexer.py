@@ -8,6 +8,7 @@ offending character. Names are only classified later, by :mod:`.grammar`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -23,6 +24,13 @@ _UNICODE_OPERATORS = {
     "\u00f7": "/",  # division sign
 }
 _OPERATORS = set("+-*/^(),|")
+# Superscripts read as a power: x² is x^2, x⁻¹ is x^-1, sin²x is sin^2 x.
+_SUPERSCRIPT_DIGITS = dict(
+    zip("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
+)
+_SUPERSCRIPT_SIGNS = {"\u207b": "-", "\u207a": "+"}
+# Radical signs read as functions: √x is sqrt(x), ∛x is cbrt(x).
+_RADICALS = {"\u221a": "sqrt", "\u221b": "cbrt"}
 _DIGITS = "0123456789"  # ASCII only: str.isdigit() also accepts '²' and other scripts
 _WHITESPACE = set(" \t\r\n")
 
@@ -65,7 +73,11 @@ class ParseError(ValueError):
             return line
         # Show at most ~60 characters around the error so long inputs stay readable.
         start = max(0, self.pos - 30)
-        snippet = self.text[start : start + 60].replace("\n", " ").replace("\t", " ")
+        # Invisible and control characters (a terminal escape, a NUL) are shown as '?'.
+        snippet = "".join(
+            " " if ch.isspace() else ch if ch.isprintable() else "?"
+            for ch in self.text[start : start + 60]
+        )
         return f"{line}\n  {snippet}\n  {' ' * (self.pos - start)}^"
 
 
@@ -89,7 +101,7 @@ def tokenize(text: str) -> list[Token]:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in _WHITESPACE:
+        if ch in _WHITESPACE or unicodedata.category(ch) == "Zs":  # also no-break space
             i += 1
         elif ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             i = _read_number(text, i, tokens)
@@ -101,9 +113,11 @@ def tokenize(text: str) -> list[Token]:
         elif ch in _OPERATORS or ch in _UNICODE_OPERATORS:
             tokens.append(Token("op", _UNICODE_OPERATORS.get(ch, ch), i))
             i += 1
-        elif ch == "\u221a":  # the radical sign reads as the sqrt function
-            tokens.append(Token("name", "sqrt", i))
+        elif ch in _RADICALS:
+            tokens.append(Token("name", _RADICALS[ch], i))
             i += 1
+        elif ch in _SUPERSCRIPT_DIGITS or ch in _SUPERSCRIPT_SIGNS:
+            i = _read_superscript(text, i, tokens)
         elif text.startswith("__", i):
             raise ParseError("double-underscore names are never allowed", text, i)
         else:
@@ -117,7 +131,7 @@ def _refusal(ch: str) -> str:
         return _REFUSED[ch]
     if ch.isprintable():
         return f"unexpected character {ch!r}"
-    return f"unexpected control character {ascii(ch)}"
+    return f"unexpected invisible or control character {ascii(ch)}"
 
 
 def _is_letter(ch: str) -> bool:
@@ -131,6 +145,8 @@ def _is_greek(ch: str) -> bool:
 
 def _read_number(text: str, i: int, tokens: list[Token]) -> int:
     start, n = i, len(text)
+    if text.startswith(("0x", "0X", "0b", "0B", "0o", "0O"), i) and text[i + 2 : i + 3].isalnum():
+        raise ParseError("hexadecimal, binary and octal numbers are not supported", text, i)
     while i < n and text[i] in _DIGITS:
         i += 1
     if i < n and text[i] == ".":
@@ -159,6 +175,23 @@ def _read_number(text: str, i: int, tokens: list[Token]) -> int:
     literal = text[start:i]
     # Fraction parses decimal text exactly (it does not evaluate anything).
     tokens.append(Token("num", literal, start, Fraction(literal)))
+    return i
+
+
+def _read_superscript(text: str, i: int, tokens: list[Token]) -> int:
+    """``²`` or ``⁻¹²``: the tokens of ``^2`` or ``^-12``."""
+    start, n = i, len(text)
+    tokens.append(Token("op", "^", start))
+    if text[i] in _SUPERSCRIPT_SIGNS:
+        tokens.append(Token("op", _SUPERSCRIPT_SIGNS[text[i]], i))
+        i += 1
+    digits_start = i
+    while i < n and text[i] in _SUPERSCRIPT_DIGITS:
+        i += 1
+    if i == digits_start:
+        raise ParseError("a superscript sign must be followed by superscript digits", text, start)
+    digits = "".join(_SUPERSCRIPT_DIGITS[ch] for ch in text[digits_start:i])
+    tokens.append(Token("num", digits, digits_start, Fraction(int(digits))))
     return i
 
 

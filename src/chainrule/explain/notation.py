@@ -9,17 +9,28 @@ layout of whole derivations lives in :mod:`.render_text` and :mod:`.render_latex
 from __future__ import annotations
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 from . import display as dm
-from .printer import text
+from .printer import Memo, text
 
 _LATEX_SETTINGS = {"ln_notation": True, "inv_trig_style": "full"}
 
 
+class _LatexPrinter(LatexPrinter):
+    _memo = Memo()
+
+    def _print(self, expr, **kwargs) -> str:
+        return self._memo.printed(super()._print, expr, kwargs)
+
+
+_LATEX = _LatexPrinter(_LATEX_SETTINGS)
+
+
 def latex(expr) -> str:
     """SymPy's LaTeX with ``\\ln`` and ``\\arcsin``-style names."""
-    return sp.latex(expr, **_LATEX_SETTINGS)
+    return _LATEX.doprint(expr)
 
 
 def factor_precedence(value) -> int:
@@ -64,7 +75,9 @@ class Notation:
         parts = []
         for k, item in enumerate(items[1:] if minus else items):
             piece = self(item)
-            parts.append(self.paren(piece) if self.loose(item, piece, k == 0) else piece)
+            # after a leading minus sign even the first factor is not first: -(-1/x^2)
+            first = k == 0 and not minus
+            parts.append(self.paren(piece) if self.loose(item, piece, first) else piece)
         return ("-" if minus else "") + self.dot.join(parts)
 
     def sum(self, items) -> str:
@@ -74,7 +87,7 @@ class Notation:
             if k == 0:
                 out = piece
             elif piece.startswith("-"):
-                out += " - " + piece[1:]
+                out += " - " + piece[1:].lstrip()  # LaTeX writes "- x"
             else:
                 out += " + " + piece
         return out
@@ -127,8 +140,9 @@ class TextNotation(Notation):
         return f"({s})"
 
     def loose(self, node, printed: str, first: bool) -> bool:
-        # A slash inside a product is ambiguous to the eye: 1/y·dy/dx, cos(u)·1/x.
-        if isinstance(node, dm.Fraction) or (not first and "/" in printed):
+        # A slash inside a product is ambiguous to the eye: 1/y·dy/dx, cos(u)·1/x;
+        # one inside parentheses is not: 1·ln(1 + 1/x).
+        if isinstance(node, dm.Fraction) or (not first and _top_level_slash(printed)):
             return not isinstance(node, (dm.Leibniz, dm.Deriv, dm.Formula))
         return super().loose(node, printed, first)
 
@@ -148,7 +162,7 @@ class TextNotation(Notation):
 
     def deriv(self, expr, var) -> str:
         piece = text(expr)
-        if self.operand_needs_paren(expr, piece) or "/" in piece:
+        if self.operand_needs_paren(expr, piece) or _top_level_slash(piece):
             piece = self.paren(piece)
         return f"d/d{text(var)} {piece}"
 
@@ -157,6 +171,21 @@ class TextNotation(Notation):
 
     def formula(self, node: dm.Formula) -> str:
         return node.text
+
+
+def _top_level_slash(printed: str) -> bool:
+    """Is there a ``/`` outside all parentheses (and |...| bars) of ``printed``?"""
+    depth, bars = 0, 0
+    for ch in printed:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|":
+            bars ^= 1
+        elif ch == "/" and depth == 0 and not bars:
+            return True
+    return False
 
 
 class LatexNotation(Notation):

@@ -21,6 +21,7 @@ stops at ``+``, ``-``, ``*``, ``/`` and at the next function name: ``sin 2x cos 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -28,6 +29,10 @@ from .grammar import FUNCTIONS, BadName, classify, function_name
 from .lexer import ParseError, Token, tokenize
 
 MAX_DEPTH = 64  # nested parentheses, powers and function applications
+# Functions of functions: each level adds a chain-rule step whose line holds the
+# whole derivative below it, so the derivation grows with the cube of the depth
+# (and checking it with the square). Textbook chains are a few levels deep.
+MAX_FUNCTION_DEPTH = 20
 MAX_FUNCTION_POWER = 10  # the n in sin^n x
 
 
@@ -85,6 +90,7 @@ class _Parser:
         # are reading a bare function argument (which stops at function names).
         self.abs_depth = 0
         self.bare = False
+        self.function_depth = 0
 
     # -- helpers -------------------------------------------------------------------
     def peek(self, k: int = 0) -> Token:
@@ -209,11 +215,25 @@ class _Parser:
         self.advance()
 
     def bars(self, opening: Token):
-        node = self.inside(lambda: self.expression(0), bars=self.abs_depth + 1)
+        with self.applying(opening):
+            node = self.inside(lambda: self.expression(0), bars=self.abs_depth + 1)
         if not self.is_op(self.peek(), "|"):
             raise self.error("this '|' is never closed", opening)
         self.advance()
         return Call("abs", (node,), opening.pos)
+
+    @contextmanager
+    def applying(self, tok: Token):
+        """Count one more level of functions inside functions while reading an argument."""
+        self.function_depth += 1
+        try:
+            if self.function_depth > MAX_FUNCTION_DEPTH:
+                raise self.error(
+                    f"functions are nested too deeply (limit {MAX_FUNCTION_DEPTH} levels)", tok
+                )
+            yield
+        finally:
+            self.function_depth -= 1
 
     def name(self):
         tok = self.advance()
@@ -247,10 +267,11 @@ class _Parser:
             self.advance()
         if self.is_op(self.peek(), "("):
             opening = self.advance()
-            args = [self.inside(lambda: self.expression(0))]
-            while self.is_op(self.peek(), ","):
-                self.advance()
-                args.append(self.inside(lambda: self.expression(0)))
+            with self.applying(tok):
+                args = [self.inside(lambda: self.expression(0))]
+                while self.is_op(self.peek(), ","):
+                    self.advance()
+                    args.append(self.inside(lambda: self.expression(0)))
             self.close(opening)
         else:
             nxt = self.peek()
@@ -259,7 +280,8 @@ class _Parser:
             saved = self.bare
             self.bare = True
             try:
-                args = [self.expression(_MUL)]
+                with self.applying(tok):
+                    args = [self.expression(_MUL)]
             finally:
                 self.bare = saved
         arities = FUNCTIONS.get(func, (1,))

@@ -19,8 +19,32 @@ _MUL = PRECEDENCE["Mul"]
 _POW = PRECEDENCE["Pow"]
 
 
+class Memo(dict):
+    """Printed forms by expression, shared across calls. A derivation prints the same
+    parts over and over (each step's derivative reappears in its parent's line), and
+    SymPy re-sorts the terms of a sum every time it prints it."""
+
+    limit = 20_000
+
+    def printed(self, printer_print, expr, kwargs):
+        if kwargs or not isinstance(expr, sp.Basic):
+            return printer_print(expr, **kwargs)
+        hit = self.get(expr)
+        if hit is None:
+            hit = printer_print(expr)
+            if len(self) >= self.limit:
+                self.clear()
+            self[expr] = hit
+        return hit
+
+
 class TextPrinter(StrPrinter):
     """SymPy's ``StrPrinter`` with textbook notation."""
+
+    _memo = Memo()
+
+    def _print(self, expr, **kwargs) -> str:
+        return self._memo.printed(super()._print, expr, kwargs)
 
     def _print_Symbol(self, expr) -> str:
         return GREEK_SYMBOL.get(expr.name, expr.name)
@@ -47,6 +71,26 @@ class TextPrinter(StrPrinter):
 
     def _print_UnevaluatedExpr(self, expr) -> str:
         return self._print(expr.args[0])
+
+    def _print_Piecewise(self, expr) -> str:
+        pieces = []
+        for value, cond in expr.args:
+            shown = self._print(value)
+            pieces.append(
+                f"{shown} otherwise" if cond == sp.true else f"{shown} if {self._print(cond)}"
+            )
+        return "{" + "; ".join(pieces) + "}"
+
+    def _print_And(self, expr) -> str:
+        return " and ".join(self._print(arg) for arg in expr.args)
+
+    def _print_Or(self, expr) -> str:
+        return " or ".join(
+            f"({self._print(a)})" if a.func is sp.And else self._print(a) for a in expr.args
+        )
+
+    def _print_Kept(self, expr) -> str:
+        return f"({self._print(expr.args[0])})"
 
     def _print_Pow(self, expr, rational=False) -> str:
         base, exp = expr.base, expr.exp
@@ -111,6 +155,33 @@ class TextPrinter(StrPrinter):
         if precedence(factor) <= _MUL or text.startswith("-"):
             return f"({text})"
         return text
+
+
+class Kept(sp.Function):
+    """A sum shown whole as a factor, ``6(3x + 2)``: SymPy would distribute the 6.
+
+    Display only (it never reaches a derivative or a check); it prints as its
+    argument in parentheses, in text and in LaTeX.
+    """
+
+    nargs = 1
+
+    def _latex(self, printer) -> str:
+        return rf"\left({printer._print(self.args[0])}\right)"
+
+
+def keep_whole(expr, name, value):
+    """``expr`` with the symbol ``name`` replaced by ``value``, keeping a sum that
+    stands as a factor whole: ``6u`` with ``u = 3x + 2`` is ``6(3x + 2)``, not
+    ``18x + 12``. Elsewhere (powers, function arguments) plain substitution keeps
+    the sum whole anyway."""
+    if not value.is_Add:
+        return expr.xreplace({name: value})
+    if expr == name:
+        return Kept(value)
+    if expr.is_Mul:
+        return sp.Mul(*(keep_whole(arg, name, value) for arg in expr.args))
+    return expr.xreplace({name: value})
 
 
 def _is_reciprocal(factor) -> bool:

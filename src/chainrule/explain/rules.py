@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 import sympy as sp
 
 from . import display as dm
+from .printer import Kept, keep_whole
 from .steps import ChainLink, Step
 from .verify import same_function
 
@@ -79,6 +80,8 @@ class Differentiator:
             return powers.pow_rule(self, expr, var, dependent)
         if functions.has_rule(expr):
             return functions.function_rule(self, expr, var, dependent)
+        if isinstance(expr, sp.Piecewise):
+            return self.piecewise_rule(expr, var)
         return fallback(expr, var, truth)
 
     # -- rules shared by the other modules ---------------------------------------
@@ -90,6 +93,27 @@ class Differentiator:
         title = "Sum and difference rule" if minus else "Sum rule"
         forms = (dm.total(*(s.derivative for s in subs)), dm.Expr(derivative))
         return Step("sum", title, expr, var, derivative, forms, (), subs)
+
+    def piecewise_rule(self, expr: sp.Expr, var: sp.Symbol) -> Step:
+        """A function defined by cases (``where`` in code): each piece in turn."""
+        subs = tuple(self.derive(piece, var) for piece, _ in expr.args)
+        derivative = sp.Piecewise(
+            *((sub.derivative, cond) for sub, (_, cond) in zip(subs, expr.args, strict=True))
+        )
+        note = (
+            "differentiate each piece where it applies; "
+            "where the pieces meet, the derivative may not exist",
+        )
+        return Step(
+            "piecewise",
+            "Piecewise rule",
+            expr,
+            var,
+            derivative,
+            (dm.Expr(derivative),),
+            (note,),
+            subs,
+        )
 
     def chain(
         self,
@@ -105,13 +129,15 @@ class Differentiator:
         outer_step = self.derive(outer, u)
         inner_step = self.derive(inner, var, dependent=u)
         d_outer, d_inner = outer_step.derivative, inner_step.derivative
-        derivative = d_outer.xreplace({u: inner}) * d_inner
+        # substituted after multiplying: 2u·2x gives 4x(x^2 + 1), not 2x(2x^2 + 2)
+        derivative = (d_outer * d_inner).xreplace({u: inner})
         first = dm.Leibniz(dependent, u) if dependent is not None else dm.Deriv(outer, u)
         forms = (dm.product(first, dm.Leibniz(u, var)), dm.product(d_outer, d_inner))
-        # The product with u replaced but kept whole, e.g. 6(3x + 2), when SymPy's
-        # own form differs by more than the order of factors (here 18x + 12).
-        shown = (d_outer * d_inner).xreplace({u: sp.UnevaluatedExpr(inner)})
-        if sp.count_ops(shown) != sp.count_ops(derivative):
+        # The product with u replaced but kept whole, e.g. 6(3x + 2), where SymPy's
+        # own form distributes it (18x + 12); a form printed the same as the next
+        # one is dropped when the line is shown.
+        shown = keep_whole(d_outer * d_inner, u, inner)
+        if shown.has(Kept):
             forms += (dm.Expr(shown),)
         forms += (dm.Expr(derivative),)
         note = ("where ", dm.equation(u, inner))

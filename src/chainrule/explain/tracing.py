@@ -15,7 +15,9 @@ after the function's parameters).
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
+from functools import cache
 
 import numpy as np
 import sympy as sp
@@ -39,8 +41,26 @@ def _same(x, *args, **kwargs):
     return x
 
 
+def _is_truth(value) -> bool:
+    # SymPy symbols are Booleans too; a truth value here is a comparison or logic
+    return isinstance(value, sp.logic.boolalg.Boolean) and not isinstance(value, sp.Expr)
+
+
 def _where(cond, x, y):
+    if not _is_truth(cond):
+        cond = sp.Ne(cond, 0)  # a numeric mask: nonzero is true
     return sp.Piecewise((x, cond), (y, True))
+
+
+def _as_number(value):
+    """A comparison used as a number, (x > 0)·x, is 1 where it holds and 0 elsewhere."""
+    if _is_truth(value):
+        return sp.Piecewise((1, value), (0, True))
+    return value
+
+
+# Primitives whose arguments are truth values (where: only its first).
+_LOGICAL = {"logical_and", "logical_or", "logical_not", "logical_xor"}
 
 
 # primitive name -> SymPy form (arguments are SymPy expressions or numbers)
@@ -96,6 +116,21 @@ _SYMBOLIC = {
     "greater_equal": lambda x, y: sp.GreaterThan(x, y),
     "less": lambda x, y: sp.StrictLessThan(x, y),
     "less_equal": lambda x, y: sp.LessThan(x, y),
+    "equal": lambda x, y: sp.Eq(x, y),
+    "not_equal": lambda x, y: sp.Ne(x, y),
+    "logical_and": sp.And,
+    "logical_or": sp.Or,
+    "logical_not": sp.Not,
+    "logical_xor": sp.Xor,
+    "sinc": lambda x: sp.sinc(sp.pi * x),  # NumPy's sinc is sin(pi x)/(pi x)
+    "logaddexp2": lambda x, y: sp.log(2**x + 2**y, 2),
+    "xlogy": lambda x, y: x * sp.log(y),
+    "xlog1py": lambda x, y: x * sp.log(1 + y),
+    "erfinv": sp.erfinv,
+    "polygamma": sp.polygamma,
+    "conj": _same,  # the variables are real
+    "real": _same,
+    "imag": lambda x: sp.Integer(0),
     "expit": lambda x: 1 / (1 + sp.exp(-x)),
     "logit": lambda p: sp.log(p / (1 - p)),
     "erf": sp.erf,
@@ -131,6 +166,10 @@ class SymbolicTrace(Trace):
                 "the formula as a string instead"
             )
         values = [self._to_sympy(a) for a in args]
+        if prim.name == "where":
+            values = values[:1] + [_as_number(v) for v in values[1:]]
+        elif prim.name not in _LOGICAL:
+            values = [_as_number(v) for v in values]
         static = {
             k: v for k, v in kwargs.items() if k not in ("axis", "keepdims", "dtype", "shape")
         }
@@ -160,9 +199,42 @@ def _constant(value):
         return sp.true if v else sp.false
     if isinstance(v, numbers.Integral):
         return sp.Integer(v)
-    if isinstance(v, float) and v == int(v) and abs(v) < 1e15:
+    if isinstance(v, float):
+        return _float_constant(v)
+    if isinstance(v, numbers.Number):
+        raise ValueError(f"derive(): the constant {v!r} is not a real number")
+    return value  # a static argument (a dtype, a mode name): passed on as given
+
+
+def _float_constant(v: float) -> sp.Expr:
+    """The exact number a float stands for: 2.5 is 5/2, 0.1 is 1/10, np.pi/2 is pi/2,
+    np.sqrt(2) is sqrt(2). Always a number whose float is ``v`` itself."""
+    if v != v or v in (float("inf"), float("-inf")):
+        raise ValueError(f"derive(): the constant {v!r} is not a finite number")
+    if v == int(v) and abs(v) < 1e15:
         return sp.Integer(int(v))
-    return sp.nsimplify(v, rational=True) if isinstance(v, float) else sp.sympify(v)
+    simple = sp.Rational(v).limit_denominator(1000)  # 1/3, 2/7
+    if float(simple) == v:
+        return simple
+    for value, expr in _known_constants():
+        if math.isclose(v, value, rel_tol=4e-16):
+            return expr
+    return sp.Rational(repr(v))  # the shortest decimal that gives v: 0.1 is 1/10
+
+
+@cache
+def _known_constants() -> list:
+    """(float, exact form) for small rational multiples of common constants."""
+    constants = [sp.pi, sp.E, sp.sqrt(2), sp.sqrt(3), sp.sqrt(sp.pi), sp.sqrt(2 * sp.pi)]
+    constants += [sp.log(2), sp.log(10)]
+    table = []
+    for c in constants:
+        for q in range(1, 13):
+            for p in range(1, 13):
+                if math.gcd(p, q) == 1:
+                    for expr in (sp.Rational(p, q) * c, sp.Rational(p, q) / c):
+                        table += [(float(expr), expr), (-float(expr), -expr)]
+    return table
 
 
 def expression_of(fun, make_symbol=None) -> sp.Expr:

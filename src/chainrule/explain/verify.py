@@ -16,6 +16,7 @@ identically, short of a coincidence the fixed points keep reproducible. General
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 
 import sympy as sp
 
@@ -74,9 +75,50 @@ def _agree_at_points(a: sp.Expr, b: sp.Expr) -> bool:
 def value_at(expr: sp.Expr, point: dict) -> complex | None:
     """``expr`` at ``point`` as a complex number, or None if it is not finite."""
     try:
-        value = complex(expr.evalf(_DIGITS, subs=point))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return None
+        value = complex(_substitute(expr, point, _memo_for(point)))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+        try:
+            value = complex(expr.evalf(_DIGITS, subs=point))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            return None
     if value != value or abs(value) == float("inf"):
         return None
+    return value
+
+
+# Values of sub-expressions at recent points. A derivation checks every step at the
+# same points, and the expressions of nested steps share most of their parts (the
+# derivative of tan(tan(...(x))) repeats the inner towers in every factor), so each
+# part is evaluated once per point rather than once per occurrence per step.
+_MEMOS: OrderedDict = OrderedDict()
+_MAX_MEMOS = 32
+_MAX_MEMO_SIZE = 50_000
+
+
+def _memo_for(point: dict) -> dict:
+    key = tuple(sorted(point.items(), key=lambda item: item[0].sort_key()))
+    memo = _MEMOS.get(key)
+    if memo is None or len(memo) > _MAX_MEMO_SIZE:
+        memo = _MEMOS[key] = {}
+        while len(_MEMOS) > _MAX_MEMOS:
+            _MEMOS.popitem(last=False)
+    _MEMOS.move_to_end(key)
+    return memo
+
+
+def _substitute(expr, point: dict, memo: dict):
+    """``expr`` with the point's numbers put in, bottom up, at 30 digits: each part
+    is rebuilt from numeric arguments (SymPy then evaluates it), memoised."""
+    value = memo.get(expr)
+    if value is not None:
+        return value
+    if expr in point:
+        value = point[expr]
+    elif not expr.args:
+        value = expr
+    else:
+        value = expr.func(*(_substitute(arg, point, memo) for arg in expr.args))
+        if isinstance(value, sp.Expr) and not value.is_Number and not value.free_symbols:
+            value = value.evalf(_DIGITS)
+    memo[expr] = value
     return value
