@@ -7,6 +7,7 @@
 """
 
 from chainrule import (  # noqa: E402
+    autograd,
     data,
     nn,
     numpy,  # noqa: F401  (registers the primitives)
@@ -29,22 +30,28 @@ from chainrule.autograd_compat import (
 )
 from chainrule.core.anomaly import detect_anomaly
 from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
+from chainrule.core.grad_mode import inference_mode, set_grad_enabled
 from chainrule.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from chainrule.random import manual_seed
 from chainrule.serialization import load, save
 from chainrule.tensor import (
     arange,
     as_tensor,
+    empty,
     eye,
     float32,
     float64,
     from_numpy,
     full,
+    full_like,
     int64,
+    linspace,
     ones,
     ones_like,
     rand,
+    rand_like,
     randn,
+    randn_like,
     tensor,
     zeros,
     zeros_like,
@@ -68,6 +75,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor",
+    "autograd",
     "data",
     "load",
     "nn",
@@ -88,17 +96,22 @@ __all__ = [
     "vector_jacobian_product",
     "arange",
     "as_tensor",
+    "empty",
     "eye",
     "float32",
     "float64",
     "from_numpy",
     "full",
+    "full_like",
     "int64",
+    "linspace",
     "manual_seed",
     "ones",
     "ones_like",
     "rand",
+    "rand_like",
     "randn",
+    "randn_like",
     "tensor",
     "zeros",
     "zeros_like",
@@ -112,6 +125,7 @@ __all__ = [
     "grad",
     "hessian",
     "hvp",
+    "inference_mode",
     "is_grad_enabled",
     "jacfwd",
     "jacobian",
@@ -119,6 +133,7 @@ __all__ = [
     "jvp",
     "linearize",
     "no_grad",
+    "set_grad_enabled",
     "stop_gradient",
     "value_and_grad",
     "vjp",

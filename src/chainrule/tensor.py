@@ -17,18 +17,25 @@ import numpy as np
 
 import chainrule.numpy as cnp
 import chainrule.tensor_inplace  # noqa: F401  (installs the in-place methods)
+import chainrule.tensor_math  # noqa: F401  (installs the math methods)
 from chainrule.core.eager import Tensor
+from chainrule.core.trace import unbox_all
 from chainrule.tensor_factories import (
     _shape_arg,
     arange,
     as_tensor,
+    empty,
     eye,
     from_numpy,
     full,
+    full_like,
+    linspace,
     ones,
     ones_like,
     rand,
+    rand_like,
     randn,
+    randn_like,
     tensor,
     zeros,
     zeros_like,
@@ -47,6 +54,11 @@ __all__ = [
     "rand",
     "arange",
     "eye",
+    "empty",
+    "full_like",
+    "rand_like",
+    "randn_like",
+    "linspace",
     "float32",
     "float64",
     "int64",
@@ -184,6 +196,32 @@ def _sort(self, dim=-1, descending=False, stable=False):
     return _Sorted(cnp.take_along_axis(self, order, axis=dim), Tensor._wrap(order, None))
 
 
+def _gather(self, dim, index, *, sparse_grad=False):
+    """PyTorch's ``gather``: ``out[i][j] = self[index[i][j]][j]`` for ``dim=0``. ``index``
+    has ``self``'s number of dimensions and is no larger along the others."""
+    idx = np.asarray(unbox_all(index))
+    shape = self.shape
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"gather(): index must be an integer tensor, got dtype {idx.dtype}")
+    if idx.ndim != len(shape):
+        raise RuntimeError(
+            f"gather(): index has {idx.ndim} dimensions but the tensor has {len(shape)}"
+        )
+    if not shape:
+        return _gather(cnp.reshape(self, (1,)), 0, idx.reshape(1)).reshape(())
+    d = dim % len(shape)
+    if any(idx.shape[i] > shape[i] for i in range(len(shape)) if i != d):
+        raise RuntimeError(
+            f"gather(): index of shape {idx.shape} is larger than the tensor of shape "
+            f"{shape} outside dimension {d}"
+        )
+    if idx.size and (idx.min() < 0 or idx.max() >= shape[d]):
+        raise RuntimeError(f"gather(): index out of range for dimension {d} of size {shape[d]}")
+    if idx.shape[:d] + idx.shape[d + 1 :] != shape[:d] + shape[d + 1 :]:
+        self = self[tuple(slice(None) if i == d else slice(n) for i, n in enumerate(idx.shape))]
+    return cnp.take_along_axis(self, idx, axis=d)
+
+
 def _argsort(self, dim=-1, descending=False, stable=False):
     return Tensor._wrap(_sort_order(self, dim, descending), None)
 
@@ -214,17 +252,6 @@ def _to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
     if dtype is not None and np.dtype(dtype) != self._value.dtype:
         return cnp.astype(self, dtype)
     return _clone(self) if copy else self
-
-
-def _clamp(self, min=None, max=None):
-    return cnp.clip(self, min, max)
-
-
-def _relu(self):
-    # a mask product (cheaper than where); -inf would give -inf * 0 = NaN, so fall back
-    if np.isneginf(self._value).any():
-        return cnp.where(self > 0, self, 0.0)
-    return self * (self._value > 0).astype(self._value.dtype)
 
 
 def _deepcopy(self, memo):
@@ -261,24 +288,6 @@ def _reduce(self):
     return _rebuild, (type(self), self._value, self.requires_grad, grad)
 
 
-def _sigmoid(self):
-    from chainrule.scipy.special import expit
-
-    return expit(self)
-
-
-def _softmax(self, dim):
-    from chainrule.scipy.special import softmax
-
-    return softmax(self, axis=dim)
-
-
-def _log_softmax(self, dim):
-    from chainrule.scipy.special import log_softmax
-
-    return log_softmax(self, axis=dim)
-
-
 def _clone(self):
     return cnp.positive(self) if self.requires_grad else Tensor._wrap(self._value.copy(), None)
 
@@ -308,6 +317,8 @@ _METHODS = {
     "sum": _reduction("sum"),
     "mean": _reduction("mean"),
     "prod": _reduction("prod"),
+    "all": _reduction("all"),
+    "any": _reduction("any"),
     "amax": _reduction("max"),
     "amin": _reduction("min"),
     "max": _minmax("max"),
@@ -319,6 +330,7 @@ _METHODS = {
     "repeat": _repeat,
     "sort": _sort,
     "argsort": _argsort,
+    "gather": _gather,
     "view": _view,
     "flatten": _flatten,
     "permute": _permute,
@@ -342,23 +354,6 @@ _METHODS = {
     "long": lambda self: Tensor._wrap(self._value.astype(np.int64), None),
     "int": lambda self: Tensor._wrap(self._value.astype(np.int32), None),
     "type_as": lambda self, other: cnp.astype(self, other.dtype),
-    "exp": lambda self: cnp.exp(self),
-    "log": lambda self: cnp.log(self),
-    "sqrt": lambda self: cnp.sqrt(self),
-    "abs": lambda self: cnp.abs(self),
-    "sin": lambda self: cnp.sin(self),
-    "cos": lambda self: cnp.cos(self),
-    "tanh": lambda self: cnp.tanh(self),
-    "sigmoid": _sigmoid,
-    "relu": _relu,
-    "softmax": _softmax,
-    "log_softmax": _log_softmax,
-    "neg": lambda self: cnp.negative(self),
-    "pow": lambda self, p: cnp.power(self, p),
-    "clamp": _clamp,
-    "clip": _clamp,
-    "matmul": lambda self, other: cnp.matmul(self, other),
-    "mm": lambda self, other: cnp.matmul(self, other),
     "argmax": lambda self, dim=None, keepdim=False: Tensor._wrap(
         np.asarray(np.argmax(self._value, axis=dim, keepdims=keepdim)), None
     ),

@@ -82,3 +82,45 @@ def arange(*args, dtype=None, requires_grad=False) -> Tensor:
 
 def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
     return _new(np.eye(n, m), dtype, requires_grad)
+
+
+def empty(*shape, dtype=None, requires_grad=False) -> Tensor:
+    """PyTorch leaves the values unspecified; here they are zeros."""
+    return zeros(*shape, dtype=dtype, requires_grad=requires_grad)
+
+
+def _like(t, dtype):
+    """The shape of ``t`` and its dtype (unless ``dtype`` is given)."""
+    value = t._value if isinstance(t, Tensor) else np.asarray(t)
+    return value.shape, value.dtype if dtype is None else np.dtype(dtype)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False) -> Tensor:
+    """``fill_value`` in the shape of ``t``, with ``t``'s dtype unless given."""
+    shape, dtype = _like(t, dtype)
+    value = fill_value._value if isinstance(fill_value, Box) else fill_value
+    return _new(np.full(shape, value, dtype=dtype), None, requires_grad)
+
+
+def _random_like(draw, t, dtype, requires_grad, name):
+    shape, dtype = _like(t, dtype)
+    if dtype.kind != "f":
+        raise RuntimeError(f"{name}(): needs a real floating-point dtype, got {dtype}")
+    return _new(draw(shape), dtype, requires_grad)
+
+
+def rand_like(t, dtype=None, requires_grad=False) -> Tensor:
+    """Uniform samples in [0, 1) in the shape (and dtype) of ``t``."""
+    return _random_like(default_generator().random, t, dtype, requires_grad, "rand_like")
+
+
+def randn_like(t, dtype=None, requires_grad=False) -> Tensor:
+    """Standard normal samples in the shape (and dtype) of ``t``."""
+    draw = default_generator().standard_normal
+    return _random_like(draw, t, dtype, requires_grad, "randn_like")
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
+    start, end = (float(v) if isinstance(v, Box) else v for v in (start, end))
+    return _new(np.linspace(start, end, int(steps)), dtype, requires_grad)

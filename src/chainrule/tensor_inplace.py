@@ -1,5 +1,6 @@
 """In-place operations on :class:`chainrule.Tensor` (``add_``, ``mul_``, ``+=``,
-``x[idx] = v``, ``zero_``, ``fill_``, ``copy_``) and the ``.data`` property.
+``x[idx] = v``, ``zero_``, ``fill_``, ``copy_``, ``exp_``, ``masked_fill_`` ...) and the
+``.data`` property.
 
 In-place operations rebind the tensor to a new array and graph node, never writing into a
 buffer that a recorded node may have saved, and bump its version so that ``backward`` can
@@ -131,6 +132,19 @@ def _sub_(self, other, *, alpha=1):
     return _inplace(self, cnp.subtract(before, other), cast="same_kind")
 
 
+def _inplace_method(name):
+    """``<name>_``: the out-of-place method ``name`` written into ``self``."""
+
+    def method(self, *args, **kwargs):
+        _sync(self)
+        before = _snapshot(self)
+        args = tuple(before if a is self else a for a in args)
+        return _inplace(self, getattr(before, name)(*args, **kwargs), cast="same_kind")
+
+    method.__name__ = name + "_"
+    return method
+
+
 def _setitem(self, index, value):
     from chainrule.primitives import indexing
 
@@ -206,6 +220,11 @@ _METHODS = {
     "fill_": _fill_,
     "copy_": _copy_,
 }
+for _name in (
+    "exp", "log", "log1p", "sqrt", "rsqrt", "square", "abs", "neg", "sin", "cos", "tanh",
+    "sigmoid", "relu", "clamp", "clip", "masked_fill",
+):  # fmt: skip
+    _METHODS[_name + "_"] = _inplace_method(_name)
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 Tensor.data = property(_data_get, _data_set)

@@ -1,9 +1,11 @@
-"""``Tensor.backward``: the eager backward pass and how gradients reach ``.grad``.
+"""The eager backward pass: ``Tensor.backward`` (gradients accumulate into ``.grad``)
+and ``autograd.grad`` (gradients are returned, ``.grad`` is left alone).
 
 The sweep itself is reverse mode's (:func:`chainrule.core.reverse.backward_pass`);
-this module seeds it, runs it in the right grad mode (on only for
-``create_graph=True``, so that the rules are recorded), and accumulates what reaches
-each leaf, or each tensor in ``inputs=``, into its ``.grad``.
+this module seeds it (several outputs are joined under one virtual root, so that one
+sweep serves them all), runs it in the right grad mode (on only for
+``create_graph=True``, so that the rules are recorded), and hands what reaches each
+leaf, or each tensor in ``inputs``, to its ``.grad`` or to the caller.
 """
 
 from __future__ import annotations
@@ -13,48 +15,174 @@ import numpy as np
 from chainrule.core import anomaly
 from chainrule.core.eager import KEEP_FOR_DISPLAY, EagerNode, Tensor, TensorLeaf
 from chainrule.core.grad_mode import _grad_mode
-from chainrule.core.reverse import backward_pass
+from chainrule.core.reverse import Node, backward_pass
 from chainrule.core.trace import Box
 
 
 def backward(
-    tensor: Tensor, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None
+    tensors, gradients, retain_graph=None, create_graph: bool = False, inputs=None
 ) -> None:
-    """``tensor.backward(...)``: see :meth:`Tensor.backward`."""
-    if tensor._node is None:
-        raise RuntimeError(
-            "backward(): this tensor does not require grad and has no graph; did you "
-            "forget requires_grad=True on an input, or compute it under no_grad()?"
-        )
-    if gradient is None:
-        if tensor._value.size != 1:
-            raise RuntimeError(
-                "backward(): grad can be implicitly created only for scalar outputs; "
-                f"this tensor has shape {tensor._value.shape}. Pass gradient=..."
-            )
-        g = np.ones_like(tensor._value)
-    else:
-        g = np.asarray(gradient._value if isinstance(gradient, Box) else gradient)
-        g = g.astype(tensor._value.dtype, copy=False)
-        if g.shape != tensor._value.shape:
-            raise RuntimeError(
-                f"backward(): gradient has shape {g.shape} but the tensor has shape "
-                f"{tensor._value.shape}"
-            )
-        if anomaly._enabled.get():
-            anomaly.check_seed(g)
+    """Accumulate the gradients of ``tensors`` (a sequence; seeded with ``gradients``,
+    one per tensor, ``None`` for a one-element tensor) into ``.grad``: see
+    :meth:`Tensor.backward` and ``chainrule.autograd.backward``."""
+    root, g = _seed(tensors, gradients, create_graph, "backward()")
     targets = None if inputs is None else _targets(inputs)
     if retain_graph is None:
         retain_graph = create_graph
-    if create_graph:
-        g = Tensor._wrap(g, None)
     with _grad_mode(create_graph):
-        _sweep(tensor._node, g, retain_graph, targets)
+        _sweep(root, g, retain_graph, targets)
+
+
+def grad(
+    outputs, inputs, grad_outputs, retain_graph, create_graph: bool, allow_unused, materialize
+) -> tuple:
+    """The gradients of ``outputs`` with respect to ``inputs`` (sequences of tensors),
+    as a tuple, without touching any ``.grad``: ``chainrule.autograd.grad``. An input
+    that the outputs do not depend on gets ``None`` (with ``allow_unused``), zeros (with
+    ``materialize``), or an error."""
+    if not inputs:
+        raise RuntimeError("grad(): inputs must not be empty")
+    targets: dict = {}
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or t._node is None:
+            raise RuntimeError(
+                f"grad(): input {i} does not require grad, so it has no gradient; create it "
+                "with requires_grad=True (or call requires_grad_())"
+            )
+        targets.setdefault(t._node, []).append(i)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif len(grad_outputs) != len(outputs):
+        raise RuntimeError(
+            f"grad(): got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs"
+        )
+    root, g = _seed(outputs, grad_outputs, create_graph, "grad()")
+    found: list = [None] * len(inputs)
+    remaining = set(targets)
+
+    def visit(node, ct):
+        positions = targets.get(node)
+        if positions is not None:
+            for i in positions:
+                found[i] = ct
+            remaining.discard(node)
+            if not remaining:  # each input has its full gradient: stop here
+                raise _AllReached
+
+    if retain_graph is None:
+        retain_graph = create_graph
+    with _grad_mode(create_graph):
+        try:
+            backward_pass(root, g, visit=visit, release=not retain_graph)
+        except _AllReached:
+            pass
+    handed = _seed_ids(g)
+    results = []
+    for i, (t, ct) in enumerate(zip(inputs, found)):
+        if ct is None:
+            if materialize:
+                ct = np.zeros_like(t._value)
+            elif not allow_unused:
+                raise RuntimeError(
+                    f"grad(): input {i} was not used to compute the outputs, so it has no "
+                    "gradient; pass allow_unused=True to get None for it (or "
+                    "materialize_grads=True to get zeros)"
+                )
+            else:
+                results.append(None)
+                continue
+        results.append(_as_gradient(ct, t, handed))
+    return tuple(results)
+
+
+class _Root(Node):
+    """A virtual node joining several outputs, so that one sweep serves them all."""
+
+    __slots__ = ()
+
+    def __init__(self, parents):
+        self.prim = None
+        self.args = self.kwargs = self.ans = None
+        self.argnums = tuple(range(len(parents)))
+        self.parents = parents
+        self.where = None
+
+    def vjp(self, g) -> list:
+        return g
+
+
+def _seed(tensors, gradients, create_graph: bool, who: str):
+    """``(root, g)`` to start a sweep: the output's node and its seed cotangent, or a
+    virtual root over several outputs and the list of their seeds."""
+    if not tensors:
+        raise RuntimeError(f"{who}: no outputs to differentiate")
+    seeds = []
+    for i, (tensor, gradient) in enumerate(zip(tensors, gradients)):
+        if not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"{who}: expected tensors to differentiate, got {type(tensor).__name__}"
+            )
+        which = "this tensor" if len(tensors) == 1 else f"output {i}"
+        if tensor._node is None:
+            raise RuntimeError(
+                f"{who}: {which} does not require grad and has no graph; did you "
+                "forget requires_grad=True on an input, or compute it under no_grad()?"
+            )
+        if gradient is None:
+            if tensor._value.size != 1:
+                raise RuntimeError(
+                    f"{who}: grad can be implicitly created only for scalar outputs; "
+                    f"{which} has shape {tensor._value.shape}. Pass a gradient for it"
+                )
+            g = np.ones_like(tensor._value)
+        else:
+            g = np.asarray(gradient._value if isinstance(gradient, Box) else gradient)
+            g = g.astype(tensor._value.dtype, copy=False)
+            if g.shape != tensor._value.shape:
+                raise RuntimeError(
+                    f"{who}: gradient has shape {g.shape} but {which} has shape "
+                    f"{tensor._value.shape}"
+                )
+            if anomaly._enabled.get():
+                anomaly.check_seed(g)
+        seeds.append(Tensor._wrap(g, None) if create_graph else g)
+    if len(tensors) == 1:
+        return tensors[0]._node, seeds[0]
+    return _Root([t._node for t in tensors]), seeds
+
+
+def _seed_ids(g) -> set:
+    """The ids of the seed arrays: a gradient must never be handed out as one of them."""
+    seeds = g if isinstance(g, list) else [g]
+    return {id(s._value if isinstance(s, Tensor) else s) for s in seeds}
+
+
+def _conform(ct, tensor) -> Tensor:
+    """``ct`` as a Tensor of ``tensor``'s shape (and, for a raw array, its dtype)."""
+    if not isinstance(ct, Tensor):
+        ct = Tensor._wrap(np.asarray(ct, dtype=tensor._value.dtype), None)
+    if ct._value.shape != tensor._value.shape:
+        ct = Tensor._wrap(np.broadcast_to(ct._value, tensor._value.shape).copy(), None)
+    return ct
+
+
+def _as_gradient(ct, tensor, handed: set) -> Tensor:
+    """``ct`` as a new gradient of ``tensor`` (see :func:`_conform`), owning its array:
+    views, shared arrays and arrays handed out before (ids in ``handed``) are copied, so
+    two gradients never share a buffer."""
+    ct = _conform(ct, tensor)
+    if ct._node is None:
+        arr = ct._value
+        if arr.base is not None or not arr.flags.writeable or id(arr) in handed:
+            arr = arr.copy()
+        handed.add(id(arr))
+        ct = Tensor._wrap(arr, None)
+    return ct
 
 
 def _sweep(root, g, retain_graph: bool, targets: dict | None) -> None:
     """The backward pass of ``Tensor.backward``, accumulating into ``.grad`` fields."""
-    handed = {id(g._value if isinstance(g, Tensor) else g)}
+    handed = _seed_ids(g)
     if targets is None:
 
         def visit(node, ct):
@@ -132,20 +260,12 @@ def _accumulate(node, ct, keep_all: bool, handed: set, targets: dict | None = No
         return
     if tensor is None:
         return
-    if not isinstance(ct, Tensor):
-        ct = Tensor._wrap(np.asarray(ct, dtype=tensor._value.dtype), None)
-    if ct._value.shape != tensor._value.shape:
-        ct = Tensor._wrap(np.broadcast_to(ct._value, tensor._value.shape).copy(), None)
     old = tensor._grad
     if old is None:
-        if ct._node is None:
-            arr = ct._value
-            if arr.base is not None or not arr.flags.writeable or id(arr) in handed:
-                arr = arr.copy()
-            handed.add(id(arr))
-            ct = Tensor._wrap(arr, None)
-        tensor._grad = ct
-    elif old._node is None and ct._node is None:
+        tensor._grad = _as_gradient(ct, tensor, handed)
+        return
+    ct = _conform(ct, tensor)
+    if old._node is None and ct._node is None:
         old._value = old._value + ct._value
         old._version += 1
     else:

@@ -363,7 +363,7 @@ class Tensor(Box):
         grad (only into the tensors in ``inputs``, leaves or not, when it is given)."""
         from chainrule.core.backward import backward  # it imports this module
 
-        backward(self, gradient, retain_graph, create_graph, inputs)
+        backward((self,), (gradient,), retain_graph, create_graph, inputs)
 
 
 def _alias(t: Tensor, tracked: bool) -> Tensor:

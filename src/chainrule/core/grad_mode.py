@@ -1,4 +1,5 @@
-"""Grad mode: whether operations on tensors are recorded (``no_grad``, ``enable_grad``).
+"""Grad mode: whether operations on tensors are recorded (``no_grad``, ``enable_grad``,
+``set_grad_enabled``, ``inference_mode``).
 
 The mode is a ``ContextVar``, so each thread and each asyncio task has its own. The
 eager trace (:mod:`chainrule.core.eager`) reads it on every operation; ``backward``
@@ -92,6 +93,37 @@ def enable_grad(fun=None):
 
 def is_grad_enabled() -> bool:
     return _grad_enabled.get()
+
+
+class set_grad_enabled:  # noqa: N801  (PyTorch's name: a function that is also a class)
+    """Set grad mode to ``mode``, as ``torch.set_grad_enabled``: called as a function it
+    takes effect at once (``cr.set_grad_enabled(False)``); as a context manager the
+    previous mode comes back on exit; as a decorator it sets the mode for each call."""
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self.prev = _grad_enabled.get()
+        _grad_enabled.set(self.mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _grad_enabled.set(self.prev)
+        return False
+
+    def __call__(self, fun):
+        _grad_enabled.set(self.prev)  # decorating must not change the mode now
+        return _GradMode(self.mode)(fun)
+
+
+def inference_mode(mode=True):
+    """PyTorch's ``inference_mode``: here the same as ``no_grad()`` (chainrule has no
+    separate inference tensors, so it is not faster than ``no_grad``). As in PyTorch,
+    ``inference_mode(False)`` turns recording on, and ``@inference_mode`` decorates."""
+    if callable(mode):
+        return _GradMode(False)(mode)
+    return _GradMode(not mode)
 
 
 @contextmanager
