@@ -210,6 +210,7 @@ ROUND_TRIP = [
     "x/(y·z)",
     "-x·cos(x)^2",
     "ln(x)/ln(2) + π",
+    "3log_2(x^2 + 1) - log_10(x)/x",
 ]
 
 

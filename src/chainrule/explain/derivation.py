@@ -243,16 +243,19 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     # simplify expands products of powers of sums: (x+1)^11·(y+1)^12·(z+1)^12 takes it
     # seconds for nothing, so only small expansions are tried
     if ops <= _SIMPLIFY_MAX_OPS and _max_terms(expr) <= _SIMPLIFY_MAX_TERMS:
-        simpler = sp.simplify(expr)
-        if (
-            3 * sp.count_ops(simpler) <= 2 * ops
-            and not simpler.has(sp.Piecewise)  # SymPy's case splits read worse
-            # no identity the steps never showed: 2sin(x)cos(x) stays, rather than
-            # becoming sin(2x); e^x/(e^x + 1)^2 does not turn into cosh
-            and simpler.atoms(sp.Function) <= expr.atoms(sp.Function)
-            and same_function(simpler, expr)
-        ):
-            return simpler
+        # factor is the fallback when simplify's answer is refused: it finds
+        # e^x/(e^x + 1)^2 where simplify goes to 1/(4cosh(x/2)^2)
+        for simplifier in (sp.simplify, sp.factor):
+            simpler = simplifier(expr)
+            if (
+                3 * sp.count_ops(simpler) <= 2 * ops
+                and not simpler.has(sp.Piecewise)  # SymPy's case splits read worse
+                # no identity the steps never showed: 2sin(x)cos(x) stays, rather
+                # than becoming sin(2x); the sigmoid's derivative gets no cosh
+                and simpler.atoms(sp.Function) <= expr.atoms(sp.Function)
+                and same_function(simpler, expr)
+            ):
+                return simpler
     return expr
 
 

@@ -13,13 +13,19 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 from . import display as dm
-from .printer import Memo, text
+from .printer import Memo, text, with_log_base
 
 _LATEX_SETTINGS = {"ln_notation": True, "inv_trig_style": "full"}
 
 
 class _LatexPrinter(LatexPrinter):
     _memo = Memo()
+
+    def _print_Mul(self, expr) -> str:
+        shown = with_log_base(expr)
+        if shown is not None:
+            return self._print(shown)
+        return super()._print_Mul(expr)
 
     def _print(self, expr, **kwargs) -> str:
         return self._memo.printed(super()._print, expr, kwargs)
@@ -105,7 +111,10 @@ class Notation:
         return False
 
     def operand_needs_paren(self, expr, printed: str) -> bool:
-        """After ``d/dx``: sums and products are parenthesised."""
+        """After ``d/dx``: sums and products are parenthesised (log_2(x) is not one)."""
+        shown = with_log_base(expr) if expr.is_Mul else None
+        if shown is not None:
+            expr = shown
         return precedence(expr) < PRECEDENCE["Pow"] or printed.startswith("-")
 
     # -- the concrete syntax -----------------------------------------------------

@@ -89,6 +89,9 @@ class TextPrinter(StrPrinter):
             f"({self._print(a)})" if a.func is sp.And else self._print(a) for a in expr.args
         )
 
+    def _print_LogBase(self, expr) -> str:
+        return f"log_{expr.args[1]}({self._print(expr.args[0])})"
+
     def _print_Kept(self, expr) -> str:
         return f"({self._print(expr.args[0])})"
 
@@ -118,6 +121,9 @@ class TextPrinter(StrPrinter):
         return f"({text})"
 
     def _print_Mul(self, expr) -> str:
+        shown = with_log_base(expr)
+        if shown is not None:
+            return self._print(shown)
         coeff, rest = expr.as_coeff_Mul()
         sign = ""
         if coeff.is_negative:
@@ -168,6 +174,37 @@ class Kept(sp.Function):
 
     def _latex(self, printer) -> str:
         return rf"\left({printer._print(self.args[0])}\right)"
+
+
+class LogBase(sp.Function):
+    """``log_b(u)`` for display: SymPy stores it as ``log(u)/log(b)``."""
+
+    nargs = 2
+
+    def _latex(self, printer) -> str:
+        u, b = self.args
+        return rf"\log_{{{b}}}{{\left({printer._print(u)} \right)}}"
+
+
+def with_log_base(expr):
+    """A product with ``log(u)/log(b)`` (b a whole number, at least 2) written with one
+    :class:`LogBase`, as the user wrote ``log_2(u)``; None when there is none."""
+    args = list(expr.args)
+    bases = [
+        k
+        for k, f in enumerate(args)
+        if f.is_Pow
+        and f.exp == -1
+        and isinstance(f.base, sp.log)
+        and f.base.args[0].is_Integer
+        and f.base.args[0] >= 2
+    ]
+    logs = [k for k, f in enumerate(args) if isinstance(f, sp.log)]
+    if len(bases) != 1 or len(logs) != 1:
+        return None
+    (k,), (j,) = bases, logs
+    rest = [f for i, f in enumerate(args) if i not in (k, j)]
+    return sp.Mul(*rest, LogBase(args[j].args[0], args[k].base.args[0]))
 
 
 def keep_whole(expr, name, value):
