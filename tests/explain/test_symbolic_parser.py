@@ -192,6 +192,15 @@ def test_error_points_at_the_offending_column():
     assert str(error).splitlines()[1:] == ["  x + foo(2)", "      ^"]
 
 
+@pytest.mark.parametrize(
+    "source, printed",
+    [("x^pi", "x^π"), ("e^e", "e^e"), ("2^π x", "2^π·x"), ("e^(-x)", "e^(-x)"), ("x^θ", "x^θ")],
+)
+def test_a_constant_exponent_stands_bare(source, printed):
+    assert text(parse(source)) == printed
+    assert parse(printed) == parse(source)
+
+
 def test_error_picture_does_not_replay_control_characters():
     with pytest.raises(ParseError) as info:
         parse("x + \x1b[2Jy")

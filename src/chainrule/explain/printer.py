@@ -61,10 +61,7 @@ class TextPrinter(StrPrinter):
         return f"ln({self._print(expr.args[0])})"
 
     def _print_exp(self, expr) -> str:
-        arg = expr.args[0]
-        if arg.is_Symbol or (arg.is_Integer and arg >= 0):
-            return f"e^{self._print(arg)}"
-        return f"e^({self._print(arg)})"
+        return f"e^{self._exponent(expr.args[0])}"
 
     def _print_Abs(self, expr) -> str:
         return f"|{self._print(expr.args[0])}|"
@@ -115,8 +112,10 @@ class TextPrinter(StrPrinter):
         return text
 
     def _exponent(self, exp) -> str:
+        """A single name or whole number stands bare (x^2, e^x, x^π); anything else
+        is parenthesised."""
         text = self._print(exp)
-        if exp.is_Symbol or (exp.is_Integer and exp >= 0):
+        if exp.is_Symbol or exp.is_NumberSymbol or (exp.is_Integer and exp >= 0):
             return text
         return f"({text})"
 
