@@ -141,6 +141,8 @@ REJECTED = [
     ("log(0)", "undefined"),
     ("log(x, 1)", "base"),
     ("x^(10^10)", "exponent 10000000000 is too large"),
+    ("x^0.0001", "exponent 1/10000 has too large a denominator"),
+    ("x^1e-300", "exponent 1/100000000000000000...(303 characters) has too large"),
     ("9**9**9**9", "too large"),
     ("2^(10^3)^10", "too large"),
     ("1e999", "too large"),

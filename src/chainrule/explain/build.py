@@ -159,9 +159,15 @@ class _Builder:
     def power(self, base: sp.Expr, exponent: sp.Expr, node) -> sp.Expr:
         if exponent.is_Rational:
             p, q = abs(exponent.p), exponent.q
-            if p > MAX_EXPONENT or q > MAX_EXPONENT:
+            if p > MAX_EXPONENT:
                 raise self.fail(
-                    f"exponent {exponent} is too large (limit {MAX_EXPONENT})", node.pos
+                    f"exponent {_short(exponent)} is too large (limit {MAX_EXPONENT})", node.pos
+                )
+            if q > MAX_EXPONENT:
+                raise self.fail(
+                    f"exponent {_short(exponent)} has too large a denominator "
+                    f"(limit {MAX_EXPONENT})",
+                    node.pos,
                 )
             if base.is_Rational:
                 # the result needs about |p|/q * log2(max(num, den)) bits; refuse big ones
@@ -192,3 +198,9 @@ class _Builder:
             # sqrt(-1), log(-2), asin(2): variables are real, and so must constants be
             raise self.fail(f"this is not a real number ({text(value)})", node.pos)
         return value
+
+
+def _short(value) -> str:
+    """A number for a message: 1/10000, or 1/1000000000...(301 digits)."""
+    shown = str(value)
+    return shown if len(shown) <= 30 else f"{shown[:20]}...({len(shown)} characters)"
