@@ -295,6 +295,14 @@ def test_traced_constants_and_comparisons():
         symbolic.derive(lambda x: np.inf * x)
 
 
+def test_a_python_branch_on_the_argument_points_to_where():
+    def relu(x):
+        return x if x > 0 else 0 * x
+
+    with pytest.raises(ValueError, match=r"branches on its argument.*cnp\.where"):
+        symbolic.derive(relu)
+
+
 def test_logarithms_to_a_base_are_shown_as_typed():
     text = str(symbolic.derive("3log_2(x^2+1)"))
     assert text.splitlines()[0] == "Differentiate 3log_2(x^2 + 1) with respect to x."

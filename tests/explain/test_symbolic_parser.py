@@ -35,6 +35,10 @@ ACCEPTED = [
     ("2x^2", 2 * x**2),
     ("e^2x", sp.exp(2) * x),
     ("xy", x * y),
+    ("xy^2", x * y**2),  # the power binds to the last letter only
+    ("3xy^2 + 2x^2y", 3 * x * y**2 + 2 * x**2 * y),
+    ("xyz^2/xy", z**2),
+    ("sin xy^2", sp.sin(x * y**2)),
     ("x y z", x * y * z),
     ("2πx", 2 * sp.pi * x),
     # functions with and without parentheses

@@ -243,11 +243,12 @@ class _Parser:
             raise self.error(str(exc), tok) from None
         if kind == "function":
             return self.function(value, tok)
-        if kind == "product":  # "xy" is x*y
-            node = Name("variable", value[0], tok.pos)
-            for k, letter in enumerate(value[1:], start=1):
-                node = BinOp("*", node, Name("variable", letter, tok.pos + k), tok.pos + k)
-            return node
+        if kind == "product":
+            # "xy" is x·y: the letters become tokens of their own, multiplied like
+            # "x y", so that a power binds to the last one only (xy^2 is x·y^2)
+            letters = [Token("name", letter, tok.pos + k) for k, letter in enumerate(value)]
+            self.tokens[self.i - 1 : self.i] = letters  # the first one is read here
+            return Name("variable", value[0], tok.pos)
         return Name(kind, value, tok.pos)
 
     def function(self, func: str, tok: Token):

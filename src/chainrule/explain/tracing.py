@@ -258,6 +258,11 @@ def expression_of(fun, make_symbol=None) -> sp.Expr:
         except ValueError:
             raise
         except (TypeError, AttributeError, IndexError, NotImplementedError) as exc:
+            if "truth value of Relational" in str(exc):
+                raise ValueError(
+                    "derive(): the function branches on its argument (an `if` or max() on "
+                    "a traced value); write the condition with cnp.where(cond, a, b)"
+                ) from None
             raise ValueError(
                 "derive(): this function can't be read as a scalar formula "
                 f"({type(exc).__name__}: {exc}); pass the formula as a string instead"
