@@ -155,6 +155,12 @@ REJECTED = [
     ("sin⁻¹x", "inverse function"),
     ("x⁻", "superscript digits"),
     ("0x10", "hexadecimal"),
+    # what people type around an expression: d/dx x^2 would read as d/(d·x·x^2)
+    ("d/dx x^2", "without d/dx"),
+    ("dy/dx (3x+2)^2", "without dy/dx"),
+    ("∂/∂x x y", "without ∂/∂x"),
+    ("f'", "nor primes"),
+    ("lg x", "write log_10 or log_2"),
     ("0b101", "binary"),
     ("x\u200b+1", "invisible or control character"),
     # not real numbers: the variables are real, and so must the constants be

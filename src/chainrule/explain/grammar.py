@@ -59,6 +59,8 @@ _PYTHON_NAMES = (set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtin
 
 # Spellings of infinity and NaN, which would otherwise be split into letters (i·n·f).
 _NOT_NUMBERS = {"inf", "infinity", "infty", "nan", "oo"}
+# Other spellings people use for functions we know by another name.
+_OTHER_SPELLINGS = {"lg": "log_10 or log_2", "lb": "log_2", "tg": "tan", "ctg": "cot"}
 
 # Pieces that make a run of letters ambiguous when it would otherwise be split.
 _AMBIGUOUS_PIECES = sorted(
@@ -98,6 +100,8 @@ def classify(word: str, before_paren: bool) -> tuple[str, object]:
         return "variable", GREEK[word]
     if word in _PYTHON_NAMES or word == "\u03bb":
         raise BadName(f"{word!r} is not a mathematical name (it is Python's)")
+    if word in _OTHER_SPELLINGS:
+        raise BadName(f"unknown function {word!r}: write {_OTHER_SPELLINGS[word]}")
     if word.lower() in _NOT_NUMBERS:
         raise BadName(f"{word!r} is not a number here: give a finite expression")
     if len(word) > 1 and (function_name(word.lower()) or word.lower() in CONSTANTS):

@@ -36,7 +36,8 @@ _WHITESPACE = set(" \t\r\n")
 
 # Hints for characters that people (or attackers) try; anything else gets a generic one.
 _REFUSED = {
-    "'": "strings are not allowed",
+    "'": "strings are not allowed (nor primes: give the expression itself)",
+    "\u2202": "give the expression itself, without \u2202/\u2202x: it is what gets differentiated",
     '"': "strings are not allowed",
     "[": "square brackets are not allowed; use parentheses",
     "]": "square brackets are not allowed; use parentheses",

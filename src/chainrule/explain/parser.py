@@ -111,6 +111,7 @@ class _Parser:
     def parse(self):
         if self.peek().kind == "end":
             raise ParseError("empty expression")
+        self.refuse_derivative_operator()
         node = self.expression(0)
         tok = self.peek()
         if tok.kind != "end":
@@ -120,6 +121,24 @@ class _Parser:
                 raise self.error("',' is only allowed between a function's arguments", tok)
             raise self.error(f"unexpected {tok.text!r}", tok)
         return node
+
+    def refuse_derivative_operator(self) -> None:
+        """ "d/dx x^2" would read as d/(d·x·x^2) = 1/x^3: refuse it instead."""
+        for k, tok in enumerate(self.tokens[:-2]):
+            after, var = self.tokens[k + 1], self.tokens[k + 2]
+            if (
+                tok.kind == "name"
+                and tok.text in ("d", "dy", "df")
+                and self.is_op(after, "/")
+                and var.kind == "name"
+                and var.text.startswith("d")
+                and len(var.text) > 1
+            ):
+                raise self.error(
+                    f"give the expression itself, without {tok.text}/{var.text}: "
+                    "it is what gets differentiated (choose the variable with wrt)",
+                    tok,
+                )
 
     def expression(self, rbp: int):
         self.depth += 1
