@@ -36,6 +36,8 @@ ACCEPTED = [
     ("e^2x", sp.exp(2) * x),
     ("xy", x * y),
     ("xy^2", x * y**2),  # the power binds to the last letter only
+    ("xe^x", x * sp.exp(x)),  # an e that a ^ follows is Euler's number
+    ("2xye^(-x)", 2 * x * y * sp.exp(-x)),
     ("3xy^2 + 2x^2y", 3 * x * y**2 + 2 * x**2 * y),
     ("xyz^2/xy", z**2),
     ("sin xy^2", sp.sin(x * y**2)),

@@ -256,6 +256,10 @@ class _Parser:
 
     def name(self):
         tok = self.advance()
+        if self.euler_power_after_letters(tok):  # "xe^x": x·e^x
+            head, e = tok.text[:-1], Token("name", "e", tok.pos + len(tok.text) - 1)
+            tok = Token("name", head, tok.pos)
+            self.tokens[self.i - 1 : self.i] = [tok, e]
         try:
             kind, value = classify(tok.text, before_paren=self.is_op(self.peek(), "("))
         except BadName as exc:
@@ -269,6 +273,16 @@ class _Parser:
             self.tokens[self.i - 1 : self.i] = letters  # the first one is read here
             return Name("variable", value[0], tok.pos)
         return Name(kind, value, tok.pos)
+
+    def euler_power_after_letters(self, tok: Token) -> bool:
+        """Does ``tok`` end in an e that a ``^`` follows, after plain variables only?"""
+        if len(tok.text) < 2 or not tok.text.endswith("e") or not self.is_op(self.peek(), "^"):
+            return False
+        try:
+            kind, _ = classify(tok.text[:-1], before_paren=False)
+        except BadName:
+            return False
+        return kind in ("variable", "product") and tok.text[:-1].isascii()
 
     def function(self, func: str, tok: Token):
         power = None
