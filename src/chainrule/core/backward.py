@@ -114,47 +114,52 @@ class _Root(Node):
 def _seed(tensors, gradients, create_graph: bool, who: str):
     """``(root, g)`` to start a sweep: the output's node and its seed cotangent, or a
     virtual root over several outputs and the list of their seeds."""
+    if len(tensors) == 1:
+        tensor = tensors[0]
+        return tensor._node, _seed_one(tensor, gradients[0], create_graph, who, "this tensor")
     if not tensors:
         raise RuntimeError(f"{who}: no outputs to differentiate")
-    seeds = []
-    for i, (tensor, gradient) in enumerate(zip(tensors, gradients)):
-        if not isinstance(tensor, Tensor):
-            raise TypeError(
-                f"{who}: expected tensors to differentiate, got {type(tensor).__name__}"
-            )
-        which = "this tensor" if len(tensors) == 1 else f"output {i}"
-        if tensor._node is None:
-            raise RuntimeError(
-                f"{who}: {which} does not require grad and has no graph; did you "
-                "forget requires_grad=True on an input, or compute it under no_grad()?"
-            )
-        if gradient is None:
-            if tensor._value.size != 1:
-                raise RuntimeError(
-                    f"{who}: grad can be implicitly created only for scalar outputs; "
-                    f"{which} has shape {tensor._value.shape}. Pass a gradient for it"
-                )
-            g = np.ones_like(tensor._value)
-        else:
-            g = np.asarray(gradient._value if isinstance(gradient, Box) else gradient)
-            g = g.astype(tensor._value.dtype, copy=False)
-            if g.shape != tensor._value.shape:
-                raise RuntimeError(
-                    f"{who}: gradient has shape {g.shape} but {which} has shape "
-                    f"{tensor._value.shape}"
-                )
-            if anomaly._enabled.get():
-                anomaly.check_seed(g)
-        seeds.append(Tensor._wrap(g, None) if create_graph else g)
-    if len(tensors) == 1:
-        return tensors[0]._node, seeds[0]
+    seeds = [
+        _seed_one(t, g, create_graph, who, f"output {i}")
+        for i, (t, g) in enumerate(zip(tensors, gradients))
+    ]
     return _Root([t._node for t in tensors]), seeds
+
+
+def _seed_one(tensor, gradient, create_graph: bool, who: str, which: str):
+    """The seed cotangent of one output (``which`` names it in errors)."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{who}: expected tensors to differentiate, got {type(tensor).__name__}")
+    if tensor._node is None:
+        raise RuntimeError(
+            f"{who}: {which} does not require grad and has no graph; did you "
+            "forget requires_grad=True on an input, or compute it under no_grad()?"
+        )
+    value = tensor._value
+    if gradient is None:
+        if value.size != 1:
+            raise RuntimeError(
+                f"{who}: grad can be implicitly created only for scalar outputs; "
+                f"{which} has shape {value.shape}. Pass a gradient for it"
+            )
+        g = np.ones_like(value)
+    else:
+        g = np.asarray(gradient._value if isinstance(gradient, Box) else gradient)
+        g = g.astype(value.dtype, copy=False)
+        if g.shape != value.shape:
+            raise RuntimeError(
+                f"{who}: gradient has shape {g.shape} but {which} has shape {value.shape}"
+            )
+        if anomaly._enabled.get():
+            anomaly.check_seed(g)
+    return Tensor._wrap(g, None) if create_graph else g
 
 
 def _seed_ids(g) -> set:
     """The ids of the seed arrays: a gradient must never be handed out as one of them."""
-    seeds = g if isinstance(g, list) else [g]
-    return {id(s._value if isinstance(s, Tensor) else s) for s in seeds}
+    if type(g) is not list:
+        return {id(g._value if isinstance(g, Tensor) else g)}
+    return {id(s._value if isinstance(s, Tensor) else s) for s in g}
 
 
 def _conform(ct, tensor) -> Tensor:

@@ -199,9 +199,9 @@ class EagerTrace(Trace):
             anomaly.check_forward(prim.name, ans)
             where = anomaly.user_line()
         if not argnums:
-            return Tensor._wrap(ans, None)
+            return _tensor(ans, None)
         node = EagerNode(prim, args, vals, kwargs, ans, argnums, parents, versions, where)
-        return Tensor._wrap(ans, node)
+        return _tensor(ans, node)
 
     def _process_unary(self, prim, a):
         """The same as :meth:`process` for the common one-argument call (a tensor)."""
@@ -220,9 +220,9 @@ class EagerTrace(Trace):
             or not _grad_enabled.get()
             or not (0 in prim.vjps or prim.check_rule(0, "rev"))
         ):
-            return Tensor._wrap(ans, None)
+            return _tensor(ans, None)
         node = EagerNode(prim, (a,), (value,), {}, ans, [0], [node], [(0, a._version)], where)
-        return Tensor._wrap(ans, node)
+        return _tensor(ans, node)
 
 
 EAGER = EagerTrace(0)
@@ -361,9 +361,22 @@ class Tensor(Box):
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires
         grad (only into the tensors in ``inputs``, leaves or not, when it is given)."""
-        from chainrule.core.backward import backward  # it imports this module
+        _backward.backward((self,), (gradient,), retain_graph, create_graph, inputs)
 
-        backward((self,), (gradient,), retain_graph, create_graph, inputs)
+
+def _tensor(value, node) -> Tensor:
+    """``Tensor._wrap`` for the trace's own results (already arrays or tuples): the
+    operation's hot path, so no checks and no bound classmethod."""
+    t = _new_object(Tensor)
+    t._value = value
+    t._trace = EAGER
+    t._node = node
+    t._grad = None
+    t._version = 0
+    return t
+
+
+_new_object = object.__new__
 
 
 def _alias(t: Tensor, tracked: bool) -> Tensor:
@@ -374,3 +387,7 @@ def _alias(t: Tensor, tracked: bool) -> Tensor:
     link = getattr(t, "_base", None)
     new._base = (weakref.ref(t) if link is None else link[0], tracked)
     return new
+
+
+# The backward pass needs Tensor and the node types, so it is imported last (a cycle).
+from chainrule.core import backward as _backward  # noqa: E402
