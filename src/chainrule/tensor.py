@@ -19,7 +19,8 @@ import chainrule.numpy as cnp
 import chainrule.tensor_inplace  # noqa: F401  (installs the in-place methods)
 import chainrule.tensor_math  # noqa: F401  (installs the math methods)
 from chainrule.core.eager import Tensor
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import Box, unbox_all
+from chainrule.primitives.boxes import add_tensor_methods
 from chainrule.tensor_factories import (
     _shape_arg,
     arange,
@@ -73,6 +74,15 @@ _Sorted = namedtuple("_Sorted", ["values", "indices"])
 
 
 # -- methods ------------------------------------------------------------------------------
+# They also serve boxes that hold a Tensor (a Tensor inside cr.grad, see
+# primitives/boxes.py), so they read values through unbox_all (_values) and shapes through
+# self.shape, never self._value (a box's _value is the next box or the Tensor).
+def _values(self) -> np.ndarray:
+    """The array under a Tensor or under the boxes around one (for indices and masks,
+    which carry no gradient)."""
+    return np.asarray(unbox_all(self))
+
+
 def _dim(dim, axis):
     d = axis if dim is None else dim
     return tuple(d) if isinstance(d, list) else d
@@ -93,14 +103,14 @@ def _minmax(fname):
     def method(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         keep = keepdim if keepdims is None else keepdims
         d = _dim(dim, axis)
-        if isinstance(dim, Tensor):  # torch.max(a, b) elementwise form
+        if isinstance(dim, Box):  # torch.max(a, b) elementwise form
             return (cnp.maximum if fname == "max" else cnp.minimum)(self, dim)
         if d is None or isinstance(d, tuple):
             return getattr(cnp, fname)(self, axis=d, keepdims=keep)
         # values at the returned indices, so that with ties the gradient goes to the
         # element whose index is reported (PyTorch's max(dim) does the same)
         arg = np.argmax if fname == "max" else np.argmin
-        where = np.expand_dims(arg(np.asarray(self._value), axis=d), d)
+        where = np.expand_dims(arg(_values(self), axis=d), d)
         values = cnp.take_along_axis(self, where, axis=d)
         if not keep:
             values = cnp.squeeze(values, axis=d)
@@ -158,7 +168,7 @@ def _squeeze(self, dim=None):
     another size are left alone, as in PyTorch."""
     if dim is None:
         return cnp.squeeze(self)
-    shape = self._value.shape
+    shape = self.shape
     if not shape:
         return self
     dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
@@ -176,15 +186,15 @@ def _expand(self, *sizes):
 def _repeat(self, *sizes):
     """PyTorch's ``repeat`` (NumPy's ``tile``: whole copies), not NumPy's ``repeat``."""
     sizes = _shape_arg(sizes)
-    if len(sizes) < self._value.ndim:
+    if len(sizes) < self.ndim:
         raise RuntimeError(
-            f"repeat(): give at least one size per dimension ({self._value.ndim}), got {len(sizes)}"
+            f"repeat(): give at least one size per dimension ({self.ndim}), got {len(sizes)}"
         )
     return cnp.tile(self, sizes)
 
 
 def _sort_order(self, dim, descending):
-    key = self._value
+    key = _values(self)
     if descending:
         key = -key.astype(np.int64) if key.dtype.kind in "bu" else -key
     return np.argsort(key, axis=dim, kind="stable")
@@ -237,7 +247,7 @@ def _cumulative(fname):
 
 
 def _size(self, dim=None):
-    shape = self._value.shape
+    shape = self.shape
     return shape if dim is None else shape[dim]
 
 
@@ -246,10 +256,10 @@ def _to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
     dtype); devices are accepted and ignored: chainrule tensors live on the CPU."""
     for a in args:
         if isinstance(a, Tensor):
-            dtype = a._value.dtype
+            dtype = a.dtype
         elif not isinstance(a, str):  # a device string such as "cpu" is ignored
             dtype = a
-    if dtype is not None and np.dtype(dtype) != self._value.dtype:
+    if dtype is not None and np.dtype(dtype) != self.dtype:
         return cnp.astype(self, dtype)
     return _clone(self) if copy else self
 
@@ -289,16 +299,33 @@ def _reduce(self):
 
 
 def _clone(self):
-    return cnp.positive(self) if self.requires_grad else Tensor._wrap(self._value.copy(), None)
+    if isinstance(self, Tensor) and not self.requires_grad:
+        return Tensor._wrap(self._value.copy(), None)
+    return cnp.positive(self)
+
+
+_TRACED_VALUE = (
+    "{name}(): can't turn a value that a transform (grad, jvp, ...) is differentiating "
+    "into a Python or NumPy value: the derivative would be dropped. Use cr.stop_gradient(x) "
+    "if that is intended."
+)
 
 
 def _item(self):
+    if not isinstance(self, Tensor):
+        raise TypeError(_TRACED_VALUE.format(name="item"))
     if self._value.size != 1:
         raise ValueError(
             "item(): only one-element tensors can be converted to Python scalars, "
             f"got shape {self.shape}"
         )
     return self._value.item()
+
+
+def _numpy(self):
+    if not isinstance(self, Tensor):
+        raise TypeError(_TRACED_VALUE.format(name="numpy"))
+    return self._value
 
 
 def _repr(self):
@@ -340,25 +367,25 @@ _METHODS = {
     "squeeze": _squeeze,
     "expand": _expand,
     "size": _size,
-    "dim": lambda self: self._value.ndim,
-    "numel": lambda self: int(self._value.size),
+    "dim": lambda self: self.ndim,
+    "numel": lambda self: int(np.prod(self.shape)),
     "item": _item,
-    "numpy": lambda self: self._value,
-    "tolist": lambda self: self._value.tolist(),
+    "numpy": _numpy,
+    "tolist": lambda self: _numpy(self).tolist(),
     "clone": _clone,
     "contiguous": lambda self: self,
     "cpu": lambda self: self,
     "to": _to,
     "float": lambda self: cnp.astype(self, np.float32),
     "double": lambda self: cnp.astype(self, np.float64),
-    "long": lambda self: Tensor._wrap(self._value.astype(np.int64), None),
-    "int": lambda self: Tensor._wrap(self._value.astype(np.int32), None),
+    "long": lambda self: Tensor._wrap(_values(self).astype(np.int64), None),
+    "int": lambda self: Tensor._wrap(_values(self).astype(np.int32), None),
     "type_as": lambda self, other: cnp.astype(self, other.dtype),
     "argmax": lambda self, dim=None, keepdim=False: Tensor._wrap(
-        np.asarray(np.argmax(self._value, axis=dim, keepdims=keepdim)), None
+        np.asarray(np.argmax(_values(self), axis=dim, keepdims=keepdim)), None
     ),
     "argmin": lambda self, dim=None, keepdim=False: Tensor._wrap(
-        np.asarray(np.argmin(self._value, axis=dim, keepdims=keepdim)), None
+        np.asarray(np.argmin(_values(self), axis=dim, keepdims=keepdim)), None
     ),
     "__repr__": _repr,
     "__deepcopy__": _deepcopy,
@@ -366,9 +393,8 @@ _METHODS = {
     "__format__": _format,
     "__str__": _repr,
 }
-for _name, _fn in _METHODS.items():
-    setattr(Tensor, _name, _fn)
-Tensor.device = property(lambda self: "cpu")
+add_tensor_methods(_METHODS)
+add_tensor_methods({"device": property(lambda self: "cpu")})
 Tensor.dtype = property(lambda self: self._value.dtype)
 Tensor.shape = property(lambda self: self._value.shape)
 Tensor.ndim = property(lambda self: self._value.ndim)

@@ -20,6 +20,7 @@ import numpy as np
 import chainrule.numpy as cnp
 from chainrule.core.eager import Tensor, _alias, is_grad_enabled
 from chainrule.core.trace import Box
+from chainrule.primitives.boxes import add_tensor_methods
 
 _LEAF_INPLACE = (
     "a leaf tensor that requires grad is being used in an in-place operation; "
@@ -225,6 +226,5 @@ for _name in (
     "sigmoid", "relu", "clamp", "clip", "masked_fill",
 ):  # fmt: skip
     _METHODS[_name + "_"] = _inplace_method(_name)
-for _name, _fn in _METHODS.items():
-    setattr(Tensor, _name, _fn)
+add_tensor_methods(_METHODS, inplace=True)
 Tensor.data = property(_data_get, _data_set)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.eager import Tensor
 from chainrule.core.trace import Box, unbox_all
+from chainrule.primitives.boxes import add_tensor_methods
 
 
 def _clamp(self, min=None, max=None):
@@ -22,9 +22,10 @@ def _clamp(self, min=None, max=None):
 
 def _relu(self):
     # a mask product (cheaper than where); -inf would give -inf * 0 = NaN, so fall back
-    if np.isneginf(self._value).any():
+    value = np.asarray(unbox_all(self))  # also under the boxes of a transform
+    if np.isneginf(value).any():
         return cnp.where(self > 0, self, 0.0)
-    return self * (self._value > 0).astype(self._value.dtype)
+    return self * (value > 0).astype(value.dtype)
 
 
 def _sigmoid(self):
@@ -140,5 +141,4 @@ _METHODS = {
     "matmul": lambda self, other: cnp.matmul(self, other),
     "mm": lambda self, other: cnp.matmul(self, other),
 }
-for _name, _fn in _METHODS.items():
-    setattr(Tensor, _name, _fn)
+add_tensor_methods(_METHODS)

@@ -9,9 +9,18 @@ Plain NumPy on a traced value: ``np.sin(box)`` reaches ``Box.__array_ufunc__`` a
 version when there is one, and otherwise raise ``TypeError`` telling the user to use
 ``chainrule.numpy``. ``np.asarray(box)`` on a traced value (not a Tensor) raises too,
 since the gradient would be silently dropped.
+
+Boxes that hold a Tensor (a ``Tensor`` passed to ``cr.grad``, ``jvp``, ... is boxed by
+the transform) keep the Tensor's PyTorch methods: the tensor layer installs its methods
+through :func:`add_tensor_methods`, which also puts a :class:`_TensorMethod` on ``Box``.
+On a box whose innermost value is a Tensor it gives the Tensor's version (``sum(dim=)``,
+``max(dim)`` as ``(values, indices)``, ``relu``, ``view`` ...); on any other box the
+NumPy-style attribute, or ``AttributeError`` where there is none.
 """
 
 from __future__ import annotations
+
+from types import MethodType
 
 import numpy as np
 
@@ -189,6 +198,68 @@ def _transpose(self, *axes):
 Box.reshape = _reshape
 Box.transpose = _transpose
 Box.flatten = lambda self: _ns().ravel(self)
+
+
+# -- PyTorch's methods on boxes that hold a Tensor ----------------------------------------
+def _holds_tensor(box) -> bool:
+    """Whether the innermost value under ``box``'s boxes is a Tensor."""
+    x = box._value
+    while isinstance(x, Box):
+        if isinstance(x, Tensor):
+            return True
+        x = x._value
+    return False
+
+
+class _TensorMethod:
+    """A Tensor method (or property) ``name`` on ``Box``: the Tensor's version on a box
+    that holds a Tensor, else ``numpy_attr`` (Box's NumPy-style method or property)."""
+
+    __slots__ = ("name", "tensor_attr", "numpy_attr")
+
+    def __init__(self, name, tensor_attr, numpy_attr):
+        self.name = name
+        self.tensor_attr = tensor_attr
+        self.numpy_attr = numpy_attr
+
+    def __get__(self, box, owner=None):
+        if box is None:
+            return self
+        if _holds_tensor(box):
+            attr = self.tensor_attr
+            if isinstance(attr, property):
+                return attr.fget(box)
+            return MethodType(attr, box)
+        if self.numpy_attr is None:
+            raise AttributeError(f"'{type(box).__name__}' object has no attribute '{self.name}'")
+        return self.numpy_attr.__get__(box, owner)
+
+
+def _traced_inplace(name):
+    def refuse(self, *args, **kwargs):
+        raise TypeError(
+            f"{name}: a value that a transform (grad, jvp, ...) is differentiating can't "
+            "be changed in place; use the out-of-place form (y = y.add(v), "
+            "t.masked_fill(...)) inside differentiated functions."
+        )
+
+    refuse.__name__ = name
+    return refuse
+
+
+def add_tensor_methods(methods: dict, *, inplace: bool = False) -> None:
+    """Install ``methods`` (name -> function or property) on Tensor, and give boxes that
+    hold a Tensor the same (see the module docstring). In-place methods (``inplace``)
+    refuse on such boxes: a traced value is immutable. Dunder methods are Tensor's only."""
+    for name, attr in methods.items():
+        setattr(Tensor, name, attr)
+        if name.startswith("__"):
+            continue
+        numpy_attr = vars(Box).get(name)
+        if isinstance(numpy_attr, _TensorMethod):
+            numpy_attr = numpy_attr.numpy_attr
+        tensor_attr = _traced_inplace(name) if inplace else attr
+        setattr(Box, name, _TensorMethod(name, tensor_attr, numpy_attr))
 
 
 # -- NumPy's dispatch protocols ---------------------------------------------------------
