@@ -17,6 +17,7 @@ import operator
 
 import numpy as np
 
+from chainrule.core.eager import Tensor
 from chainrule.core.forward import JVPTrace
 from chainrule.core.reverse import Node, ReverseTrace, backward_pass
 from chainrule.core.trace import Box, new_trace, unbox_all
@@ -92,6 +93,9 @@ def _match_input(ct, x):
         if np.result_type(unbox_all(ct)) != target:
             ct = cnp.astype(ct, target)
         return ct
+    if isinstance(x, Tensor):  # a Tensor in, a Tensor out (even where no rule ran)
+        plain = _match_input(ct, x._value)
+        return Tensor._wrap(np.asarray(plain), None)
     if ct is None:  # the input did not reach the output: a zero of its own kind
         return _zeros_like(x)
     ct = np.asarray(ct)

@@ -144,3 +144,11 @@ def test_linearize():
     out, f_jvp = cr.linearize(cnp.sin, 0.3)
     assert out == pytest.approx(np.sin(0.3))
     assert f_jvp(2.0) == pytest.approx(2 * np.cos(0.3))
+
+
+def test_tensor_inputs_get_tensor_gradients_even_without_rules():
+    g = cr.grad(lambda t: cnp.sum(t))(cr.tensor([1.0, 2.0]))
+    assert isinstance(g, cr.Tensor)
+    np.testing.assert_allclose(g.numpy(), [1.0, 1.0])
+    z = cr.grad(lambda t: 3.0)(cr.tensor([1.0, 2.0]))
+    assert isinstance(z, cr.Tensor) and z.shape == (2,)

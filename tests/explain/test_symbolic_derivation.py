@@ -309,3 +309,9 @@ def test_logarithms_to_a_base_are_shown_as_typed():
     assert "Chain rule: d/dx log_2(x^2 + 1) = d/du log_2(u)·du/dx" in text
     latex = symbolic.derive("log_10(x)").to_latex()
     assert r"\frac{d}{dx} \log_{10}{\left(x \right)} = \frac{1}{x \ln{\left(10 \right)}}" in latex
+
+
+@pytest.mark.parametrize("source", ["tan(3x+2)", "tanh(2x)", "sec(x)^2", "sin(cos(tan(x)))"])
+def test_result_simplifies_to_sympys_derivative(source):
+    d = symbolic.derive(source)
+    assert sp.simplify(d.result - sp.diff(symbolic.parse(source), d.var)) == 0

@@ -216,9 +216,32 @@ def _derive(expr: sp.Expr, var: sp.Symbol) -> Derivation:
     differentiator = Differentiator({s.name for s in expr.free_symbols} | {var.name})
     try:
         root = differentiator.derive(expr, var, dependent=differentiator.dependent)
-        return Derivation(expr, var, root, tidy(root.derivative))
+        return Derivation(expr, var, root, _comparable(tidy(root.derivative), expr, var))
     except RecursionError:  # a safety net for SymPy expressions given directly
         raise ValueError("the expression is too deeply nested to differentiate") from None
+
+
+_COMPARE_MAX_OPS = 60  # expand the difference only for results this small
+
+
+def _comparable(result: sp.Expr, expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """``result`` when it is plainly SymPy's derivative, else SymPy's own form.
+
+    The narrated answer may use a textbook identity that ``sympy.simplify`` does not
+    undo (``3sec²(3x+2)`` for SymPy's ``3tan²(3x+2) + 3``). Users compare ``.result``
+    with SymPy's derivative, so ``.result`` keeps the tidied form only when expanding
+    or cancelling the difference gives 0 (cheap, bounded in size); otherwise SymPy's own
+    ``diff``. The steps keep the textbook form (each checked against SymPy).
+    """
+    ref = sp.diff(expr, var)
+    if result == ref:
+        return result
+    small = sp.count_ops(result) + sp.count_ops(ref) <= _COMPARE_MAX_OPS
+    if small and not _has_big_power(result) and not _has_big_power(ref):
+        difference = result - ref
+        if sp.expand(difference) == 0 or sp.cancel(sp.together(difference)) == 0:
+            return result
+    return ref
 
 
 def tidy(expr: sp.Expr) -> sp.Expr:
