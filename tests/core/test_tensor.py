@@ -212,3 +212,15 @@ def test_relu_method_and_deepcopy():
     np.testing.assert_array_equal(y.grad.numpy(), x.grad.numpy())
     with pytest.raises(RuntimeError, match="leaf"):
         copy.deepcopy(x * 2)
+
+
+def test_leaf_node_records_this_pass_gradient_for_display():
+    x = cr.tensor(2.0, requires_grad=True)
+    (x**3).backward(create_graph=True)
+    gx = x.grad  # 3x^2 = 12, with a graph
+    x.grad = None
+    gx.backward()
+    assert x._node.grad == pytest.approx(12.0)  # d(3x^2)/dx at 2: this pass only
+    (x * 1.0).backward()
+    assert x._node.grad == pytest.approx(1.0)
+    assert x.grad.item() == pytest.approx(13.0)  # .grad accumulates

@@ -258,6 +258,8 @@ def _accumulate(node, ct, keep_all: bool, handed: set, targets: dict | None = No
         else:
             tensor = ref()
     elif type(node) is TensorLeaf:
+        raw = ct._value if isinstance(ct, Tensor) else ct
+        node.grad = raw if keep_all or np.size(raw) <= KEEP_FOR_DISPLAY else None
         tensor = node.tensor() if targets is None or node in targets else None
         if tensor is not None and tensor._node is None:
             return  # requires_grad was turned off since

@@ -153,9 +153,11 @@ class EagerNode(Node):
 
 
 class TensorLeaf(Node):
-    """The graph's handle on a leaf tensor that requires grad (PyTorch's AccumulateGrad)."""
+    """The graph's handle on a leaf tensor that requires grad (PyTorch's AccumulateGrad).
+    ``grad`` holds what the last backward pass sent it (for display; ``.grad`` on the
+    tensor is the accumulated sum)."""
 
-    __slots__ = ("tensor",)
+    __slots__ = ("tensor", "grad")
 
     def __init__(self, tensor):
         self.prim = None
@@ -163,6 +165,7 @@ class TensorLeaf(Node):
         self.argnums = self.parents = ()
         self.where = None
         self.tensor = weakref.ref(tensor)
+        self.grad = None
 
 
 class EagerTrace(Trace):
