@@ -19,7 +19,7 @@ import numpy as np
 
 from chainrule.core.eager import Tensor
 from chainrule.core.forward import JVPTrace
-from chainrule.core.reverse import Node, ReverseTrace, backward_pass
+from chainrule.core.reverse import ReverseTrace, RootNode, backward_pass
 from chainrule.core.trace import Box, new_trace, unbox_all
 from chainrule.pytree import tree_flatten, tree_unflatten
 
@@ -110,22 +110,6 @@ def _match_input(ct, x):
     if not isinstance(x, np.ndarray) and np.ndim(unbox_all(x)) == 0 and not isinstance(x, Box):
         return ct[()]  # a scalar in, a NumPy scalar out (autograd's convention)
     return ct
-
-
-class _Root(Node):
-    """A virtual node joining several outputs, so one sweep serves them all."""
-
-    __slots__ = ()
-
-    def __init__(self, parents):
-        self.prim = None
-        self.args = self.kwargs = self.ans = None
-        self.argnums = tuple(range(len(parents)))
-        self.parents = parents
-        self.where = None
-
-    def vjp(self, g):
-        return g
 
 
 def _restrict(fun, args, kwargs, nums):
@@ -228,7 +212,7 @@ def vjp(fun, *primals, has_aux: bool = False):
                 found[node] = ct
 
         if parents:
-            backward_pass(_Root(parents), cts, visit=visit)
+            backward_pass(RootNode(parents), cts, visit=visit)
         grads = [_match_input(found.get(n), x) for n, x in zip(in_nodes, leaves)]
         return tuple(tree_unflatten(in_def, grads))
 

@@ -15,7 +15,7 @@ import numpy as np
 from chainrule.core import anomaly
 from chainrule.core.eager import KEEP_FOR_DISPLAY, EagerNode, Tensor, TensorLeaf
 from chainrule.core.grad_mode import _grad_mode
-from chainrule.core.reverse import Node, backward_pass
+from chainrule.core.reverse import RootNode, backward_pass
 from chainrule.core.trace import Box
 
 
@@ -95,22 +95,6 @@ def grad(
     return tuple(results)
 
 
-class _Root(Node):
-    """A virtual node joining several outputs, so that one sweep serves them all."""
-
-    __slots__ = ()
-
-    def __init__(self, parents):
-        self.prim = None
-        self.args = self.kwargs = self.ans = None
-        self.argnums = tuple(range(len(parents)))
-        self.parents = parents
-        self.where = None
-
-    def vjp(self, g) -> list:
-        return g
-
-
 def _seed(tensors, gradients, create_graph: bool, who: str):
     """``(root, g)`` to start a sweep: the output's node and its seed cotangent, or a
     virtual root over several outputs and the list of their seeds."""
@@ -123,7 +107,7 @@ def _seed(tensors, gradients, create_graph: bool, who: str):
         _seed_one(t, g, create_graph, who, f"output {i}")
         for i, (t, g) in enumerate(zip(tensors, gradients))
     ]
-    return _Root([t._node for t in tensors]), seeds
+    return RootNode([t._node for t in tensors]), seeds
 
 
 def _seed_one(tensor, gradient, create_graph: bool, who: str, which: str):

@@ -50,6 +50,23 @@ class LeafNode(Node):
         self.where = None
 
 
+class RootNode(Node):
+    """A virtual node joining several outputs (its parents), so that one sweep serves
+    them all; its cotangent is the list of the outputs' cotangents."""
+
+    __slots__ = ()
+
+    def __init__(self, parents):
+        self.prim = None
+        self.args = self.kwargs = self.ans = None
+        self.argnums = tuple(range(len(parents)))
+        self.parents = parents
+        self.where = None
+
+    def vjp(self, g) -> list:
+        return g
+
+
 def toposort(root: Node) -> list[Node]:
     """Nodes reachable from ``root``, each after every node that consumes it."""
     child_count: dict[Node, int] = {}
