@@ -94,6 +94,9 @@ def test_random_composites_match_torch(program, seed):
     ty = torch.tensor(y, requires_grad=True)
     out = theirs(tx, ty)
     gx_t, gy_t = torch.autograd.grad(out, (tx, ty), create_graph=True)
+    # Where the derivative does not exist (hypot or a norm at exactly 0) torch gives
+    # NaN and chainrule its documented subgradient: no reference to compare with.
+    assume(bool(torch.isfinite(gx_t).all() and torch.isfinite(gy_t).all()))
     value, (gx, gy) = cr.value_and_grad(ours, argnums=(0, 1))(x, y)
     assert value == pytest.approx(out.item(), rel=1e-10, abs=1e-12)
     np.testing.assert_allclose(gx, gx_t.detach().numpy(), rtol=1e-8, atol=1e-10)
