@@ -18,7 +18,7 @@ import numpy as np
 import chainrule as cr
 from chainrule import data, nn, optim
 from chainrule.nn import functional as F
-from chainrule.serialization import save
+from chainrule.tensors.serialization import save
 
 
 def make_model(kind: str) -> nn.Module:

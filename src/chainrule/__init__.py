@@ -6,69 +6,75 @@
 * The chain rule made visible: :mod:`chainrule.symbolic` and :mod:`chainrule.viz`.
 """
 
-from chainrule import (  # noqa: E402
+from chainrule import (
     autograd,
     data,
     nn,
-    numpy,  # noqa: F401  (registers the primitives)
+    numpy,
     optim,
 )
-from chainrule.autograd_compat import (
+from chainrule.core.anomaly import detect_anomaly
+from chainrule.functional import (
+    check_grads,
+    checkpoint,
+    custom_jvp,
+    custom_vjp,
     deriv,
+    elementwise_grad,
+    grad,
     grad_and_aux,
     grad_named,
+    hessian,
     hessian_tensor_product,
     hessian_vector_product,
     holomorphic_grad,
-    make_ggnvp,
-    make_hvp,
-    make_jvp,
-    make_vjp,
-    multigrad_dict,
-    tensor_jacobian_product,
-    vector_jacobian_product,
-)
-from chainrule.core.anomaly import detect_anomaly
-from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
-from chainrule.core.grad_mode import inference_mode, set_grad_enabled
-from chainrule.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
-from chainrule.random import manual_seed
-from chainrule.serialization import load, save
-from chainrule.tensor import (
-    arange,
-    as_tensor,
-    empty,
-    eye,
-    float32,
-    float64,
-    from_numpy,
-    full,
-    full_like,
-    int64,
-    linspace,
-    ones,
-    ones_like,
-    rand,
-    rand_like,
-    randn,
-    randn_like,
-    tensor,
-    zeros,
-    zeros_like,
-)
-from chainrule.testing import check_grads
-from chainrule.transforms import (
-    elementwise_grad,
-    grad,
-    hessian,
     hvp,
     jacfwd,
     jacobian,
     jacrev,
     jvp,
     linearize,
+    make_ggnvp,
+    make_hvp,
+    make_jvp,
+    make_vjp,
+    multigrad_dict,
+    stop_gradient,
+    tensor_jacobian_product,
     value_and_grad,
+    vector_jacobian_product,
     vjp,
+)
+from chainrule.tensors import (
+    Tensor,
+    arange,
+    as_tensor,
+    empty,
+    enable_grad,
+    eye,
+    float32,
+    float64,
+    from_numpy,
+    full,
+    full_like,
+    inference_mode,
+    int64,
+    is_grad_enabled,
+    linspace,
+    load,
+    manual_seed,
+    no_grad,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    save,
+    set_grad_enabled,
+    tensor,
+    zeros,
+    zeros_like,
 )
 
 __version__ = "0.1.0"

@@ -118,7 +118,7 @@ def test_train_refuses_an_unwritable_save_folder_up_front(tmp_path, monkeypatch,
 
 def test_resume_from_a_checkpoint_with_damaged_settings(tmp_path, capsys):
     pytest.importorskip("safetensors")
-    from chainrule.serialization import save
+    from chainrule.tensors.serialization import save
 
     path = tmp_path / "run.safetensors"
     meta = {

@@ -10,7 +10,7 @@ import pytest
 
 import chainrule as cr
 from chainrule import nn
-from chainrule.serialization import CheckpointError, load, load_metadata, save
+from chainrule.tensors.serialization import CheckpointError, load, load_metadata, save
 
 pytest.importorskip("safetensors")
 
@@ -56,7 +56,7 @@ def test_dtypes_and_arrays(tmp_path):
 def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path, monkeypatch):
     path = tmp_path / "ck.safetensors"
     save({"a": np.ones(3)}, path)
-    import chainrule.serialization as S
+    import chainrule.tensors.serialization as S
 
     def boom(src, dst):
         raise OSError("disk full")

@@ -15,7 +15,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
-from chainrule.pytree import tree_flatten, tree_map
+from chainrule.functional.pytree import tree_flatten, tree_map
 from tests.primitives.test_sweep import SPECS, _args
 
 _DIFFERENTIABLE = [s for s in SPECS if not s.zero_derivative]

@@ -16,7 +16,7 @@ import pytest
 import chainrule as cr
 from chainrule.core.primitive import registry
 from chainrule.core.trace import unbox_all
-from chainrule.pytree import tree_flatten
+from chainrule.functional.pytree import tree_flatten
 
 _HERE = pathlib.Path(__file__).parent
 
@@ -70,7 +70,7 @@ def test_derivatives(spec):
 
 
 def tree_map_ones(out):
-    from chainrule.pytree import tree_map
+    from chainrule.functional.pytree import tree_map
 
     return tree_map(lambda x: np.ones(np.shape(unbox_all(x)), np.result_type(unbox_all(x))), out)
 

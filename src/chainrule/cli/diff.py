@@ -73,7 +73,7 @@ def _render(result, fmt: str, color: bool) -> str:
 
 
 def _values_line(result, values: dict[str, float], fmt: str) -> str:
-    from chainrule.explain.grammar import GREEK_SYMBOL
+    from chainrule.symbolic.grammar import GREEK_SYMBOL
 
     try:
         if hasattr(result, "var"):  # one derivative

@@ -109,7 +109,7 @@ def _load_data(args, flatten: bool):
 # -- checkpoints --
 def save_checkpoint(path: str, model, optimizer, settings: dict, epochs_done: int) -> None:
     """Model and optimizer state in one safetensors file; settings as metadata."""
-    from chainrule.serialization import save
+    from chainrule.tensors.serialization import save
 
     tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
     state = optimizer.state_dict()
@@ -127,7 +127,7 @@ def save_checkpoint(path: str, model, optimizer, settings: dict, epochs_done: in
 
 def load_checkpoint(path: str):
     """(tensors, settings, epochs_done, param_groups) from a ``--save`` file."""
-    from chainrule.serialization import load, load_metadata
+    from chainrule.tensors.serialization import load, load_metadata
 
     try:
         tensors = load(path)

@@ -1,9 +1,10 @@
-"""The core: traces and boxes, the primitive registry, reverse and forward mode, and the
-eager graph behind ``Tensor``. It knows nothing of individual primitives or of NumPy's
-namespace; the primitives layer registers into it."""
+"""The core: traces and boxes, the primitive registry, reverse and forward mode.
+
+It knows nothing of individual primitives, of NumPy's namespace or of ``Tensor``: the
+primitives layer registers into it, and the tensor layer builds its eager graph on it.
+"""
 
 from chainrule.core.anomaly import detect_anomaly
-from chainrule.core.eager import Tensor, enable_grad, is_grad_enabled, no_grad
 from chainrule.core.forward import JVPTrace
 from chainrule.core.primitive import Primitive, defprimitive, registry
 from chainrule.core.reverse import ReverseTrace, backward_pass
@@ -14,13 +15,9 @@ __all__ = [
     "JVPTrace",
     "Primitive",
     "ReverseTrace",
-    "Tensor",
     "backward_pass",
     "defprimitive",
     "detect_anomaly",
-    "enable_grad",
-    "is_grad_enabled",
     "new_trace",
-    "no_grad",
     "registry",
 ]

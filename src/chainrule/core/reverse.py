@@ -4,7 +4,7 @@ The sweep is iterative (a topological order computed without recursion), so a ch
 of 200,000 operations backpropagates without ``RecursionError``. Each node's
 cotangent is dropped as soon as the node has been processed. The same sweep serves
 the functional transforms (``ReverseTrace``) and the eager ``Tensor`` graph
-(:mod:`chainrule.core.eager`), whose nodes override :meth:`Node.vjp`.
+(:mod:`chainrule.tensors.graph`), whose nodes override :meth:`Node.vjp`.
 """
 
 from __future__ import annotations

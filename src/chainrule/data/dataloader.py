@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from chainrule.core.eager import Tensor
-from chainrule.random import default_generator
-from chainrule.tensor import from_numpy
+from chainrule.tensors import from_numpy
+from chainrule.tensors.graph import Tensor
+from chainrule.tensors.random import default_generator
 
 __all__ = ["DataLoader", "default_collate"]
 

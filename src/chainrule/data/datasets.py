@@ -17,7 +17,7 @@ import zlib
 import numpy as np
 
 from chainrule.data.dataset import TensorDataset
-from chainrule.tensor import from_numpy
+from chainrule.tensors import from_numpy
 
 __all__ = ["load_digits", "load_mnist", "read_idx", "IDXError"]
 

@@ -184,7 +184,7 @@ def max_pool2d(
     rows = np.arange(oh)[:, None] * s[0] + i * d[0] - pads[0][0]
     cols = np.arange(ow)[None, :] * s[1] + j * d[1] - pads[1][0]
     idx = (rows * hw[1] + cols).astype(np.int64)
-    from chainrule.tensor import from_numpy
+    from chainrule.tensors import from_numpy
 
     return out, from_numpy(idx[0] if unbatched else idx)
 

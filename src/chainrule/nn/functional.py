@@ -21,7 +21,7 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
-from chainrule.custom import stop_gradient
+from chainrule.functional.custom import stop_gradient
 from chainrule.nn._conv_pool import avg_pool2d, conv2d, max_pool2d
 from chainrule.nn._functional_common import ShapeError, _dtype, _shape
 from chainrule.nn._losses import (
@@ -34,8 +34,8 @@ from chainrule.nn._losses import (
     nll_loss,
     smooth_l1_loss,
 )
-from chainrule.random import default_generator
 from chainrule.scipy import special
+from chainrule.tensors.random import default_generator
 
 __all__ = [
     "ShapeError",
@@ -279,7 +279,7 @@ def embedding(input, weight, padding_idx: int | None = None, *, _layer=None):
 
 def one_hot(tensor, num_classes: int = -1):
     """Integer labels to a one-hot int64 tensor with a trailing class axis."""
-    from chainrule.tensor import from_numpy
+    from chainrule.tensors import from_numpy
 
     idx = _int_array(tensor, "one_hot")
     if num_classes < 0:

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from chainrule.core.eager import Tensor, no_grad
-from chainrule.random import default_generator
+from chainrule.tensors.graph import Tensor, no_grad
+from chainrule.tensors.random import default_generator
 
 __all__ = [
     "calculate_gain",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.eager import Tensor
 from chainrule.nn import functional as F
 from chainrule.nn.module import Module
-from chainrule.tensor import from_numpy
+from chainrule.tensors import from_numpy
+from chainrule.tensors.graph import Tensor
 
 __all__ = [
     "MSELoss",

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from chainrule.core.eager import Tensor, no_grad
 from chainrule.nn.parameter import Parameter
+from chainrule.tensors.graph import Tensor, no_grad
 
 __all__ = ["Module"]
 

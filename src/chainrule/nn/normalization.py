@@ -11,7 +11,7 @@ from chainrule.nn import functional as F
 from chainrule.nn.linear import _dtype
 from chainrule.nn.module import Module
 from chainrule.nn.parameter import Parameter
-from chainrule.tensor import from_numpy
+from chainrule.tensors import from_numpy
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
 

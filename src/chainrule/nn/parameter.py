@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.eager import Tensor
+from chainrule.tensors.graph import Tensor
 
 __all__ = ["Parameter"]
 

@@ -24,9 +24,9 @@ from types import MethodType
 
 import numpy as np
 
-from chainrule.core.eager import Tensor
 from chainrule.core.primitive import numpy_overrides
 from chainrule.core.trace import Box, unbox_all
+from chainrule.tensors.graph import Tensor
 
 
 def _ns():

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from chainrule.core.eager import EagerNode, TensorLeaf, no_grad
+from chainrule.tensors.graph import EagerNode, TensorLeaf, no_grad
 from chainrule.viz.format import as_array, number, summary
 
 if TYPE_CHECKING:

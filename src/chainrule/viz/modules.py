@@ -116,8 +116,8 @@ def _probe_ops(module, value) -> tuple[list[str], object] | None:
     """Run ``module`` on a copy of ``value`` and return the names of the ops it records
     (in order) and its output; None unless they form a chain."""
     import chainrule as cr
-    from chainrule.core.eager import EagerNode, TensorLeaf
     from chainrule.core.reverse import toposort
+    from chainrule.tensors.graph import EagerNode, TensorLeaf
 
     if "Dropout" in type(module).__name__ and module.training:
         return None  # random: a second run would not repeat the first

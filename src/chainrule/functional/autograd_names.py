@@ -14,7 +14,7 @@ from collections import OrderedDict
 import numpy as np
 
 from chainrule.core.trace import Box, unbox_all
-from chainrule.transforms import _argnums_tuple, _check_args, grad, jvp, vjp
+from chainrule.functional.transforms import _argnums_tuple, _check_args, grad, jvp, vjp
 
 __all__ = [
     "grad_named",

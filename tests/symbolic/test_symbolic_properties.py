@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from chainrule import symbolic  # noqa: E402
-from chainrule.explain.printer import text  # noqa: E402
+from chainrule.symbolic.printer import text  # noqa: E402
 
 X = sp.Symbol("x", real=True)
 Y = sp.Symbol("y", real=True)

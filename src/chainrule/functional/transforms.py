@@ -6,7 +6,7 @@ the recorded graph; its ``vjp_fn`` sweeps that graph backward. ``jvp`` opens a
 ``hessian`` and the rest compose these two. Because each call opens its own trace,
 they nest to any order.
 
-Arguments and results may be pytrees (:mod:`chainrule.pytree`); gradients come back
+Arguments and results may be pytrees (:mod:`chainrule.functional.pytree`); gradients come back
 with the structure, shape and floating dtype of the inputs.
 """
 
@@ -17,11 +17,11 @@ import operator
 
 import numpy as np
 
-from chainrule.core.eager import Tensor
 from chainrule.core.forward import JVPTrace
 from chainrule.core.reverse import ReverseTrace, RootNode, backward_pass
 from chainrule.core.trace import Box, new_trace, unbox_all
-from chainrule.pytree import tree_flatten, tree_unflatten
+from chainrule.functional.pytree import tree_flatten, tree_unflatten
+from chainrule.tensors.graph import Tensor
 
 __all__ = [
     "vjp",
@@ -420,4 +420,4 @@ def hvp(fun, x, v):
 
 
 # Jacobians live in their own module; imported last (they build on vjp/jvp above).
-from chainrule.jacobians import hessian, jacfwd, jacobian, jacrev  # noqa: E402
+from chainrule.functional.jacobians import hessian, jacfwd, jacobian, jacrev  # noqa: E402

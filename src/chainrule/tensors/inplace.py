@@ -10,7 +10,7 @@ an in-place change made through it rebinds the base too (see _propagate).
 Arithmetic in place keeps the tensor's dtype and refuses a result of another kind
 (``int_tensor += 0.5``); a leaf that requires grad may be changed only under
 ``no_grad()``, and a value a transform is differentiating can't be written into a
-tensor. Importing this module installs the methods (:mod:`chainrule.tensor` does).
+tensor. Importing this module installs the methods (:mod:`chainrule.tensors` does).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.eager import Tensor, _alias, is_grad_enabled
 from chainrule.core.trace import Box
 from chainrule.primitives.boxes import add_tensor_methods
+from chainrule.tensors.graph import Tensor, _alias, is_grad_enabled
 
 _LEAF_INPLACE = (
     "a leaf tensor that requires grad is being used in an in-place operation; "

@@ -2,7 +2,7 @@
 ``set_grad_enabled``, ``inference_mode``).
 
 The mode is a ``ContextVar``, so each thread and each asyncio task has its own. The
-eager trace (:mod:`chainrule.core.eager`) reads it on every operation; ``backward``
+eager trace (:mod:`chainrule.tensors.graph`) reads it on every operation; ``backward``
 turns it on only for ``create_graph=True``, so that the rules are recorded.
 """
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive, defprimitive
 from chainrule.core.trace import Box, unbox_all
-from chainrule.pytree import tree_flatten, tree_map, tree_unflatten
+from chainrule.functional.pytree import tree_flatten, tree_map, tree_unflatten
 
 __all__ = ["custom_vjp", "custom_jvp", "checkpoint", "stop_gradient"]
 
@@ -172,7 +172,7 @@ def _bind(name, call: _Call, run, vjp_joint, jvp_joint):
 
 
 def _none_to_zeros(gs, like):
-    from chainrule.transforms import _zeros_like
+    from chainrule.functional.transforms import _zeros_like
 
     return [(_zeros_like(x) if g is None else g) for g, x in zip(gs, like)]
 
@@ -255,7 +255,7 @@ class custom_vjp:
             return pull
 
         def jvp_joint(tangents, ans, *diff_values):
-            from chainrule.transforms import jvp
+            from chainrule.functional.transforms import jvp
 
             tangents = _none_to_zeros(tangents, diff_values)
             flat_run = lambda *d: tuple(tree_flatten(run(*d))[0])
@@ -370,7 +370,7 @@ class custom_jvp:
             return tuple(tangent_out(diff_values, tangents, unbox_all(ans)))
 
         def vjp_joint(argnums, ans, *diff_values):
-            from chainrule.transforms import vjp
+            from chainrule.functional.transforms import vjp
 
             out_values = unbox_all(ans)  # the outputs' values (ans may be traced)
             zeros = [np.zeros_like(unbox_all(v)) for v in diff_values]
@@ -449,7 +449,7 @@ def checkpoint(fun=None, *, prevent_cse: bool = True, policy=None, static_argnum
             return call_fun(*call.rebuild(diff_values))
 
         def vjp_joint(argnums, ans, *diff_values):
-            from chainrule.transforms import vjp
+            from chainrule.functional.transforms import vjp
 
             out, f_vjp = vjp(lambda *d: tuple(tree_flatten(run(*d))[0]), *diff_values)
 
@@ -461,7 +461,7 @@ def checkpoint(fun=None, *, prevent_cse: bool = True, policy=None, static_argnum
             return pull
 
         def jvp_joint(tangents, ans, *diff_values):
-            from chainrule.transforms import jvp
+            from chainrule.functional.transforms import jvp
 
             tangents = _none_to_zeros(tangents, diff_values)
             _, t = jvp(

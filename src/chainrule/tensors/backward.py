@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core import anomaly
-from chainrule.core.eager import KEEP_FOR_DISPLAY, EagerNode, Tensor, TensorLeaf
-from chainrule.core.grad_mode import _grad_mode
 from chainrule.core.reverse import RootNode, backward_pass
 from chainrule.core.trace import Box
+from chainrule.tensors.grad_mode import _grad_mode
+from chainrule.tensors.graph import KEEP_FOR_DISPLAY, EagerNode, Tensor, TensorLeaf
 
 
 def backward(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import unbox_all
-from chainrule.pytree import tree_flatten, tree_unflatten
+from chainrule.functional.pytree import tree_flatten, tree_unflatten
 
 __all__ = ["check_grads", "check_jvp", "check_vjp", "numerical_jvp"]
 
@@ -87,7 +87,7 @@ def _close(a, b, atol, rtol) -> bool:
 
 
 def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=1):
-    from chainrule.transforms import jvp
+    from chainrule.functional.transforms import jvp
 
     rng = rng or np.random.default_rng(0)
     dtype = _float_dtype(args)
@@ -111,7 +111,7 @@ def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=
 
 
 def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=1):
-    from chainrule.transforms import vjp
+    from chainrule.functional.transforms import vjp
 
     rng = rng or np.random.default_rng(1)
     dtype = _float_dtype(args)
@@ -149,7 +149,7 @@ def check_grads(
     restricts the check to those arguments, the others held fixed (autograd's default
     for the curried form is argument 0 only when given).
     """
-    from chainrule.transforms import jvp, vjp
+    from chainrule.functional.transforms import jvp, vjp
 
     if isinstance(modes, str):
         modes = (modes,)

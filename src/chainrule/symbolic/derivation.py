@@ -181,8 +181,8 @@ def _from_callable(fun: Callable) -> sp.Expr:
     """Turn a Python function of ``chainrule.numpy`` ops into a SymPy expression by
     running it once under the engine's tracing hook (:mod:`.tracing`): the formula is,
     op for op, the computation that ``grad`` differentiates."""
-    from chainrule.explain.build import symbol
-    from chainrule.explain.tracing import expression_of
+    from chainrule.symbolic.build import symbol
+    from chainrule.symbolic.tracing import expression_of
 
     return expression_of(fun, make_symbol=symbol)
 

@@ -4,8 +4,8 @@ A ``Tensor`` is a box of the single, always-active ``EagerTrace``, whose level (
 below every functional transform. Operations on tensors run at once; when an input
 requires a gradient (and grad mode is on) a :class:`EagerNode` is recorded, and
 ``backward()`` sweeps those nodes with the same iterative pass as reverse mode
-(:mod:`chainrule.core.backward`). Grad mode (``no_grad``...) lives in
-:mod:`chainrule.core.grad_mode` and is re-exported here.
+(:mod:`chainrule.tensors.backward`). Grad mode (``no_grad``...) lives in
+:mod:`chainrule.tensors.grad_mode` and is re-exported here.
 
 Saved values: a node keeps its inputs' arrays as they were when it ran, the input
 tensors themselves and their version counters. In-place operations never write into a
@@ -13,7 +13,7 @@ saved buffer (they rebind the tensor to a new array) and bump the version. When
 ``backward`` finds that an input changed since, it runs the rule with that input's
 saved array marked as stale: the rule may use its shape and dtype, but if it reads the
 values (as ``sin`` or ``x * x`` do, and ``x + y`` or ``sum`` do not) ``backward``
-refuses, as PyTorch does (:mod:`chainrule.core.stale`). After ``backward()`` without
+refuses, as PyTorch does (:mod:`chainrule.tensors.stale`). After ``backward()`` without
 ``retain_graph`` each node drops what it saved, which both frees the memory and makes a
 second ``backward()`` fail clearly.
 
@@ -31,7 +31,9 @@ import numpy as np
 
 from chainrule.core import anomaly
 from chainrule.core.backend import array_namespace
-from chainrule.core.grad_mode import (  # noqa: F401  (re-exported: chainrule.core.eager's API)
+from chainrule.core.reverse import Node
+from chainrule.core.trace import Box, Trace
+from chainrule.tensors.grad_mode import (  # noqa: F401  (re-exported: chainrule.tensors.graph's API)
     _grad_enabled,
     _grad_mode,
     _GradMode,
@@ -39,9 +41,7 @@ from chainrule.core.grad_mode import (  # noqa: F401  (re-exported: chainrule.co
     is_grad_enabled,
     no_grad,
 )
-from chainrule.core.reverse import Node
-from chainrule.core.stale import _Stale, _StaleRead
-from chainrule.core.trace import Box, Trace
+from chainrule.tensors.stale import _Stale, _StaleRead
 
 _FREED = (
     "Trying to backward through the graph a second time: the values saved for the "
@@ -262,12 +262,12 @@ class Tensor(Box):
     """An array with an eager, PyTorch-style autograd graph.
 
     Most methods (arithmetic, ``sum``, ``reshape``, ...) are installed by the primitives
-    layer and by :mod:`chainrule.tensor` (and ``tensor_inplace``); the core defines the
+    layer and by :mod:`chainrule.tensors` (and ``tensor_inplace``); the core defines the
     graph-related ones.
     """
 
     # _base (set only on tensors made by detach() or .data, see _alias): the tensor whose
-    # values this one shares, for chainrule.tensor_inplace's operations
+    # values this one shares, for chainrule.tensors.inplace's operations
     __slots__ = ("_node", "_grad", "_version", "_base")
 
     def __init__(self, data, *, requires_grad: bool = False, dtype=None):
@@ -393,4 +393,4 @@ def _alias(t: Tensor, tracked: bool) -> Tensor:
 
 
 # The backward pass needs Tensor and the node types, so it is imported last (a cycle).
-from chainrule.core import backward as _backward  # noqa: E402
+from chainrule.tensors import backward as _backward  # noqa: E402

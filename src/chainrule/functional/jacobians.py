@@ -10,8 +10,8 @@ import functools
 import numpy as np
 
 from chainrule.core.trace import unbox_all
-from chainrule.pytree import tree_flatten, tree_unflatten
-from chainrule.transforms import (
+from chainrule.functional.pytree import tree_flatten, tree_unflatten
+from chainrule.functional.transforms import (
     _check_callable,
     _repeat,
     _resolve_argnums,

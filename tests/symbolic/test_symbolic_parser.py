@@ -4,8 +4,8 @@ import pytest
 
 sp = pytest.importorskip("sympy")
 
-from chainrule.explain.printer import text  # noqa: E402
 from chainrule.symbolic import ParseError, parse  # noqa: E402
+from chainrule.symbolic.printer import text  # noqa: E402
 
 x, y, z, t = (sp.Symbol(n, real=True) for n in "xyzt")
 theta = sp.Symbol("theta", real=True)

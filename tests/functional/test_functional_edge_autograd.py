@@ -8,7 +8,7 @@ import pytest
 
 import chainrule as ag
 import chainrule.numpy as anp
-from chainrule.autograd_compat import grad_named, multigrad_dict
+from chainrule.functional.autograd_names import grad_named, multigrad_dict
 
 
 def test_deriv_nests():

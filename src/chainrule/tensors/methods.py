@@ -1,11 +1,11 @@
 """The PyTorch-flavoured surface of :class:`chainrule.Tensor`: methods with PyTorch's
 names (``dim=``/``keepdim=``, ``view``, ``permute``, ``unsqueeze``, ``max(dim)`` ...),
 and the public names of the neighbouring modules: factories (``tensor``, ``zeros``,
-``randn`` ..., from :mod:`chainrule.tensor_factories`) and in-place operations
-(``add_``, ``+=``, ``x[idx] = v`` ..., installed by :mod:`chainrule.tensor_inplace`).
+``randn`` ..., from :mod:`chainrule.tensors.factories`) and in-place operations
+(``add_``, ``+=``, ``x[idx] = v`` ..., installed by :mod:`chainrule.tensors.inplace`).
 
 Everything here is composed from :mod:`chainrule.numpy`; the graph itself lives in
-:mod:`chainrule.core.eager`. Reductions accept ``axis=`` as an alias of ``dim=`` (as
+:mod:`chainrule.tensors.graph`. Reductions accept ``axis=`` as an alias of ``dim=`` (as
 recent PyTorch does). ``t.max(dim)`` returns ``(values, indices)`` like PyTorch.
 """
 
@@ -16,12 +16,11 @@ from collections import namedtuple
 import numpy as np
 
 import chainrule.numpy as cnp
-import chainrule.tensor_inplace  # noqa: F401  (installs the in-place methods)
-import chainrule.tensor_math  # noqa: F401  (installs the math methods)
-from chainrule.core.eager import Tensor
+import chainrule.tensors.inplace  # noqa: F401  (installs the in-place methods)
+import chainrule.tensors.math_methods  # noqa: F401  (installs the math methods)
 from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives.boxes import add_tensor_methods
-from chainrule.tensor_factories import (
+from chainrule.tensors.factories import (
     _shape_arg,
     arange,
     as_tensor,
@@ -41,6 +40,7 @@ from chainrule.tensor_factories import (
     zeros,
     zeros_like,
 )
+from chainrule.tensors.graph import Tensor
 
 __all__ = [
     "tensor",

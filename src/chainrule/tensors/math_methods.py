@@ -4,7 +4,7 @@ names: ``exp``, ``log1p``, ``rsqrt``, ``relu``, ``sigmoid``, ``softmax``, ``clam
 ``masked_fill``, ``matmul`` ...
 
 Each is composed from :mod:`chainrule.numpy`, so it is recorded like any operation.
-Importing this module installs the methods (:mod:`chainrule.tensor` does).
+Importing this module installs the methods (:mod:`chainrule.tensors` does).
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.eager import Tensor
 from chainrule.core.trace import Box
-from chainrule.random import default_generator
+from chainrule.tensors.graph import Tensor
+from chainrule.tensors.random import default_generator
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -1,6 +1,6 @@
 """Saved inputs that were modified in place after an eager operation used them.
 
-A recorded :class:`~chainrule.core.eager.EagerNode` keeps its inputs' arrays as they
+A recorded :class:`~chainrule.tensors.graph.EagerNode` keeps its inputs' arrays as they
 were when it ran. When ``backward`` finds that an input's version changed since, it
 hands the rule that input's saved array wrapped as a :class:`_Stale` view: the rule may
 use its shape and dtype (as ``x + y`` or ``sum`` do), but reading its values (as ``sin``

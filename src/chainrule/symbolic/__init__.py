@@ -1,7 +1,12 @@
-"""Symbolic, step-by-step derivatives: the chain rule made visible.
+"""Exact derivatives with step-by-step chain-rule derivations.
 
-This layer sits on top of the package and is the only place that imports SymPy
-(an optional dependency, the ``symbolic`` extra). The pieces, in pipeline order:
+>>> from chainrule import symbolic
+>>> d = symbolic.derive("(3x+2)^2")
+>>> d.result
+18*x + 12
+
+This layer sits on top of the package and imports SymPy (an optional dependency, the
+``symbolic`` extra). The pieces, in pipeline order:
 
 * :mod:`.lexer`, :mod:`.grammar`, :mod:`.parser`, :mod:`.build`: a whitelist
   parser from text to SymPy that never evaluates user input as code;
@@ -36,3 +41,7 @@ def __getattr__(name: str):
         module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
