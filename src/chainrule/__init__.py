@@ -10,7 +10,7 @@ from chainrule import (
     autograd,
     data,
     nn,
-    numpy,
+    numpy,  # noqa: F401  (the namespace registers every primitive)
     optim,
 )
 from chainrule.core.anomaly import detect_anomaly

@@ -1,6 +1,6 @@
 """Float32 sweep of the spec table: float32 in, float32 out, in every mode.
 
-SPEC §1: gradients have the input's floating dtype (float32 stays float32). The
+Gradients have the input's floating dtype (float32 stays float32). The
 top-level ``vjp`` casts its results, which hides a rule that computes in float64; the
 forward mode and derivatives of derivatives do not, so those are what this checks: each
 spec entry run on float32 arguments must give float32 tangents (JVP) and cotangents

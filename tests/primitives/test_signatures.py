@@ -1,4 +1,4 @@
-"""SPEC §1's coverage list: every name exists in ``chainrule.numpy`` (``.linalg``,
+"""The promised coverage list: every name exists in ``chainrule.numpy`` (``.linalg``,
 ``chainrule.scipy.special``) and takes NumPy's (SciPy's) parameters, so calls written
 for NumPy, keywords included, work unchanged."""
 

@@ -1,4 +1,4 @@
-"""viz's notation table: coverage of the registered primitives (STYLE.md §7)."""
+"""viz's notation table: coverage of the registered primitives."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@
 * :func:`explain_backward` lists, path by path, the chain-rule products that add up to
   a parameter's gradient.
 
-This layer sits on top (STYLE.md §7): it reads the nodes the eager trace records and
+This layer sits on top: it reads the nodes the eager trace records and
 reuses the core's ``toposort``/``backward_pass``, so what it shows are the numbers
 ``backward()`` computes. Graphviz is imported only when a picture is rendered.
 """

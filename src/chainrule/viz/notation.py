@@ -1,7 +1,7 @@
 """viz's own table from primitive to notation: a short symbol for the picture and the
 local derivative of each differentiable argument, in words a learner can check.
 
-The core holds no display strings (STYLE.md §7); this table is where they live for
+The core holds no display strings; this table is where they live for
 ``viz``. A primitive missing here falls back to its NumPy name and "the VJP of
 <name>"; ``tests/viz/test_notation.py`` lists which primitives still use that fallback.
 
