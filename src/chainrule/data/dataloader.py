@@ -14,8 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from chainrule.tensors import from_numpy
-from chainrule.tensors.graph import Tensor
+from chainrule.tensors import Tensor, from_numpy
 from chainrule.tensors.random import default_generator
 
 __all__ = ["DataLoader", "default_collate"]

@@ -7,8 +7,7 @@ import bisect
 
 import numpy as np
 
-from chainrule.tensors import from_numpy
-from chainrule.tensors.graph import Tensor
+from chainrule.tensors import Tensor, from_numpy
 from chainrule.tensors.random import default_generator
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"]

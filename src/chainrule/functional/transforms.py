@@ -21,7 +21,7 @@ from chainrule.core.forward import JVPTrace
 from chainrule.core.reverse import ReverseTrace, RootNode, backward_pass
 from chainrule.core.trace import Box, new_trace, unbox_all
 from chainrule.functional.pytree import tree_flatten, tree_unflatten
-from chainrule.tensors.graph import Tensor
+from chainrule.tensors import Tensor
 
 __all__ = [
     "vjp",

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from chainrule.tensors.graph import Tensor, no_grad
+from chainrule.tensors import Tensor, no_grad
 from chainrule.tensors.random import default_generator
 
 __all__ = [

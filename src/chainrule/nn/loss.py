@@ -8,8 +8,7 @@ import numpy as np
 
 from chainrule.nn import functional as F
 from chainrule.nn.module import Module
-from chainrule.tensors import from_numpy
-from chainrule.tensors.graph import Tensor
+from chainrule.tensors import Tensor, from_numpy
 
 __all__ = [
     "MSELoss",

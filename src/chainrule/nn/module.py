@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from chainrule.nn.parameter import Parameter
-from chainrule.tensors.graph import Tensor, no_grad
+from chainrule.tensors import Tensor, no_grad
 
 __all__ = ["Module"]
 

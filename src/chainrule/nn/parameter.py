@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.tensors.graph import Tensor
+from chainrule.tensors import Tensor
 
 __all__ = ["Parameter"]
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from chainrule.tensors.graph import Tensor, enable_grad
+from chainrule.tensors import Tensor, enable_grad
 
 __all__ = ["Optimizer", "required"]
 

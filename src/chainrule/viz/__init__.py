@@ -17,7 +17,7 @@ import inspect
 
 import numpy as np
 
-from chainrule.tensors.graph import Tensor
+from chainrule.tensors import Tensor
 from chainrule.viz import collapse as _collapse
 from chainrule.viz import modules as _modules
 from chainrule.viz.dot import GraphvizNotFound, dot_available

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chainrule.core.reverse import backward_pass, toposort
-from chainrule.tensors.graph import EagerNode, Tensor, TensorLeaf, no_grad
+from chainrule.tensors import Tensor, no_grad
+from chainrule.tensors.graph import EagerNode, TensorLeaf
 from chainrule.viz.format import as_array, magnitude, number, shape_text
 from chainrule.viz.graph import module_param_names
 from chainrule.viz.notation import local_derivative

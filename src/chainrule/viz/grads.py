@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from chainrule.tensors.graph import EagerNode, TensorLeaf, no_grad
+from chainrule.tensors import no_grad
+from chainrule.tensors.graph import EagerNode, TensorLeaf
 from chainrule.viz.format import as_array, number, summary
 
 if TYPE_CHECKING:

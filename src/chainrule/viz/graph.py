@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chainrule.core.reverse import toposort
-from chainrule.tensors.graph import EagerNode, Tensor, TensorLeaf
+from chainrule.tensors import Tensor
+from chainrule.tensors.graph import EagerNode, TensorLeaf
 from chainrule.viz.format import as_array, index_text, number, static_text
 from chainrule.viz.grads import label_scalar_edges, leaf_gradients
 
