@@ -71,11 +71,9 @@ def argnum_positions(argnums: Argnums, nargs: int, what: str = "argnums") -> tup
     """The positions ``argnums`` names in a call with ``nargs`` arguments, negative ones
     counted from the end, in the order given (repeats kept). ``what`` names the
     parameter in errors."""
+    items = argnums if isinstance(argnums, (tuple, list)) else (argnums,)
     try:
-        if isinstance(argnums, (tuple, list)):
-            nums = tuple(map(operator.index, argnums))
-        else:
-            nums = (operator.index(argnums),)  # type: ignore[arg-type]  # checked here
+        nums = tuple(map(operator.index, items))
     except TypeError:
         raise TypeError(f"{what} must be an int or a tuple of ints, got {argnums!r}") from None
     for n in nums:

@@ -239,6 +239,9 @@ class custom_jvp(_CustomDerivative):
         self.jvp_rule: Callable[..., Any] | None = None
 
     def defjvp(self, jvp_rule: Callable[..., Any], symbolic_zeros: bool = False) -> Callable:
+        """Set the rule ``jvp_rule(primals, tangents) -> (out, tangent_out)``; returns it,
+        so that ``@f.defjvp`` works as a decorator. JAX's ``symbolic_zeros=True`` is not
+        supported."""
         _no_symbolic_zeros(symbolic_zeros, "custom_jvp.defjvp")
         self.jvp_rule = jvp_rule
         return jvp_rule
@@ -269,7 +272,7 @@ class custom_jvp(_CustomDerivative):
         assert rule is not None  # _check_rules
         rest = [i for i in range(len(args)) if i not in nondiff]
 
-        def tangent_out(diff_values: Sequence[Any], tangents: Sequence[Any], outs: tuple):
+        def tangent_out(diff_values: Sequence[Any], tangents: Sequence[Any], outs: tuple) -> tuple:
             """The rule's output tangents, one per output leaf, for these tangents of the
             differentiable leaves (the other leaves' tangents are zero)."""
             primals = call.rebuild(diff_values)

@@ -109,7 +109,9 @@ class SplitCall:
         return any(isinstance(self.leaves[i], Box) for i in self.diff)
 
 
-def check_static(args: Sequence[Any], positions: Iterable[int], kind: str, name: str, what: str):
+def check_static(
+    args: Sequence[Any], positions: Iterable[int], kind: str, name: str, what: str
+) -> None:
     """A static argument must not be traced: its derivative would be dropped silently."""
     for n in positions:
         if any(isinstance(leaf, Box) for leaf in tree_flatten(args[n])[0]):

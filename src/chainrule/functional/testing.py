@@ -76,7 +76,7 @@ def _wide(x):
     return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
 
 
-def numerical_jvp(f, args, tangents, eps):
+def numerical_jvp(f: Callable[..., Any], args: Sequence[Any], tangents: Any, eps: float) -> Any:
     """Central-difference directional derivative of ``f`` at ``args`` along ``tangents``."""
     plus = f(*_axpy(eps, tangents, args))
     minus = f(*_axpy(-eps, tangents, args))
