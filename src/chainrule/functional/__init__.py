@@ -1,9 +1,16 @@
 """The functional front door (JAX / autograd style): transforms of Python functions.
 
-* :mod:`.transforms`: ``grad``, ``vjp``, ``jvp``, ``value_and_grad``, ``hvp`` ...;
-* :mod:`.jacobians`: ``jacfwd``, ``jacrev``, ``hessian``;
-* :mod:`.custom`: ``custom_vjp``, ``custom_jvp``, ``checkpoint``, ``stop_gradient``;
+From the bottom up (each module imports only those above it in this list):
+
 * :mod:`.pytree`: nested containers of arrays as arguments and results;
+* :mod:`.arguments`: the function and the arguments a transform differentiates;
+* :mod:`.matching`: derivatives in the shape and dtype of their values;
+* :mod:`.modes`: ``vjp``, ``jvp``, ``linearize``;
+* :mod:`.gradients`: ``grad``, ``value_and_grad``, ``elementwise_grad``, ``hvp``;
+* :mod:`.jacobians`: ``jacfwd``, ``jacrev``, ``hessian``;
+* :mod:`.custom_call`: a call with hand-made rules as a one-off primitive;
+* :mod:`.custom`: ``custom_vjp``, ``custom_jvp``, ``stop_gradient``;
+* :mod:`.checkpoint`: ``checkpoint`` (recompute instead of store);
 * :mod:`.testing`: ``check_grads`` (derivatives against finite differences);
 * :mod:`.autograd_names`: HIPS autograd's names for the same transforms.
 """
@@ -23,18 +30,12 @@ from chainrule.functional.autograd_names import (
     tensor_jacobian_product,
     vector_jacobian_product,
 )
-from chainrule.functional.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
+from chainrule.functional.checkpoint import checkpoint
+from chainrule.functional.custom import custom_jvp, custom_vjp, stop_gradient
+from chainrule.functional.gradients import elementwise_grad, grad, hvp, value_and_grad
 from chainrule.functional.jacobians import hessian, jacfwd, jacobian, jacrev
+from chainrule.functional.modes import jvp, linearize, vjp
 from chainrule.functional.testing import check_grads
-from chainrule.functional.transforms import (
-    elementwise_grad,
-    grad,
-    hvp,
-    jvp,
-    linearize,
-    value_and_grad,
-    vjp,
-)
 
 __all__ = [
     "check_grads",

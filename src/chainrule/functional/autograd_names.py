@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import inspect
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
-from chainrule.functional.transforms import _argnums_tuple, _check_args, grad, jvp, vjp
+import chainrule.numpy as cnp
+from chainrule.core.trace import unbox_all
+from chainrule.functional.arguments import Selection
+from chainrule.functional.gradients import grad
+from chainrule.functional.matching import astype, full_like
+from chainrule.functional.modes import jvp, vjp
 
 __all__ = [
     "grad_named",
@@ -32,29 +38,41 @@ __all__ = [
     "make_ggnvp",
 ]
 
-
-def _bind(fun, args, kwargs, argnum):
-    """``fun`` as a function of ``args[argnum]`` only."""
-    _, (n,) = _argnums_tuple(argnum, len(args))
-    _check_args(args, (n,))
-
-    def unary(x):
-        full = list(args)
-        full[n] = x
-        return fun(*full, **kwargs)
-
-    return unary, args[n]
+# ``operator(unary, x)``: an operator's work, given ``fun`` as a function of the one
+# differentiated argument and that argument's value.
+Operator = Callable[[Callable[[Any], Any], Any], Any]
 
 
-def _ones_like(x):
-    """Ones with ``x``'s shape and dtype (a NumPy scalar for a scalar); ``x`` may be
-    traced by an outer transform (only its shape and dtype are read)."""
-    value = unbox_all(x)
-    ones = np.ones(np.shape(value), np.result_type(value))
-    return ones if isinstance(value, np.ndarray) else ones[()]
+def _unary(fun: Callable[..., Any], argnum: int, args: tuple, kwargs: dict) -> tuple:
+    """``(unary, x)``: ``fun`` as a function of ``args[argnum]`` alone (the rest held
+    fixed), and that argument."""
+    sel = Selection(fun, argnum, args, kwargs)
+    if len(sel.primals) != 1:
+        raise TypeError(f"argnum must name one argument, got {argnum!r}")
+    return sel.fun, sel.primals[0]
 
 
-def grad_named(fun, argname: str):
+def _at_argnum(fun: Callable[..., Any], argnum: int, operator: Operator) -> Callable[..., Any]:
+    """autograd's operator shape: a function of ``fun``'s arguments that applies
+    ``operator`` to ``fun`` of ``args[argnum]``."""
+
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        return operator(*_unary(fun, argnum, args, kwargs))
+
+    return apply
+
+
+def _with_vector(fun: Callable[..., Any], argnum: int, product: Callable) -> Callable[..., Any]:
+    """autograd's product shape: ``f(*args, v) = product(unary, x, v)``, the vector
+    ``v`` passed after ``fun``'s arguments."""
+
+    def apply(*all_args: Any, **kwargs: Any) -> Any:
+        return product(*_unary(fun, argnum, all_args[:-1], kwargs), all_args[-1])
+
+    return apply
+
+
+def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
     """The gradient with respect to the argument called ``argname`` (autograd)."""
     params = list(inspect.signature(fun).parameters)
     if argname not in params:
@@ -62,12 +80,12 @@ def grad_named(fun, argname: str):
     return grad(fun, params.index(argname))
 
 
-def multigrad_dict(fun):
+def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., OrderedDict]:
     """Gradients with respect to every argument at once, as an ``OrderedDict`` from
     argument name to gradient, in the signature's order (autograd)."""
     sig = inspect.signature(fun)
 
-    def gradfun(*args, **kwargs):
+    def gradfun(*args: Any, **kwargs: Any) -> OrderedDict:
         bound = sig.bind(*args, **kwargs)
         bound.apply_defaults()
         names = list(bound.arguments)
@@ -83,125 +101,94 @@ def multigrad_dict(fun):
     return gradfun
 
 
-def make_vjp(fun, argnum=0):
+def make_vjp(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tuple]:
     """``make_vjp(fun)(*args) -> (vjp, ans)``; ``vjp(g)`` is the cotangent of ``args[argnum]``."""
 
-    def maker(*args, **kwargs):
-        unary, x = _bind(fun, args, kwargs, argnum)
+    def operator(unary, x):
         ans, f_vjp = vjp(unary, x)
         return (lambda g: f_vjp(g)[0]), ans
 
-    return maker
+    return _at_argnum(fun, argnum, operator)
 
 
-def make_jvp(fun, argnum=0):
+def make_jvp(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Callable]:
     """``make_jvp(fun)(*args) -> jvp``; ``jvp(v) -> (ans, J v)`` (forward mode)."""
-
-    def maker(*args, **kwargs):
-        unary, x = _bind(fun, args, kwargs, argnum)
-        return lambda v: jvp(unary, (x,), (v,))
-
-    return maker
+    return _at_argnum(fun, argnum, lambda unary, x: lambda v: jvp(unary, (x,), (v,)))
 
 
-def deriv(fun, argnum=0):
+def deriv(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     """Forward-mode derivative along a tangent of ones: for scalar (or elementwise)
     functions, the ordinary derivative."""
-
-    def d(*args, **kwargs):
-        unary, x = _bind(fun, args, kwargs, argnum)
-        return jvp(unary, (x,), (_ones_like(x),))[1]
-
-    return d
+    return _at_argnum(fun, argnum, lambda unary, x: jvp(unary, (x,), (full_like(x, 1),))[1])
 
 
-def grad_and_aux(fun, argnum=0):
+def grad_and_aux(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tuple]:
     """For ``fun`` returning ``(value, aux)``: ``(grad of value, aux)``."""
     return grad(fun, argnum, has_aux=True)
 
 
-def holomorphic_grad(fun, argnum=0):
+def holomorphic_grad(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     """The complex derivative ``f'(z)`` of a holomorphic ``fun``.
 
     As in autograd, this is the gradient of ``real(fun)``: with autograd's complex
     convention (holomorphic ops pass cotangents on as ``g * f'(z)``) that is ``f'(z)``.
     """
-    import chainrule.numpy as cnp
 
-    def hgrad(*args, **kwargs):
-        unary, x = _bind(fun, args, kwargs, argnum)
+    def operator(unary, x):
         dtype = np.result_type(unbox_all(x))
         if dtype.kind != "c":  # differentiate at the same point, seen as complex
-            complex_dtype = np.result_type(dtype, np.complex64)
-            if isinstance(x, Box):  # traced by an outer transform: a traceable cast
-                x = cnp.astype(x, complex_dtype)
-            else:
-                cast = np.asarray(x).astype(complex_dtype)
-                x = cast if isinstance(x, np.ndarray) else cast[()]
+            x = astype(x, np.result_type(dtype, np.complex64))
         return grad(lambda z: cnp.real(unary(z)))(x)
 
-    return hgrad
+    return _at_argnum(fun, argnum, operator)
 
 
-def hessian_tensor_product(fun, argnum=0):
+def hessian_tensor_product(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     """``htp(*args, v) = tensordot(H, v, ndim(v))``, by forward-over-reverse (H is never
     formed)."""
-
-    def htp(*all_args, **kwargs):
-        args, v = all_args[:-1], all_args[-1]
-        unary, x = _bind(fun, args, kwargs, argnum)
-        return jvp(grad(unary), (x,), (v,))[1]
-
-    return htp
+    return _with_vector(fun, argnum, lambda unary, x, v: jvp(grad(unary), (x,), (v,))[1])
 
 
 hessian_vector_product = hessian_tensor_product
 
 
-def tensor_jacobian_product(fun, argnum=0):
+def tensor_jacobian_product(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
     """``tjp(*args, v) = tensordot(v, J, ndim(v))``: one VJP."""
-
-    def tjp(*all_args, **kwargs):
-        args, v = all_args[:-1], all_args[-1]
-        unary, x = _bind(fun, args, kwargs, argnum)
-        _, f_vjp = vjp(unary, x)
-        return f_vjp(v)[0]
-
-    return tjp
+    return _with_vector(fun, argnum, lambda unary, x, v: vjp(unary, x)[1](v)[0])
 
 
 vector_jacobian_product = tensor_jacobian_product
 
 
-def make_hvp(fun, argnum=0):
+def make_hvp(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., tuple]:
     """``make_hvp(fun)(*args) -> (hvp, grad)`` with ``hvp(v) = H v``."""
 
-    def maker(*args, **kwargs):
-        unary, x = _bind(fun, args, kwargs, argnum)
-        g = grad(unary)(x)
-        return (lambda v: jvp(grad(unary), (x,), (v,))[1]), g
+    def operator(unary, x):
+        return (lambda v: jvp(grad(unary), (x,), (v,))[1]), grad(unary)(x)
 
-    return maker
+    return _at_argnum(fun, argnum, operator)
 
 
-def make_ggnvp(f, g=None, f_argnum=0):
+def _half_sum_of_squares(y: Any) -> Any:
+    return 0.5 * cnp.sum(y**2, axis=-1)
+
+
+def make_ggnvp(
+    f: Callable[..., Any], g: Callable[[Any], Any] | None = None, f_argnum: int = 0
+) -> Callable[..., Callable]:
     """Generalised Gauss-Newton products: ``make_ggnvp(f, g)(*args)(v) = Jᵀ H_g J v``
     with J the Jacobian of ``f`` and H_g the Hessian of ``g`` at ``f(x)``
     (default ``g(y) = ½ Σ y²`` over the last axis, as in autograd)."""
-    import chainrule.numpy as cnp
+    outer = _half_sum_of_squares if g is None else g
 
-    if g is None:
-        g = lambda y: 0.5 * cnp.sum(y**2, axis=-1)
-
-    def maker(*args, **kwargs):
-        unary, x = _bind(f, args, kwargs, f_argnum)
+    def operator(unary, x):
         fx, f_vjp = vjp(unary, x)
 
         def ggnvp(v):
             jv = jvp(unary, (x,), (v,))[1]
-            hjv = jvp(grad(g), (fx,), (jv,))[1]
+            hjv = jvp(grad(outer), (fx,), (jv,))[1]
             return f_vjp(hjv)[0]
 
         return ggnvp
 
-    return maker
+    return _at_argnum(f, argnum=f_argnum, operator=operator)

@@ -12,6 +12,7 @@ its ``default_factory``; both come back with their own type.
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 
@@ -20,7 +21,7 @@ class TreeDef:
 
     __slots__ = ("kind", "meta", "children")
 
-    def __init__(self, kind, meta, children):
+    def __init__(self, kind: str, meta: Any, children: tuple[TreeDef, ...]):
         # "leaf", "none", "tuple", "list", "dict", "odict", "ddict", "namedtuple"
         self.kind = kind
         # dict keys; (default_factory, keys) for a defaultdict; the namedtuple class
@@ -33,7 +34,7 @@ class TreeDef:
             return 1
         return sum(c.num_leaves for c in self.children)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, TreeDef)
             and self.kind == other.kind
@@ -50,14 +51,15 @@ class TreeDef:
 _LEAF = TreeDef("leaf", None, ())
 
 
-def _is_namedtuple(x) -> bool:
+def _is_namedtuple(x: Any) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
 def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
+    """``(leaves, treedef)``: the leaves of ``tree`` in order, and its structure."""
     leaves: list = []
 
-    def walk(node) -> TreeDef:
+    def walk(node: Any) -> TreeDef:
         if node is None:
             return TreeDef("none", None, ())
         if _is_namedtuple(node):
@@ -90,10 +92,11 @@ def _sortable(d: dict) -> bool:
         return False
 
 
-def tree_unflatten(treedef: TreeDef, leaves) -> Any:
+def tree_unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> Any:
+    """The pytree of structure ``treedef`` holding ``leaves``, in order."""
     it = iter(leaves)
 
-    def build(td: TreeDef):
+    def build(td: TreeDef) -> Any:
         if td.kind == "leaf":
             return next(it)
         if td.kind == "none":
@@ -114,11 +117,13 @@ def tree_unflatten(treedef: TreeDef, leaves) -> Any:
     return build(treedef)
 
 
-def tree_map(fun, tree, *rest):
+def tree_map(fun: Callable[..., Any], tree: Any, *rest: Any) -> Any:
+    """``fun`` applied leaf by leaf to ``tree`` (and to the leaves of ``rest``, trees of
+    the same structure), in ``tree``'s structure."""
     leaves, treedef = tree_flatten(tree)
     others = [tree_flatten(r)[0] for r in rest]
     return tree_unflatten(treedef, [fun(*xs) for xs in zip(leaves, *others)])
 
 
-def tree_leaves(tree) -> list:
+def tree_leaves(tree: Any) -> list:
     return tree_flatten(tree)[0]

@@ -17,9 +17,14 @@ autograd's ``<a, b> = Re(sum(a * b))`` (no conjugate): with autograd's conventio
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from chainrule.core.trace import unbox_all
+from chainrule.functional.arguments import Argnums, Selection
+from chainrule.functional.modes import jvp, vjp
 from chainrule.functional.pytree import tree_flatten, tree_unflatten
 
 __all__ = ["check_grads", "check_jvp", "check_vjp", "numerical_jvp"]
@@ -71,7 +76,7 @@ def _wide(x):
     return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
 
 
-def numerical_jvp(f, args, tangents, eps):
+def numerical_jvp(f: Callable[..., Any], args: Sequence[Any], tangents: Any, eps: float) -> Any:
     """Central-difference directional derivative of ``f`` at ``args`` along ``tangents``."""
     plus = f(*_axpy(eps, tangents, args))
     minus = f(*_axpy(-eps, tangents, args))
@@ -86,14 +91,30 @@ def _close(a, b, atol, rtol) -> bool:
     return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
 
 
-def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=1):
-    from chainrule.functional.transforms import jvp
-
-    rng = rng or np.random.default_rng(0)
+def _tolerances(args, atol, rtol, eps) -> tuple[float, float, float]:
+    """``(atol, rtol, eps)``: those given, the others the defaults for ``args``' precision."""
     dtype = _float_dtype(args)
-    atol = _DEFAULT_TOL[dtype] if atol is None else atol
-    rtol = _DEFAULT_TOL[dtype] if rtol is None else rtol
-    eps = _DEFAULT_EPS[dtype] if eps is None else eps
+    return (
+        _DEFAULT_TOL[dtype] if atol is None else atol,
+        _DEFAULT_TOL[dtype] if rtol is None else rtol,
+        _DEFAULT_EPS[dtype] if eps is None else eps,
+    )
+
+
+def check_jvp(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    atol: float | None = None,
+    rtol: float | None = None,
+    eps: float | None = None,
+    rng: np.random.Generator | None = None,
+    *,
+    order_label: int = 1,
+) -> None:
+    """Check ``f``'s forward mode at ``args`` against central differences along a
+    random direction; raise ``AssertionError`` on a mismatch."""
+    rng = rng or np.random.default_rng(0)
+    atol, rtol, eps = _tolerances(args, atol, rtol, eps)
     tangents = _random_like(args, rng)
     _, analytic = jvp(f, tuple(args), tuple(tangents))
     numeric = numerical_jvp(f, args, tangents, eps)
@@ -110,14 +131,21 @@ def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=
             )
 
 
-def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=1):
-    from chainrule.functional.transforms import vjp
-
+def check_vjp(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    atol: float | None = None,
+    rtol: float | None = None,
+    eps: float | None = None,
+    rng: np.random.Generator | None = None,
+    *,
+    order_label: int = 1,
+) -> None:
+    """Check ``f``'s reverse mode at ``args``: ``<vjp(u), v>`` against ``<u, J v>`` with
+    ``J v`` by central differences, for random ``u`` and ``v``; raise
+    ``AssertionError`` on a mismatch."""
     rng = rng or np.random.default_rng(1)
-    dtype = _float_dtype(args)
-    atol = _DEFAULT_TOL[dtype] if atol is None else atol
-    rtol = _DEFAULT_TOL[dtype] if rtol is None else rtol
-    eps = _DEFAULT_EPS[dtype] if eps is None else eps
+    atol, rtol, eps = _tolerances(args, atol, rtol, eps)
     out, vjp_fn = vjp(f, *args)
     cotangent = _random_like(out, rng)
     cts = vjp_fn(cotangent)
@@ -139,8 +167,16 @@ def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None, *, order_label=
 
 
 def check_grads(
-    f, args=None, order=2, modes=("fwd", "rev"), atol=None, rtol=None, eps=None, *, argnum=None
-):
+    f: Callable[..., Any],
+    args: Any = None,
+    order: int = 2,
+    modes: str | Sequence[str] = ("fwd", "rev"),
+    atol: float | None = None,
+    rtol: float | None = None,
+    eps: float | None = None,
+    *,
+    argnum: Argnums | None = None,
+) -> Callable[..., None] | None:
     """Check ``f``'s derivatives at ``args`` (a tuple) numerically, in both modes, up to
     ``order``. Raises ``AssertionError`` naming the mode, the order and the mismatch.
 
@@ -149,53 +185,46 @@ def check_grads(
     restricts the check to those arguments, the others held fixed (autograd's default
     for the curried form is argument 0 only when given).
     """
-    from chainrule.functional.transforms import jvp, vjp
-
     if isinstance(modes, str):
         modes = (modes,)
     if args is None:
-        return lambda *a: check_grads(f, a, order, modes, atol, rtol, eps, argnum=argnum)
-    if not isinstance(args, (tuple, list)):
-        args = (args,)
-    args = tuple(args)
+
+        def checker(*a: Any) -> None:
+            check_grads(f, a, order, modes, atol, rtol, eps, argnum=argnum)
+
+        return checker
+    args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
     if argnum is not None:
-        nums = (argnum,) if isinstance(argnum, int) else tuple(argnum)
-        full = list(args)
-
-        def restricted(*diff_args):
-            for n, a in zip(nums, diff_args):
-                full[n] = a
-            return f(*full)
-
-        return check_grads(restricted, tuple(args[n] for n in nums), order, modes, atol, rtol, eps)
+        sel = Selection(f, argnum, args, {})
+        return check_grads(sel.fun, sel.primals, order, modes, atol, rtol, eps)
     for mode in modes:
         if mode not in ("fwd", "rev"):
             raise ValueError(f"check_grads: unknown mode {mode!r}; use 'fwd' and/or 'rev'")
-    rng = np.random.default_rng(0)
+    _check_to_order(f, args, 1, order, tuple(modes), (atol, rtol, eps), np.random.default_rng(0))
+    return None
 
-    def check(fun, fargs, level):
-        if "fwd" in modes:
-            check_jvp(fun, fargs, atol, rtol, eps, rng, order_label=level)
-            if level < order:
-                tangents = _random_like(fargs, rng)
-                n = len(fargs)
 
-                def fwd_fun(*a):
-                    return jvp(fun, tuple(a[:n]), tuple(a[n:]))[1]
+def _check_to_order(f, args, level, order, modes, tols, rng) -> None:
+    """Check ``f`` at ``args`` in ``modes``, then, below ``order``, its derivative
+    functions ``(x, v) -> jvp`` and ``(x, u) -> vjp`` at ``level + 1``. ``tols`` is
+    ``(atol, rtol, eps)``; ``rng`` draws every direction, in a fixed order."""
+    n = len(args)
+    atol, rtol, eps = tols
+    if "fwd" in modes:
+        check_jvp(f, args, atol, rtol, eps, rng, order_label=level)
+        if level < order:
+            tangents = _random_like(args, rng)
 
-                check(fwd_fun, tuple(fargs) + tuple(tangents), level + 1)
-        if "rev" in modes:
-            check_vjp(fun, fargs, atol, rtol, eps, rng, order_label=level)
-            if level < order:
-                out = fun(*fargs)
-                cotangent = _random_like(out, rng)
-                n = len(fargs)
+            def fwd_fun(*a):
+                return jvp(f, tuple(a[:n]), tuple(a[n:]))[1]
 
-                def rev_fun(*a):
-                    ct = tree_unflatten(tree_flatten(cotangent)[1], list(a[n:]))
-                    return vjp(fun, *a[:n])[1](ct)
+            _check_to_order(fwd_fun, args + tuple(tangents), level + 1, order, modes, tols, rng)
+    if "rev" in modes:
+        check_vjp(f, args, atol, rtol, eps, rng, order_label=level)
+        if level < order:
+            ct_leaves, ct_def = tree_flatten(_random_like(f(*args), rng))
 
-                ct_leaves = tree_flatten(cotangent)[0]
-                check(rev_fun, tuple(fargs) + tuple(ct_leaves), level + 1)
+            def rev_fun(*a):
+                return vjp(f, *a[:n])[1](tree_unflatten(ct_def, list(a[n:])))
 
-    check(f, args, 1)
+            _check_to_order(rev_fun, args + tuple(ct_leaves), level + 1, order, modes, tols, rng)

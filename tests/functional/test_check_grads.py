@@ -1,5 +1,6 @@
-"""check_grads: complex inputs are checked in complex directions, with autograd's
-pairing; modes may be one string; failures name the mode and the order."""
+"""check_grads: correct derivatives pass (complex ones in complex directions, with
+autograd's pairing), wrong ones fail naming the mode, the order and the numbers;
+autograd's curried form and ``chainrule.test_util``."""
 
 import warnings
 
@@ -8,6 +9,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from chainrule.test_util import check_grads
 
 Z = np.array([1.0 + 2.0j, -0.5 + 0.3j])
 
@@ -32,7 +34,7 @@ def test_correct_complex_derivatives_pass_to_second_order(fun):
 
 def test_a_wrong_complex_vjp_is_caught():
     # A VJP that conjugates its cotangent: right on real directions, wrong on imaginary
-    # ones, which the check used to never try.
+    # ones, so only a check in complex directions catches it.
     @cr.custom_vjp
     def scale(z):
         return z * (2 + 1j)
@@ -68,3 +70,17 @@ def test_failure_names_mode_order_and_numbers():
         cr.check_grads(cube, (0.7,), order=2, modes=("fwd",))
     with pytest.raises(AssertionError, match=r"reverse mode \(VJP\), order 2.*numerical"):
         cr.check_grads(cube, (0.7,), order=2, modes=("rev",))
+
+
+def test_check_grads_curried_autograd_form_and_failure():
+    check_grads(lambda x, y: cnp.sin(x) * y, modes=["rev"])(0.3, 2.0)
+    cr.check_grads(lambda x: cnp.exp(x), (0.1,), order=3)
+
+    # A wrong rule must be caught: a custom VJP that is off by a factor of 2.
+    @cr.custom_vjp
+    def bad(x):
+        return cnp.sin(x)
+
+    bad.defvjp(lambda x: (cnp.sin(x), x), lambda x, g: (2.0 * g * cnp.cos(x),))
+    with pytest.raises(AssertionError, match="reverse mode"):
+        cr.check_grads(bad, (0.3,), order=1, modes=("rev",))
