@@ -45,7 +45,7 @@ def build_graph(expression: str, point: dict[str, float]):
 
     import chainrule as cr
     from chainrule import symbolic, viz
-    from chainrule.viz.sympy_eval import evaluate
+    from chainrule.symbolic.numpy_eval import evaluate
 
     try:
         expr = symbolic.parse(expression)

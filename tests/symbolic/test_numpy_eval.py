@@ -9,7 +9,7 @@ import pytest
 
 import chainrule as cr
 from chainrule import symbolic
-from chainrule.viz.sympy_eval import evaluate
+from chainrule.symbolic.numpy_eval import evaluate
 
 sp = pytest.importorskip("sympy")
 
