@@ -2,7 +2,7 @@
 
 ``build(tensor)`` walks the eager graph the core records (``tensor._node`` and its
 ``parents``, in :func:`chainrule.core.reverse.toposort` order, the order ``backward()``
-visits) and turns each recorded node into a :class:`VNode` holding what the picture
+visits) and turns each recorded node into a :class:`.boxes.VNode` holding what the picture
 shows: the op, the shape, the forward value and the gradient it received. Nothing is
 recomputed except the edge labels of scalar graphs, which come from the node's own
 ``vjp`` (the rule ``backward()`` runs) applied to a cotangent of 1.

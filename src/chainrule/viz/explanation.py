@@ -31,7 +31,7 @@ class Factor:
     input: str
     op: str
     argnum: int
-    rule: str | None  # the local derivative in words (viz's notation table)
+    rule: str | None  # the local derivative in words (from viz.labels)
     local: object  # its value, for a scalar-to-scalar link; else None
     out_shape: tuple
     in_shape: tuple
@@ -54,7 +54,7 @@ class Path:
 
 @dataclass
 class Explanation:
-    """The result of :func:`explain_backward`; print it, or use ``to_markdown()``."""
+    """The result of :func:`.paths.explain_backward`; print it, or use ``to_markdown()``."""
 
     loss: str
     wrt: str
