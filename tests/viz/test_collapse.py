@@ -142,7 +142,7 @@ def test_size_limit_after_a_repeat_that_swallowed_the_output_still_draws_it():
 
 def test_a_long_chain_collapses_in_one_pass(monkeypatch):
     """Dozens of short runs on a long chain are folded in one pass over the graph, not
-    one pass each (that was quadratic: 10 s for a 10,000-node chain)."""
+    one pass each (which would be quadratic: 10 s for a 10,000-node chain)."""
     from chainrule.viz import regroup
 
     passes = []
