@@ -142,12 +142,12 @@ def test_size_limit_after_a_repeat_that_swallowed_the_output_still_draws_it():
 
 def test_a_long_chain_collapses_in_one_pass(monkeypatch):
     """Dozens of short runs on a long chain are folded in one pass over the graph, not
-    one pass each (that was quadratic: 10 s for a 10,000-node chain)."""
-    from chainrule.viz import collapse
+    one pass each (which would be quadratic: 10 s for a 10,000-node chain)."""
+    from chainrule.viz import regroup
 
     passes = []
-    sort = collapse._sort_topologically
-    monkeypatch.setattr(collapse, "_sort_topologically", lambda g: passes.append(1) or sort(g))
+    sort = regroup._sort_topologically
+    monkeypatch.setattr(regroup, "_sort_topologically", lambda g: passes.append(1) or sort(g))
     rng = np.random.default_rng(0)
     fs = [cnp.sin, cnp.cos, cnp.tanh, cnp.exp, cnp.arctan, cnp.sinh, cnp.cosh]
     x = cr.tensor(0.5, requires_grad=True)

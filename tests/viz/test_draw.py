@@ -248,6 +248,7 @@ def test_edge_labels_multiply_and_add_up_to_the_gradient_on_random_scalar_graphs
     rng = np.random.default_rng(1)
     unary = [cnp.sin, cnp.tanh, cnp.exp, lambda a: a * 1.5]
     binary = [cnp.add, cnp.multiply, cnp.subtract, lambda a, b: a / (1 + b * b)]
+    checked = 0
     for _ in range(20):
         x = cr.tensor(rng.uniform(-1, 1), requires_grad=True)
         z = cr.tensor(rng.uniform(-1, 1), requires_grad=True)
@@ -277,3 +278,5 @@ def test_edge_labels_multiply_and_add_up_to_the_gradient_on_random_scalar_graphs
         if leaf is None:  # out does not depend on x
             continue
         assert total[leaf] == pytest.approx(x.grad.item(), rel=1e-4, abs=1e-6)
+        checked += 1
+    assert checked > 0  # some of the random graphs depend on x

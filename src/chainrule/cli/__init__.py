@@ -12,12 +12,12 @@ message and where to find help, with status 2.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
+from chainrule.cli import demo, diff, graph, train
 from chainrule.cli._common import CLIError
 
-_SUBCOMMANDS = ("diff", "graph", "train", "demo")
+_SUBCOMMANDS = (diff, graph, train, demo)  # in the order --help lists them
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,13 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Automatic differentiation on NumPy, and the chain rule made visible.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"chainrule.cli.{name}")
-        except ModuleNotFoundError as exc:  # subcommand not built yet
-            if exc.name != f"chainrule.cli.{name}":
-                raise
-            continue
+    for module in _SUBCOMMANDS:
         module.register(sub)
     return parser
 

@@ -18,7 +18,13 @@ import os
 import sys
 import time
 
+import numpy as np
+
+import chainrule as cr
+from chainrule import data, nn, optim, viz
 from chainrule.cli._common import CLIError
+from chainrule.nn import functional as F
+from chainrule.viz.dot import INSTALL_HINT, GraphvizNotFound, dot_available
 
 EXPRESSION = "(3x+2)^2"
 
@@ -46,8 +52,6 @@ def _section(title: str) -> None:
 
 def _save_picture(graph, out_dir: str, stem: str) -> str:
     """Save as SVG and PNG, or, without Graphviz, as DOT with a hint. Returns a line."""
-    from chainrule.viz.dot import GraphvizNotFound
-
     svg = os.path.join(out_dir, stem + ".svg")
     try:
         graph.save(svg)
@@ -103,8 +107,7 @@ class _Progress:
 
 
 def _tour_scalar(out_dir: str) -> None:
-    import chainrule as cr
-    from chainrule import symbolic, viz
+    from chainrule import symbolic  # needs SymPy, an optional dependency
 
     _section(f"1. The chain rule by hand: d/dx {EXPRESSION}")
     d = symbolic.derive(EXPRESSION, wrt="x")
@@ -131,12 +134,6 @@ def _tour_scalar(out_dir: str) -> None:
 
 
 def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
-    import numpy as np
-
-    import chainrule as cr
-    from chainrule import data, nn, optim, viz
-    from chainrule.nn import functional as F
-
     _section("4. Backprop in a one-hidden-layer network (8x8 digits)")
     try:
         train, test = data.datasets.load_digits()
@@ -193,8 +190,6 @@ def run(args) -> int:
     print("chainrule demo: the chain rule, by hand, by machine, and in a neural network")
     _tour_scalar(args.out)
     _tour_network(args.out, args.epochs, args.seed)
-    from chainrule.viz.dot import INSTALL_HINT, dot_available
-
     if not dot_available():
         print("\nThe pictures were written as .dot files. " + INSTALL_HINT)
     print(f"\nDone. Pictures are in {args.out}/")

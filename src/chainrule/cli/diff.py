@@ -47,7 +47,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from chainrule import symbolic
+    from chainrule import symbolic  # needs SymPy, an optional dependency
 
     values = parse_assignments(args.at)
     color = args.format == "text" and _use_color(sys.stdout)
@@ -73,7 +73,7 @@ def _render(result, fmt: str, color: bool) -> str:
 
 
 def _values_line(result, values: dict[str, float], fmt: str) -> str:
-    from chainrule.symbolic.grammar import GREEK_SYMBOL
+    from chainrule.symbolic.grammar import GREEK_SYMBOL  # SymPy, as in run()
 
     try:
         if hasattr(result, "var"):  # one derivative

@@ -13,7 +13,13 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
+
+import chainrule as cr
+from chainrule import viz
 from chainrule.cli._common import CLIError, parse_assignments
+from chainrule.viz.dot import FORMATS, GraphvizNotFound
+from chainrule.viz.format import number
 
 
 def register(subparsers) -> None:
@@ -41,11 +47,9 @@ def register(subparsers) -> None:
 
 def build_graph(expression: str, point: dict[str, float]):
     """``(graph, value, gradients)`` for ``expression`` at ``point``; CLIError on bad input."""
-    import numpy as np
-
-    import chainrule as cr
-    from chainrule import symbolic, viz
-    from chainrule.viz.sympy_eval import evaluate
+    # chainrule.symbolic needs SymPy, an optional dependency: imported when the command runs
+    from chainrule import symbolic
+    from chainrule.symbolic.numpy_eval import evaluate
 
     try:
         expr = symbolic.parse(expression)
@@ -81,9 +85,6 @@ def build_graph(expression: str, point: dict[str, float]):
 
 
 def run(args) -> int:
-    from chainrule.viz.dot import FORMATS, GraphvizNotFound
-    from chainrule.viz.format import number
-
     point = parse_assignments(args.at)
     path = args.output
     if os.path.splitext(path)[1].lower() not in FORMATS:

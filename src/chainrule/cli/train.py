@@ -33,7 +33,13 @@ import sys
 import tempfile
 import time
 
+import numpy as np
+
+import chainrule as cr
+from chainrule import data, nn, optim
 from chainrule.cli._common import CLIError
+from chainrule.nn import functional as F
+from chainrule.serialization import load, load_metadata, save
 
 # measured on digits (seeds 0-4): MLP 97.77-98.05%, CNN 98.05-98.89% test accuracy
 DEFAULT_LR = {"mlp": 3e-3, "cnn": 3e-3}
@@ -72,8 +78,6 @@ def register(subparsers) -> None:
 def build_model(kind: str, hidden: int, image_shape: tuple, classes: int = 10):
     """``mlp``: Linear-ReLU-Linear. ``cnn``: two (conv 3x3, ReLU, max-pool 2) blocks,
     then Linear-ReLU-Linear."""
-    from chainrule import nn
-
     c, h, w = image_shape
     if kind == "mlp":
         return nn.Sequential(nn.Linear(c * h * w, hidden), nn.ReLU(), nn.Linear(hidden, classes))
@@ -92,8 +96,6 @@ def build_model(kind: str, hidden: int, image_shape: tuple, classes: int = 10):
 
 
 def _load_data(args, flatten: bool):
-    from chainrule import data
-
     if args.dataset == "digits":
         try:
             return data.datasets.load_digits(flatten=flatten), (1, 8, 8)
@@ -109,8 +111,6 @@ def _load_data(args, flatten: bool):
 # -- checkpoints --
 def save_checkpoint(path: str, model, optimizer, settings: dict, epochs_done: int) -> None:
     """Model and optimizer state in one safetensors file; settings as metadata."""
-    from chainrule.tensors.serialization import save
-
     tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
     state = optimizer.state_dict()
     for index, entries in state["state"].items():
@@ -127,8 +127,6 @@ def save_checkpoint(path: str, model, optimizer, settings: dict, epochs_done: in
 
 def load_checkpoint(path: str):
     """(tensors, settings, epochs_done, param_groups) from a ``--save`` file."""
-    from chainrule.tensors.serialization import load, load_metadata
-
     try:
         tensors = load(path)
         meta = load_metadata(path)
@@ -223,10 +221,6 @@ class _Progress:
 
 
 def _accuracy(model, dataset, batch_size: int = 512) -> float:
-    import numpy as np
-
-    import chainrule as cr
-
     images, labels = dataset.tensors
     model.eval()
     correct = 0
@@ -276,46 +270,15 @@ def _check_writable(path: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _check(args)
-    import numpy as np
-
-    import chainrule as cr
-    from chainrule import data, optim
-    from chainrule.nn import functional as F
-
-    model_kind = args.model or "mlp"
-    total = args.epochs or DEFAULT_EPOCHS[model_kind]
-    settings = {
-        "dataset": args.dataset,
-        "model": model_kind,
-        "hidden": args.hidden or 128,
-        "lr": args.lr if args.lr is not None else DEFAULT_LR[model_kind],
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-    }
-    done = 0
-    if args.resume:
-        tensors, saved, done, param_groups = load_checkpoint(args.resume)
-        if saved["dataset"] != args.dataset:
-            raise CLIError(f"the checkpoint was trained on {saved['dataset']}, not {args.dataset}")
-        for key in ("model", "hidden"):
-            given = getattr(args, key)
-            if given is not None and given != saved[key]:
-                raise CLIError(
-                    f"--{key} {given} doesn't match the checkpoint's {key} ({saved[key]})"
-                )
-        settings = saved
-        total = args.epochs or max(saved.get("epochs", done), done)
+    settings, total, done, checkpoint = _settings(args)
     (train, test), shape = _load_data(args, flatten=settings["model"] == "mlp")
     cr.manual_seed(settings["seed"])
     model = build_model(settings["model"], settings["hidden"], shape)
     opt = optim.Adam(model.parameters(), lr=settings["lr"])
-    if args.resume:
-        _restore(args.resume, model, opt, tensors, param_groups)
+    if checkpoint is not None:
+        _restore(args.resume, model, opt, *checkpoint)
         print(f"resumed from {args.resume} after {done} epoch(s)")
     settings["epochs"] = total
-    # cosine decay of the learning rate over all epochs, as a function of the epoch
-    # (so that a resumed run continues the same schedule)
-    base_lr = settings["lr"]
     name = f"{settings['model'].upper()} on {settings['dataset']}"
     what = f"epochs {done + 1}-{total}" if done < total else f"all {total} epochs already done"
     print(
@@ -324,38 +287,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with _Progress(args.plain) as progress:
         for epoch in range(done, total):
-            for group in opt.param_groups:
-                group["lr"] = base_lr * 0.5 * (1 + math.cos(math.pi * epoch / total))
-            loader = data.DataLoader(
-                train,
-                batch_size=settings["batch_size"],
-                shuffle=True,
-                generator=np.random.default_rng([settings["seed"], epoch]),
-            )
-            progress.start_epoch(f"epoch {epoch + 1}/{total}", len(loader))
-            model.train()
-            t0 = time.perf_counter()
-            seen = correct = 0
-            loss_sum = 0.0
-            for images, labels in loader:
-                logits = model(images)
-                loss = F.cross_entropy(logits, labels)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                n = len(labels)
-                seen += n
-                loss_sum += float(loss) * n
-                correct += int((np.argmax(logits.numpy(), axis=1) == labels.numpy()).sum())
-                rate = seen / max(time.perf_counter() - t0, 1e-9)
-                progress.batch(f"loss {loss_sum / seen:.4f}  {rate:,.0f} images/s")
-            elapsed = time.perf_counter() - t0
-            test_acc = _accuracy(model, test)
-            progress.end_epoch(
-                f"epoch {epoch + 1:>3}/{total}  loss {loss_sum / seen:.4f}  "
-                f"train acc {100 * correct / seen:5.1f}%  test acc {100 * test_acc:5.1f}%  "
-                f"{seen / elapsed:,.0f} images/s"
-            )
+            _train_epoch(model, opt, (train, test), settings, epoch, progress)
             if args.save:
                 save_checkpoint(args.save, model, opt, settings, epoch + 1)
     acc = _accuracy(model, test)
@@ -365,3 +297,70 @@ def run(args: argparse.Namespace) -> int:
             save_checkpoint(args.save, model, opt, settings, done)
         print(f"saved checkpoint to {args.save}")
     return 0
+
+
+def _settings(args) -> tuple[dict, int, int, tuple | None]:
+    """``(settings, total epochs, epochs done, checkpoint)``: from the command line, or
+    from ``--resume``'s checkpoint (then ``checkpoint`` is its tensors and Adam's
+    param_groups, else None)."""
+    model_kind = args.model or "mlp"
+    settings = {
+        "dataset": args.dataset,
+        "model": model_kind,
+        "hidden": args.hidden or 128,
+        "lr": args.lr if args.lr is not None else DEFAULT_LR[model_kind],
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+    }
+    if not args.resume:
+        return settings, args.epochs or DEFAULT_EPOCHS[model_kind], 0, None
+    tensors, saved, done, param_groups = load_checkpoint(args.resume)
+    if saved["dataset"] != args.dataset:
+        raise CLIError(f"the checkpoint was trained on {saved['dataset']}, not {args.dataset}")
+    for key in ("model", "hidden"):
+        given = getattr(args, key)
+        if given is not None and given != saved[key]:
+            raise CLIError(f"--{key} {given} doesn't match the checkpoint's {key} ({saved[key]})")
+    total = args.epochs or max(saved.get("epochs", done), done)
+    return saved, total, done, (tensors, param_groups)
+
+
+def _train_epoch(model, opt, datasets, settings: dict, epoch: int, progress) -> None:
+    """One epoch of Adam over the shuffled training set, then a line with the loss,
+    the accuracies and the speed. The learning rate follows a cosine decay over all
+    epochs, as a function of the epoch (so that a resumed run continues the same
+    schedule), and the shuffle is seeded by (seed, epoch)."""
+    train, test = datasets
+    total = settings["epochs"]
+    for group in opt.param_groups:
+        group["lr"] = settings["lr"] * 0.5 * (1 + math.cos(math.pi * epoch / total))
+    loader = data.DataLoader(
+        train,
+        batch_size=settings["batch_size"],
+        shuffle=True,
+        generator=np.random.default_rng([settings["seed"], epoch]),
+    )
+    progress.start_epoch(f"epoch {epoch + 1}/{total}", len(loader))
+    model.train()
+    t0 = time.perf_counter()
+    seen = correct = 0
+    loss_sum = 0.0
+    for images, labels in loader:
+        logits = model(images)
+        loss = F.cross_entropy(logits, labels)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        n = len(labels)
+        seen += n
+        loss_sum += float(loss) * n
+        correct += int((np.argmax(logits.numpy(), axis=1) == labels.numpy()).sum())
+        rate = seen / max(time.perf_counter() - t0, 1e-9)
+        progress.batch(f"loss {loss_sum / seen:.4f}  {rate:,.0f} images/s")
+    elapsed = time.perf_counter() - t0
+    test_acc = _accuracy(model, test)
+    progress.end_epoch(
+        f"epoch {epoch + 1:>3}/{total}  loss {loss_sum / seen:.4f}  "
+        f"train acc {100 * correct / seen:5.1f}%  test acc {100 * test_acc:5.1f}%  "
+        f"{seen / elapsed:,.0f} images/s"
+    )

@@ -5,43 +5,35 @@
 >>> d.result
 18*x + 12
 
-This layer sits on top of the package and imports SymPy (an optional dependency, the
-``symbolic`` extra). The pieces, in pipeline order:
+This package is where chainrule meets SymPy (an optional dependency, the ``symbolic``
+extra): ``import chainrule`` does not import it, and importing it without SymPy raises
+an ``ImportError`` that says how to install it. The pieces, in pipeline order:
 
 * :mod:`.lexer`, :mod:`.grammar`, :mod:`.parser`, :mod:`.build`: a whitelist
   parser from text to SymPy that never evaluates user input as code;
-* :mod:`.rules` with :mod:`.algebra`, :mod:`.powers`, :mod:`.functions`: the
-  differentiation rules, each step checked against ``sympy.diff`` (:mod:`.verify`);
+* :mod:`.tracing`: a Python function of ``chainrule.numpy`` ops read into SymPy, and
+  :mod:`.numpy_eval`: a SymPy expression computed with those ops (``chainrule graph``);
+* :mod:`.rules`, :mod:`.algebra`, :mod:`.powers`, :mod:`.functions`: the
+  differentiation rules, dispatched by :mod:`.differentiator`, each step checked
+  against ``sympy.diff`` (:mod:`.verify`);
 * :mod:`.steps` and :mod:`.display`: the derivation tree and its narration;
-* :mod:`.printer`, :mod:`.render_text`, :mod:`.render_latex`: text, LaTeX, Markdown;
+* :mod:`.printer`, :mod:`.notation`, :mod:`.render_text`, :mod:`.render_latex`:
+  text, LaTeX, Markdown;
 * :mod:`.derivation`: the public ``derive``, ``gradient``, ``Derivation``.
-
-Names are loaded on first use so that importing this package stays cheap.
 """
 
 from __future__ import annotations
 
-import importlib
+try:
+    import sympy  # noqa: F401
+except ImportError as exc:
+    raise ImportError(
+        "chainrule.symbolic needs SymPy, which is not installed: pip install 'chainrule[symbolic]'"
+    ) from exc
 
-_EXPORTS = {
-    "derive": "derivation",
-    "gradient": "derivation",
-    "Derivation": "derivation",
-    "Gradient": "derivation",
-    "parse": "build",
-    "ParseError": "lexer",
-    "Step": "steps",
-}
+from chainrule.symbolic.build import parse
+from chainrule.symbolic.derivation import Derivation, Gradient, derive, gradient
+from chainrule.symbolic.lexer import ParseError
+from chainrule.symbolic.steps import Step
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__ = ["Derivation", "Gradient", "ParseError", "Step", "derive", "gradient", "parse"]

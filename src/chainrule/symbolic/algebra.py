@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from . import display as dm
-from .rules import Differentiator, constants_note
+from .rules import Deriver, constants_note
 from .steps import Step
 
 _PRODUCT_FORMULAS = {
@@ -28,7 +28,7 @@ _QUOTIENT_FORMULA = dm.Formula(
 _F, _G = sp.Symbol("f"), sp.Symbol("g")
 
 
-def mul_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, dependent) -> Step:
+def mul_rule(d: Deriver, expr: sp.Expr, var: sp.Symbol, dependent) -> Step:
     factors = expr.as_ordered_factors()  # the order they are printed in
     constant = [f for f in factors if not f.has(var)]
     varying = [f for f in factors if f.has(var)]
@@ -63,7 +63,7 @@ def _log_base(constant: list, varying: list):
 
 
 def constant_multiple_rule(
-    d: Differentiator, expr: sp.Expr, var: sp.Symbol, c: sp.Expr, rest: sp.Expr
+    d: Deriver, expr: sp.Expr, var: sp.Symbol, c: sp.Expr, rest: sp.Expr
 ) -> Step:
     """(c·f)' = c·f'"""
     sub = d.derive(rest, var)
@@ -80,7 +80,7 @@ def constant_multiple_rule(
     )
 
 
-def product_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, factors: list) -> Step:
+def product_rule(d: Deriver, expr: sp.Expr, var: sp.Symbol, factors: list) -> Step:
     """(f·g·h)' = f'·g·h + f·g'·h + f·g·h': each factor differentiated in turn."""
     subs = tuple(d.derive(f, var) for f in factors)
     terms, shown = [], []
@@ -104,7 +104,7 @@ def product_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, factors: list
     return Step("product", "Product rule", expr, var, derivative, forms, (note,), subs)
 
 
-def quotient_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, f: sp.Expr, g: sp.Expr) -> Step:
+def quotient_rule(d: Deriver, expr: sp.Expr, var: sp.Symbol, f: sp.Expr, g: sp.Expr) -> Step:
     """(f/g)' = (f'·g - f·g')/g²"""
     top, bottom = d.derive(f, var), d.derive(g, var)
     df, dg = top.derivative, bottom.derivative
@@ -124,7 +124,7 @@ def quotient_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, f: sp.Expr, 
 
 
 def log_base_rule(
-    d: Differentiator, expr: sp.Expr, var: sp.Symbol, inner: sp.Expr, base: sp.Expr, dependent
+    d: Deriver, expr: sp.Expr, var: sp.Symbol, inner: sp.Expr, base: sp.Expr, dependent
 ) -> Step:
     """d/dx log_b(x) = 1/(x·ln b)"""
 

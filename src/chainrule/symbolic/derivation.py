@@ -1,7 +1,7 @@
 """The public entry points: :func:`derive`, :func:`gradient` and their results.
 
 :func:`derive` parses the input (safely, see :mod:`.build`), picks the variable,
-runs the :class:`.rules.Differentiator` and wraps the step tree in a
+runs the :class:`.differentiator.Differentiator` and wraps the step tree in a
 :class:`Derivation`, which prints as text, LaTeX or Markdown and evaluates its
 result at a point. :func:`gradient` does the same for every variable.
 """
@@ -14,10 +14,19 @@ from collections.abc import Callable, Iterator, Mapping
 import sympy as sp
 
 from .build import parse, symbol
+from .differentiator import Differentiator
 from .grammar import GREEK
 from .lexer import ParseError
-from .rules import Differentiator
+from .printer import text
+from .render_latex import (
+    derivation_latex,
+    derivation_markdown,
+    gradient_latex,
+    gradient_markdown,
+)
+from .render_text import render_derivation, render_gradient
 from .steps import Step
+from .tracing import expression_of
 from .verify import same_function, value_at
 
 _POLY_MAX_DEGREE = 12  # expand polynomial results up to this degree ...
@@ -45,26 +54,18 @@ class Derivation:
         )  # other variables, held fixed
 
     def __str__(self) -> str:
-        from .render_text import render_derivation
-
         return render_derivation(self)
 
     def to_text(self, color: bool = False) -> str:
         """The plain-text derivation; ``color=True`` adds ANSI colours."""
-        from .render_text import render_derivation
-
         return render_derivation(self, color=color)
 
     def to_latex(self) -> str:
         """The derivation as a LaTeX ``aligned`` block (no surrounding ``$``)."""
-        from .render_latex import derivation_latex
-
         return derivation_latex(self)
 
     def to_markdown(self) -> str:
         """The derivation as Markdown with ``$...$`` maths (Jupyter, GitHub)."""
-        from .render_latex import derivation_markdown
-
         return derivation_markdown(self)
 
     def _repr_markdown_(self) -> str:
@@ -74,8 +75,6 @@ class Derivation:
         return f"$${self.to_latex()}$$"
 
     def __repr__(self) -> str:
-        from .printer import text
-
         return f"<Derivation d/d{text(self.var)} {text(self.expr)} = {text(self.result)}>"
 
     def at(self, value: float | None = None, /, **values: float) -> float:
@@ -119,26 +118,18 @@ class Gradient(Mapping):
 
     def to_text(self, color: bool = False) -> str:
         """Every partial derivation as plain text; ``color=True`` adds ANSI colours."""
-        from .render_text import render_gradient
-
         return render_gradient(self, color=color)
 
     def to_latex(self) -> str:
-        from .render_latex import gradient_latex
-
         return gradient_latex(self)
 
     def to_markdown(self) -> str:
-        from .render_latex import gradient_markdown
-
         return gradient_markdown(self)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
     def __repr__(self) -> str:
-        from .printer import text
-
         parts = ", ".join(f"{name}: {text(d.result)}" for name, d in self.items())
         return f"<Gradient of {text(self.expr)}: {{{parts}}}>"
 
@@ -181,9 +172,6 @@ def _from_callable(fun: Callable) -> sp.Expr:
     """Turn a Python function of ``chainrule.numpy`` ops into a SymPy expression by
     running it once under the engine's tracing hook (:mod:`.tracing`): the formula is,
     op for op, the computation that ``grad`` differentiates."""
-    from chainrule.symbolic.build import symbol
-    from chainrule.symbolic.tracing import expression_of
-
     return expression_of(fun, make_symbol=symbol)
 
 

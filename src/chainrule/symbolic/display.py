@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .printer import latex, text
+
 
 @dataclass(frozen=True)
 class Expr:
@@ -105,7 +107,4 @@ def equation(*items) -> Equation:
 def formula(text_template: str, latex_template: str, var) -> Formula:
     """A :class:`Formula` written in terms of ``var``: ``{x}`` in the templates
     becomes its name (``d/du u^n = n·u^(n-1)`` inside a chain rule)."""
-    from .notation import latex
-    from .printer import text
-
     return Formula(text_template.format(x=text(var)), latex_template.format(x=latex(var)))

@@ -2,7 +2,7 @@
 
 One table row per function: the rule's identifier, its title, and the textbook
 derivative of ``f(u)``. A function of anything but the bare variable goes through
-the chain rule (:meth:`.Differentiator.chain`).
+the chain rule (:meth:`.differentiator.Differentiator.chain`).
 
 Textbook formulas and SymPy's sometimes differ in form (``sec²u`` against
 ``tan²u + 1``), and some are only equal on part of the real line: for ``u < -1``,
@@ -18,7 +18,7 @@ from functools import cache
 import sympy as sp
 
 from . import display as dm
-from .rules import Differentiator
+from .rules import Deriver
 from .steps import Step
 from .verify import same_function
 
@@ -110,7 +110,7 @@ def outer_derivative(func, u: sp.Symbol) -> sp.Expr:
     return func(u).diff(u)
 
 
-def function_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, dependent) -> Step:
+def function_rule(d: Deriver, expr: sp.Expr, var: sp.Symbol, dependent) -> Step:
     func = expr.func
     rule, title, textbook = _TABLE[func]
 

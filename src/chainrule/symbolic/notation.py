@@ -9,34 +9,10 @@ layout of whole derivations lives in :mod:`.render_text` and :mod:`.render_latex
 from __future__ import annotations
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 from . import display as dm
-from .printer import Memo, text, with_log_base
-
-_LATEX_SETTINGS = {"ln_notation": True, "inv_trig_style": "full"}
-
-
-class _LatexPrinter(LatexPrinter):
-    _memo = Memo()
-
-    def _print_Mul(self, expr) -> str:
-        shown = with_log_base(expr)
-        if shown is not None:
-            return self._print(shown)
-        return super()._print_Mul(expr)
-
-    def _print(self, expr, **kwargs) -> str:
-        return self._memo.printed(super()._print, expr, kwargs)
-
-
-_LATEX = _LatexPrinter(_LATEX_SETTINGS)
-
-
-def latex(expr) -> str:
-    """SymPy's LaTeX with ``\\ln`` and ``\\arcsin``-style names."""
-    return _LATEX.doprint(expr)
+from .printer import latex, text, with_log_base
 
 
 def factor_precedence(value) -> int:

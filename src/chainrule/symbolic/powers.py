@@ -17,11 +17,11 @@ from __future__ import annotations
 import sympy as sp
 
 from . import display as dm
-from .rules import Differentiator
+from .rules import Deriver
 from .steps import Step
 
 
-def pow_rule(d: Differentiator, expr: sp.Expr, var: sp.Symbol, dependent) -> Step:
+def pow_rule(d: Deriver, expr: sp.Expr, var: sp.Symbol, dependent) -> Step:
     base, exponent = expr.base, expr.exp
     if not exponent.has(var):
         return d.outer_or_chain(
@@ -71,9 +71,7 @@ def exponential_step(expr: sp.Expr, var: sp.Symbol, a: sp.Expr) -> Step:
     return Step("exponential", "Exponential rule", expr, var, derivative, forms, (note,))
 
 
-def logarithmic_differentiation(
-    d: Differentiator, expr: sp.Expr, var: sp.Symbol, dependent
-) -> Step:
+def logarithmic_differentiation(d: Deriver, expr: sp.Expr, var: sp.Symbol, dependent) -> Step:
     """y = f^g  =>  ln y = g·ln f  =>  y'/y = (g·ln f)'  =>  y' = f^g·(g·ln f)'"""
     y = dependent if dependent is not None else d.dependent
     log_form = expr.exp * sp.log(expr.base)

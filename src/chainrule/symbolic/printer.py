@@ -1,15 +1,17 @@
-"""Plain-text printing of SymPy expressions, in the same syntax the parser reads.
+"""Printing SymPy expressions: plain text in the syntax the parser reads, and LaTeX.
 
 ``18x + 12``, ``6(3x + 2)``, ``x^x·(ln(x) + 1)``, ``e^(2x)``, ``|x|``, ``1/(2sqrt(x))``:
 a number multiplies the next factor by juxtaposition, other factors are joined by
 ``·``, powers use ``^``, the natural log is ``ln`` and Greek names print as letters.
 Every string this printer makes can be fed back to :func:`.build.parse` and gives
-the same expression (a property the tests check).
+the same expression (a property the tests check). :func:`latex` is SymPy's LaTeX
+with ``\\ln`` and ``\\arcsin``-style names and the same ``log_b`` display.
 """
 
 from __future__ import annotations
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
@@ -230,3 +232,24 @@ _PRINTER = TextPrinter({"order": None})
 def text(expr) -> str:
     """``expr`` in plain text, as :class:`TextPrinter` prints it."""
     return _PRINTER.doprint(expr)
+
+
+class _LatexPrinter(LatexPrinter):
+    _memo = Memo()
+
+    def _print_Mul(self, expr) -> str:
+        shown = with_log_base(expr)
+        if shown is not None:
+            return self._print(shown)
+        return super()._print_Mul(expr)
+
+    def _print(self, expr, **kwargs) -> str:
+        return self._memo.printed(super()._print, expr, kwargs)
+
+
+_LATEX = _LatexPrinter({"ln_notation": True, "inv_trig_style": "full"})
+
+
+def latex(expr) -> str:
+    """SymPy's LaTeX with ``\\ln`` and ``\\arcsin``-style names."""
+    return _LATEX.doprint(expr)

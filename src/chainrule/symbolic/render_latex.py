@@ -3,15 +3,16 @@
 Both follow the plain-text layout of :mod:`.render_text` line for line: LaTeX as
 one ``aligned`` block with ``\\quad`` indentation, Markdown as a nested list with
 ``$...$`` maths, which Jupyter and GitHub both display. SymPy's own ``latex``
-printer handles the leaves (see :mod:`.notation`).
+printer handles the leaves (see :mod:`.printer`).
 """
 
 from __future__ import annotations
 
 from . import display as dm
-from .notation import latex, math_latex
-from .render_text import headline_nodes
-from .steps import TRIVIAL_RULES, Step
+from .notation import math_latex
+from .printer import latex
+from .render_text import TRIVIAL_RULES, headline_nodes
+from .steps import Step
 
 _TEXT_ESCAPES = {
     "\\": r"\textbackslash{}",

@@ -5,6 +5,10 @@ indented under its parent, reading ``Rule: d/dx expr = form = form = ...``, with
 the step's notes below it, and finally the result. Steps for constants and the bare
 variable are folded into their parent's line. Colour (ANSI) is optional and is
 only used by the CLI on a terminal.
+
+The functions read a step's fields (``rule``, ``title``, ``label``, ``expr``, ``var``,
+``forms``, ``notes``, ``substeps``) without importing :mod:`.steps`, which imports this
+module so that ``str(step)`` prints the step.
 """
 
 from __future__ import annotations
@@ -12,16 +16,18 @@ from __future__ import annotations
 from . import display as dm
 from .notation import math_text
 from .printer import text
-from .steps import TRIVIAL_RULES, Step
 
 _INDENT = "  "
+
+# Rules shown only as part of their parent's line (d/dx 2 = 0, d/dx x = 1).
+TRIVIAL_RULES = frozenset({"constant", "variable"})
 
 
 def line_text(line) -> str:
     return "".join(seg if isinstance(seg, str) else math_text(seg) for seg in line)
 
 
-def headline_nodes(step: Step, extra: tuple = ()) -> list:
+def headline_nodes(step, extra: tuple = ()) -> list:
     """The math shown on a step's line: its label, ``d/dx expr`` and its forms, with
     forms that print the same as an earlier piece dropped (all renderers use this,
     so LaTeX and text show the same pieces)."""
@@ -36,7 +42,7 @@ def headline_nodes(step: Step, extra: tuple = ()) -> list:
     return nodes
 
 
-def headline(step: Step, extra: tuple = ()) -> str:
+def headline(step, extra: tuple = ()) -> str:
     """``d/dx expr = form = ...`` as plain text."""
     return " = ".join(math_text(node) for node in headline_nodes(step, extra))
 
@@ -55,7 +61,7 @@ class _Style:
         return f"\033[2m{s}\033[0m" if self.color else s
 
 
-def step_lines(step: Step, depth: int = 0, extra: tuple = (), style=None) -> list[str]:
+def step_lines(step, depth: int = 0, extra: tuple = (), style=None) -> list[str]:
     style = style or _Style(False)
     pad = _INDENT * depth
     lines = [f"{pad}{style.title(step.title + ':')} {headline(step, extra)}"]
@@ -66,7 +72,7 @@ def step_lines(step: Step, depth: int = 0, extra: tuple = (), style=None) -> lis
     return lines
 
 
-def render_step(step: Step) -> str:
+def render_step(step) -> str:
     return "\n".join(step_lines(step))
 
 

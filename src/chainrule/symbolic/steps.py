@@ -4,8 +4,8 @@ A step records the rule, the expression it differentiates, the variable, the
 derivative (always checked equal to SymPy's), the forms it shows on the way to that
 derivative, explanatory notes, and the sub-steps it used. Chain-rule steps also keep
 a :class:`ChainLink` naming the inner function (``u``, then ``v``, ``w``, ...).
-Steps are immutable; renderers in :mod:`.render_text` and :mod:`.render_latex` turn
-them into text.
+Steps are immutable; :mod:`.render_text` (which ``str(step)`` uses) and
+:mod:`.render_latex` turn them into text.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# Rules shown only as part of their parent's line (d/dx 2 = 0, d/dx x = 1).
-TRIVIAL_RULES = frozenset({"constant", "variable"})
+from .render_text import render_step
 
 
 @dataclass(frozen=True)
@@ -65,8 +64,6 @@ class Step:
         return [step.rule for step in self.walk()]
 
     def __str__(self) -> str:
-        from .render_text import render_step
-
         return render_step(self)
 
     def __repr__(self) -> str:

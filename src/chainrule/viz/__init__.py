@@ -6,9 +6,17 @@
 * :func:`explain_backward` lists, path by path, the chain-rule products that add up to
   a parameter's gradient.
 
-This layer sits on top: it reads the nodes the eager trace records and
+It reads the nodes the eager trace records (:mod:`chainrule.tensors.graph`) and
 reuses the core's ``toposort``/``backward_pass``, so what it shows are the numbers
 ``backward()`` computes. Graphviz is imported only when a picture is rendered.
+
+The modules, in the order a picture is made: :mod:`.build_graph` (the
+:class:`.graph.Graph` of a recorded graph, its boxes and arrows in :mod:`.boxes`, the
+numbers from backward() in :mod:`.grads`, names from :mod:`.names`, op symbols from
+:mod:`.labels`, numbers written by :mod:`.format`); :mod:`.modules` and
+:mod:`.collapse` (folding, with :mod:`.regroup`); :mod:`.layout` (the direction);
+:meth:`.graph.Graph.to_dot` and :mod:`.dot` (Graphviz). :mod:`.paths` is
+``explain_backward``, :mod:`.explanation` its result.
 """
 
 from __future__ import annotations
@@ -20,17 +28,13 @@ import numpy as np
 from chainrule.tensors import Tensor
 from chainrule.viz import collapse as _collapse
 from chainrule.viz import modules as _modules
+from chainrule.viz.build_graph import DEFAULT_MAX_NODES, build
 from chainrule.viz.dot import GraphvizNotFound, dot_available
-from chainrule.viz.explain import Explanation, explain_backward
-from chainrule.viz.graph import (
-    DEFAULT_MAX_NODES,
-    Graph,
-    build,
-    caller_names,
-    names_from,
-    param_names,
-)
+from chainrule.viz.explanation import Explanation
+from chainrule.viz.graph import Graph
 from chainrule.viz.layout import choose_rankdir
+from chainrule.viz.names import caller_names, names_from, param_names
+from chainrule.viz.paths import explain_backward
 
 __all__ = [
     "Explanation",
@@ -70,10 +74,10 @@ def draw(
     frame = inspect.currentframe().f_back
     ids = caller_names(frame) if names is None else names_from(names)
     del frame
-    ids = {**param_names(model), **ids}  # the user's names win over parameter names
+    by_node = param_names(model)
+    ids = {**by_node, **ids}  # the user's names win over parameter names
     graph = build(tensor, names=ids)
     if model is not None:
-        by_node = {id(p._node): key for key, p in model.named_parameters() if p._node is not None}
         params = {by_node[vn.key]: vid for vid, vn in graph.nodes.items() if vn.key in by_node}
         _modules.collapse_modules(graph, model, params, expand=expand)
     if collapse_repeats is True or (

@@ -20,99 +20,20 @@ Every pass adds a note saying what it collapsed; the picture prints the notes.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 
+from chainrule.viz import regroup
+from chainrule.viz.boxes import VNode
 from chainrule.viz.format import number
-from chainrule.viz.graph import Graph, VEdge, VNode
-from chainrule.viz.notation import symbol
+from chainrule.viz.graph import Graph
+from chainrule.viz.labels import symbol
 
 MAX_PERIOD = 6
-_ADAPTERS = {"transpose", "reshape", "broadcast_to", "astype", "expand_dims"}
 MIN_REPEATS = 3
 MIN_RUN = 6  # recorded nodes: three multiplies in a row are not yet "structure"
 FOLD_CONSTANTS_ABOVE = 40  # boxes; a small picture keeps its constants as ovals
 COLLAPSE_ABOVE = 40  # boxes; a short loop is drawn step by step (draw(collapse_repeats=...))
 _INFIX = {"add", "subtract", "multiply", "safe_mul", "divide", "power", "float_power"}
-
-
-def _consumers(graph: Graph) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {nid: [] for nid in graph.nodes}
-    for e in graph.edges:
-        out[e.src].append(e.dst)
-    return out
-
-
-def _producers(graph: Graph) -> dict[str, list[str]]:
-    inp: dict[str, list[str]] = {nid: [] for nid in graph.nodes}
-    for e in graph.edges:
-        inp[e.dst].append(e.src)
-    return inp
-
-
-def _recorded(graph: Graph, ids) -> int:
-    """How many recorded nodes (not constants) the boxes ``ids`` stand for."""
-    return sum(graph.nodes[nid].members for nid in ids if graph.nodes[nid].kind != "const")
-
-
-def _merge(graph: Graph, members: set[str], box: VNode) -> None:
-    """Replace ``members`` by ``box``: edges into or out of the group now touch the box."""
-    _merge_all(graph, [(members, box)])
-
-
-def _merge_all(graph: Graph, groups: list[tuple[set[str], VNode]]) -> None:
-    """Replace each group of boxes by its one box, all in one pass over the graph (a
-    5,000-op chain has hundreds of runs to fold: one pass each would be quadratic)."""
-    owner: dict[str, VNode] = {}
-    for members, box in groups:
-        for nid in members:
-            owner[nid] = box
-    new_nodes: dict[str, VNode] = {}
-    for nid, n in graph.nodes.items():
-        box = owner.get(nid)
-        if box is None:
-            new_nodes[nid] = n
-        elif box.id not in new_nodes:
-            new_nodes[box.id] = box  # where its first member was
-    seen = set()
-    edges = []
-    for e in graph.edges:
-        src_box, dst_box = owner.get(e.src), owner.get(e.dst)
-        src = e.src if src_box is None else src_box.id
-        dst = e.dst if dst_box is None else dst_box.id
-        if src == dst:
-            continue
-        label = e.label if (src_box is None and dst_box is None) else None
-        if label is None and (src, dst) in seen:
-            continue
-        seen.add((src, dst))
-        edges.append(VEdge(src, dst, label, e.argnum))
-    graph.nodes = new_nodes
-    graph.edges = edges
-    _sort_topologically(graph)
-
-
-def _sort_topologically(graph: Graph) -> None:
-    """Reorder ``graph.nodes`` so that inputs come before consumers (stable otherwise):
-    the passes below rely on it, and a merged box can land before its inputs."""
-    producers = _producers(graph)
-    consumers = _consumers(graph)
-    remaining = {nid: len(set(producers[nid])) for nid in graph.nodes}
-    position = {nid: k for k, nid in enumerate(graph.nodes)}
-    order = []
-    heap = [(position[nid], nid) for nid, k in remaining.items() if k == 0]
-    heapq.heapify(heap)
-    while heap:
-        _, nid = heapq.heappop(heap)
-        order.append(nid)
-        for dst in set(consumers[nid]):
-            remaining[dst] -= 1
-            if remaining[dst] == 0:
-                heapq.heappush(heap, (position[dst], dst))
-    if len(order) < len(graph.nodes):  # a cycle through a box: keep the rest as it was
-        placed = set(order)
-        order += [nid for nid in graph.nodes if nid not in placed]
-    graph.nodes = {nid: graph.nodes[nid] for nid in order}
 
 
 # -- 2. repeated structure -----------------------------------------------------------------
@@ -121,8 +42,8 @@ def _signature(n: VNode) -> str:
 
 
 def _chains(graph: Graph) -> list[list[str]]:
-    consumers = _consumers(graph)
-    producers = _producers(graph)
+    consumers = regroup.consumers(graph)
+    producers = regroup.producers(graph)
     nxt: dict[str, str] = {}
     for nid, n in graph.nodes.items():
         dst = consumers[nid]
@@ -161,6 +82,28 @@ def _best_run(sigs: list[str], i: int) -> tuple[int, int]:
 
 
 def collapse_repeats(graph: Graph) -> None:
+    """Fold each repeated run of ops (and its side inputs) into one box."""
+    runs = _runs(graph)
+    in_runs = {nid for run, _, _ in runs for nid in run}
+    consumers = regroup.consumers(graph)
+    producers = regroup.producers(graph)
+    groups, described = [], []
+    for k, (run, p, r) in enumerate(runs):
+        members = _with_side_inputs(graph, run, in_runs, consumers, producers)
+        pattern = " \u2192 ".join(symbol(graph.nodes[nid].title) for nid in run[:p])
+        groups.append((members, _repeat_box(graph, f"r{k}", run, r, pattern, members)))
+        described.append(f"{r}\u00d7 [{pattern}]")
+    if groups:
+        regroup.merge(graph, groups)
+    if described:
+        listed = "; ".join(described[:4])
+        if len(described) > 4:
+            listed += f"; and {len(described) - 4} more"
+        graph.notes.append(f"Collapsed repeated structure: {listed}.")
+
+
+def _runs(graph: Graph) -> list[tuple[list[str], int, int]]:
+    """``(boxes, period, repeats)`` of every repetition along the graph's chains."""
     runs = []
     for chain in _chains(graph):
         sigs = [_signature(graph.nodes[nid]) for nid in chain]
@@ -172,48 +115,41 @@ def collapse_repeats(graph: Graph) -> None:
                 i += p * r
             else:
                 i += 1
-    described = []
-    in_runs = {nid for run, _, _ in runs for nid in run}
-    consumers = _consumers(graph)
-    producers = _producers(graph)
-    groups = []
-    for k, (run, p, r) in enumerate(runs):
-        members = set(run)
-        # fold in side inputs used only inside the run: constants, and single ops on
-        # leaves or constants (an RNN step's U @ x_t); leaves (parameters) stay visible.
-        # Runs never share a node, so each run's side inputs are its own.
-        side = dict.fromkeys(src for nid in run for src in producers[nid])
-        for nid in side:
-            n = graph.nodes[nid]
-            if nid in members or nid in in_runs or n.root or n.cluster:
-                continue
-            if not consumers[nid] or not all(dst in members for dst in consumers[nid]):
-                continue
-            simple = all(graph.nodes[src].kind in ("leaf", "const") for src in producers[nid])
-            if n.kind == "const" or (n.kind == "op" and simple):
-                members.add(nid)
-                for src in producers[nid]:  # that op's own constants come along
-                    if graph.nodes[src].kind == "const" and set(consumers[src]) <= members:
-                        members.add(src)
-        last = graph.nodes[run[-1]]
-        pattern = " \u2192 ".join(symbol(graph.nodes[nid].title) for nid in run[:p])
-        title = f"repeated {r}\u00d7"
-        box = VNode(f"r{k}", "repeat", title, name=last.name, value=last.value, grad=last.grad)
-        box.shape, box.freed, box.root = last.shape, last.freed, last.root
-        box.members = _recorded(graph, members)
-        box.detail.append(pattern)
-        extra = len(members) - len(run)
-        if extra:
-            box.detail.append(f"+ {extra} side input(s) folded in")
-        described.append(f"{r}\u00d7 [{pattern}]")
-        groups.append((members, box))
-    if groups:
-        _merge_all(graph, groups)
-    if described:
-        listed = "; ".join(described[:4])
-        if len(described) > 4:
-            listed += f"; and {len(described) - 4} more"
-        graph.notes.append(f"Collapsed repeated structure: {listed}.")
+    return runs
+
+
+def _with_side_inputs(graph: Graph, run, in_runs, consumers, producers) -> set[str]:
+    """The run's boxes and the side inputs used only inside it: constants, and single
+    ops on leaves or constants (an RNN step's U @ x_t); leaves (parameters) stay
+    visible. Runs never share a node, so each run's side inputs are its own."""
+    members = set(run)
+    side = dict.fromkeys(src for nid in run for src in producers[nid])
+    for nid in side:
+        n = graph.nodes[nid]
+        if nid in members or nid in in_runs or n.root or n.cluster:
+            continue
+        if not consumers[nid] or not all(dst in members for dst in consumers[nid]):
+            continue
+        simple = all(graph.nodes[src].kind in ("leaf", "const") for src in producers[nid])
+        if n.kind == "const" or (n.kind == "op" and simple):
+            members.add(nid)
+            # that op's own constants come along
+            regroup.absorb_constants(graph, members, [nid], consumers, producers)
+    return members
+
+
+def _repeat_box(graph: Graph, box_id: str, run, repeats: int, pattern: str, members) -> VNode:
+    """The box "repeated N×" standing for ``members``; it shows the run's last value."""
+    last = graph.nodes[run[-1]]
+    title = f"repeated {repeats}\u00d7"
+    box = VNode(box_id, "repeat", title, name=last.name, value=last.value, grad=last.grad)
+    box.shape, box.freed, box.root = last.shape, last.freed, last.root
+    box.members = regroup.recorded(graph, members)
+    box.detail.append(pattern)
+    extra = len(members) - len(run)
+    if extra:
+        box.detail.append(f"+ {extra} side input(s) folded in")
+    return box
 
 
 # -- 3. scalar constants --------------------------------------------------------------------
@@ -221,7 +157,7 @@ def fold_constants(graph: Graph, above: int = FOLD_CONSTANTS_ABOVE) -> None:
     """Write scalar constants inside the op boxes that use them, in a big picture."""
     if len(graph.nodes) <= above:
         return
-    consumers = _consumers(graph)
+    consumers = regroup.consumers(graph)
     folded = set()
     for nid, n in graph.nodes.items():
         value = n.value
@@ -255,8 +191,8 @@ def fold_constants(graph: Graph, above: int = FOLD_CONSTANTS_ABOVE) -> None:
 def limit_size(graph: Graph, max_nodes: int) -> None:
     if max_nodes is None or len(graph.nodes) <= max_nodes:
         return
-    producers = _producers(graph)
-    consumers = _consumers(graph)
+    producers = regroup.producers(graph)
+    consumers = regroup.consumers(graph)
     # walk back from the output, taking a box only once all of its consumers are taken:
     # the hidden part then feeds the kept part and never the other way round
     waiting = {nid: len(set(consumers[nid])) for nid in graph.nodes}
@@ -275,14 +211,14 @@ def limit_size(graph: Graph, max_nodes: int) -> None:
         frontier = nxt
     kept = set(keep)
     hidden = [nid for nid in graph.nodes if nid not in kept]
-    total = _recorded(graph, hidden)
+    total = regroup.recorded(graph, hidden)
     counts = Counter(graph.nodes[nid].title for nid in hidden if graph.nodes[nid].kind == "op")
     box = VNode("more", "more", f"\u2026 {total} more nodes not drawn")
     box.members = total
     top = ", ".join(f"{op} \u00d7{c}" for op, c in counts.most_common(5))
     if top:
         box.detail.append(top)
-    _merge(graph, set(hidden), box)
+    regroup.merge(graph, [(set(hidden), box)])
     graph.notes.append(
         f"Size limit: drew the {len(keep)} boxes nearest the output; {total} earlier "
         f"recorded nodes are summarised in one box (raise max_nodes to see them)."

@@ -12,20 +12,19 @@ local derivative on each scalar edge.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from chainrule.tensors import no_grad
 from chainrule.tensors.graph import EagerNode, TensorLeaf
+from chainrule.viz.boxes import VEdge
 from chainrule.viz.format import as_array, number, summary
-
-if TYPE_CHECKING:
-    from chainrule.viz.graph import Graph, VEdge
+from chainrule.viz.graph import Graph
 
 
-def _scalar_local_derivatives(node) -> list | None:
-    """``d out / d parent_k`` for every parent of a scalar-output node, from its own VJP."""
+def scalar_local_derivatives(node) -> list | None:
+    """``d out / d parent_k`` (an array, or None for no cotangent) for every parent of a
+    scalar-output node, from its own VJP; None when the output is not a scalar or the
+    node's inputs are no longer recorded."""
     ans = as_array(node.ans)
     if node.args is None or ans is None or ans.size != 1:
         return None
@@ -111,7 +110,7 @@ def label_scalar_edges(graph: Graph, forward, ids, exact: set[str]) -> None:
             continue
         nid = ids[node]
         out = graph.nodes[nid]
-        locals_ = _scalar_local_derivatives(node)
+        locals_ = scalar_local_derivatives(node)
         for k, e in enumerate(by_dst.get(nid, [])):
             src = graph.nodes[e.src]
             if src.shape is not None and np.prod(src.shape) != 1:

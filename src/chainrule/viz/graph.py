@@ -1,65 +1,25 @@
-"""The picture's model: a small graph of display nodes built from a Tensor's recorded graph.
+"""The picture's model: a :class:`Graph` of boxes and arrows, and its DOT text.
 
-``build(tensor)`` walks the eager graph the core records (``tensor._node`` and its
-``parents``, in :func:`chainrule.core.reverse.toposort` order, the order ``backward()``
-visits) and turns each recorded node into a :class:`VNode` holding what the picture
-shows: the op, the shape, the forward value and the gradient it received. Nothing is
-recomputed except the edge labels of scalar graphs, which come from the node's own
-``vjp`` (the rule ``backward()`` runs) applied to a cotangent of 1.
+:func:`.build_graph.build` makes one from a Tensor's recorded graph; :mod:`.collapse`
+and :mod:`.modules` fold parts of it into single boxes; :meth:`Graph.to_dot` writes it
+in Graphviz's DOT language, and :mod:`.dot` renders that.
 
-What the core keeps after ``backward()`` (without ``retain_graph=True``): each node's
-forward value and received cotangent when the array is small, but not its inputs. So a
-freed graph has no constant inputs or static arguments to show; its scalar edge labels
-are then read off the recorded cotangents instead (ḡ_input / ḡ_output, exact when the
-input feeds only that one edge). Drawing before ``backward()``, or with
-``retain_graph=True``, shows everything.
-
-Collapsing (module clusters, repeated structure, the size limit) lives in
-:mod:`chainrule.viz.collapse`; DOT text and rendering in :mod:`chainrule.viz.dot`.
+Reading the picture: data flows left to right (forward pass), or top to bottom in a
+picture too long for a screen. Each box is described in :mod:`.boxes`. An edge label
+is the local derivative d(consumer)/d(input), shown on scalar graphs. The notes (what
+was collapsed or could not be shown) and a legend stand above the picture.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
-import numpy as np
+from chainrule.viz.boxes import VEdge, VNode, node_line, quote
+from chainrule.viz.dot import GraphvizNotFound, render, write_picture
 
-from chainrule.core.reverse import toposort
-from chainrule.tensors import Tensor
-from chainrule.tensors.graph import EagerNode, TensorLeaf
-from chainrule.viz.format import as_array, index_text, number, static_text
-from chainrule.viz.grads import label_scalar_edges, leaf_gradients
-
-DEFAULT_MAX_NODES = 60
-
-
-@dataclass
-class VNode:
-    """One box in the picture."""
-
-    id: str
-    kind: str  # "op", "leaf", "const", "module", "repeat" or "more"
-    title: str  # the op's name, the leaf's name, a module's label ...
-    name: str | None = None  # the user's variable name, when known
-    value: object = None  # forward value (array), None when unknown or freed
-    grad: object = None  # cotangent received in the last backward, None if none
-    shape: tuple | None = None
-    detail: list[str] = field(default_factory=list)  # extra lines (static args, contents)
-    root: bool = False
-    cluster: str | None = None  # the expanded module cluster it is drawn in
-    freed: bool = False  # its value was freed by backward()
-    members: int = 1  # how many recorded nodes this box stands for
-    key: int | None = None  # id() of the recorded node it shows
-    grad_note: str | None = None  # a leaf's .grad when it holds more than this pass sent
-    inputs_shown: bool = True  # False when backward() freed the record of its inputs
-
-
-@dataclass
-class VEdge:
-    src: str
-    dst: str
-    label: str | None = None  # local derivative (scalar graphs)
-    argnum: int | None = None
+FONT = "Helvetica"
+NOTE_WIDTH = 100  # characters per line of the notes (at least; or the legend's width)
 
 
 @dataclass
@@ -77,14 +37,39 @@ class Graph:
     # -- output ---------------------------------------------------------------------------
     def to_dot(self) -> str:
         """The graph in Graphviz's DOT language (needs neither Graphviz nor its package)."""
-        from chainrule.viz.dot import to_dot
+        lines = [*_header_lines(self), *self._node_lines()]
+        for e in self.edges:
+            attrs = []
+            if e.label is not None:
+                attrs.append(f"label={quote(' ' + e.label + ' ')}")
+            if self.nodes[e.src].kind == "const":
+                attrs.append('color="#94a3b8"')
+            tail = f" [{', '.join(attrs)}]" if attrs else ""
+            lines.append(f"  {quote(e.src)} -> {quote(e.dst)}{tail};")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
 
-        return to_dot(self)
+    def _node_lines(self) -> list[str]:
+        """The boxes, those of each expanded module inside its cluster."""
+        lines = []
+        clustered: dict[str, list[VNode]] = {}
+        for n in self.nodes.values():
+            if n.cluster:
+                clustered.setdefault(n.cluster, []).append(n)
+            else:
+                lines.append(node_line(n))
+        for cid, members in clustered.items():
+            lines.append(f"  subgraph {quote(cid)} {{")
+            lines.append(
+                f'    label={quote(self.clusters[cid])}; style="rounded,dashed"; '
+                f'color="#7c3aed"; fontcolor="#5b21b6"; fontsize=14;'
+            )
+            lines += ["  " + node_line(n) for n in members]
+            lines.append("  }")
+        return lines
 
     def pipe(self, format: str = "svg") -> bytes:
         """Render with Graphviz (``svg``, ``png``, ``pdf``, ...) and return the bytes."""
-        from chainrule.viz.dot import render
-
         return render(self.to_dot(), format)
 
     def to_svg(self) -> str:
@@ -92,13 +77,9 @@ class Graph:
 
     def save(self, path) -> str:
         """Write the picture; the format follows the extension (.svg .png .pdf .dot .gv)."""
-        from chainrule.viz.dot import save
-
-        return save(self, path)
+        return write_picture(self.to_dot(), path)
 
     def _repr_svg_(self):
-        from chainrule.viz.dot import GraphvizNotFound
-
         try:
             return self.to_svg()
         except GraphvizNotFound:
@@ -110,220 +91,34 @@ class Graph:
         return f"<chainrule.viz.Graph: {len(self.nodes)} boxes ({ops} ops), {edges} edges>"
 
 
-# -- names ---------------------------------------------------------------------------------
-def caller_names(frame) -> dict[int, str]:
-    """Map ``id`` of recorded nodes (and of tensors) to the caller's variable names.
-
-    Only used for labels: ``x = cr.tensor(...); viz.draw(y)`` shows "x" on the leaf,
-    and the parameters of a module the caller holds are named as in
-    ``named_parameters()`` (``0.weight``), unless a variable names them.
-    """
-    names: dict[int, str] = {}
-    if frame is None:
-        return names
-    local = [(k, v) for k, v in list(frame.f_locals.items()) if not k.startswith("_")]
-    for key, value in local:
-        if isinstance(value, Tensor):
-            _add_name(names, key, value, overwrite=False)
-    for _, value in local:
-        for key, name in module_param_names(value).items():
-            names.setdefault(key, name)
-    return names
+def _header_lines(graph: Graph) -> list[str]:
+    return [
+        "digraph chainrule {",
+        f"  graph [rankdir={graph.rankdir}, fontname={quote(FONT)}, fontsize=12, "
+        'fontcolor="#334155", labelloc="t", labeljust="l", nodesep=0.3, ranksep=0.45, '
+        "pad=0.25, "
+        f'label="{_graph_label(graph)}"];',
+        f'  node [shape=box, style="rounded,filled", fontname={quote(FONT)}, fontsize=13, '
+        'margin="0.12,0.06", penwidth=1.2];',
+        f'  edge [fontname={quote(FONT)}, fontsize=12, color="#475569", arrowsize=0.7, '
+        'fontcolor="#1d4ed8"];',
+    ]
 
 
-def module_param_names(module) -> dict[int, str]:
-    """``id`` of each parameter's node -> its name in ``module.named_parameters()``;
-    empty for anything that is not an ``nn.Module``."""
-    from chainrule.nn.module import Module
-
-    if not isinstance(module, Module):
-        return {}
-    return {id(p._node): k for k, p in module.named_parameters() if p._node is not None}
-
-
-def _add_name(names: dict, key: str, t: Tensor, overwrite: bool = True) -> None:
-    """Name a tensor's node, or (without a graph) the tensor and its array."""
-    if t._node is not None:
-        targets = [t._node]
-    else:  # numpy views share the base of the array they were taken from
-        base = t._value.base if isinstance(t._value, np.ndarray) else None
-        targets = [t, t._value] + ([base] if base is not None else [])
-    for target in targets:
-        if overwrite or id(target) not in names:
-            names[id(target)] = key
+def _legend(graph: Graph) -> list[str]:
+    parts = ["value: forward value"]
+    if graph.has_grad:
+        parts.append("grad: d(output)/d(this value), from backward()")
+    if graph.scalar_labels:
+        parts.append("edge label: local derivative d(consumer)/d(input)")
+    return parts
 
 
-def names_from(mapping) -> dict[int, str]:
-    """``{"x": x_tensor, ...}`` (as users pass it) to the id-keyed map ``build`` uses."""
-    names: dict[int, str] = {}
-    for key, value in (mapping or {}).items():
-        if isinstance(value, Tensor):
-            _add_name(names, key, value)
-    return names
-
-
-def param_names(model) -> dict[int, str]:
-    return {} if model is None else module_param_names(model)
-
-
-# -- building ------------------------------------------------------------------------------
-def _shape_of(value):
-    arr = as_array(value)
-    return None if arr is None else tuple(arr.shape)
-
-
-def _leaf_tensor(node: TensorLeaf):
-    return node.tensor()
-
-
-def _static_detail(node) -> list[str]:
-    lines = []
-    for key, val in (node.kwargs or {}).items():
-        if val is None or val is False:
-            continue
-        if key == "index" and node.prim.name in _INDEXING:
-            lines.append(f"index {index_text(val)}")
-        else:
-            lines.append(f"{key}={static_text(val)}")
-    return lines
-
-
-_INDEXING = {"getitem", "index_update", "scatter_add"}
-
-
-def _constant_name(a, names: dict[int, str]) -> str | None:
-    """The user's name for a constant input, also when it is a view of a named array
-    (``x.T`` inside ``nn.functional.linear`` is drawn as ``xᵀ``)."""
-    if id(a) in names:
-        return names[id(a)]
-    arr = a._value if isinstance(a, Tensor) else a
-    if not isinstance(arr, np.ndarray):
-        return None
-    if id(arr) in names:
-        return names[id(arr)]
-    base = arr.base
-    if base is None or id(base) not in names:
-        return None
-    if arr.ndim == 2 and arr.flags.f_contiguous and not arr.flags.c_contiguous:
-        return names[id(base)] + "\u1d40"
-    return f"{names[id(base)]} (view)"
-
-
-def _is_constant_input(a) -> bool:
-    return isinstance(a, (Tensor, np.ndarray, int, float, complex, np.number)) and not isinstance(
-        a, bool
-    )
-
-
-def build(tensor: Tensor, *, names: dict[int, str] | None = None) -> Graph:
-    """The uncollapsed display graph of ``tensor``'s recorded history."""
-    names = names or {}
-    root = tensor._node
-    if root is None:
-        title = names.get(id(tensor), "tensor")
-        if tensor._value.size == 1:
-            title = f"{title} = {number(tensor._value)}"
-        node = VNode("n0", "const", title, value=tensor._value, root=True)
-        node.shape = tuple(tensor._value.shape)
-        g = Graph({"n0": node}, [])
-        g.notes.append("This tensor has no graph: it does not require grad.")
-        return g
-
-    order = toposort(root)  # consumers before inputs: backward()'s order
-    forward = list(reversed(order))
-    ids = {node: f"n{k}" for k, node in enumerate(forward)}
-    # backward() records on each node the cotangent it received; if it never ran from
-    # this tensor (its node kept its inputs but got no cotangent), any gradient found
-    # on the nodes or in a leaf's .grad came from another backward(): not this graph's
-    from_here = isinstance(root, TensorLeaf) or root.grad is not None or root.args is None
-    nodes: dict[str, VNode] = {}
-    edges: list[VEdge] = []
-    any_freed = False
-    stale: list[str] = []
-    for node in forward:
-        nid = ids[node]
-        if isinstance(node, TensorLeaf):
-            t = _leaf_tensor(node)
-            value = None if t is None else t._value
-            title = names.get(id(node), "leaf")
-            vn = VNode(nid, "leaf", title, name=names.get(id(node)), value=value)
-            if t is not None and t.grad is not None:
-                vn.grad = t.grad._value
-                if not from_here:
-                    stale.append(title)
-        else:
-            value, grad = node.ans, node.grad
-            vn = VNode(nid, "op", node.prim.name, name=names.get(id(node)), value=value, grad=grad)
-            vn.detail = _static_detail(node)
-            vn.freed = node.args is None and value is None  # released by backward()
-            vn.inputs_shown = node.args is not None
-            any_freed |= node.args is None
-            if node.prim.name == "tuple_getitem" and node.args is not None:
-                vn.detail.insert(0, f"part [{node.args[1]}] of the result")
-        vn.shape = _shape_of(vn.value)
-        if vn.shape is None and getattr(node, "meta", None) is not None:
-            vn.shape = tuple(node.meta[0])  # freed, but its shape was kept
-        if not from_here:
-            vn.grad = None
-        vn.key = id(node)
-        nodes[nid] = vn
-    nodes[ids[root]].root = True
-    if root is not None and nodes[ids[root]].value is None:  # the root tensor itself is alive
-        nodes[ids[root]].value = tensor._value
-        nodes[ids[root]].shape = tuple(tensor._value.shape)
-        nodes[ids[root]].freed = False
-
-    n_const = 0
-    const_ids: dict[int, str] = {}
-    for node in forward:
-        if not isinstance(node, EagerNode):
-            continue
-        nid = ids[node]
-        for argnum, parent in zip(node.argnums, node.parents):
-            edges.append(VEdge(ids[parent], nid, argnum=argnum))
-        if node.args is None:
-            continue
-        for argnum, a in enumerate(node.args):
-            if argnum in node.argnums or a is None:
-                continue
-            if node.prim.name == "tuple_getitem":
-                continue  # the part's number is a static index, shown in the box
-            if not _is_constant_input(a):
-                nodes[nid].detail.append(f"arg{argnum}={static_text(a)}")
-                continue
-            key = id(a) if isinstance(a, (Tensor, np.ndarray)) else None
-            if key is not None and key in const_ids:
-                edges.append(VEdge(const_ids[key], nid, argnum=argnum))
-                continue
-            cid = f"c{n_const}"
-            n_const += 1
-            value = a._value if isinstance(a, Tensor) else np.asarray(a)
-            name = _constant_name(a, names)
-            title = name or (number(value) if value.size == 1 else "constant")
-            nodes[cid] = VNode(cid, "const", title, name=name, value=value, shape=value.shape)
-            if key is not None:
-                const_ids[key] = cid
-            edges.append(VEdge(cid, nid, argnum=argnum))
-
-    graph = Graph(nodes, edges)
-    exact = leaf_gradients(graph, forward, ids) if from_here else set()
-    graph.has_grad = any(n.grad is not None for n in nodes.values() if n.kind != "const")
-    label_scalar_edges(graph, forward, ids, exact)
-    if stale:
-        graph.notes.append(
-            "backward() has not run from this tensor, so no gradients are shown "
-            f"({', '.join(stale[:3])}{', ...' if len(stale) > 3 else ''}: .grad holds one "
-            "from another backward())."
-        )
-    if any_freed:
-        graph.notes.append(
-            "backward() freed this graph's saved inputs: constant inputs and static "
-            "arguments are not shown, and an edge's local derivative only where the "
-            "gradients recorded give it exactly (draw before backward(), or use "
-            "retain_graph=True)."
-        )
-    if any(n.freed for n in nodes.values()):
-        graph.notes.append(
-            "Some forward values were not kept by backward() (it keeps small arrays only)."
-        )
-    return graph
+def _graph_label(graph: Graph) -> str:
+    """Notes, then the legend; left-justified lines (DOT's ``\\l`` line ends), wrapped so
+    that a long note does not make a small picture wide."""
+    legend = "   \u00b7   ".join(_legend(graph))  # one line
+    width = max(NOTE_WIDTH, len(legend))
+    lines = [part for note in graph.notes for part in textwrap.wrap(note, width)]
+    lines.append(legend)
+    return "".join(quote(line)[1:-1] + "\\l" for line in lines)

@@ -10,6 +10,7 @@ the page, but scroll a tall one at full size); else whichever needs less shrinki
 
 from __future__ import annotations
 
+from chainrule.viz.boxes import box_size
 from chainrule.viz.graph import Graph
 
 SCREEN = (1600.0, 1000.0)  # points: what "at a glance" has to fit in
@@ -55,8 +56,7 @@ def _scale(width: float, height: float) -> float:
 
 
 def choose_rankdir(graph: Graph) -> str:
-    from chainrule.viz.dot import box_size
-
+    """ "LR" or "TB", whichever shows the picture best on a screen (see the module doc)."""
     if not graph.nodes:
         return "LR"
     level = levels(graph)

@@ -24,10 +24,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.viz.collapse import _ADAPTERS, _consumers, _merge_all, _producers, _recorded
+from chainrule.core.reverse import toposort
+from chainrule.nn import Sequential
+from chainrule.tensors import Tensor, enable_grad, tensor
+from chainrule.tensors.graph import EagerNode, TensorLeaf
+from chainrule.viz import regroup
+from chainrule.viz.boxes import VNode
 from chainrule.viz.format import norm, number, shape_text
-from chainrule.viz.graph import Graph, VNode
-from chainrule.viz.notation import symbol
+from chainrule.viz.graph import Graph
+from chainrule.viz.labels import symbol
+
+# layout ops that belong to the module next to them (F.linear transposes x and its result)
+ADAPTERS = {"transpose", "reshape", "broadcast_to", "astype", "expand_dims"}
 
 
 def module_regions(graph: Graph, model, param_ids: dict[str, str]) -> list[tuple[str, set[str]]]:
@@ -36,70 +44,85 @@ def module_regions(graph: Graph, model, param_ids: dict[str, str]) -> list[tuple
     ``param_ids`` maps a parameter's qualified name (``0.weight``) to its node id.
     """
     order = list(graph.nodes)
-    producers = _producers(graph)
-    consumers = _consumers(graph)
+    producers = regroup.producers(graph)
+    consumers = regroup.consumers(graph)
     owners: dict[str, list[str]] = {}
     for pname, nid in param_ids.items():
         owners.setdefault(pname.rpartition(".")[0], []).append(nid)
     claimed: set[str] = set()
     regions = []
     for path, params in owners.items():
-        params_set = set(params)
-        reach = []  # per parameter: the nodes that depend on it
-        for p in params:
-            dep = {p}
-            for nid in order:
-                if any(src in dep for src in producers[nid]):
-                    dep.add(nid)
-            reach.append(dep - {p})
-        on_all = set.intersection(*reach) if reach else set()
-        if not on_all:
-            continue
-        end = next(nid for nid in order if nid in on_all)
-        only_params = set(params_set)  # nodes computed from the parameters alone
-        for nid in order:  # (known only where backward() left the inputs on record)
-            if producers[nid] and all(src in only_params for src in producers[nid]):
-                if graph.nodes[nid].inputs_shown:
-                    only_params.add(nid)
-        while end in only_params and len(set(consumers[end])) == 1:
-            end = consumers[end][0]
-        # a layout step on the result (F.linear's final transpose) ends the module
-        after = set(consumers[end])
-        if len(after) == 1:
-            nxt = graph.nodes[next(iter(after))]
-            if nxt.kind == "op" and nxt.title in _ADAPTERS and not nxt.root:
-                end = nxt.id
-        ancestors = {end}
-        stack = [end]
-        while stack:
-            for src in producers[stack.pop()]:
-                if src not in ancestors:
-                    ancestors.add(src)
-                    stack.append(src)
-        any_dep = set().union(*reach)
-        region = (any_dep & ancestors) | params_set
-        region = {nid for nid in region if graph.nodes[nid].kind != "const"}
-        # a layout adapter applied to the input only for this module (F.linear's
-        # transpose of x) belongs to it; one level only, so the previous layer stays out
-        for nid in list(region):
-            for src in producers[nid]:
-                n = graph.nodes[src]
-                if n.kind == "op" and n.title in _ADAPTERS and src not in region:
-                    if all(dst in region for dst in consumers[src]):
-                        region.add(src)
-        # scalar constants used only inside the region belong to it (array inputs,
-        # such as the data batch, stay visible as the module's input)
-        for nid in order:
-            n = graph.nodes[nid]
-            scalar = n.value is not None and getattr(n.value, "size", 2) == 1
-            if n.kind == "const" and scalar and consumers[nid]:
-                if all(dst in region for dst in consumers[nid]):
-                    region.add(nid)
-        if region & claimed:
+        region = _parameter_region(graph, order, params, producers, consumers)
+        if region is None or region & claimed:
             continue
         claimed |= region
         regions.append((path, region))
     return regions
+
+
+def _parameter_region(graph: Graph, order, params, producers, consumers) -> set[str] | None:
+    """The boxes of the module that owns ``params``, or None when no box depends on all
+    of them: what depends on a parameter and leads to the module's end."""
+    reach = [_dependents(p, order, producers) for p in params]
+    on_all = set.intersection(*reach) if reach else set()
+    if not on_all:
+        return None
+    end = _region_end(graph, order, set(params), on_all, producers, consumers)
+    ancestors = {end}
+    stack = [end]
+    while stack:
+        for src in producers[stack.pop()]:
+            if src not in ancestors:
+                ancestors.add(src)
+                stack.append(src)
+    region = (set().union(*reach) & ancestors) | set(params)
+    region = {nid for nid in region if graph.nodes[nid].kind != "const"}
+    # a layout adapter applied to the input only for this module (F.linear's
+    # transpose of x) belongs to it; one level only, so the previous layer stays out
+    for nid in list(region):
+        for src in producers[nid]:
+            n = graph.nodes[src]
+            if n.kind == "op" and n.title in ADAPTERS and src not in region:
+                if all(dst in region for dst in consumers[src]):
+                    region.add(src)
+    # scalar constants used only inside the region belong to it (array inputs,
+    # such as the data batch, stay visible as the module's input)
+    for nid in order:
+        n = graph.nodes[nid]
+        scalar = n.value is not None and getattr(n.value, "size", 2) == 1
+        if n.kind == "const" and scalar and consumers[nid]:
+            if all(dst in region for dst in consumers[nid]):
+                region.add(nid)
+    return region
+
+
+def _dependents(start: str, order, producers) -> set[str]:
+    """The boxes computed from ``start`` (not ``start`` itself)."""
+    dep = {start}
+    for nid in order:
+        if any(src in dep for src in producers[nid]):
+            dep.add(nid)
+    return dep - {start}
+
+
+def _region_end(graph: Graph, order, params: set[str], on_all, producers, consumers) -> str:
+    """The module's output: the first box that depends on all its parameters, moved on
+    past what is computed from the parameters alone (``W.T``), and past a layout step
+    on the result (F.linear's final transpose)."""
+    end = next(nid for nid in order if nid in on_all)
+    only_params = set(params)  # nodes computed from the parameters alone
+    for nid in order:  # (known only where backward() left the inputs on record)
+        if producers[nid] and all(src in only_params for src in producers[nid]):
+            if graph.nodes[nid].inputs_shown:
+                only_params.add(nid)
+    while end in only_params and len(set(consumers[end])) == 1:
+        end = consumers[end][0]
+    after = set(consumers[end])
+    if len(after) == 1:
+        nxt = graph.nodes[next(iter(after))]
+        if nxt.kind == "op" and nxt.title in ADAPTERS and not nxt.root:
+            end = nxt.id
+    return end
 
 
 def _outputs(graph: Graph, region: set[str], consumers) -> list[str]:
@@ -115,19 +138,15 @@ def _outputs(graph: Graph, region: set[str], consumers) -> list[str]:
 def _probe_ops(module, value) -> tuple[list[str], object] | None:
     """Run ``module`` on a copy of ``value`` and return the names of the ops it records
     (in order) and its output; None unless they form a chain."""
-    import chainrule as cr
-    from chainrule.core.reverse import toposort
-    from chainrule.tensors.graph import EagerNode, TensorLeaf
-
     if "Dropout" in type(module).__name__ and module.training:
         return None  # random: a second run would not repeat the first
     try:
-        with cr.enable_grad():
-            x = cr.tensor(np.array(value, copy=True), requires_grad=True)
+        with enable_grad():
+            x = tensor(np.array(value, copy=True), requires_grad=True)
             out = module(x)
     except Exception:
         return None
-    if not isinstance(out, cr.Tensor) or out._node is None:
+    if not isinstance(out, Tensor) or out._node is None:
         return None
     order = list(reversed(toposort(out._node)))
     names = []
@@ -168,10 +187,7 @@ def _same_value(a, b) -> bool:
 
 def _with_constants(graph: Graph, nodes: list[str], consumers, producers) -> set[str]:
     members = set(nodes)
-    for nid in nodes:
-        for src in producers[nid]:
-            if graph.nodes[src].kind == "const" and set(consumers[src]) <= members:
-                members.add(src)
+    regroup.absorb_constants(graph, members, nodes, consumers, producers)
     return members
 
 
@@ -199,62 +215,78 @@ def parameterless_regions(graph: Graph, model, regions) -> list[tuple[str, str, 
     A module with parameters also gets (in its set in ``regions``, updated in place)
     the ops between the previous module's output and its own region: those that use
     no parameter, such as BatchNorm's batch mean and variance."""
-    from chainrule.nn.container import Sequential
-
-    consumers, producers = _consumers(graph), _producers(graph)
+    consumers, producers = regroup.consumers(graph), regroup.producers(graph)
     by_path = dict(regions)
     claimed = set().union(*by_path.values()) if by_path else set()
     found = []
     for prefix, seq in model.named_modules():
-        if not isinstance(seq, Sequential):
-            continue
-        children = [(f"{prefix}.{k}" if prefix else k, m) for k, m in seq.named_children()]
-        cur = None  # the node holding the output of the previous child, when known
-        pending = []  # children since then that could not be followed one by one
-        for path, child in children:
-            if path in by_path:
-                nodes = set()
-                if cur is not None:
-                    nodes = _between(graph, cur, by_path[path], claimed, consumers, producers)
-                if nodes and pending:
-                    label = " \u00b7 ".join(f"{type(m).__name__} {p}" for p, m in pending)
-                    members = _with_constants(graph, list(nodes), consumers, producers)
-                    found.append((pending[0][0], label, members))
-                    claimed |= members
-                elif nodes:  # its own ops before its parameters (BatchNorm's statistics)
-                    members = _with_constants(graph, list(nodes), consumers, producers)
-                    by_path[path] |= members  # the same set the caller boxes
-                    claimed |= members
-                outs = _outputs(graph, by_path[path], consumers)
-                cur, pending = (outs[0] if len(outs) == 1 else None), []
-                continue
-            if cur is None:
-                continue
-            if pending:
-                pending.append((path, child))
-                continue
-            value = graph.nodes[cur].value
-            if value is None and graph.nodes[cur].shape is not None:
-                value = np.zeros(graph.nodes[cur].shape)
-            probe = None if value is None else _probe_ops(child, value)
-            chain = None
-            if probe is not None:
-                chain = _follow(graph, cur, probe[0], claimed, consumers, producers)
-            if chain is None or not (
-                not chain or _same_value(graph.nodes[chain[-1]].value, probe[1])
-            ):
-                pending.append((path, child))
-                continue
-            if not chain:
-                continue  # records nothing (Identity, Dropout in eval mode)
-            ops = [graph.nodes[nid].title for nid in chain]
-            namesake = type(child).__name__.lower() == ops[0].replace("_", "")
-            if not (len(ops) == 1 and namesake):
-                members = _with_constants(graph, chain, consumers, producers)
-                found.append((path, f"{type(child).__name__} {path}", members))
-                claimed |= members
-            cur = chain[-1]
+        if isinstance(seq, Sequential):
+            children = [(f"{prefix}.{k}" if prefix else k, m) for k, m in seq.named_children()]
+            found += _sequence_regions(graph, children, by_path, claimed, consumers, producers)
     return found
+
+
+def _sequence_regions(graph: Graph, children, by_path, claimed, consumers, producers) -> list:
+    """The regions of one ``nn.Sequential``'s children without parameters, in order;
+    ``claimed`` grows by each region found."""
+    found = []
+    cur = None  # the node holding the output of the previous child, when known
+    pending = []  # children since then that could not be followed one by one
+    for path, child in children:
+        if path in by_path:
+            if cur is not None:
+                found += _before(graph, cur, path, pending, by_path, claimed, consumers, producers)
+            outs = _outputs(graph, by_path[path], consumers)
+            cur, pending = (outs[0] if len(outs) == 1 else None), []
+            continue
+        if cur is None:
+            continue
+        chain = None if pending else _probed_chain(graph, cur, child, claimed, consumers, producers)
+        if chain is None:
+            pending.append((path, child))
+            continue
+        if not chain:
+            continue  # records nothing (Identity, Dropout in eval mode)
+        ops = [graph.nodes[nid].title for nid in chain]
+        namesake = type(child).__name__.lower() == ops[0].replace("_", "")
+        if not (len(ops) == 1 and namesake):
+            members = _with_constants(graph, chain, consumers, producers)
+            found.append((path, f"{type(child).__name__} {path}", members))
+            claimed.update(members)
+        cur = chain[-1]
+    return found
+
+
+def _before(graph: Graph, cur, path, pending, by_path, claimed, consumers, producers) -> list:
+    """The ops between ``cur`` (the previous child's output) and the region of the
+    module ``path``: one region for the ``pending`` children that could not be
+    followed, or, with none pending, part of the module's own region (BatchNorm's
+    statistics, computed before its parameters are used)."""
+    nodes = _between(graph, cur, by_path[path], claimed, consumers, producers)
+    if not nodes:
+        return []
+    members = _with_constants(graph, list(nodes), consumers, producers)
+    claimed.update(members)
+    if pending:
+        label = " \u00b7 ".join(f"{type(m).__name__} {p}" for p, m in pending)
+        return [(pending[0][0], label, members)]
+    by_path[path] |= members  # the same set the caller boxes
+    return []
+
+
+def _probed_chain(graph: Graph, cur, child, claimed, consumers, producers) -> list | None:
+    """The boxes after ``cur`` that ``child`` recorded, found by running it again on
+    ``cur``'s value; None when they cannot be followed or their value differs."""
+    value = graph.nodes[cur].value
+    if value is None and graph.nodes[cur].shape is not None:
+        value = np.zeros(graph.nodes[cur].shape)
+    probe = None if value is None else _probe_ops(child, value)
+    if probe is None:
+        return None
+    chain = _follow(graph, cur, probe[0], claimed, consumers, producers)
+    if chain is None or (chain and not _same_value(graph.nodes[chain[-1]].value, probe[1])):
+        return None
+    return chain
 
 
 def collapse_modules(graph: Graph, model, param_ids: dict[str, str], expand=False) -> None:
@@ -282,7 +314,7 @@ def collapse_modules(graph: Graph, model, param_ids: dict[str, str], expand=Fals
         boxed.append(label)
         groups.append((region, _module_box(graph, f"m{len(boxed)}", path, label, region)))
     if groups:
-        _merge_all(graph, groups)
+        regroup.merge(graph, groups)
     if boxed:
         graph.notes.append(
             f"Collapsed {len(boxed)} module(s) into one box each ({', '.join(boxed)}); "
@@ -298,7 +330,7 @@ def _module_box(graph: Graph, box_id: str, path: str, label: str, region: set[st
     title = f"{out.name} = {label}" if out.name else label
     box = VNode(box_id, "module", title, value=out.value, grad=out.grad)
     box.shape, box.freed, box.root = out.shape, out.freed, out.root
-    box.members = _recorded(graph, region)
+    box.members = regroup.recorded(graph, region)
     for p in params:
         pname = p.name or p.title
         short = pname[len(path) + 1 :] if path and pname.startswith(path + ".") else pname

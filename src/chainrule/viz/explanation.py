@@ -1,20 +1,126 @@
-"""Writing an :class:`~chainrule.viz.explain.Explanation` as text or Markdown.
+"""What :func:`.paths.explain_backward` returns, and how it reads as text or Markdown.
 
-Both forms say the same things in the same order: the chain-rule product along each
-path (factors named d(consumer)/d(input), each with its op's rule and, for scalars, its
-value; for arrays the shapes it maps between and the gradient so far, with its norm),
-each path's contribution, the sum over paths, and how that sum compares with the
-gradient ``backward()`` computes and with ``.grad``.
+An :class:`Explanation` holds the paths from the loss back to ``wrt``, each a list of
+:class:`Factor` (one local derivative per op) and its contribution, the sum over paths,
+and the gradient ``backward()`` computes. Text and Markdown say the same things in the
+same order: the chain-rule product along each path (factors named
+d(consumer)/d(input), each with its op's rule and, for scalars, its value; for arrays
+the shapes it maps between and the gradient so far, with its norm), each path's
+contribution, the sum over paths, and how that sum compares with the gradient
+``backward()`` computes and with ``.grad``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
-from chainrule.viz.explain import MAX_FACTORS_SHOWN, Explanation, Path, describe_factor
-from chainrule.viz.format import as_array, magnitude, number
+from chainrule.viz.format import as_array, magnitude, number, shape_text
 
+DEFAULT_SHOWN_PATHS = 12
+MAX_FACTORS_SHOWN = 24
 DOT = " \u00b7 "
+
+
+@dataclass
+class Factor:
+    """One link of a path: d(consumer)/d(input) for the op ``op``."""
+
+    consumer: str
+    input: str
+    op: str
+    argnum: int
+    rule: str | None  # the local derivative in words (from viz.labels)
+    local: object  # its value, for a scalar-to-scalar link; else None
+    out_shape: tuple
+    in_shape: tuple
+    cotangent: object  # d loss / d input along this path, after this link
+
+    @property
+    def symbol(self) -> str:
+        return f"\u2202{self.consumer}/\u2202{self.input}"
+
+
+@dataclass
+class Path:
+    factors: list[Factor]
+    contribution: object
+
+    @property
+    def scalar(self) -> bool:
+        return all(f.local is not None for f in self.factors)
+
+
+@dataclass
+class Explanation:
+    """The result of :func:`.paths.explain_backward`; print it, or use ``to_markdown()``."""
+
+    loss: str
+    wrt: str
+    wrt_shape: tuple
+    paths: list[Path]
+    n_paths: int  # all paths, including those not listed one by one
+    rest: object  # the summed contribution of paths not enumerated (None if none)
+    total: object  # d loss / d wrt, as backward() computes it
+    grad: object  # wrt.grad when it was set, else None
+    shown: int = DEFAULT_SHOWN_PATHS
+    notes: list[str] = field(default_factory=list)
+    keeps_grad: bool = True  # backward() stores wrt.grad (a leaf, or after retain_grad())
+
+    @property
+    def path_sum(self):
+        """The sum of every path's contribution (what backward() should compute)."""
+        return _sum_of(self.paths, self.rest)
+
+    def __str__(self) -> str:
+        return _text(self)
+
+    def to_text(self) -> str:
+        return str(self)
+
+    def to_markdown(self) -> str:
+        return _markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Explanation of \u2202{self.loss}/\u2202{self.wrt}: {self.n_paths} path(s), "
+            f"total {magnitude(self.total)}>"
+        )
+
+
+def _sum_of(paths, rest):
+    """The summed contributions of ``paths`` and of the ``rest`` (None: nothing)."""
+    acc = None
+    for p in paths:
+        acc = p.contribution if acc is None else acc + p.contribution
+    if rest is not None:
+        acc = rest if acc is None else acc + rest
+    return acc
+
+
+# elementwise ops that broadcast their inputs: an input smaller than the output gets the
+# cotangent summed over the axes it was stretched along
+BROADCASTING = {
+    "add", "subtract", "multiply", "safe_mul", "divide", "power", "float_power", "maximum",
+    "minimum", "fmax", "fmin", "hypot", "arctan2", "logaddexp", "logaddexp2", "mod", "fmod",
+    "where", "xlogy", "xlog1py", "clip",
+}  # fmt: skip
+
+
+def describe_factor(f: Factor) -> tuple[str, str, str]:
+    """``(rule, value or shapes, gradient so far)`` for one factor, as text."""
+    rule = f.rule or f"vjp of {f.op}"
+    if f.op in BROADCASTING and tuple(f.in_shape) != tuple(f.out_shape):
+        rule += ", summed over the broadcast axes"
+    if f.local is not None:
+        value = number(f.local)
+    else:
+        value = f"{shape_text(f.out_shape)} \u2190 {shape_text(f.in_shape)}"
+    return rule, value, magnitude(f.cotangent)
 
 
 def _d(num: str, den: str) -> str:
@@ -99,12 +205,7 @@ def _hidden_note(ex: Explanation) -> str | None:
     listed = min(len(ex.paths), ex.shown)
     if ex.n_paths <= listed:
         return None
-    hidden = ex.paths[listed:]
-    acc = None
-    for p in hidden:
-        acc = p.contribution if acc is None else acc + p.contribution
-    if ex.rest is not None:
-        acc = ex.rest if acc is None else acc + ex.rest
+    acc = _sum_of(ex.paths[listed:], ex.rest)
     text = (
         f"The other {ex.n_paths - listed} paths are not listed; together they "
         f"contribute {magnitude(acc)}."
@@ -117,7 +218,7 @@ def _hidden_note(ex: Explanation) -> str | None:
     return text
 
 
-def to_text(ex: Explanation) -> str:
+def _text(ex: Explanation) -> str:
     out = [_header(ex), ""]
     for i, path in enumerate(ex.paths[: ex.shown], 1):
         out.append(f"Path {i} of {ex.n_paths}:  {_product(path, ex)}")
@@ -146,7 +247,7 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
-def to_markdown(ex: Explanation) -> str:
+def _markdown(ex: Explanation) -> str:
     out = [f"**{_md_escape(_header(ex))}**", ""]
     for i, path in enumerate(ex.paths[: ex.shown], 1):
         out.append(f"**Path {i} of {ex.n_paths}:** {_md_escape(_product(path, ex))}")

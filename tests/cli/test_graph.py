@@ -1,12 +1,13 @@
-"""``chainrule graph`` and ``chainrule demo`` on the command line."""
+"""``chainrule graph``: the picture, the values it prints, and one-line errors."""
 
 from __future__ import annotations
 
 import pytest
 
 from chainrule.cli import main
+from tests.viz._helpers import needs_dot, without_dot
 
-from ._helpers import needs_dot, without_dot
+pytest.importorskip("sympy")  # the expression is parsed by chainrule.symbolic
 
 
 @needs_dot
@@ -54,40 +55,6 @@ def test_graph_bad_input_is_one_line_and_status_2(argv, message, capsys, tmp_pat
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
-
-
-def _run_demo(tmp_path, capsys):
-    pytest.importorskip("sklearn")
-    out = tmp_path / "demo"
-    assert main(["demo", "--out", str(out), "--epochs", "1"]) == 0
-    return out, capsys.readouterr().out
-
-
-def test_demo_tells_the_whole_story(tmp_path, capsys):
-    out, printed = _run_demo(tmp_path, capsys)
-    for part in [
-        "Chain rule",  # the symbolic derivation
-        "x.grad = 30   ✓ the same as the symbolic result",
-        "∂y/∂x = ∂y/∂add · ∂add/∂multiply · ∂multiply/∂x",
-        "test accuracy",
-        "∂L/∂W1 = ",
-        "∂h/∂z1",
-        "W1.grad:",
-    ]:
-        assert part in printed, part
-    produced = {p.name for p in out.iterdir()}
-    assert {"chain_rule.dot", "network.dot"} & produced or {
-        "chain_rule.svg",
-        "network.svg",
-    } <= produced
-
-
-def test_demo_completes_without_graphviz(tmp_path, capsys, monkeypatch):
-    without_dot(monkeypatch)
-    out, printed = _run_demo(tmp_path, capsys)
-    assert {"chain_rule.dot", "network.dot"} <= {p.name for p in out.iterdir()}
-    assert printed.count("apt-get install graphviz") == 1  # the hint once, not per picture
-    assert "Done." in printed
 
 
 def test_graph_computes_a_repeated_subexpression_once(tmp_path, capsys):

@@ -1,9 +1,9 @@
-"""viz's own table from primitive to notation: a short symbol for the picture and the
-local derivative of each differentiable argument, in words a learner can check.
+"""The labels viz writes for each primitive: a short symbol for the box in the picture,
+and the local derivative of each differentiable argument, in words a learner can check.
 
 The core holds no display strings; this table is where they live for
 ``viz``. A primitive missing here falls back to its NumPy name and "the VJP of
-<name>"; ``tests/viz/test_notation.py`` lists which primitives still use that fallback.
+<name>"; ``tests/viz/test_labels.py`` lists which primitives still use that fallback.
 
 Formulas use ``u`` for the input of a one-argument op, ``a, b`` for the inputs of a
 two-argument op, ``y`` for the output; for array ops the "local derivative" is a
@@ -13,7 +13,7 @@ vector-Jacobian product, written in terms of the incoming cotangent ``g``.
 from __future__ import annotations
 
 # name -> (symbol shown in the picture, local derivative per argument)
-NOTATION: dict[str, tuple[str, tuple[str, ...]]] = {
+LABELS: dict[str, tuple[str, tuple[str, ...]]] = {
     # arithmetic
     "add": ("+", ("1", "1")),
     "subtract": ("\u2212", ("1", "\u22121")),
@@ -132,17 +132,17 @@ NOTATION: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def symbol(op: str) -> str:
     """Short symbol for ``op`` (``+``, ``×``, ``tanh``); the op's name when unknown."""
-    entry = NOTATION.get(op)
+    entry = LABELS.get(op)
     return entry[0] if entry else op
 
 
 def local_derivative(op: str, argnum: int) -> str | None:
     """The local derivative of ``op`` with respect to argument ``argnum``, or None."""
-    entry = NOTATION.get(op)
+    entry = LABELS.get(op)
     if entry is None or argnum >= len(entry[1]) or not entry[1][argnum]:
         return None
     return entry[1][argnum]
 
 
 def uses_fallback(op: str) -> bool:
-    return op not in NOTATION
+    return op not in LABELS

@@ -1,6 +1,7 @@
 """Evaluate a SymPy expression with ``chainrule.numpy`` ops, so that its graph is recorded.
 
-``chainrule graph "(3x+2)^2" --at x=1`` parses the text with :mod:`chainrule.symbolic`
+The reverse of :mod:`.tracing` (which reads ``chainrule.numpy`` ops into SymPy).
+``chainrule graph "(3x+2)^2" --at x=1`` parses the text with :func:`.build.parse`
 (which yields SymPy) and needs the same computation as chainrule ops on Tensors. This
 small evaluator walks the SymPy tree and calls one ``cnp`` function per node, choosing
 the op a person would write: ``x - y`` is ``subtract`` (not ``add`` of ``-1·y``),
@@ -13,6 +14,8 @@ are handled; anything else raises ``ValueError`` naming it.
 
 from __future__ import annotations
 
+import sympy as sp
+
 import chainrule.numpy as cnp
 
 
@@ -24,47 +27,41 @@ def _of_inv(f):
     return lambda x: f(cnp.divide(1.0, x))
 
 
-def _functions():
-    import sympy as sp
-
-    return {
-        sp.sin: cnp.sin,
-        sp.cos: cnp.cos,
-        sp.tan: cnp.tan,
-        sp.cot: _inv(cnp.tan),
-        sp.sec: _inv(cnp.cos),
-        sp.csc: _inv(cnp.sin),
-        sp.asin: cnp.arcsin,
-        sp.acos: cnp.arccos,
-        sp.atan: cnp.arctan,
-        sp.acot: _of_inv(cnp.arctan),
-        sp.asec: _of_inv(cnp.arccos),
-        sp.acsc: _of_inv(cnp.arcsin),
-        sp.sinh: cnp.sinh,
-        sp.cosh: cnp.cosh,
-        sp.tanh: cnp.tanh,
-        sp.coth: _inv(cnp.tanh),
-        sp.sech: _inv(cnp.cosh),
-        sp.csch: _inv(cnp.sinh),
-        sp.asinh: cnp.arcsinh,
-        sp.acosh: cnp.arccosh,
-        sp.atanh: cnp.arctanh,
-        sp.acoth: _of_inv(cnp.arctanh),
-        sp.asech: _of_inv(cnp.arccosh),
-        sp.acsch: _of_inv(cnp.arcsinh),
-        sp.exp: cnp.exp,
-        sp.log: cnp.log,
-        sp.Abs: cnp.absolute,
-        sp.sign: cnp.sign,
-    }
+_FUNCTIONS = {
+    sp.sin: cnp.sin,
+    sp.cos: cnp.cos,
+    sp.tan: cnp.tan,
+    sp.cot: _inv(cnp.tan),
+    sp.sec: _inv(cnp.cos),
+    sp.csc: _inv(cnp.sin),
+    sp.asin: cnp.arcsin,
+    sp.acos: cnp.arccos,
+    sp.atan: cnp.arctan,
+    sp.acot: _of_inv(cnp.arctan),
+    sp.asec: _of_inv(cnp.arccos),
+    sp.acsc: _of_inv(cnp.arcsin),
+    sp.sinh: cnp.sinh,
+    sp.cosh: cnp.cosh,
+    sp.tanh: cnp.tanh,
+    sp.coth: _inv(cnp.tanh),
+    sp.sech: _inv(cnp.cosh),
+    sp.csch: _inv(cnp.sinh),
+    sp.asinh: cnp.arcsinh,
+    sp.acosh: cnp.arccosh,
+    sp.atanh: cnp.arctanh,
+    sp.acoth: _of_inv(cnp.arctanh),
+    sp.asech: _of_inv(cnp.arccosh),
+    sp.acsch: _of_inv(cnp.arcsinh),
+    sp.exp: cnp.exp,
+    sp.log: cnp.log,
+    sp.Abs: cnp.absolute,
+    sp.sign: cnp.sign,
+}
 
 
 def evaluate(expr, values: dict):
     """Compute the SymPy ``expr`` with chainrule ops; ``values`` maps variable names to
     Tensors (or numbers). Raises ``ValueError`` for a variable without a value."""
-    import sympy as sp
-
-    table = _functions()
     done: dict = {}  # a subexpression written twice (x*y in x*y + sin(x*y)) is one node
 
     def ev(e):
@@ -95,7 +92,7 @@ def evaluate(expr, values: dict):
             return _product(e, ev)
         if isinstance(e, sp.Pow):
             return _power(e, ev)
-        func = table.get(type(e))
+        func = _FUNCTIONS.get(type(e))
         if func is None:
             raise ValueError(f"can't evaluate {type(e).__name__} with chainrule ops")
         return func(*[ev(a) for a in e.args])
@@ -104,8 +101,6 @@ def evaluate(expr, values: dict):
 
 
 def _product(e, ev):
-    import sympy as sp
-
     coeff, rest = e.as_coeff_Mul()
     if coeff == -1:
         return cnp.negative(ev(rest))
@@ -127,8 +122,6 @@ def _product(e, ev):
 
 
 def _power(e, ev):
-    import sympy as sp
-
     base, exp = e.base, e.exp
     if base == sp.E:
         return cnp.exp(ev(exp))

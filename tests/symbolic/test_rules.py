@@ -8,6 +8,8 @@ sp = pytest.importorskip("sympy")
 
 from chainrule import symbolic  # noqa: E402
 
+from ._helpers import agree  # noqa: E402
+
 # (expression, wrt, rules that must appear in the step tree)
 RULES = [
     ("7", None, {"constant"}),
@@ -74,32 +76,11 @@ RULES = [
 ]
 
 
-def _close(a, b, symbols, rng) -> bool:
-    """Equal at a few random points (complex values allowed; singular points skipped)."""
-    checked = 0
-    for _ in range(6):
-        point = {s: sp.Float(rng.choice([-1, 1]) * rng.uniform(0.2, 2.3), 25) for s in symbols}
-        try:
-            va, vb = complex(a.evalf(25, subs=point)), complex(b.evalf(25, subs=point))
-        except TypeError:
-            continue
-        if not all(map(_finite, (va, vb))):
-            continue
-        if abs(va - vb) > 1e-9 * max(1.0, abs(va)):
-            return False
-        checked += 1
-    return checked > 0 or not symbols
-
-
-def _finite(v: complex) -> bool:
-    return v == v and abs(v) != float("inf")
-
-
 def assert_steps_match_sympy(derivation, rng):
     for step in derivation.steps.walk():
         truth = sp.diff(step.expr, step.var)
         symbols = step.expr.free_symbols | step.derivative.free_symbols | {step.var}
-        assert _close(step.derivative, truth, symbols, rng), (step.rule, step.expr)
+        assert agree(step.derivative, truth, symbols, rng), (step.rule, step.expr)
 
 
 @pytest.mark.parametrize("source, wrt, rules", RULES, ids=[r[0] for r in RULES])
@@ -110,7 +91,7 @@ def test_rule_is_narrated_and_every_step_is_right(source, wrt, rules):
     assert rules <= used, used
     assert "sympy" not in used  # no fallback needed for any of these
     truth = sp.diff(symbolic.parse(source), d.var)
-    assert _close(d.result, truth, truth.free_symbols | {d.var}, rng)
+    assert agree(d.result, truth, truth.free_symbols | {d.var}, rng)
     assert_steps_match_sympy(d, rng)
 
 

@@ -1,10 +1,11 @@
-"""viz's notation table: coverage of the registered primitives."""
+"""viz's label table (symbol and local derivative per primitive): coverage of the
+registered primitives."""
 
 from __future__ import annotations
 
 import chainrule  # noqa: F401  (registers the primitives)
 from chainrule.core.primitive import registry
-from chainrule.viz import notation
+from chainrule.viz import labels
 
 # the ops a learner meets first (scalar functions, the network's building blocks)
 # must have their own symbol and local derivative; the rest may use the fallback
@@ -19,7 +20,7 @@ REQUIRED = {
 
 def fallback_primitives() -> set[str]:
     """Registered primitives drawn with their NumPy name and "vjp of <name>"."""
-    return {name for name in registry if notation.uses_fallback(name)}
+    return {name for name in registry if labels.uses_fallback(name)}
 
 
 def test_fallback_list():
@@ -30,13 +31,13 @@ def test_fallback_list():
     # piecewise-constant ops have no local derivative worth a formula; everything
     # differentiable is expected to have one, so say which still lack it
     lacking = sorted(n for n in missing if not registry[n].zero_derivative)
-    assert len(lacking) <= 12, f"add these to viz/notation.py: {lacking}"
+    assert len(lacking) <= 12, f"add these to viz/labels.py: {lacking}"
 
 
 def test_every_entry_names_a_symbol_and_real_primitives():
-    for name, (sym, rules) in notation.NOTATION.items():
+    for name, (sym, rules) in labels.LABELS.items():
         assert sym and isinstance(rules, tuple), name
-    assert notation.symbol("multiply") == "×"
-    assert notation.symbol("not_a_primitive") == "not_a_primitive"
-    assert notation.local_derivative("tanh", 0) == "1 − tanh²(u)"
-    assert notation.local_derivative("tanh", 1) is None
+    assert labels.symbol("multiply") == "×"
+    assert labels.symbol("not_a_primitive") == "not_a_primitive"
+    assert labels.local_derivative("tanh", 0) == "1 − tanh²(u)"
+    assert labels.local_derivative("tanh", 1) is None

@@ -8,10 +8,11 @@ import math
 import pytest
 
 import chainrule as cr
-from chainrule import symbolic
-from chainrule.viz.sympy_eval import evaluate
 
 sp = pytest.importorskip("sympy")
+
+from chainrule import symbolic  # noqa: E402
+from chainrule.symbolic.numpy_eval import evaluate  # noqa: E402
 
 CASES = [
     "(3x+2)^2",
