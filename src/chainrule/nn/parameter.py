@@ -10,6 +10,18 @@ from chainrule.tensors import Tensor
 __all__ = ["Parameter"]
 
 
+def layer_dtype(dtype=None) -> np.dtype:
+    """The dtype of a layer's parameters: ``dtype``, or by default float64, chainrule's
+    default float (PyTorch's is float32)."""
+    return np.dtype(np.float64 if dtype is None else dtype)
+
+
+def new_parameter(shape, dtype=None, fill: float = 0.0) -> Parameter:
+    """A layer's parameter of ``shape``, filled with ``fill`` (layers that draw random
+    values fill it in their ``reset_parameters``)."""
+    return Parameter(np.full(shape, fill, layer_dtype(dtype)))
+
+
 def _values(data, dtype=None) -> np.ndarray:
     """The array behind ``data``, shared with a Tensor or array when no cast is needed."""
     if isinstance(data, Tensor):
