@@ -73,6 +73,18 @@ def test_read_idx_other_types(tmp_path):
     np.testing.assert_array_equal(read_idx(tmp_path / "b.idx"), arr)
 
 
+def _error_for_corrupt_test_images(tmp_path, corrupt) -> IDXError:
+    """The error ``load_mnist`` raises once the test images' file holds ``corrupt`` of
+    its bytes; it must name that file."""
+    _write_mnist(tmp_path, gz=False)
+    target = tmp_path / "t10k-images-idx3-ubyte"
+    target.write_bytes(corrupt(target.read_bytes()))
+    with pytest.raises(IDXError) as info:
+        load_mnist(tmp_path)
+    assert str(target) in str(info.value)
+    return info.value
+
+
 @pytest.mark.parametrize(
     "corrupt,message",
     [
@@ -88,13 +100,8 @@ def test_read_idx_other_types(tmp_path):
     ids=["short-data", "extra-data", "magic", "type", "header", "empty", "gz-cut", "gz-bad"],
 )
 def test_corrupt_files_get_an_error_naming_the_file(tmp_path, corrupt, message):
-    _write_mnist(tmp_path, gz=False)
-    target = tmp_path / "t10k-images-idx3-ubyte"
-    target.write_bytes(corrupt(target.read_bytes()))
-    with pytest.raises(IDXError) as info:
-        load_mnist(tmp_path)
-    assert str(target) in str(info.value) and message in str(info.value)
-    assert isinstance(info.value, ValueError)
+    error = _error_for_corrupt_test_images(tmp_path, corrupt)
+    assert message in str(error) and isinstance(error, ValueError)
 
 
 def test_inconsistent_or_missing_mnist_files(tmp_path):
@@ -125,9 +132,4 @@ def test_inconsistent_or_missing_mnist_files(tmp_path):
     ids=["overflowing-sizes", "float-images", "signed-images"],
 )
 def test_headers_that_lie_about_the_data(tmp_path, corrupt, message):
-    _write_mnist(tmp_path, gz=False)
-    target = tmp_path / "t10k-images-idx3-ubyte"
-    target.write_bytes(corrupt(target.read_bytes()))
-    with pytest.raises(IDXError) as info:
-        load_mnist(tmp_path)
-    assert str(target) in str(info.value) and message in str(info.value)
+    assert message in str(_error_for_corrupt_test_images(tmp_path, corrupt))

@@ -26,6 +26,21 @@ def _loss_case(fn_c, fn_t, x, *extra_c, extra_t=None, kw_t=None, **kw):
     np.testing.assert_allclose(xc.grad.numpy(), xt.grad.numpy(), **TOL)
 
 
+def _functional_case(name, x, target, ours=None, theirs=None):
+    """:func:`_loss_case` for ``F.<name>`` against PyTorch's function of that name, on
+    logits (or log-probabilities) ``x`` and the array ``target``; ``ours`` and
+    ``theirs`` are each library's options (``theirs`` defaults to ``ours``)."""
+    _loss_case(
+        getattr(F, name),
+        getattr(torch.nn.functional, name),
+        x,
+        cr.tensor(target),
+        extra_t=(torch.tensor(target),),
+        kw_t=theirs,
+        **(ours or {}),
+    )
+
+
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize(
     "options",
@@ -47,50 +62,21 @@ def test_cross_entropy_and_nll(reduction, options):
         ours["weight"] = cr.tensor(options["weight"])
         theirs["weight"] = torch.tensor(options["weight"])
     ours["reduction"] = theirs["reduction"] = reduction
-    _loss_case(
-        F.cross_entropy,
-        torch.nn.functional.cross_entropy,
-        x,
-        cr.tensor(y),
-        extra_t=(torch.tensor(y),),
-        kw_t=theirs,
-        **ours,
-    )
+    _functional_case("cross_entropy", x, y, ours, theirs)
     theirs.pop("label_smoothing", None)
     ours.pop("label_smoothing", None)
     logp = np.log(np.exp(x) / np.exp(x).sum(1, keepdims=True))
-    _loss_case(
-        F.nll_loss,
-        torch.nn.functional.nll_loss,
-        logp,
-        cr.tensor(y),
-        extra_t=(torch.tensor(y),),
-        kw_t=theirs,
-        **ours,
-    )
+    _functional_case("nll_loss", logp, y, ours, theirs)
 
 
 def test_cross_entropy_spatial_and_probability_targets():
     x = randn(2, 3, 4, 5)
     y = np.random.default_rng(1).integers(0, 3, (2, 4, 5))
-    _loss_case(
-        F.cross_entropy,
-        torch.nn.functional.cross_entropy,
-        x,
-        cr.tensor(y),
-        extra_t=(torch.tensor(y),),
-    )
+    _functional_case("cross_entropy", x, y)
     probs = np.random.default_rng(2).dirichlet(np.ones(3), size=4)
     x = randn(4, 3)
     for kw in ({}, {"label_smoothing": 0.3}, {"reduction": "sum"}):
-        _loss_case(
-            F.cross_entropy,
-            torch.nn.functional.cross_entropy,
-            x,
-            cr.tensor(probs),
-            extra_t=(torch.tensor(probs),),
-            **kw,
-        )
+        _functional_case("cross_entropy", x, probs, kw)
     # the module form, and a 1-d (unbatched) input
     _loss_case(
         nn.CrossEntropyLoss(),
@@ -104,13 +90,7 @@ def test_cross_entropy_spatial_and_probability_targets():
 def test_cross_entropy_is_stable_for_huge_logits():
     x = np.array([[1000.0, -1000.0, 0.0], [-1e4, 1e4, 0.0]])
     y = np.array([1, 0])
-    _loss_case(
-        F.cross_entropy,
-        torch.nn.functional.cross_entropy,
-        x,
-        cr.tensor(y),
-        extra_t=(torch.tensor(y),),
-    )
+    _functional_case("cross_entropy", x, y)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -208,23 +188,7 @@ def test_cross_entropy_with_masked_logits_is_finite(options):
     y = np.array([0, 1, 2])
     ours = {k: cr.tensor(v) if k == "weight" else v for k, v in options.items()}
     theirs = {k: torch.tensor(v) if k == "weight" else v for k, v in options.items()}
-    _loss_case(
-        F.cross_entropy,
-        torch.nn.functional.cross_entropy,
-        x,
-        cr.tensor(y),
-        extra_t=(torch.tensor(y),),
-        kw_t=theirs,
-        **ours,
-    )
+    _functional_case("cross_entropy", x, y, ours, theirs)
     with np.errstate(divide="ignore"):  # log 0 = -inf: the masked classes
         logp = np.log(np.array([[0.5, 0.0, 0.5], [0.2, 0.8, 0.0], [0.0, 0.0, 1.0]]))
-    _loss_case(
-        F.nll_loss,
-        torch.nn.functional.nll_loss,
-        logp,
-        cr.tensor(y),
-        extra_t=(torch.tensor(y),),
-        kw_t=theirs,
-        **ours,
-    )
+    _functional_case("nll_loss", logp, y, ours, theirs)
