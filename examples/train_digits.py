@@ -18,7 +18,6 @@ import numpy as np
 import chainrule as cr
 from chainrule import data, nn, optim
 from chainrule.nn import functional as F
-from chainrule.tensors.serialization import save
 
 
 def make_model(kind: str) -> nn.Module:
@@ -73,7 +72,7 @@ def main(kind: str = "mlp", seed: int = 0) -> float:
 
     acc = accuracy(model, test)
     print(f"final test accuracy ({kind}): {100 * acc:.2f}%")
-    save(model.state_dict(), f"digits-{kind}.safetensors")
+    cr.save(model.state_dict(), f"digits-{kind}.safetensors")
     print(f"weights saved to digits-{kind}.safetensors")
     return acc
 

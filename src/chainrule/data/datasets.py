@@ -25,9 +25,11 @@ __all__ = ["load_digits", "load_mnist", "read_idx", "IDXError"]
 _DIGITS_SPLIT_SEED = 0
 
 
-def _pack(images: np.ndarray, labels: np.ndarray, side: int, flatten: bool, dtype):
+def _pack(images: np.ndarray, labels: np.ndarray, flatten: bool, dtype) -> TensorDataset:
+    """(image, label) pairs from ``images`` of shape (N, H, W): each image flattened,
+    or given a channel axis, (1, H, W); images cast to ``dtype``, labels int64."""
     images = images.astype(dtype)
-    images = images.reshape(len(images), -1) if flatten else images.reshape(-1, 1, side, side)
+    images = images.reshape(len(images), -1) if flatten else images[:, None]
     return TensorDataset(from_numpy(images), from_numpy(labels.astype(np.int64)))
 
 
@@ -48,8 +50,8 @@ def load_digits(flatten: bool = True, dtype=np.float64, test_fraction: float = 0
     n_test = int(round(len(labels) * test_fraction))
     test_idx, train_idx = order[:n_test], order[n_test:]
     return (
-        _pack(images[train_idx], labels[train_idx], 8, flatten, dtype),
-        _pack(images[test_idx], labels[test_idx], 8, flatten, dtype),
+        _pack(images[train_idx], labels[train_idx], flatten, dtype),
+        _pack(images[test_idx], labels[test_idx], flatten, dtype),
     )
 
 
@@ -155,10 +157,7 @@ def _mnist_split(images_path: str, labels_path: str, flatten: bool, dtype):
         )
     if labels.size and labels.max() > 9:
         raise IDXError(f"{labels_path}: labels must be digits 0-9, found {int(labels.max())}")
-    rows, cols = images.shape[1:]
-    images = images.astype(np.float64) / 255.0
-    images = images.reshape(len(images), -1) if flatten else images.reshape(-1, 1, rows, cols)
-    return TensorDataset(from_numpy(images.astype(dtype)), from_numpy(labels.astype(np.int64)))
+    return _pack(images / 255.0, labels, flatten, dtype)
 
 
 def load_mnist(path, flatten: bool = True, dtype=np.float64):

@@ -1,9 +1,11 @@
 """``chainrule.nn``: PyTorch-style neural network layers on the eager ``Tensor`` graph.
 
-Built only on the public layers below it (``chainrule.numpy``, ``chainrule.scipy``,
-the ``Tensor`` API and the sliding-windows primitive). Names, defaults, state_dict keys
-and array layouts are PyTorch's, so models and weights port by name; see ``docs/nn.md``
-for the few documented differences (float64 by default, errors' types).
+Built on the layers below it: the maths from ``chainrule.numpy`` and
+``chainrule.scipy``, parameters and buffers as ``Tensor`` s, ``stop_gradient`` from
+``chainrule.functional``, and the sliding-windows primitive for convolution and
+pooling. Names, defaults, state_dict keys and array layouts are PyTorch's, so models
+and weights port by name; see ``docs/nn.md`` for the few documented differences
+(float64 by default, errors' types).
 """
 
 from chainrule.nn import functional, init

@@ -13,13 +13,13 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
-from chainrule.nn._functional_common import ShapeError, _dtype, _shape
+from chainrule.nn._functional_common import ShapeError, _caller, _dtype, _shape
 from chainrule.primitives.windows import output_size, sliding_windows
+from chainrule.tensors import from_numpy
 
 __all__ = ["conv2d", "max_pool2d", "avg_pool2d"]
 
 
-# -- convolution and pooling ------------------------------------------------------------------
 def _ints(value, n: int, name: str) -> tuple:
     if isinstance(value, (int, np.integer)):
         return (int(value),) * n
@@ -44,6 +44,22 @@ def _batched(input, name: str):
 _PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
 
+def _conv_pads(padding, stride: tuple, dilation: tuple, kernel: tuple, who: str) -> tuple:
+    """``((top, bottom), (left, right))`` from ``padding``: an int, a pair, ``"valid"``
+    or ``"same"`` (unstrided only; the odd extra row or column goes at the end, as in
+    PyTorch)."""
+    if not isinstance(padding, str):
+        return tuple((p, p) for p in _ints(padding, 2, "padding"))
+    if padding == "valid":
+        return ((0, 0), (0, 0))
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(f"{who}: padding='same' is not supported for strided convolutions")
+        totals = (d * (k - 1) for d, k in zip(dilation, kernel, strict=True))
+        return tuple((t // 2, t - t // 2) for t in totals)
+    raise ValueError(f"{who}: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
+
+
 def conv2d(
     input,
     weight,
@@ -62,7 +78,7 @@ def conv2d(
     through :func:`~chainrule.primitives.windows.sliding_windows`); no Python loop runs
     over output positions. ``padding`` may be an int, a pair, ``"valid"`` or ``"same"``.
     """
-    who = repr(_layer) if _layer is not None else "conv2d"
+    who = _caller(_layer, "conv2d")
     x, unbatched = _batched(input, who)
     n, c, h, w = _shape(x)
     ws = _shape(weight)
@@ -76,21 +92,7 @@ def conv2d(
         )
     stride = _ints(stride, 2, "stride")
     dilation = _ints(dilation, 2, "dilation")
-    if isinstance(padding, str):
-        if padding == "valid":
-            pads = ((0, 0), (0, 0))
-        elif padding == "same":
-            if stride != (1, 1):
-                raise ValueError(f"{who}: padding='same' is not supported for strided convolutions")
-            totals = (dilation[0] * (kh - 1), dilation[1] * (kw - 1))
-            # PyTorch puts the odd extra row/column at the end
-            pads = tuple((t // 2, t - t // 2) for t in totals)
-        else:
-            raise ValueError(
-                f"{who}: padding must be an int, a pair, 'valid' or 'same', got {padding!r}"
-            )
-    else:
-        pads = tuple((p, p) for p in _ints(padding, 2, "padding"))
+    pads = _conv_pads(padding, stride, dilation, (kh, kw), who)
     if padding_mode != "zeros" and any(p for pair in pads for p in pair):
         if padding_mode not in _PAD_MODES:
             raise ValueError(f"{who}: unknown padding_mode {padding_mode!r}")
@@ -167,7 +169,7 @@ def max_pool2d(
         padding,
         dilation,
         ceil_mode,
-        repr(_layer) if _layer is not None else "max_pool2d",
+        _caller(_layer, "max_pool2d"),
     )
     win = sliding_windows(x, k, s, d, pads, pad_value=-np.inf)
     lead = _shape(win)[:4]
@@ -184,8 +186,6 @@ def max_pool2d(
     rows = np.arange(oh)[:, None] * s[0] + i * d[0] - pads[0][0]
     cols = np.arange(ow)[None, :] * s[1] + j * d[1] - pads[1][0]
     idx = (rows * hw[1] + cols).astype(np.int64)
-    from chainrule.tensors import from_numpy
-
     return out, from_numpy(idx[0] if unbatched else idx)
 
 
@@ -208,7 +208,7 @@ def avg_pool2d(
         padding,
         1,
         ceil_mode,
-        repr(_layer) if _layer is not None else "avg_pool2d",
+        _caller(_layer, "avg_pool2d"),
     )
     win = sliding_windows(x, k, s, d, pads)
     total = cnp.sum(win, axis=(-2, -1))

@@ -14,6 +14,7 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
+from chainrule.nn._functional_common import _dtype, _shape
 from chainrule.scipy import special
 
 __all__ = [
@@ -36,14 +37,6 @@ class LabelError(IndexError, ValueError):
 class ProbabilityError(ValueError, RuntimeError):
     """A probability outside [0, 1]: a ``ValueError`` and (as PyTorch raises) a
     ``RuntimeError``."""
-
-
-def _shape(x) -> tuple:
-    return tuple(np.shape(unbox_all(x)))
-
-
-def _dtype(x) -> np.dtype:
-    return np.result_type(unbox_all(x))
 
 
 def _reduce(loss, reduction: str, name: str):
@@ -208,6 +201,17 @@ def _soft_cross_entropy(logp, target, weight, reduction, smoothing, shape, axis)
     return _reduce(per, reduction, "cross_entropy")
 
 
+def _clamped_log(x, values: np.ndarray):
+    """``max(log x, -100)``, PyTorch's clamp for binary cross-entropy. Where ``x`` is 0
+    the log is not taken (it would be -inf, with NumPy's divide-by-zero warning): the
+    clamp's -100 is used directly, with the clamp's zero derivative."""
+    zero = values == 0
+    if not zero.any():
+        return cnp.maximum(cnp.log(x), -100.0)
+    safe = cnp.where(zero, 1.0, x)  # log(1) = 0 and d log = 1 there: both unused
+    return cnp.where(zero, -100.0, cnp.maximum(cnp.log(safe), -100.0))
+
+
 def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     """-(y·log p + (1-y)·log(1-p)) for probabilities ``input``; each log is clamped at
     -100 as in PyTorch, so p = 0 or 1 gives a finite loss. An input outside [0, 1]
@@ -219,8 +223,8 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
             f"binary_cross_entropy: all elements of input should be between 0 and 1, found "
             f"{bad} (for logits, use binary_cross_entropy_with_logits)"
         )
-    log_p = cnp.maximum(cnp.log(input), -100.0)
-    log_q = cnp.maximum(cnp.log(1.0 - input), -100.0)
+    log_p = _clamped_log(input, p)
+    log_q = _clamped_log(1.0 - input, 1.0 - p)
     loss = cnp.negative(target * log_p + (1.0 - target) * log_q)
     if weight is not None:
         loss = loss * weight

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from chainrule.nn.module import Module, _addindent
+from chainrule.nn._display import module_list_repr
+from chainrule.nn.module import Module
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
-def _renumber(modules: OrderedDict) -> None:
-    """Name the children ``"0"``, ``"1"``, ... in their order (after a delete or an
-    insert), as PyTorch's containers do."""
-    items = list(modules.values())
+def _renumber(modules: OrderedDict, items=None) -> None:
+    """Make ``items`` (by default the children themselves) the children, named ``"0"``,
+    ``"1"``, ... in order: after a delete or an insert, as PyTorch's containers do."""
+    items = list(modules.values()) if items is None else items
     modules.clear()
     for i, module in enumerate(items):
         modules[str(i)] = module
@@ -30,9 +31,7 @@ def _insert(container: Module, index: int, module: Module) -> None:
     index = index + n if index < 0 else index
     items = list(container._modules.values())
     items.insert(index, module)
-    container._modules.clear()
-    for i, item in enumerate(items):
-        container._modules[str(i)] = item
+    _renumber(container._modules, items)
 
 
 def _index(i, n: int, kind: str) -> int:
@@ -42,7 +41,32 @@ def _index(i, n: int, kind: str) -> int:
     return i % n
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What ``Sequential`` and ``ModuleList`` share: children kept in order, appended
+    under the name of their position."""
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module: Module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def pop(self, idx):
+        module = self[idx]
+        del self[idx]
+        return module
+
+
+class Sequential(_ModuleSequence):
     """Apply the given modules in order. ``Sequential(a, b)`` names them ``"0"`` and
     ``"1"``; ``Sequential(OrderedDict(name=module, ...))`` keeps the given names."""
 
@@ -59,12 +83,6 @@ class Sequential(Module):
         for module in self._modules.values():
             input = module(input)
         return input
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -87,38 +105,18 @@ class Sequential(Module):
             del self._modules[keys[_index(idx, len(keys), "Sequential")]]
         _renumber(self._modules)  # PyTorch renumbers the remaining children
 
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self)), module)
-        return self
-
     def insert(self, index: int, module: Module) -> Sequential:
         _insert(self, index, module)
         return self
 
-    def extend(self, modules) -> Sequential:
-        for module in modules:
-            self.append(module)
-        return self
 
-    def pop(self, idx):
-        module = self[idx]
-        del self[idx]
-        return module
-
-
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered (``"0.weight"``, ...)."""
 
     def __init__(self, modules=None):
         super().__init__()
         if modules is not None:
             self.extend(modules)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -136,22 +134,8 @@ class ModuleList(Module):
             del self._modules[str(_index(idx, len(self), "ModuleList"))]
         _renumber(self._modules)
 
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules) -> ModuleList:
-        for module in modules:
-            self.append(module)
-        return self
-
     def insert(self, index: int, module: Module) -> None:
         _insert(self, index, module)
-
-    def pop(self, idx):
-        module = self[idx]
-        del self[idx]
-        return module
 
     def __iadd__(self, modules) -> ModuleList:
         return self.extend(modules)
@@ -160,23 +144,7 @@ class ModuleList(Module):
         return ModuleList(list(self) + list(other))
 
     def __repr__(self) -> str:
-        # PyTorch folds runs of identical entries: "(0-2): 3 x Linear(...)"
-        if not self._modules:
-            return self._get_name() + "()"
-        runs: list[list] = []  # [first index, last index, repr]
-        for i, module in enumerate(self):
-            text = repr(module)
-            if runs and runs[-1][2] == text:
-                runs[-1][1] = i
-            else:
-                runs.append([i, i, text])
-        lines = []
-        for first, last, text in runs:
-            if first == last:
-                lines.append(_addindent(f"({first}): {text}", 2))
-            else:
-                lines.append(_addindent(f"({first}-{last}): {last - first + 1} x {text}", 2))
-        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+        return module_list_repr(self)  # runs of identical entries folded, as PyTorch does
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward(); iterate over it instead")

@@ -4,12 +4,10 @@ groups and padding modes."""
 
 from __future__ import annotations
 
-import math
-
 from chainrule.nn import functional as F
 from chainrule.nn import init
-from chainrule.nn.linear import _empty
 from chainrule.nn.module import Module
+from chainrule.nn.parameter import new_parameter
 
 __all__ = ["Conv2d"]
 
@@ -52,19 +50,15 @@ class Conv2d(Module):
         self.dilation = _pair(dilation)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = _empty((out_channels, in_channels // groups) + self.kernel_size, dtype)
+        self.weight = new_parameter((out_channels, in_channels // groups) + self.kernel_size, dtype)
         if bias:
-            self.bias = _empty((out_channels,), dtype)
+            self.bias = new_parameter((out_channels,), dtype)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        init._reset_uniform_fan_in(self.weight, self.bias)
 
     def forward(self, input):
         return F.conv2d(

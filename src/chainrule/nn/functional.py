@@ -8,9 +8,10 @@ to any order. The modules in :mod:`chainrule.nn` only hold parameters and call t
 Choices that differ from a literal reading of PyTorch are noted where they are made:
 shape errors are ``ValueError`` s that are also ``RuntimeError`` s (PyTorch raises the
 latter), and a label out of range is an ``IndexError`` that is also a ``ValueError``.
-The losses live in :mod:`chainrule.nn._losses`, convolution and pooling in
-:mod:`chainrule.nn._conv_pool`, and both are re-exported here, so ``F.cross_entropy``
-and ``F.conv2d`` are the same functions as before the split.
+This module holds the dense, activation, dropout, normalisation and embedding
+functions; the losses (:mod:`chainrule.nn._losses`) and convolution and pooling
+(:mod:`chainrule.nn._conv_pool`) live in their own modules and are re-exported here,
+so every function is reached as ``F.<name>``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
 from chainrule.functional.custom import stop_gradient
 from chainrule.nn._conv_pool import avg_pool2d, conv2d, max_pool2d
-from chainrule.nn._functional_common import ShapeError, _dtype, _shape
+from chainrule.nn._functional_common import ShapeError, _caller, _dtype, _shape
 from chainrule.nn._losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -35,6 +36,7 @@ from chainrule.nn._losses import (
     smooth_l1_loss,
 )
 from chainrule.scipy import special
+from chainrule.tensors import from_numpy
 from chainrule.tensors.random import default_generator
 
 __all__ = [
@@ -74,7 +76,7 @@ def linear(input, weight, bias=None, *, _layer=None):
     """``input @ weight.T + bias``; ``weight`` has PyTorch's layout ``(out, in)``."""
     xs, ws = _shape(input), _shape(weight)
     if len(ws) != 2 or not xs or xs[-1] != ws[1]:
-        who = repr(_layer) if _layer is not None else "linear"
+        who = _caller(_layer, "linear")
         raise ShapeError(
             f"{who}: input of shape {xs} doesn't fit weight of shape {ws} "
             f"(the input's last dimension must be {ws[1] if len(ws) == 2 else '?'})"
@@ -140,24 +142,23 @@ def sigmoid(input):
     return special.expit(input)
 
 
-def _softmax_dim(ndim: int) -> int:
-    # PyTorch's legacy choice when dim is not given
-    return 0 if ndim in (0, 1, 3) else 1
-
-
-def softmax(input, dim: int | None = None, dtype=None):
+def _softmax_args(input, dim: int | None, dtype):
+    """The input cast to ``dtype`` (when given) and the axis (PyTorch's legacy choice
+    when ``dim`` is not given)."""
     if dtype is not None:
         input = cnp.astype(input, dtype)
     if dim is None:
-        dim = _softmax_dim(len(_shape(input)))
+        dim = 0 if len(_shape(input)) in (0, 1, 3) else 1
+    return input, dim
+
+
+def softmax(input, dim: int | None = None, dtype=None):
+    input, dim = _softmax_args(input, dim, dtype)
     return special.softmax(input, axis=dim)
 
 
 def log_softmax(input, dim: int | None = None, dtype=None):
-    if dtype is not None:
-        input = cnp.astype(input, dtype)
-    if dim is None:
-        dim = _softmax_dim(len(_shape(input)))
+    input, dim = _softmax_args(input, dim, dtype)
     return special.log_softmax(input, axis=dim)
 
 
@@ -234,7 +235,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     shape = _shape(input)
     k = len(normalized_shape)
     if tuple(shape[len(shape) - k :]) != normalized_shape:
-        who = repr(_layer) if _layer is not None else "layer_norm"
+        who = _caller(_layer, "layer_norm")
         raise ShapeError(
             f"{who}: input of shape {shape} doesn't end in normalized_shape {normalized_shape}"
         )
@@ -264,7 +265,7 @@ def embedding(input, weight, padding_idx: int | None = None, *, _layer=None):
     num = _shape(weight)[0]
     bad = (idx < 0) | (idx >= num)
     if bad.any():
-        who = repr(_layer) if _layer is not None else "embedding"
+        who = _caller(_layer, "embedding")
         raise IndexError(
             f"{who}: index {int(idx[bad].flat[0])} is out of range for an embedding with {num} rows"
         )
@@ -279,8 +280,6 @@ def embedding(input, weight, padding_idx: int | None = None, *, _layer=None):
 
 def one_hot(tensor, num_classes: int = -1):
     """Integer labels to a one-hot int64 tensor with a trailing class axis."""
-    from chainrule.tensors import from_numpy
-
     idx = _int_array(tensor, "one_hot")
     if num_classes < 0:
         num_classes = int(idx.max()) + 1 if idx.size else 0

@@ -149,6 +149,17 @@ def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", gen
     return normal_(tensor, 0.0, std, generator)
 
 
+def _reset_uniform_fan_in(weight, bias) -> None:
+    """PyTorch's default for ``Linear`` and ``Conv2d``: ``kaiming_uniform_`` with
+    a=sqrt(5) for the weight (uniform in ±1/sqrt(fan_in)), and the bias, if any,
+    uniform in ±1/sqrt(fan_in) too."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)
+
+
 def orthogonal_(tensor, gain: float = 1.0, generator=None):
     """A (semi-)orthogonal matrix from the QR of a Gaussian one, shaped like ``tensor``."""
     shape = tuple(tensor.shape)

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+import chainrule.numpy as cnp
 from chainrule.nn import functional as F
 from chainrule.nn import init
 from chainrule.nn.module import Module
-from chainrule.nn.parameter import Parameter
+from chainrule.nn.parameter import new_parameter
 
 __all__ = ["Identity", "Linear", "Flatten", "Unflatten"]
-
-
-def _dtype(dtype) -> np.dtype:
-    """Layers default to float64, chainrule's default float (PyTorch's is float32)."""
-    return np.dtype(np.float64 if dtype is None else dtype)
-
-
-def _empty(shape, dtype) -> Parameter:
-    return Parameter(np.zeros(shape, dtype=_dtype(dtype)))
 
 
 class Identity(Module):
@@ -43,18 +33,15 @@ class Linear(Module):
         super().__init__()
         self.in_features = int(in_features)
         self.out_features = int(out_features)
-        self.weight = _empty((self.out_features, self.in_features), dtype)
+        self.weight = new_parameter((self.out_features, self.in_features), dtype)
         if bias:
-            self.bias = _empty((self.out_features,), dtype)
+            self.bias = new_parameter((self.out_features,), dtype)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        init._reset_uniform_fan_in(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias, _layer=self)
@@ -75,8 +62,6 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input):
-        import chainrule.numpy as cnp
-
         shape = tuple(input.shape)
         if not shape:
             return cnp.reshape(input, (1,))
@@ -98,8 +83,6 @@ class Unflatten(Module):
         self.unflattened_size = tuple(unflattened_size)
 
     def forward(self, input):
-        import chainrule.numpy as cnp
-
         shape = tuple(input.shape)
         d = self.dim % len(shape)
         if int(np.prod(self.unflattened_size)) != shape[d] and -1 not in self.unflattened_size:

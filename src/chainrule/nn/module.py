@@ -8,32 +8,25 @@ dotted names (``"0.weight"``, ``"features.1.bias"``), ``state_dict`` maps those 
 the tensors, and ``load_state_dict`` writes them back after checking every key's shape
 and dtype. Because the names and array layouts are PyTorch's, a ``state_dict`` moves
 between chainrule and PyTorch by name (see ``docs/nn.md``).
+
+The class keeps the registries and the walks over them; reading and writing the state
+(:mod:`chainrule.nn._state_dict`) and the printed layout (:mod:`chainrule.nn._display`)
+are functions of a module, in their own files.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Iterator
 
 import numpy as np
 
+from chainrule.nn._display import module_repr
+from chainrule.nn._state_dict import array_of, collect_state, load_state
 from chainrule.nn.parameter import Parameter
 from chainrule.tensors import Tensor, no_grad
 
 __all__ = ["Module"]
-
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
-
-
-def _addindent(text: str, spaces: int) -> str:
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
-
-
-def _array(value) -> np.ndarray:
-    return value.numpy() if isinstance(value, Tensor) else np.asarray(value)
 
 
 class Module:
@@ -295,7 +288,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             else:
-                p.grad = Tensor(np.zeros_like(_array(p.grad)))
+                p.grad = Tensor(np.zeros_like(array_of(p.grad)))
 
     # -- dtype --------------------------------------------------------------------------------
     def to(self, *args, dtype=None, **kwargs) -> Module:
@@ -315,9 +308,9 @@ class Module:
         with no_grad():
             for t in list(self.parameters()) + list(self.buffers()):
                 if t.dtype.kind == "f" and t.dtype != dtype:
-                    t.data = _array(t).astype(dtype)
+                    t.data = array_of(t).astype(dtype)
                     if t.grad is not None:
-                        t.grad = Tensor(_array(t.grad).astype(dtype))
+                        t.grad = Tensor(array_of(t.grad).astype(dtype))
         return self
 
     def float(self) -> Module:
@@ -333,18 +326,7 @@ class Module:
     def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False):
         """An ordered mapping from dotted names to parameters and persistent buffers
         (detached unless ``keep_vars``), with PyTorch's key names and layouts."""
-        if destination is None:
-            destination = OrderedDict()
-        for name, p in self._parameters.items():
-            if p is not None:
-                destination[prefix + name] = p if keep_vars else p.detach()
-        for name, b in self._buffers.items():
-            if b is not None and name not in self._non_persistent:
-                destination[prefix + name] = b if keep_vars else b.detach()
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(destination, prefix + name + ".", keep_vars)
-        return destination
+        return collect_state(self, destination, prefix, keep_vars)
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copy values into this module's parameters and buffers, by name.
@@ -352,47 +334,10 @@ class Module:
         Every key's shape and dtype are checked first and nothing is written unless all
         of them fit; a mismatch raises ``RuntimeError`` naming the key and both shapes
         (or dtypes). With ``strict`` (the default), missing and unexpected keys are
-        errors too. Returns ``(missing_keys, unexpected_keys)``.
+        errors too. Returns ``(missing_keys, unexpected_keys)``. ``assign`` is accepted
+        for PyTorch's signature; the values are always copied into the existing tensors.
         """
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        problems = []
-        if strict:
-            if unexpected:
-                problems.append(
-                    "Unexpected key(s) in state_dict: " + ", ".join(map(repr, unexpected))
-                )
-            if missing:
-                problems.append("Missing key(s) in state_dict: " + ", ".join(map(repr, missing)))
-        pending = []
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = _array(state_dict[key])
-            have = _array(target)
-            if value.shape != have.shape:
-                problems.append(
-                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                    f"checkpoint, the shape in current model is {have.shape}"
-                )
-            elif value.dtype != have.dtype:
-                problems.append(
-                    f"dtype mismatch for {key}: the checkpoint has {value.dtype}, the current "
-                    f"model has {have.dtype} (cast the model with .to({value.dtype}) or the "
-                    "checkpoint's values first)"
-                )
-            else:
-                pending.append((target, value))
-        if problems:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                + "\n\t".join(problems)
-            )
-        with no_grad():
-            for target, value in pending:
-                target.data = np.array(value, copy=True)
-        return _IncompatibleKeys(missing, unexpected)
+        return load_state(self, state_dict, strict)
 
     # -- display ------------------------------------------------------------------------------
     def extra_repr(self) -> str:
@@ -403,17 +348,7 @@ class Module:
         return type(self).__name__
 
     def __repr__(self) -> str:
-        extra = self.extra_repr()
-        lines = extra.split("\n") if extra else []
-        for name, module in self._modules.items():
-            lines.append(f"({name}): " + _addindent(repr(module), 2))
-        main = self._get_name() + "("
-        if lines:
-            if len(lines) == 1 and not self._modules:
-                main += lines[0]
-            else:
-                main += "\n  " + "\n  ".join(lines) + "\n"
-        return main + ")"
+        return module_repr(self)
 
 
 class _Handle:

@@ -8,12 +8,18 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.nn import functional as F
-from chainrule.nn.linear import _dtype
 from chainrule.nn.module import Module
-from chainrule.nn.parameter import Parameter
+from chainrule.nn.parameter import layer_dtype, new_parameter
 from chainrule.tensors import from_numpy
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
+
+
+def _register_affine(module: Module, shape, dtype, affine: bool, bias: bool) -> None:
+    """The learnt scale (``weight``, ones) and shift (``bias``, zeros) of ``shape``;
+    PyTorch registers them as None when ``affine`` (or ``bias``) is off."""
+    module.register_parameter("weight", new_parameter(shape, dtype, 1.0) if affine else None)
+    module.register_parameter("bias", new_parameter(shape, dtype, 0.0) if affine and bias else None)
 
 
 class _BatchNorm(Module):
@@ -37,16 +43,8 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        dt = _dtype(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dt))
-            if bias:
-                self.bias = Parameter(np.zeros(num_features, dt))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, (num_features,), dtype, affine, bias)
+        dt = layer_dtype(dtype)
         if track_running_stats:
             self.register_buffer("running_mean", from_numpy(np.zeros(num_features, dt)))
             self.register_buffer("running_var", from_numpy(np.ones(num_features, dt)))
@@ -129,16 +127,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dt = _dtype(dtype)
-        if elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dt))
-            if bias:
-                self.bias = Parameter(np.zeros(self.normalized_shape, dt))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, self.normalized_shape, dtype, elementwise_affine, bias)
 
     def forward(self, input):
         return F.layer_norm(

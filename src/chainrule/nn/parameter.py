@@ -1,5 +1,6 @@
 """``nn.Parameter``: a leaf tensor that a :class:`~chainrule.nn.Module` registers as
-trainable when it is assigned as an attribute (PyTorch's ``torch.nn.Parameter``)."""
+trainable when it is assigned as an attribute (PyTorch's ``torch.nn.Parameter``), and
+how the layers make theirs: float64 unless a ``dtype`` is given."""
 
 from __future__ import annotations
 
@@ -52,3 +53,15 @@ class Parameter(Tensor):
         if id(self) not in memo:
             memo[id(self)] = Parameter(self._value.copy(), requires_grad=self.requires_grad)
         return memo[id(self)]
+
+
+def layer_dtype(dtype=None) -> np.dtype:
+    """The dtype of a layer's parameters: ``dtype``, or by default float64, chainrule's
+    default float (PyTorch's is float32)."""
+    return np.dtype(np.float64 if dtype is None else dtype)
+
+
+def new_parameter(shape, dtype=None, fill: float = 0.0) -> Parameter:
+    """A layer's parameter of ``shape``, filled with ``fill`` (layers that draw random
+    values fill it in their ``reset_parameters``)."""
+    return Parameter(np.full(shape, fill, layer_dtype(dtype)))

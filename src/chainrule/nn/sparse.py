@@ -7,9 +7,8 @@ import numpy as np
 
 from chainrule.nn import functional as F
 from chainrule.nn import init
-from chainrule.nn.linear import _dtype
 from chainrule.nn.module import Module
-from chainrule.nn.parameter import Parameter
+from chainrule.nn.parameter import Parameter, new_parameter
 
 __all__ = ["Embedding"]
 
@@ -36,7 +35,7 @@ class Embedding(Module):
             padding_idx %= num_embeddings
         self.padding_idx = padding_idx
         if _weight is None:
-            self.weight = Parameter(np.zeros((num_embeddings, embedding_dim), _dtype(dtype)))
+            self.weight = new_parameter((num_embeddings, embedding_dim), dtype)
             self.reset_parameters()
         else:
             self.weight = Parameter(_weight)

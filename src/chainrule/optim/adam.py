@@ -12,21 +12,17 @@ import math
 
 import numpy as np
 
-from chainrule.optim.optimizer import Optimizer, _grad
+from chainrule.optim.optimizer import Optimizer, _check_nonnegative
 
 __all__ = ["Adam", "AdamW"]
 
 
 def _check(lr, betas, eps, weight_decay):
-    if lr < 0.0:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if eps < 0.0:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    _check_nonnegative(lr=lr, eps=eps)
     for i, b in enumerate(betas):
         if not 0.0 <= b < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {b}")
-    if weight_decay < 0.0:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    _check_nonnegative(weight_decay=weight_decay)
 
 
 class Adam(Optimizer):
@@ -58,38 +54,26 @@ class Adam(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def _update_group(self, group: dict) -> None:
+    def _update(self, p, theta: np.ndarray, g: np.ndarray, group: dict) -> np.ndarray:
         lr, (b1, b2), eps = group["lr"], group["betas"], group["eps"]
         wd, amsgrad = group["weight_decay"], group["amsgrad"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = _grad(p, group["maximize"])
-            theta = p.numpy()
-            state = self.state[p]
-            if not state:
-                state["step"] = 0
-                state["exp_avg"] = np.zeros_like(theta)
-                state["exp_avg_sq"] = np.zeros_like(theta)
-                if amsgrad:
-                    state["max_exp_avg_sq"] = np.zeros_like(theta)
-            state["step"] += 1
-            t = state["step"]
-            if wd != 0:
-                if self._decoupled:
-                    theta = theta * (1.0 - lr * wd)
-                else:
-                    g = g + wd * theta
-            m = state["exp_avg"]
-            m = m + (1.0 - b1) * (g - m)
-            v = state["exp_avg_sq"] * b2 + (1.0 - b2) * (g * g)
-            state["exp_avg"], state["exp_avg_sq"] = m, v
-            if amsgrad:
-                v = np.maximum(state["max_exp_avg_sq"], v)
-                state["max_exp_avg_sq"] = v
-            step_size = lr / (1.0 - b1**t)
-            denom = np.sqrt(v) / math.sqrt(1.0 - b2**t) + eps
-            self._write(p, theta - step_size * (m / denom))
+        state = self._stepped_state(p, theta, exp_avg=True, exp_avg_sq=True, max_exp_avg_sq=amsgrad)
+        t = state["step"]
+        if wd != 0:
+            if self._decoupled:
+                theta = theta * (1.0 - lr * wd)
+            else:
+                g = g + wd * theta
+        m = state["exp_avg"]
+        m = m + (1.0 - b1) * (g - m)
+        v = state["exp_avg_sq"] * b2 + (1.0 - b2) * (g * g)
+        state["exp_avg"], state["exp_avg_sq"] = m, v
+        if amsgrad:
+            v = np.maximum(state["max_exp_avg_sq"], v)
+            state["max_exp_avg_sq"] = v
+        step_size = lr / (1.0 - b1**t)
+        denom = np.sqrt(v) / math.sqrt(1.0 - b2**t) + eps
+        return theta - step_size * (m / denom)
 
 
 class AdamW(Adam):

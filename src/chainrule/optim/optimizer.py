@@ -28,13 +28,21 @@ class _Required:
 required = _Required()
 
 
-def _grad(p, maximize: bool = False) -> np.ndarray:
-    g = np.asarray(p.grad)
-    return -g if maximize else g
+def _check_nonnegative(**values: float) -> None:
+    """PyTorch's checks of the hyperparameters that can't be negative, in the order
+    given, with its messages (``Invalid learning rate: -1.0``)."""
+    for name, value in values.items():
+        if value < 0.0:
+            raise ValueError(f"Invalid {_CALLED.get(name, name + ' value')}: {value}")
+
+
+_CALLED = {"lr": "learning rate", "eps": "epsilon value"}
 
 
 class Optimizer:
-    """Base class: subclasses set ``defaults`` and implement ``_update_group(group)``."""
+    """Base class: subclasses set ``defaults`` and implement ``_update(p, theta, grad,
+    group)``, the new values of one parameter; the base class walks the groups, skips
+    parameters without a gradient, negates it under ``maximize`` and writes back."""
 
     def __init__(self, params, defaults: dict):
         self.defaults = dict(defaults)
@@ -89,15 +97,34 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            self._update_group(group)
+            maximize = group.get("maximize", False)
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = np.asarray(p.grad)
+                new = self._update(p, p.numpy(), -grad if maximize else grad, group)
+                p.data = new.astype(p.dtype, copy=False)
         return loss
 
-    def _update_group(self, group: dict) -> None:  # pragma: no cover - abstract
+    def _update(
+        self, p: Tensor, theta: np.ndarray, grad: np.ndarray, group: dict
+    ) -> np.ndarray:  # pragma: no cover - abstract
+        """The new values of parameter ``p`` (now ``theta``) after one step along
+        ``grad`` (already negated under ``maximize``), with ``group``'s settings."""
         raise NotImplementedError
 
-    @staticmethod
-    def _write(p, value: np.ndarray) -> None:
-        p.data = value.astype(p.dtype, copy=False)
+    def _stepped_state(self, p: Tensor, theta: np.ndarray, **buffers: bool) -> dict:
+        """``p``'s state with its ``step`` count advanced. On the first step it is
+        created: ``step`` 0, and zeros shaped like ``theta`` for each buffer named with
+        a true value (``exp_avg=True, max_exp_avg_sq=amsgrad``), in that order."""
+        state = self.state[p]
+        if not state:
+            state["step"] = 0
+            for name, wanted in buffers.items():
+                if wanted:
+                    state[name] = np.zeros_like(theta)
+        state["step"] += 1
+        return state
 
     # -- state dict -------------------------------------------------------------------------
     def state_dict(self) -> dict:

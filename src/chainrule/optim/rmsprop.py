@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.optim.optimizer import Optimizer, _grad
+from chainrule.optim.optimizer import Optimizer, _check_nonnegative
 
 __all__ = ["RMSprop"]
 
@@ -30,16 +30,9 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ):
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if eps < 0.0:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if alpha < 0.0:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_nonnegative(
+            lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha
+        )
         defaults = dict(
             lr=lr,
             alpha=alpha,
@@ -51,37 +44,25 @@ class RMSprop(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def _update_group(self, group: dict) -> None:
+    def _update(self, p, theta: np.ndarray, g: np.ndarray, group: dict) -> np.ndarray:
         lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
         wd, mu, centered = group["weight_decay"], group["momentum"], group["centered"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = _grad(p, group["maximize"])
-            theta = p.numpy()
-            state = self.state[p]
-            if not state:
-                state["step"] = 0
-                state["square_avg"] = np.zeros_like(theta)
-                if mu > 0:
-                    state["momentum_buffer"] = np.zeros_like(theta)
-                if centered:
-                    state["grad_avg"] = np.zeros_like(theta)
-            state["step"] += 1
-            if wd != 0:
-                g = g + wd * theta
-            s = state["square_avg"] * alpha + (1.0 - alpha) * (g * g)
-            state["square_avg"] = s
-            if centered:
-                gbar = state["grad_avg"]
-                gbar = gbar + (1.0 - alpha) * (g - gbar)
-                state["grad_avg"] = gbar
-                avg = np.sqrt(s - gbar * gbar) + eps
-            else:
-                avg = np.sqrt(s) + eps
-            if mu > 0:
-                buf = state["momentum_buffer"] * mu + g / avg
-                state["momentum_buffer"] = buf
-                self._write(p, theta - lr * buf)
-            else:
-                self._write(p, theta - lr * (g / avg))
+        state = self._stepped_state(
+            p, theta, square_avg=True, momentum_buffer=mu > 0, grad_avg=centered
+        )
+        if wd != 0:
+            g = g + wd * theta
+        s = state["square_avg"] * alpha + (1.0 - alpha) * (g * g)
+        state["square_avg"] = s
+        if centered:
+            gbar = state["grad_avg"]
+            gbar = gbar + (1.0 - alpha) * (g - gbar)
+            state["grad_avg"] = gbar
+            avg = np.sqrt(s - gbar * gbar) + eps
+        else:
+            avg = np.sqrt(s) + eps
+        if mu > 0:
+            buf = state["momentum_buffer"] * mu + g / avg
+            state["momentum_buffer"] = buf
+            return theta - lr * buf
+        return theta - lr * (g / avg)

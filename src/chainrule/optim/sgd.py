@@ -9,7 +9,9 @@ Nesterov, weight decay, maximize):
 
 from __future__ import annotations
 
-from chainrule.optim.optimizer import Optimizer, _grad
+import numpy as np
+
+from chainrule.optim.optimizer import Optimizer, _check_nonnegative
 
 __all__ = ["SGD"]
 
@@ -29,12 +31,7 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused=None,
     ):
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative(lr=lr, momentum=momentum, weight_decay=weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults = dict(
@@ -47,23 +44,17 @@ class SGD(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def _update_group(self, group: dict) -> None:
-        lr, mu, damp = group["lr"], group["momentum"], group["dampening"]
-        wd, nesterov = group["weight_decay"], group["nesterov"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            g = _grad(p, group["maximize"])
-            theta = p.numpy()
-            if wd != 0:
-                g = g + wd * theta
-            if mu != 0:
-                state = self.state[p]
-                buf = state.get("momentum_buffer")
-                if buf is None:
-                    buf = g.copy()
-                else:
-                    buf = buf * mu + (1.0 - damp) * g
-                state["momentum_buffer"] = buf
-                g = g + mu * buf if nesterov else buf
-            self._write(p, theta - lr * g)
+    def _update(self, p, theta: np.ndarray, g: np.ndarray, group: dict) -> np.ndarray:
+        mu = group["momentum"]
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * theta
+        if mu != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = g.copy()
+            else:
+                buf = buf * mu + (1.0 - group["dampening"]) * g
+            state["momentum_buffer"] = buf
+            g = g + mu * buf if group["nesterov"] else buf
+        return theta - group["lr"] * g

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule import nn
+from chainrule import nn, serialization
 from chainrule.tensors.serialization import CheckpointError, load, load_metadata, save
 
 pytest.importorskip("safetensors")
@@ -17,6 +17,11 @@ pytest.importorskip("safetensors")
 
 def _model():
     return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+
+
+def test_one_save_and_load_under_every_public_name():
+    assert cr.save is serialization.save is save
+    assert cr.load is serialization.load is load
 
 
 def test_round_trip_restores_a_model_exactly(tmp_path):
