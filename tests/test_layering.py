@@ -25,7 +25,7 @@ LAYERS = [
     ("numpy", "scipy"),
     ("tensors",),
     ("functional",),
-    ("nn", "optim", "data"),
+    ("nn", "optim", "data", "distributed"),
     ("symbolic", "viz"),
     # the public facades: the package root and the modules that only re-export
     ("__init__", "autograd", "serialization", "test_util"),

@@ -6,7 +6,7 @@ and array layouts are PyTorch's, so models and weights port by name; see ``docs/
 for the few documented differences (float64 by default, errors' types).
 """
 
-from chainrule.nn import functional, init
+from chainrule.nn import functional, init, parallel
 from chainrule.nn.activation import (
     ELU,
     GELU,
@@ -42,6 +42,7 @@ from chainrule.nn.sparse import Embedding
 __all__ = [
     "functional",
     "init",
+    "parallel",
     "Parameter",
     "Module",
     "Sequential",
