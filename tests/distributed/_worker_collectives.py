@@ -33,6 +33,12 @@ def main():
     np.testing.assert_array_equal(out["w"], np.full((2, 2), 1.5))
     assert out["b"][0] == np.float32(0.5) and out["b"][1] == 1.5
 
+    big = {"big": np.full(140_000, rank + 1.0), "small": np.full(3, rank + 1.0)}
+    out = dist.all_reduce(big, op="sum")  # a large leaf travels alone, small ones packed
+    np.testing.assert_array_equal(out["big"], np.full(140_000, 3.0))
+    np.testing.assert_array_equal(out["small"], np.full(3, 3.0))
+    np.testing.assert_array_equal(big["big"], np.full(140_000, rank + 1.0))
+
     value = {"a": np.full(3, 10.0 * rank), "t": cr.tensor([rank + 5.0])}
     got = dist.broadcast(value, src=1)
     np.testing.assert_array_equal(got["a"], np.full(3, 10.0))

@@ -10,8 +10,9 @@ pytrees (nested lists, tuples and dicts of those).
 * ``barrier()``: wait until every rank gets here.
 
 The work is done by mpi4py's buffer-based calls (``Allreduce``, ``Bcast``,
-``Allgather``) on contiguous float buffers: a pytree is packed into one flat buffer per
-dtype, so that a whole gradient tree costs one message, not one per leaf.
+``Allgather``) on contiguous buffers: the small leaves of a pytree are packed into one
+flat buffer per dtype, so that many small gradients cost one message, while large
+leaves travel alone, without a packing copy.
 """
 
 from __future__ import annotations
@@ -57,32 +58,53 @@ def _set_tensor(tensor: Tensor, value: np.ndarray) -> None:
         tensor[...] = value
 
 
-def _packed(leaves, what: str):
-    """One contiguous buffer per dtype holding all leaves, with their places in it."""
-    arrays = [_values(x, what) for x in leaves]
-    groups: dict = {}
+# leaves of 1 MiB or more travel alone (no packing copy); smaller ones are packed
+# together, one message per dtype, so that many small leaves cost one latency
+_ALONE_BYTES = 1 << 20
+
+
+def _chunks(arrays) -> list:
+    """Leaf indices grouped into messages: each large leaf alone, the small ones of
+    one dtype together."""
+    small: dict = {}
+    chunks = []
     for i, a in enumerate(arrays):
-        groups.setdefault(a.dtype, []).append(i)
-    buffers = {
-        dtype: np.concatenate([arrays[i].ravel() for i in idx]) for dtype, idx in groups.items()
-    }
-    return arrays, groups, buffers
+        if a.nbytes >= _ALONE_BYTES:
+            chunks.append([i])
+        else:
+            small.setdefault(a.dtype, []).append(i)
+    return chunks + list(small.values())
 
 
-def _unpacked(leaves, arrays, groups, buffers):
-    """The leaves rebuilt from the buffers: Tensors updated in place, others new."""
+def _send_buffer(arrays, chunk, copy: bool) -> np.ndarray:
+    if len(chunk) == 1 and not copy:
+        return np.ascontiguousarray(arrays[chunk[0]]).reshape(-1)
+    return np.concatenate([arrays[i].reshape(-1) for i in chunk])
+
+
+def _unpack(leaves, out, arrays, chunk, buffer) -> None:
+    """Put a message's results in ``out``: Tensors updated in place, others as views of
+    the (new, private) buffer."""
+    start = 0
+    for i in chunk:
+        n = arrays[i].size
+        value = buffer[start : start + n].reshape(arrays[i].shape)
+        start += n
+        if isinstance(leaves[i], Tensor):
+            _set_tensor(leaves[i], value)
+        else:
+            out[i] = value if arrays[i].ndim else value[()]
+
+
+def _collective(tensor, what: str, send) -> object:
+    """Run ``send(buffer, chunk) -> result buffer`` on each message of ``tensor``'s
+    leaves and rebuild the tree from the results."""
+    leaves, treedef = tree_flatten(tensor)
+    arrays = [_values(x, what) for x in leaves]
     out = list(leaves)
-    for dtype, idx in groups.items():
-        start = 0
-        for i in idx:
-            n = arrays[i].size
-            value = buffers[dtype][start : start + n].reshape(arrays[i].shape)
-            start += n
-            if isinstance(leaves[i], Tensor):
-                _set_tensor(leaves[i], value)
-            else:
-                out[i] = value.copy() if arrays[i].ndim else value[()]
-    return out
+    for chunk in _chunks(arrays):
+        _unpack(leaves, out, arrays, chunk, send(arrays, chunk))
+    return tensor if isinstance(tensor, Tensor) else tree_unflatten(treedef, out)
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op: bool = False):
@@ -91,16 +113,23 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op: bool = False):
     _no_group_or_async("all_reduce", group, async_op)
     c = comm()
     mpi_op, mean = _mpi_op(op)
-    leaves, treedef = tree_flatten(tensor)
-    arrays, groups, buffers = _packed(leaves, "all_reduce")
-    for dtype, buf in buffers.items():
+
+    def send(arrays, chunk):
+        dtype = arrays[chunk[0]].dtype
         if mean and not np.issubdtype(dtype, np.inexact):
             raise TypeError(f"all_reduce: op='mean' needs floating values, got {dtype}")
-        c.Allreduce(_mpi().IN_PLACE, buf, op=mpi_op)
+        if len(chunk) == 1:  # one large leaf: MPI writes the result into a new array
+            buf = np.ascontiguousarray(arrays[chunk[0]]).reshape(-1)
+            result = np.empty_like(buf)
+            c.Allreduce(buf, result, op=mpi_op)
+        else:  # the packed copy is ours: reduce it in place
+            result = _send_buffer(arrays, chunk, copy=True)
+            c.Allreduce(_mpi().IN_PLACE, result, op=mpi_op)
         if mean:
-            buf /= c.Get_size()
-    out = _unpacked(leaves, arrays, groups, buffers)
-    return tensor if isinstance(tensor, Tensor) else tree_unflatten(treedef, out)
+            result /= c.Get_size()
+        return result
+
+    return _collective(tensor, "all_reduce", send)
 
 
 def broadcast(tensor, src: int = 0, group=None, async_op: bool = False):
@@ -110,12 +139,13 @@ def broadcast(tensor, src: int = 0, group=None, async_op: bool = False):
     c = comm()
     if not 0 <= src < c.Get_size():
         raise ValueError(f"broadcast: src={src} is not a rank (world size {c.Get_size()})")
-    leaves, treedef = tree_flatten(tensor)
-    arrays, groups, buffers = _packed(leaves, "broadcast")
-    for buf in buffers.values():
+
+    def send(arrays, chunk):
+        buf = _send_buffer(arrays, chunk, copy=True)
         c.Bcast(buf, root=src)
-    out = _unpacked(leaves, arrays, groups, buffers)
-    return tensor if isinstance(tensor, Tensor) else tree_unflatten(treedef, out)
+        return buf
+
+    return _collective(tensor, "broadcast", send)
 
 
 def all_gather(tensor_list, tensor=None, group=None, async_op: bool = False):
