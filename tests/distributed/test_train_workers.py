@@ -3,6 +3,7 @@ report, writes one checkpoint, and ends where one process would; a mismatch with
 existing ``mpiexec -n N`` is an error naming the rank."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -51,3 +52,49 @@ def test_workers_must_match_the_existing_mpiexec():
 def test_workers_must_be_positive(capsys):
     assert main(["train", "digits", "--workers", "0"]) == 2
     assert "--workers must be a positive integer" in capsys.readouterr().err
+
+
+def _rank_process(marker: str, rank: int) -> int:
+    """The pid of the worker of rank ``rank`` whose command line holds ``marker``."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().decode(errors="replace")
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                environ = f.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if marker in cmdline and f"PMI_RANK={rank}" in environ:
+            return int(entry)
+    raise AssertionError(f"no rank {rank} process running {marker}")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the rank through /proc")
+def test_a_killed_worker_ends_the_run_naming_its_rank():
+    mpiexec()
+    argv = ["train", "digits", "--epochs", "200", "--seed", "90417", "--workers", "2", "--plain"]
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "chainrule", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert "training MLP" in launcher.stdout.readline()  # the ranks are up
+        os.kill(_rank_process("90417", 1), signal.SIGKILL)
+        out, err = launcher.communicate(timeout=60)
+    finally:
+        launcher.kill()
+    assert launcher.returncode == 2
+    assert "failed (mpiexec exit status" in err and "rank 1 (9)" in err, err
+
+
+def test_hydras_exit_code_line_is_read_in_rank_order():
+    from chainrule.cli.train_workers import exit_codes
+
+    assert exit_codes("[mpiexec@vm] Exit codes: [vm] 0,9\n") == [0, 9]
+    assert exit_codes("[mpiexec@a] Exit codes: [a] 0,0 [b-1] 137,0") == [0, 0, 137, 0]

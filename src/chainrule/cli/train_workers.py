@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -63,11 +64,40 @@ def _launch(args, n: int) -> int:
         raise CLIError(
             f"training with --workers needs mpi4py; install it with: {INSTALL}"
         ) from None
-    cmd = [_mpiexec(), "-n", str(n), sys.executable, "-m", "chainrule", *_command_line(args)]
-    code = subprocess.call(cmd)
+    mpiexec = _mpiexec()
+    hydra = _is_hydra(mpiexec)
+    flags = ["-print-all-exitcodes"] if hydra else []
+    cmd = [mpiexec, *flags, "-n", str(n), sys.executable, "-m", "chainrule", *_command_line(args)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    codes = None
+    for line in proc.stdout:  # passed on as it comes, but for hydra's exit-code line
+        if hydra and "Exit codes:" in line:
+            codes = exit_codes(line)
+        else:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+    code = proc.wait()
     if code != 0:
-        raise CLIError(f"training over {n} workers failed (mpiexec exit status {code})")
+        failed = [f"rank {r} ({c})" for r, c in enumerate(codes or []) if c != 0]
+        which = f"; exit status by rank: {', '.join(failed)}" if failed else ""
+        raise CLIError(f"training over {n} workers failed (mpiexec exit status {code}{which})")
     return 0
+
+
+def _is_hydra(mpiexec: str) -> bool:
+    """Whether ``mpiexec`` is MPICH's (Hydra), which can report each rank's exit code."""
+    try:
+        out = subprocess.run([mpiexec, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "HYDRA" in out.stdout
+
+
+def exit_codes(line: str) -> list[int]:
+    """The ranks' exit codes from Hydra's ``[mpiexec@host] Exit codes: [host] 0,9`` line
+    (hosts listed in rank order)."""
+    listed = re.sub(r"\[[^\]]*\]", " ", line.split("Exit codes:", 1)[1])
+    return [int(x) for x in re.findall(r"-?\d+", listed)]
 
 
 class Workers:
@@ -103,6 +133,8 @@ def _as_rank(args, n, train) -> int:
         if rank != 0:  # one progress bar and one checkpoint writer: rank 0
             args.save = None
             sys.stdout = open(os.devnull, "w")  # for the rest of the process's life
+        else:  # mpiexec's pipe is no terminal: show each line as it comes
+            sys.stdout.reconfigure(line_buffering=True)
         code = train(args, Workers(rank, size))
         dist.barrier()
     except BaseException as exc:  # any error must end every rank
