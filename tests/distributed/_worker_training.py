@@ -108,7 +108,30 @@ def main():
             f"rank {rank} {make.__name__} functional {gap(full_f, part_f):.3e} "
             f"alone {gap(full_f, alone_f):.3e}"
         )
+    check_unused_parameter_is_named(rank)
     dist.destroy_process_group()
+
+
+class TwoHeads(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.used, self.spare = nn.Linear(4, 2), nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.used(x)
+
+
+def check_unused_parameter_is_named(rank):
+    ddp = nn.parallel.DistributedDataParallel(TwoHeads())
+    x = cr.tensor(np.ones((3, 4)))
+    ddp(x).sum().backward()
+    try:
+        ddp(x)
+    except RuntimeError as exc:
+        assert "spare.bias, spare.weight" in str(exc), exc
+        print(f"rank {rank} unused parameters named")
+    else:
+        raise AssertionError("an unused parameter went unnoticed")
 
 
 if __name__ == "__main__":

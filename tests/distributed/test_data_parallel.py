@@ -20,3 +20,5 @@ def test_two_processes_match_one_process_on_the_full_batch():
     for rank, model, kind, together, alone in found:
         assert float(together) < 1e-10, (rank, model, kind, together)
         assert float(alone) > 1e-3, (rank, model, kind, alone)
+    for rank in "01":
+        assert f"rank {rank} unused parameters named" in done.stdout, done.stdout

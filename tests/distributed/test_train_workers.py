@@ -49,6 +49,13 @@ def test_workers_must_match_the_existing_mpiexec():
     assert "rank 0 of 2" in done.stderr or "rank 1 of 2" in done.stderr
 
 
+def test_workers_without_mpi4py_gives_the_install_command(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    assert main(["train", "digits", "--epochs", "1", "--workers", "2"]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "chainrule[distributed]"' in err and err.count("\n") == 1, err
+
+
 def test_workers_must_be_positive(capsys):
     assert main(["train", "digits", "--workers", "0"]) == 2
     assert "--workers must be a positive integer" in capsys.readouterr().err
