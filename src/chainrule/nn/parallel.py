@@ -53,9 +53,17 @@ class _Bucket:
 class DistributedDataParallel(Module):
     """Wrap ``module`` for data-parallel training; see the module docstring. The
     wrapped model is ``self.module`` (so state_dict keys start with ``module.``, as
-    PyTorch's)."""
+    PyTorch's). ``device_ids`` and ``output_device`` are accepted for PyTorch's
+    signature and unused (the processes work on the CPU)."""
 
-    def __init__(self, module: Module, bucket_cap_mb: float = 25.0, **unused):
+    def __init__(
+        self,
+        module: Module,
+        device_ids=None,
+        output_device=None,
+        bucket_cap_mb: float = 25.0,
+        find_unused_parameters: bool = False,
+    ):
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(
@@ -63,11 +71,15 @@ class DistributedDataParallel(Module):
             )
         if not bucket_cap_mb > 0:
             raise ValueError(f"bucket_cap_mb must be positive, got {bucket_cap_mb}")
+        if find_unused_parameters:
+            raise NotImplementedError(
+                "DistributedDataParallel: find_unused_parameters=True is not supported; "
+                "every parameter must be used in each forward pass"
+            )
         self.module = module
         self._world = get_world_size()
-        with no_grad():
-            for tensor in list(module.parameters()) + list(module.buffers()):
-                broadcast(tensor, src=0)
+        with no_grad():  # one message for all of rank 0's weights and buffers
+            broadcast(list(module.parameters()) + list(module.buffers()), src=0)
         self._params = [p for p in module.parameters() if p.requires_grad]
         self._names = {id(p): n for n, p in module.named_parameters()}
         self._slots = [
