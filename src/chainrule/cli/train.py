@@ -70,6 +70,7 @@ def register(subparsers) -> None:
         "--workers",
         type=int,
         default=None,
+        metavar="N",
         help="train over N MPI processes (see docs/distributed.md)",
     )
     p.set_defaults(func=run)
