@@ -25,7 +25,7 @@ LAYERS = [
     ("numpy", "scipy"),
     ("tensors",),
     ("functional",),
-    ("nn", "optim", "data"),
+    ("nn", "optim", "data", "distributed"),
     ("symbolic", "viz"),
     # the public facades: the package root and the modules that only re-export
     ("__init__", "autograd", "serialization", "test_util"),
@@ -182,7 +182,7 @@ def test_core_imports_no_numpy_layer(layer):
 def test_import_chainrule_pulls_no_optional_dependency():
     code = (
         "import sys, chainrule, chainrule.numpy;"
-        "heavy = [m for m in ('sympy', 'graphviz', 'sklearn', 'torch', 'rich', 'scipy') "
+        "heavy = [m for m in ('sympy', 'graphviz', 'sklearn', 'torch', 'rich', 'scipy', 'mpi4py') "
         "if m in sys.modules]; print(heavy)"
     )
     env = dict(os.environ, PYTHONPATH=str(SRC.parent))

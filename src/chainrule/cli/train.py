@@ -37,6 +37,7 @@ import numpy as np
 
 import chainrule as cr
 from chainrule import data, nn, optim
+from chainrule.cli import train_workers
 from chainrule.cli._common import CLIError
 from chainrule.nn import functional as F
 from chainrule.serialization import load, load_metadata, save
@@ -71,6 +72,13 @@ def register(subparsers) -> None:
     p.add_argument("--resume", metavar="PATH", help="continue from a checkpoint")
     p.add_argument("--data", metavar="DIR", help="folder with the MNIST IDX files (mnist only)")
     p.add_argument("--plain", action="store_true", help="plain progress lines even in a terminal")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="train over N MPI processes (see docs/distributed.md)",
+    )
     p.set_defaults(func=run)
 
 
@@ -270,10 +278,17 @@ def _check_writable(path: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _check(args)
+    return train_workers.dispatch(args, _train)
+
+
+def _train(args: argparse.Namespace, workers) -> int:
+    """The training; ``workers`` (None for one process) shares each batch out among
+    the MPI ranks (see :mod:`chainrule.cli.train_workers`)."""
     settings, total, done, checkpoint = _settings(args)
     (train, test), shape = _load_data(args, flatten=settings["model"] == "mlp")
     cr.manual_seed(settings["seed"])
     model = build_model(settings["model"], settings["hidden"], shape)
+    net = model if workers is None else workers.wrap(model)
     opt = optim.Adam(model.parameters(), lr=settings["lr"])
     if checkpoint is not None:
         _restore(args.resume, model, opt, *checkpoint)
@@ -287,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with _Progress(args.plain) as progress:
         for epoch in range(done, total):
-            _train_epoch(model, opt, (train, test), settings, epoch, progress)
+            _train_epoch((model, net, workers), opt, (train, test), settings, epoch, progress)
             if args.save:
                 save_checkpoint(args.save, model, opt, settings, epoch + 1)
     acc = _accuracy(model, test)
@@ -325,11 +340,14 @@ def _settings(args) -> tuple[dict, int, int, tuple | None]:
     return saved, total, done, (tensors, param_groups)
 
 
-def _train_epoch(model, opt, datasets, settings: dict, epoch: int, progress) -> None:
+def _train_epoch(models, opt, datasets, settings: dict, epoch: int, progress) -> None:
     """One epoch of Adam over the shuffled training set, then a line with the loss,
     the accuracies and the speed. The learning rate follows a cosine decay over all
     epochs, as a function of the epoch (so that a resumed run continues the same
-    schedule), and the shuffle is seeded by (seed, epoch)."""
+    schedule), and the shuffle is seeded by (seed, epoch). ``models`` is the model,
+    what runs the forward pass (the model, or its DistributedDataParallel wrapper) and
+    the workers sharing each batch (None in one process)."""
+    model, net, workers = models
     train, test = datasets
     total = settings["epochs"]
     for group in opt.param_groups:
@@ -346,14 +364,17 @@ def _train_epoch(model, opt, datasets, settings: dict, epoch: int, progress) -> 
     seen = correct = 0
     loss_sum = 0.0
     for images, labels in loader:
-        logits = model(images)
-        loss = F.cross_entropy(logits, labels)
+        scale = 1 / len(labels)  # of the summed loss: the batch mean's gradient
+        if workers is not None:
+            images, labels, scale = workers.share(images, labels)
+        logits = net(images)
+        loss = F.cross_entropy(logits, labels, reduction="sum")
         opt.zero_grad()
-        loss.backward()
+        (loss * scale).backward()
         opt.step()
         n = len(labels)
         seen += n
-        loss_sum += float(loss) * n
+        loss_sum += float(loss)
         correct += int((np.argmax(logits.numpy(), axis=1) == labels.numpy()).sum())
         rate = seen / max(time.perf_counter() - t0, 1e-9)
         progress.batch(f"loss {loss_sum / seen:.4f}  {rate:,.0f} images/s")

@@ -4,6 +4,7 @@ plus ready-made datasets in :mod:`chainrule.data.datasets`."""
 from chainrule.data import datasets
 from chainrule.data.dataloader import DataLoader, default_collate
 from chainrule.data.dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from chainrule.data.sampler import DistributedSampler
 
 __all__ = [
     "Dataset",
@@ -13,5 +14,6 @@ __all__ = [
     "random_split",
     "DataLoader",
     "default_collate",
+    "DistributedSampler",
     "datasets",
 ]
