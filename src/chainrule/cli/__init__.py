@@ -17,7 +17,7 @@ import sys
 
 from chainrule.cli._common import CLIError
 
-_SUBCOMMANDS = ("diff", "graph", "train", "demo")
+_SUBCOMMANDS = ("diff", "graph", "train", "demo", "explore")
 
 
 class _Parser(argparse.ArgumentParser):
