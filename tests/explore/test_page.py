@@ -72,7 +72,7 @@ def test_step_lowers_the_loss_and_changes_w1(page):
     assert float(page.inner_text("#net-change")) > 0
     assert "∂L/∂W1" in page.inner_text("#net-explanation")
     page.click("#net-train")
-    page.wait_for_function("Number(document.querySelector('#net-steps').textContent) >= 41")
+    page.wait_for_function("Number(document.querySelector('#net-steps').textContent) >= 11")
     page.click("#net-train")  # stop
     page.wait_for_function("document.querySelector('#net-train').textContent === 'Train'")
     assert float(page.inner_text("#net-loss")) < first
@@ -91,4 +91,3 @@ def test_the_page_fits_the_screen(browser, server_url, width, height):
         box = page.locator(selector).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, selector
     context.close()
-

@@ -86,6 +86,9 @@ def create_app(timeout: float = 5.0, network: NetworkSession | None = None):
                 return JSONResponse(await handler(request))
             except _BadRequest as exc:
                 return JSONResponse({"error": str(exc)}, status_code=exc.status)
+            except Exception as exc:  # noqa: BLE001 - a bug of ours: JSON the page can show
+                message = f"internal error ({type(exc).__name__}: {exc})"
+                return JSONResponse({"error": message}, status_code=500)
 
         return endpoint
 
@@ -132,6 +135,7 @@ def create_app(timeout: float = 5.0, network: NetworkSession | None = None):
         Route("/api/network/reset", answer(reset_route), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield

@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-import chainrule as cr
 from chainrule import symbolic, viz
+from chainrule.tensors import Tensor, tensor
 from chainrule.viz.dot import GraphvizNotFound
 from chainrule.viz.sympy_eval import evaluate
 
@@ -42,7 +42,8 @@ def _number(value: float) -> float | None:
 def analyse(text: str, point: dict | None = None, wrt: str | None = None) -> dict:
     """The derivation, value, gradient and graph of ``text`` at ``point``.
 
-    Variables missing from ``point`` are taken at 1; other names are ignored. Returns ``{"variables", "wrt",
+    Variables missing from ``point`` are taken at 1; other names are ignored. Returns
+    ``{"variables", "wrt",
     "point", "latex", "rules", "result", "value", "derivative", "symbolic_derivative",
     "note", "gradient", "graph": {"svg", "dot", "hover"}}``: ``derivative`` is the
     autodiff ∂f/∂wrt, ``symbolic_derivative`` the derivation's result evaluated there
@@ -97,12 +98,12 @@ def _read_point(point: dict, names: list[str]) -> dict[str, float]:
 
 def _autodiff(expr, names: list[str], point: dict[str, float]) -> dict:
     """Forward and backward pass with chainrule tensors, and the graph picture."""
-    inputs = {n: cr.tensor(point[n], requires_grad=True) for n in names}
+    inputs = {n: tensor(point[n], requires_grad=True) for n in names}
     try:
         out = evaluate(expr, inputs)
     except ValueError as exc:
         raise InputError(_first_line(exc)) from None
-    if not isinstance(out, cr.Tensor) or not out.requires_grad:
+    if not isinstance(out, Tensor) or not out.requires_grad:
         raise InputError("the expression does not depend on its variables")
     out.backward(retain_graph=True)  # keep the graph: the picture shows every node
     graph = viz.draw(out, names={**inputs, "f": out})
@@ -163,7 +164,9 @@ def _count_paths(start: str, root: str, consumers: dict, memo: dict) -> int:
     if start == root:
         return 1
     if start not in memo:
-        memo[start] = sum(_count_paths(e.dst, root, consumers, memo) for e in consumers.get(start, []))
+        memo[start] = sum(
+            _count_paths(e.dst, root, consumers, memo) for e in consumers.get(start, [])
+        )
     return memo[start]
 
 

@@ -16,9 +16,9 @@ import threading
 
 import numpy as np
 
-import chainrule as cr
 from chainrule import data, nn, optim, viz
 from chainrule.nn import functional as F
+from chainrule.tensors import manual_seed, no_grad
 
 HIDDEN = 32
 LEARNING_RATE = 0.5
@@ -50,7 +50,7 @@ class NetworkSession:
 
     def reset(self) -> dict:
         with self._lock:
-            cr.manual_seed(self.seed)
+            manual_seed(self.seed)
             self.model = nn.Sequential(nn.Linear(64, HIDDEN), nn.Tanh(), nn.Linear(HIDDEN, 10))
             self.optimizer = optim.SGD(self.model.parameters(), lr=self.lr)
             self.steps = 0
@@ -58,7 +58,7 @@ class NetworkSession:
             return self._state(previous_w1=None)
 
     def _loss(self) -> float:
-        with cr.no_grad():
+        with no_grad():
             return F.cross_entropy(self.model(self._train_x), self._train_y).item()
 
     def train(self, steps: int = 1) -> dict:
@@ -85,7 +85,7 @@ class NetworkSession:
     def _state(self, previous_w1) -> dict:
         W1 = self.model[0].weight.numpy()
         images, labels = self._test_x[:EXPLAIN_BATCH], self._test_y[:EXPLAIN_BATCH]
-        with cr.no_grad():
+        with no_grad():
             predicted = np.argmax(self.model(self._test_x).numpy(), axis=1)
         change = None if previous_w1 is None else W1 - previous_w1
         return {

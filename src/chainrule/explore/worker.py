@@ -27,16 +27,16 @@ class WorkerTimeout(Exception):
 
 
 def _serve(conn) -> None:
-    """The worker's loop: ``(text, point, wrt)`` in, ``("ok", dict)`` or ``("error",
-    message)`` out. Only :class:`expression.InputError` is the user's fault; anything
+    """The worker's loop: ``(function, text, point, wrt)`` in, ``("ok", dict)`` or
+    ``("error", message)`` out. Only :class:`expression.InputError` is the user's fault; anything
     else is reported as an internal error, with its type, never raised."""
     while True:
         try:
-            text, point, wrt = conn.recv()
+            run, text, point, wrt = conn.recv()
         except EOFError:
             return
         try:
-            conn.send(("ok", expression.analyse(text, point, wrt)))
+            conn.send(("ok", run(text, point, wrt)))
         except expression.InputError as exc:
             conn.send(("error", str(exc)))
         except Exception as exc:  # noqa: BLE001 - reported to the page, the worker lives on
@@ -68,8 +68,11 @@ class ExpressionWorker:
             self._conn.close()
         self._process = self._conn = None
 
-    def analyse(self, text: str, point: dict | None, wrt: str | None) -> tuple[str, object]:
-        """``("ok", result)``, ``("error", message)`` or ``("internal", message)``;
+    def analyse(
+        self, text: str, point: dict | None, wrt: str | None, run=expression.analyse
+    ) -> tuple[str, object]:
+        """``run(text, point, wrt)`` in the worker (``run``: a module-level function):
+        ``("ok", result)``, ``("error", message)`` or ``("internal", message)``;
         :class:`WorkerTimeout` past the deadline (waiting for a busy worker included)."""
         deadline = time.monotonic() + self.timeout
         if not self._lock.acquire(timeout=self.timeout):
@@ -77,7 +80,7 @@ class ExpressionWorker:
         try:
             if self._process is None or not self._process.is_alive():
                 self._start()
-            self._conn.send((text, point, wrt))
+            self._conn.send((run, text, point, wrt))
             if self._conn.poll(max(0.0, deadline - time.monotonic())):
                 return self._conn.recv()
             self._stop()

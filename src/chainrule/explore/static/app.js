@@ -177,7 +177,7 @@ function lossPlot(canvas, history) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width, H = canvas.height, pad = 34;
   ctx.clearRect(0, 0, W, H);
-  const hi = Math.max(...history), lo = Math.min(0, ...history);
+  const hi = Math.max(...history), lo = Math.min(...history);
   ctx.strokeStyle = "#94a3b8";
   ctx.strokeRect(pad, 6, W - pad - 6, H - pad);
   ctx.fillStyle = "#475569";
