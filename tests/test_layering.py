@@ -27,6 +27,7 @@ LAYERS = [
     ("functional",),
     ("nn", "optim", "data", "distributed"),
     ("symbolic", "viz"),
+    ("explore",),  # the web app, on symbolic and viz
     # the public facades: the package root and the modules that only re-export
     ("__init__", "autograd", "serialization", "test_util"),
     ("cli", "__main__"),

@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chainrule.cli import demo, diff, graph, train
+from chainrule.cli import demo, diff, explore, graph, train
 from chainrule.cli._common import CLIError
 
-_SUBCOMMANDS = (diff, graph, train, demo)  # in the order --help lists them
+_SUBCOMMANDS = (diff, graph, train, demo, explore)  # in the order --help lists them
 
 
 class _Parser(argparse.ArgumentParser):
