@@ -45,7 +45,11 @@ MLP_MEMORY_STEPS = 21
 
 def _parse(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="5 short repetitions (< 30 s)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="5 short repetitions, no JAX eager, no memory measurement",
+    )
     p.add_argument("--repeat", type=int, help="repetitions (default 5 quick, 9 full)")
     p.add_argument("--rep-seconds", type=float, help="seconds per repetition (0.01 / 0.2)")
     p.add_argument("--threads", type=int, default=1, help="threads for every library (1)")
@@ -161,36 +165,35 @@ def mlp_memory(workers, env) -> dict:
 
 
 IMPORT_SNIPPET = """
-import sys, time
+import json, sys, time
 def rss():
     with open('/proc/self/status') as f:
         return next(int(l.split()[1]) for l in f if l.startswith('VmRSS:'))
 if {pre_numpy}:
     import numpy
-r0, t0 = rss(), time.perf_counter()
+now = time.{clock}
+r0, t0 = rss(), now()
 import chainrule
-print(time.perf_counter() - t0, (rss() - r0) / 1024, 'torch' in sys.modules)
+heavy = [m for m in ('scipy', 'sympy', 'torch', 'jax', 'graphviz') if m in sys.modules]
+print(json.dumps([now() - t0, (rss() - r0) / 1024, heavy]))
 """
 
 
-def import_cost(env, repeat: int):
+def import_cost(env, repeat: int, clock: str, notes: list):
     """Median seconds and MiB of ``import chainrule`` in fresh processes, with and without
-    NumPy imported first."""
+    NumPy imported first; a note if it pulled in an optional heavy library."""
     out = {}
+    now = "process_time" if clock == "cpu" else "perf_counter"
     for pre in (False, True):
+        code = IMPORT_SNIPPET.format(pre_numpy=pre, clock=now)
         runs = []
         for _ in range(repeat):
-            code = IMPORT_SNIPPET.format(pre_numpy=pre)
-            res = subprocess.run(
-                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-            )
-            runs.append(
-                [
-                    float(v) if v not in ("True", "False") else v == "True"
-                    for v in res.stdout.split()
-                ]
-            )
+            cmd = [sys.executable, "-c", code]
+            res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+            runs.append(json.loads(res.stdout))
         out[pre] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+        if runs[0][2]:
+            notes.append(f"`import chainrule` also imported {', '.join(runs[0][2])}")
     return out
 
 
@@ -270,7 +273,7 @@ def main(argv=None) -> int:
         notes.append("quick mode: JAX eager (slow on small work) runs in the full mode only")
     if "mlp" in args.workloads and args.quick:
         notes.append("MLP peak-memory growth is measured in the full mode only (fresh processes)")
-    imports = import_cost(env, args.repeat)
+    imports = import_cost(env, args.repeat, args.clock, notes)
     print("\n".join(_header(args, workers, notes, imports)))
     print()
     print("\n".join(table(results, memory, raw_matmul)))
