@@ -1,6 +1,8 @@
 """Pytrees as arguments and results: gradients come back in the input's structure,
 container types included."""
 
+import gc
+import weakref
 from collections import OrderedDict, defaultdict, namedtuple
 
 import numpy as np
@@ -41,3 +43,20 @@ def test_ordered_and_default_dicts_come_back_with_their_type():
     assert list(cr.grad(lambda d: d["z"] * d["a"])({"z": 1.0, "a": 2.0})) == ["a", "z"]
     _, f_vjp = cr.vjp(lambda x: {"z": x, "a": 2 * x}, 1.0)
     assert f_vjp({"z": 1.0, "a": 1.0}) == (3.0,)
+
+
+def test_gradients_are_freed_without_the_garbage_collector():
+    """Flattening and rebuilding pytrees makes no reference cycles, so a gradient (and
+    the graph recorded to compute it) is freed as soon as the caller drops it."""
+
+    gc.collect()
+    gc.disable()
+    try:
+        grads = cr.grad(lambda p: cnp.sum(cnp.tanh(p["w"] @ p["x"])))(
+            {"w": np.ones((4, 3)), "x": np.ones(3)}
+        )
+        ref = weakref.ref(grads["w"])
+        del grads
+        assert ref() is None
+    finally:
+        gc.enable()

@@ -12,7 +12,7 @@ its ``default_factory``; both come back with their own type.
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 
@@ -58,30 +58,34 @@ def _is_namedtuple(x: Any) -> bool:
 def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
     """``(leaves, treedef)``: the leaves of ``tree`` in order, and its structure."""
     leaves: list = []
-
-    def walk(node: Any) -> TreeDef:
-        if node is None:
-            return TreeDef("none", None, ())
-        if _is_namedtuple(node):
-            return TreeDef("namedtuple", type(node), tuple(walk(c) for c in node))
-        if isinstance(node, tuple):
-            return TreeDef("tuple", None, tuple(walk(c) for c in node))
-        if isinstance(node, list):
-            return TreeDef("list", None, tuple(walk(c) for c in node))
-        if isinstance(node, OrderedDict):
-            keys = tuple(node)
-            return TreeDef("odict", keys, tuple(walk(node[k]) for k in keys))
-        if isinstance(node, dict):
-            keys = tuple(sorted(node) if _sortable(node) else sorted(node, key=repr))
-            children = tuple(walk(node[k]) for k in keys)
-            if isinstance(node, defaultdict):
-                return TreeDef("ddict", (node.default_factory, keys), children)
-            return TreeDef("dict", keys, children)
-        leaves.append(node)
-        return _LEAF
-
-    treedef = walk(tree)
+    treedef = _flatten_into(tree, leaves)
     return leaves, treedef
+
+
+# The walkers are module functions, not closures: a recursive closure refers to itself
+# (a reference cycle), which kept every leaf it saw (a whole recorded graph, for
+# gradients) alive until the garbage collector ran.
+def _flatten_into(node: Any, leaves: list) -> TreeDef:
+    """``node``'s structure; its leaves are appended to ``leaves`` in order."""
+    if node is None:
+        return TreeDef("none", None, ())
+    if _is_namedtuple(node):
+        return TreeDef("namedtuple", type(node), tuple(_flatten_into(c, leaves) for c in node))
+    if isinstance(node, tuple):
+        return TreeDef("tuple", None, tuple(_flatten_into(c, leaves) for c in node))
+    if isinstance(node, list):
+        return TreeDef("list", None, tuple(_flatten_into(c, leaves) for c in node))
+    if isinstance(node, OrderedDict):
+        keys = tuple(node)
+        return TreeDef("odict", keys, tuple(_flatten_into(node[k], leaves) for k in keys))
+    if isinstance(node, dict):
+        keys = tuple(sorted(node) if _sortable(node) else sorted(node, key=repr))
+        children = tuple(_flatten_into(node[k], leaves) for k in keys)
+        if isinstance(node, defaultdict):
+            return TreeDef("ddict", (node.default_factory, keys), children)
+        return TreeDef("dict", keys, children)
+    leaves.append(node)
+    return _LEAF
 
 
 def _sortable(d: dict) -> bool:
@@ -94,27 +98,27 @@ def _sortable(d: dict) -> bool:
 
 def tree_unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> Any:
     """The pytree of structure ``treedef`` holding ``leaves``, in order."""
-    it = iter(leaves)
+    return _build(treedef, iter(leaves))
 
-    def build(td: TreeDef) -> Any:
-        if td.kind == "leaf":
-            return next(it)
-        if td.kind == "none":
-            return None
-        children = [build(c) for c in td.children]
-        if td.kind == "tuple":
-            return tuple(children)
-        if td.kind == "list":
-            return children
-        if td.kind == "namedtuple":
-            return td.meta(*children)
-        if td.kind == "odict":
-            return OrderedDict(zip(td.meta, children))
-        if td.kind == "ddict":
-            return defaultdict(td.meta[0], zip(td.meta[1], children))
-        return dict(zip(td.meta, children))
 
-    return build(treedef)
+def _build(td: TreeDef, it: Iterator[Any]) -> Any:
+    """The pytree of structure ``td``, taking its leaves from ``it``."""
+    if td.kind == "leaf":
+        return next(it)
+    if td.kind == "none":
+        return None
+    children = [_build(c, it) for c in td.children]
+    if td.kind == "tuple":
+        return tuple(children)
+    if td.kind == "list":
+        return children
+    if td.kind == "namedtuple":
+        return td.meta(*children)
+    if td.kind == "odict":
+        return OrderedDict(zip(td.meta, children))
+    if td.kind == "ddict":
+        return defaultdict(td.meta[0], zip(td.meta[1], children))
+    return dict(zip(td.meta, children))
 
 
 def tree_map(fun: Callable[..., Any], tree: Any, *rest: Any) -> Any:
