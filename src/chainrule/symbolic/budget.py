@@ -100,6 +100,8 @@ def budget(what: str, seconds: float = SECONDS, memory: int = MEMORY) -> Iterato
         if exc.owner is not own:
             raise
         raise LimitError(f"{what} {exc.reason}; try a smaller expression") from None
+    except (OverflowError, RecursionError):  # SymPy's, on numbers or trees too large
+        raise LimitError(f"too large to work with: {what} overflowed") from None
     finally:
         _pop(own)
 
@@ -167,7 +169,10 @@ def _disarm() -> None:
 
 
 def _on_tick(signum, frame) -> None:
-    check()
+    # never inside this module's own bookkeeping (a budget being closed): the next
+    # tick, in the work itself, raises instead
+    if frame is None or frame.f_code.co_filename != __file__:
+        check()
 
 
 def _resident() -> int | None:
