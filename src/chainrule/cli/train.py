@@ -45,6 +45,7 @@ from chainrule.serialization import load, load_metadata, save
 # measured on digits (seeds 0-4): MLP 97.77-98.05%, CNN 98.05-98.89% test accuracy
 DEFAULT_LR = {"mlp": 3e-3, "cnn": 3e-3}
 DEFAULT_EPOCHS = {"mlp": 20, "cnn": 30}
+MAX_HIDDEN = 100_000  # also the bound on --epochs and --batch-size
 
 
 def register(subparsers) -> None:
@@ -153,7 +154,23 @@ def load_checkpoint(path: str):
         raise CLIError(f"{path}: damaged checkpoint metadata ({exc!r})") from None
     if missing:
         raise CLIError(f"{path}: damaged checkpoint metadata (no {', '.join(missing)})")
+    _check_saved(path, settings, done, param_groups)
     return tensors, settings, done, param_groups
+
+
+def _check_saved(path: str, settings: dict, done, param_groups) -> None:
+    """The checkpoint's settings within what the command line would accept."""
+    whole = {k: settings[k] for k in ("hidden", "batch_size", "seed")} | {"epochs done": done}
+    bad = [k for k, v in whole.items() if type(v) is not int or not 0 <= v <= MAX_HIDDEN]
+    lr = settings["lr"]
+    if not isinstance(lr, float | int) or isinstance(lr, bool) or not 0 < lr < math.inf:
+        bad.append("lr")
+    if settings["model"] not in DEFAULT_LR or not (
+        isinstance(param_groups, list) and all(isinstance(g, dict) for g in param_groups)
+    ):
+        bad.append("model or param_groups")
+    if bad:
+        raise CLIError(f"{path}: damaged checkpoint metadata (bad {', '.join(bad)})")
 
 
 _SETTINGS = ("dataset", "model", "hidden", "lr", "batch_size", "seed")
@@ -244,8 +261,10 @@ def _accuracy(model, dataset, batch_size: int = 512) -> float:
 # -- the command --
 def _check(args) -> None:
     for name in ("epochs", "hidden", "batch_size"):
-        if getattr(args, name) is not None and getattr(args, name) < 1:
-            raise CLIError(f"--{name.replace('_', '-')} must be a positive integer")
+        if getattr(args, name) is not None and not 1 <= getattr(args, name) <= MAX_HIDDEN:
+            raise CLIError(
+                f"--{name.replace('_', '-')} must be a positive integer, at most {MAX_HIDDEN}"
+            )
     if args.lr is not None and not (args.lr > 0 and math.isfinite(args.lr)):
         raise CLIError(f"--lr must be a positive number, got {args.lr}")
     if args.seed < 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import math
 import os
+import stat
 import struct
 import zlib
 
@@ -70,51 +71,88 @@ _IDX_TYPES = {
 }
 
 
-def _read_bytes(path: str) -> bytes:
-    """The file's bytes, gunzipped when they start with gzip's magic (whatever the
-    name). Only decompression errors become IDXError; I/O errors stay OSErrors."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    if raw[:2] != b"\x1f\x8b":
-        return raw
+MAX_IDX_BYTES = 2**30  # data bytes one IDX file may declare (MNIST's largest: 47 MB)
+_GZIP_RATIO = 1100  # deflate expands at most ~1032-fold: a bound on what a .gz can hold
+_CHUNK = 2**20
+
+
+def _open_regular(path: str):
+    """``path`` opened for binary reading if it is a regular file; a FIFO or a device
+    is refused without blocking on it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise IDXError(f"{path}: corrupt gzip data ({exc})") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IDXError(f"{path}: not a regular file (a pipe or a device?)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_exactly(stream, n: int, path: str, what: str) -> bytes:
+    """``n`` bytes from ``stream`` read in chunks (so a short file costs only what it
+    holds), or IDXError naming what was cut short."""
+    chunks, left = [], n
+    while left:
+        chunk = stream.read(min(left, _CHUNK))
+        if not chunk:
+            raise IDXError(f"{path}: truncated {what} (needs {n} bytes, found {n - left})")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_idx(path) -> np.ndarray:
-    """Read one IDX file (``.gz`` or plain) into an array, validating the header."""
+    """Read one IDX file (``.gz`` or plain) into an array. The header is read and
+    checked first; the data is then read (decompressed) incrementally, never more than
+    the header declares, so a crafted file costs no more than its honest size."""
     path = os.fspath(path)
-    data = _read_bytes(path)
-    if len(data) < 4:
-        raise IDXError(f"{path}: too short to be an IDX file ({len(data)} bytes)")
-    zero, code, ndim = struct.unpack(">HBB", data[:4])
+    with _open_regular(path) as raw:
+        size = os.fstat(raw.fileno()).st_size
+        zipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        stream = gzip.GzipFile(fileobj=raw, mode="rb") if zipped else raw
+        try:
+            return _read_idx_stream(stream, path, size * _GZIP_RATIO if zipped else size)
+        except (OSError, EOFError, zlib.error) as exc:
+            if not zipped:
+                raise
+            raise IDXError(f"{path}: corrupt gzip data ({exc})") from None
+
+
+def _read_idx_stream(stream, path: str, most: int) -> np.ndarray:
+    start = stream.read(4)
+    if len(start) < 4:
+        raise IDXError(f"{path}: too short to be an IDX file ({len(start)} bytes)")
+    zero, code, ndim = struct.unpack(">HBB", start)
     if zero != 0 or code not in _IDX_TYPES:
         raise IDXError(
-            f"{path}: not an IDX file (bad magic number 0x{data[:4].hex()}; expected "
+            f"{path}: not an IDX file (bad magic number 0x{start.hex()}; expected "
             "0x0000 then a type code such as 0x08 and the number of dimensions)"
         )
     if ndim == 0:
         raise IDXError(f"{path}: IDX header declares 0 dimensions")
-    header = 4 + 4 * ndim
-    if len(data) < header:
-        raise IDXError(f"{path}: truncated header (needs {header} bytes, file has {len(data)})")
-    dims = struct.unpack(">" + "I" * ndim, data[4:header])
+    dims = struct.unpack(">" + "I" * ndim, _read_exactly(stream, 4 * ndim, path, "header"))
     dtype = _IDX_TYPES[code]
     expected = math.prod(dims) * dtype.itemsize  # Python ints: no overflow
-    body = len(data) - header
-    if body != expected:
-        what = "truncated" if body < expected else "has trailing bytes"
+    if expected > most:
         raise IDXError(
-            f"{path}: {what}: the header declares shape {dims} ({expected} data bytes) but "
-            f"the file holds {body}"
+            f"{path}: truncated: the header declares shape {dims} ({expected} data bytes) "
+            f"but the file can hold at most {most}"
         )
-    return (
-        np.frombuffer(data, dtype=dtype, offset=header)
-        .reshape(dims)
-        .astype(dtype.newbyteorder("="))
-    )
+    if expected > MAX_IDX_BYTES:
+        raise IDXError(
+            f"{path}: the header declares shape {dims} ({expected} data bytes), over the "
+            f"limit of {MAX_IDX_BYTES}"
+        )
+    body = _read_exactly(stream, expected, path, f"data for shape {dims}")
+    if stream.read(1):
+        raise IDXError(
+            f"{path}: has trailing bytes after the {expected} data bytes of shape {dims}"
+        )
+    return np.frombuffer(body, dtype=dtype).reshape(dims).astype(dtype.newbyteorder("="))
 
 
 _MNIST_NAMES = {
@@ -138,6 +176,9 @@ def _find(folder: str, stems: tuple) -> str:
     )
 
 
+_MIN_SIDE, _MAX_SIDE = 4, 1024  # pixels per image side (MNIST: 28); 4 fits the small CNN
+
+
 def _mnist_split(images_path: str, labels_path: str, flatten: bool, dtype):
     images = read_idx(images_path)
     labels = read_idx(labels_path)
@@ -154,6 +195,15 @@ def _mnist_split(images_path: str, labels_path: str, flatten: bool, dtype):
         raise IDXError(
             f"{labels_path}: holds {len(labels)} labels but {images_path} holds "
             f"{len(images)} images"
+        )
+    if len(images) == 0:
+        raise IDXError(f"{images_path}: holds no images")
+    if not (
+        _MIN_SIDE <= images.shape[1] <= _MAX_SIDE and _MIN_SIDE <= images.shape[2] <= _MAX_SIDE
+    ):
+        raise IDXError(
+            f"{images_path}: images of {images.shape[1]}x{images.shape[2]} pixels; "
+            f"each side must be {_MIN_SIDE} to {_MAX_SIDE}"
         )
     if labels.size and labels.max() > 9:
         raise IDXError(f"{labels_path}: labels must be digits 0-9, found {int(labels.max())}")

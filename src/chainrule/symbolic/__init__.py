@@ -31,9 +31,19 @@ except ImportError as exc:
         "chainrule.symbolic needs SymPy, which is not installed: pip install 'chainrule[symbolic]'"
     ) from exc
 
+from chainrule.symbolic.budget import LimitError
 from chainrule.symbolic.build import parse
 from chainrule.symbolic.derivation import Derivation, Gradient, derive, gradient
 from chainrule.symbolic.lexer import ParseError
 from chainrule.symbolic.steps import Step
 
-__all__ = ["Derivation", "Gradient", "ParseError", "Step", "derive", "gradient", "parse"]
+__all__ = [
+    "Derivation",
+    "Gradient",
+    "LimitError",
+    "ParseError",
+    "Step",
+    "derive",
+    "gradient",
+    "parse",
+]

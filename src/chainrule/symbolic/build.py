@@ -2,9 +2,11 @@
 
 SymPy evaluates numbers eagerly, so ``9^9^9`` or ``(x+1)^(10^10)`` could keep it busy
 for hours (or expand later into something enormous). The builder therefore refuses
-numeric exponents above ``MAX_EXPONENT`` and exact numbers longer than ``MAX_BITS``,
-and expressions that come out undefined (``1/0``, ``log(0)``), pointing at the
-operator that caused it. All variables are real SymPy symbols, so ``d|x|/dx`` is
+numeric exponents above ``MAX_EXPONENT``, predicts the size of each power before SymPy
+builds it and checks every result against the limits of :mod:`.budget` (degree,
+bits of exact numbers, nodes), and refuses expressions that come out undefined
+(``1/0``, ``log(0)``), pointing at the operator that caused it. All variables are
+real SymPy symbols, so ``d|x|/dx`` is
 ``sign(x)``.
 
 This is the public :func:`parse`.
@@ -12,17 +14,15 @@ This is the public :func:`parse`.
 
 from __future__ import annotations
 
-import math
-
 import sympy as sp
 
+from .budget import budget, measure, predict_power, refuse_large
 from .grammar import GREEK
 from .lexer import ParseError
 from .parser import BinOp, Call, Name, Neg, Num, parse_tree
 from .printer import text
 
 MAX_EXPONENT = 1000  # |p| and q of a numeric exponent p/q
-MAX_BITS = 1400  # about 420 decimal digits for any exact number we build
 
 _UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
@@ -77,7 +77,8 @@ def parse(text: str) -> sp.Expr:
     documented in ``docs/symbolic.md``.
     """
     try:
-        return _Builder(text).build(parse_tree(text))
+        with budget("reading this expression"):
+            return _Builder(text).build(parse_tree(text))
     except RecursionError:  # a safety net: the limits on nesting should prevent it
         raise ParseError("expression is too complex to read") from None
 
@@ -85,6 +86,7 @@ def parse(text: str) -> sp.Expr:
 class _Builder:
     def __init__(self, text: str):
         self.text = text
+        self.sizes: dict = {}  # measure()'s memo: each shared part is measured once
 
     def fail(self, message: str, pos: int) -> ParseError:
         return ParseError(message, self.text, pos)
@@ -169,10 +171,8 @@ class _Builder:
                     f"(limit {MAX_EXPONENT})",
                     node.pos,
                 )
-            if base.is_Rational:
-                # the result needs about |p|/q * log2(max(num, den)) bits; refuse big ones
-                if p * math.log2(max(abs(base.p), base.q)) > q * MAX_BITS:
-                    raise self.fail("this power gives a number too large to work with", node.pos)
+            predicted = predict_power(base, measure(base, self.sizes), exponent)
+            refuse_large(*predicted, self.text, node.pos)
             if base == 0 and exponent.is_negative:
                 raise self.fail("division by zero (0 to a negative power)", node.pos)
         elif not exponent.is_number and base.is_number:
@@ -190,8 +190,7 @@ class _Builder:
         return self.checked(sp.Pow(base, exponent), node)
 
     def checked(self, value: sp.Expr, node) -> sp.Expr:
-        if value.is_Rational and max(abs(value.p), value.q).bit_length() > MAX_BITS:
-            raise self.fail("number too large to work with", node.pos)
+        refuse_large(*measure(value, self.sizes), self.text, node.pos)
         if value in _UNDEFINED:
             raise self.fail("this is undefined (division by zero?)", node.pos)
         if value.is_number and value.is_extended_real is False:

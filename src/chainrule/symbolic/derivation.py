@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 import sympy as sp
 
+from .budget import LimitError, attempt, budget, measure, refuse_large
 from .build import parse, symbol
 from .differentiator import Differentiator
 from .grammar import GREEK
@@ -34,6 +35,8 @@ _POLY_MAX_TERMS = 12  # ... when that gives at most this many terms
 _POLY_MAX_EXPANDED = 2000  # ... and expanding cannot produce more than this many
 _SIMPLIFY_MAX_OPS = 30  # try sympy.simplify only on results this small ...
 _SIMPLIFY_MAX_TERMS = 100  # ... whose expansion stays small
+_TIDY_MAX_DEGREE = 60  # factor(x^400 + 1) takes SymPy minutes: tidy only lower degrees
+_TIDY_MAX_BITS = 128  # ... and numbers smaller than this (sin(10^300 x) sends fu looping)
 
 
 class Derivation:
@@ -44,11 +47,14 @@ class Derivation:
     ``d.to_markdown()`` give the same in other notations.
     """
 
-    def __init__(self, expr: sp.Expr, var: sp.Symbol, steps: Step, result: sp.Expr):
+    def __init__(
+        self, expr: sp.Expr, var: sp.Symbol, steps: Step, result: sp.Expr, notes: tuple = ()
+    ):
         self.expr = expr
         self.var = var
         self.steps = steps
         self.result = result
+        self.notes = notes  # e.g. that tidying the answer was skipped, and why
         self.constants = tuple(
             sorted(expr.free_symbols - {var}, key=lambda s: s.name)
         )  # other variables, held fixed
@@ -141,15 +147,17 @@ def derive(expr, wrt: str | sp.Symbol | None = None) -> Derivation:
     expression). ``wrt`` names the variable; it may be left out when the expression
     has exactly one (or none, then ``x`` is used). Other variables are held constant.
     """
-    tree = to_expression(expr)
-    return _derive(tree, _pick_variable(tree, wrt))
+    with budget("differentiating this expression"):
+        tree = to_expression(expr)
+        return _derive(tree, _pick_variable(tree, wrt))
 
 
 def gradient(expr) -> Gradient:
     """All partial derivatives of ``expr``, each with its steps."""
-    tree = to_expression(expr)
-    variables = sorted(tree.free_symbols, key=lambda s: s.name)
-    return Gradient(tree, {v.name: _derive(tree, v) for v in variables})
+    with budget("differentiating this expression"):
+        tree = to_expression(expr)
+        variables = sorted(tree.free_symbols, key=lambda s: s.name)
+        return Gradient(tree, {v.name: _derive(tree, v) for v in variables})
 
 
 def to_expression(expr) -> sp.Expr:
@@ -201,12 +209,23 @@ def _pick_variable(expr: sp.Expr, wrt) -> sp.Symbol:
 
 
 def _derive(expr: sp.Expr, var: sp.Symbol) -> Derivation:
+    """The derivation, within the open budget: the expression (which may come from
+    SymPy or a traced function, not the parser) and SymPy's derivative are checked
+    against the size limits before any step is narrated; tidying the answer has its
+    own share of the time, and is skipped with a note past it."""
+    refuse_large(*measure(expr))
+    refuse_large(*measure(sp.diff(expr, var)))
     differentiator = Differentiator({s.name for s in expr.free_symbols} | {var.name})
     try:
         root = differentiator.derive(expr, var, dependent=differentiator.dependent)
-        return Derivation(expr, var, root, _comparable(tidy(root.derivative), expr, var))
     except RecursionError:  # a safety net for SymPy expressions given directly
-        raise ValueError("the expression is too deeply nested to differentiate") from None
+        raise LimitError("too large to work with: nested too deeply to differentiate") from None
+    result, notes = root.derivative, ()
+    with attempt() as skipped:
+        result = _comparable(tidy(root.derivative), expr, var)
+    if skipped:
+        notes = (f"the answer was left as derived: tidying it up {skipped[0]}",)
+    return Derivation(expr, var, root, result, notes)
 
 
 _COMPARE_MAX_OPS = 60  # expand the difference only for results this small
@@ -241,7 +260,8 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     Results with a high power of a sum are left alone: expanding or simplifying
     ``(x + 1)^999`` takes SymPy seconds for nothing.
     """
-    if _has_big_power(expr):
+    _, degree, bits = measure(expr)
+    if _has_big_power(expr) or degree > _TIDY_MAX_DEGREE or bits > _TIDY_MAX_BITS:
         return expr
     if _small_polynomial(expr):
         if _max_terms(expr) > _POLY_MAX_EXPANDED:

@@ -22,6 +22,7 @@ import sympy as sp
 
 from . import algebra, functions, powers
 from . import display as dm
+from .budget import check
 from .printer import Kept, keep_whole
 from .rules import constant_rule, fallback, variable_rule
 from .steps import ChainLink, Step
@@ -56,6 +57,7 @@ class Differentiator:
         ``dependent`` names ``expr`` itself (``y`` at the top, ``u`` for an inner
         function), so that a chain rule here can be written ``dy/du · du/dx``.
         """
+        check()  # the budget, between steps (the timer also interrupts a long one)
         truth = sp.diff(expr, var)
         if self._depth >= _MAX_DEPTH:  # a safety net; the parser bounds nesting far lower
             return fallback(expr, var, truth)

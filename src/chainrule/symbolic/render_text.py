@@ -90,6 +90,7 @@ def render_derivation(derivation, color: bool = False) -> str:
     lines.append("")
     answer = f"{math_text(dm.Deriv(d.expr, d.var))} = {text(d.result)}"
     lines.append(f"{style.result('Result:')} {answer}")
+    lines += [f"Note: {note}." for note in d.notes]
     return "\n".join(lines)
 
 

@@ -5,8 +5,11 @@ Safetensors is a JSON header plus raw little-endian array bytes: loading a file 
 never run code (unlike pickle, which chainrule never uses). Saving is atomic: the bytes
 go to a temporary file in the same folder, which then replaces ``path`` with
 ``os.replace``, so a crash mid-write leaves either the old checkpoint or the new one,
-never a torn file. A file that isn't safetensors, or is truncated, raises
-:class:`CheckpointError` (a ``ValueError``) naming the path.
+never a torn file. The temporary is created exclusively (never through a symlink) and
+locked while written; a later save to the same path removes the unlocked ones that an
+interrupted save left. A file that isn't safetensors, is truncated or is crafted (see
+:mod:`.safetensors_header`, which checks the header before anything is allocated)
+raises :class:`CheckpointError` (a ``ValueError``) naming the path.
 
 A checkpoint holds a flat mapping from names to arrays (what ``Module.state_dict()``
 gives), plus optional string ``metadata``; :func:`load_metadata` reads it back.
@@ -14,11 +17,12 @@ gives), plus optional string ``metadata``; :func:`load_metadata` reads it back.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
-import struct
 import tempfile
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -27,16 +31,21 @@ import numpy as np
 from chainrule.core.trace import Box
 from chainrule.tensors.factories import from_numpy
 from chainrule.tensors.graph import Tensor
+from chainrule.tensors.safetensors_header import (
+    RESERVED,
+    CheckpointError,
+    open_regular,
+    read_header,
+)
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None
 
 __all__ = ["save", "load", "load_metadata", "CheckpointError"]
 
-# sanity bound on the JSON header (the safetensors library uses 100 MB as well)
-_MAX_HEADER = 100_000_000
 _ORDER_KEY = "chainrule.key_order"
-
-
-class CheckpointError(ValueError):
-    """A checkpoint file that can't be read as safetensors."""
 
 
 def _safetensors():
@@ -82,15 +91,7 @@ def _file_mode(path: str) -> int:
 def save(state_dict: Mapping, path, metadata: Mapping[str, str] | None = None) -> None:
     """Write ``state_dict`` (names to tensors/arrays) to ``path`` as safetensors,
     atomically. ``metadata`` is an optional dict of strings stored in the header."""
-    if not isinstance(state_dict, Mapping):
-        raise TypeError(
-            f"save expects a mapping of names to tensors, got {type(state_dict).__name__}"
-        )
-    arrays = {}
-    for key, value in state_dict.items():
-        if not isinstance(key, str):
-            raise TypeError(f"save: keys must be strings, got {key!r}")
-        arrays[key] = _to_array(key, value)
+    arrays = _arrays_of(state_dict)
     meta = {str(k): str(v) for k, v in (metadata or {}).items()}
     # safetensors stores tensors sorted; remember the caller's order
     meta[_ORDER_KEY] = json.dumps(list(arrays))
@@ -101,81 +102,81 @@ def save(state_dict: Mapping, path, metadata: Mapping[str, str] | None = None) -
     if os.path.isdir(path):
         raise IsADirectoryError(f"save: {path} is a folder; give a file name")
     mode = _file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".safetensors", dir=folder)
+    prefix = f".{os.path.basename(path)}.tmp-"
+    # mkstemp creates the file exclusively (O_EXCL: never through a symlink); the lock
+    # tells a later save that this temporary is in use, not left by a killed process
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".safetensors", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             f.write(_safetensors().save(arrays, metadata=meta))
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
+    _remove_stale(folder, prefix)
 
 
-def _read_header(path: str) -> dict:
-    """Validate the framing ourselves first, so errors name the file and the problem."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"checkpoint not found: {path}")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"{path} is a folder, not a checkpoint file")
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
-        head = f.read(8)
-        if len(head) < 8:
-            raise CheckpointError(f"{path}: not a safetensors file (only {size} bytes)")
-        (n,) = struct.unpack("<Q", head)
-        if n > _MAX_HEADER or 8 + n > size:
-            raise CheckpointError(
-                f"{path}: not a safetensors file, or truncated (the header length field "
-                f"says {n} bytes; the file has {size})"
-            )
-        raw = f.read(n)
-    try:
-        header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise CheckpointError(f"{path}: not a safetensors file (its header is not JSON)") from None
-    if not isinstance(header, dict):
-        raise CheckpointError(f"{path}: not a safetensors file (its header is not a JSON object)")
-    meta = header.get("__metadata__", {})
-    if meta is not None and not (
-        isinstance(meta, dict) and all(isinstance(v, str) for v in meta.values())
-    ):
-        raise CheckpointError(
-            f"{path}: malformed safetensors header (__metadata__ must map strings to strings)"
+def _arrays_of(state_dict) -> dict:
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(
+            f"save expects a mapping of names to tensors, got {type(state_dict).__name__}"
         )
-    end = 0
-    for key, entry in header.items():
-        if key == "__metadata__":
+    arrays = {}
+    for key, value in state_dict.items():
+        if not isinstance(key, str):
+            raise TypeError(f"save: keys must be strings, got {key!r}")
+        if key == RESERVED:
+            raise ValueError(f"save: {RESERVED!r} is reserved by the format; rename the entry")
+        arrays[key] = _to_array(key, value)
+    return arrays
+
+
+def _remove_stale(folder: str, prefix: str) -> None:
+    """Remove the temporaries that interrupted saves to the same path left behind (a
+    killed process): those no running save holds a lock on. Without ``fcntl`` (not
+    POSIX), only those untouched for an hour."""
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        stale = os.path.join(folder, name)
+        try:
+            fd = os.open(stale, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
             continue
         try:
-            end = max(end, int(entry["data_offsets"][1]))
-        except (TypeError, KeyError, IndexError, ValueError):
-            raise CheckpointError(f"{path}: malformed safetensors header entry {key!r}") from None
-    if 8 + n + end > size:
-        raise CheckpointError(
-            f"{path}: truncated safetensors file (the header promises {8 + n + end} bytes, the "
-            f"file has {size})"
-        )
-    return header
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while a save runs
+            elif time.time() - os.fstat(fd).st_mtime < 3600:
+                continue
+            os.unlink(stale)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def load(path) -> OrderedDict:
     """Read a safetensors checkpoint into an ordered dict of names to tensors."""
     path = os.fspath(path)
-    header = _read_header(path)
+    with open_regular(path) as f:
+        header, _ = read_header(f, path)  # checked before the data is read
+        f.seek(0)
+        data = f.read()
     try:
-        with open(path, "rb") as f:
-            arrays = _safetensors().load(f.read())
+        arrays = _safetensors().load(data)
     except Exception as exc:  # the safetensors library's own checks
         raise CheckpointError(f"{path}: not a valid safetensors file ({exc})") from None
     order = list(arrays)
     try:
-        saved = json.loads((header.get("__metadata__") or {}).get(_ORDER_KEY, "[]"))
+        saved = json.loads((header.get(RESERVED) or {}).get(_ORDER_KEY, "[]"))
         if sorted(saved) == sorted(order):
             order = saved
     except (TypeError, ValueError):
@@ -185,6 +186,8 @@ def load(path) -> OrderedDict:
 
 def load_metadata(path) -> dict[str, str]:
     """The string metadata stored with :func:`save` (empty if none)."""
-    header = _read_header(os.fspath(path))
-    meta = header.get("__metadata__") or {}
+    path = os.fspath(path)
+    with open_regular(path) as f:
+        header, _ = read_header(f, path)
+    meta = header.get(RESERVED) or {}
     return {str(k): str(v) for k, v in meta.items() if k != _ORDER_KEY}

@@ -1,0 +1,125 @@
+"""Hostile expressions are answered within the symbolic budget: a result or a
+ParseError (LimitError for a budget's limit), within 2 s of CPU and 512 MB.
+
+Time is measured as the CPU time of this process (the one doing the work), so a
+loaded machine does not make the test fail; wall time gets a wide margin. The
+budget stops work after 1.5 s of wall time, so on an idle machine the two agree."""
+
+import random
+import resource
+import time
+
+import pytest
+
+pytest.importorskip("sympy")
+
+from chainrule.symbolic import LimitError, ParseError, derive, gradient, parse  # noqa: E402
+
+NAMED = [
+    "(((x^2+1)^10+x)^10+x)^10",
+    "(((3x)^1000)^1000)^1000",
+    "x+x^1000",
+    "x^400+x",
+    "sin(10^300*x)",
+    "e^(10^300*x)",
+    "x + root(x, 1/1000)",
+    "(2^1000*x)^1000",
+    "(3θ)^370*x1^(2x)*ln(y^x)",
+    "x^x^x^x^x^x^x^x",
+    "((x+1)^1000)^(1/1000)",
+    "(x^999+1)^999",
+    "tan(tan(tan(tan(tan(tan(tan(tan(x))))))))",
+]
+CPU_LIMIT, WALL_LIMIT = 2.0, 10.0
+MEMORY_LIMIT = 512 * 2**20
+
+_PIECES = [
+    "x",
+    "y",
+    "2",
+    "3x",
+    "10^300",
+    "2^1000",
+    "1/1000",
+    "(x+1)",
+    "e",
+    "pi",
+    "1000",
+    "999",
+]
+_FUNCTIONS = ["sin", "exp", "ln", "sqrt", "tan", "atan", "abs", ""]
+_OPERATORS = ["+", "-", "*", "/", "^", "^", ""]
+
+
+def generated(n: int, seed: int = 7) -> list[str]:
+    """Short random expressions built from the parts hostile inputs are made of: big
+    numbers, high powers of sums, nested powers and functions."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        expr = rng.choice(_PIECES)
+        for _ in range(rng.randint(1, 5)):
+            expr = f"{rng.choice(_FUNCTIONS)}({expr}){rng.choice(_OPERATORS)}{rng.choice(_PIECES)}"
+        out.append(expr)
+    return out
+
+
+def _check(outcome, cpu, wall, text):
+    assert isinstance(outcome, ParseError) or not isinstance(outcome, Exception), (
+        f"{text!r} raised {type(outcome).__name__}: {outcome}"
+    )
+    assert cpu < CPU_LIMIT and wall < WALL_LIMIT, f"{text!r} took {cpu:.2f} s CPU, {wall:.2f} s"
+
+
+def _wrt(text: str):
+    return "x" if "y" in text else None
+
+
+def _timed(fn, *args):
+    """Like cost() without tracemalloc (which slows SymPy down several times)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    try:
+        outcome = fn(*args)
+    except Exception as exc:  # noqa: BLE001 - _check looks at the type
+        outcome = exc
+    return outcome, time.process_time() - cpu, time.perf_counter() - wall
+
+
+def _peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+
+
+@pytest.mark.parametrize("text", NAMED)
+def test_named_hostile_inputs_are_answered_within_the_budget(text):
+    outcome, cpu, wall = _timed(derive, text, _wrt(text))
+    _check(outcome, cpu, wall, text)
+    assert _peak_rss() < MEMORY_LIMIT
+
+
+def test_the_refusals_name_the_limit():
+    with pytest.raises(LimitError, match="degree would be 2000"):
+        derive("(((x^2+1)^10+x)^10+x)^10")
+    with pytest.raises(LimitError, match="bits"):
+        parse("(2^1000*x)^1000")
+
+
+def test_tidy_up_past_its_share_is_skipped_with_a_note_not_the_derivation():
+    d = derive("sin(10^300*x)")
+    assert d.result == d.expr.diff(d.var)
+    assert all("tidying" in note for note in d.notes)
+
+
+def test_five_thousand_generated_inputs_are_parsed_or_refused_quickly():
+    worst = 0.0
+    for text in generated(5000):
+        outcome, cpu, wall = _timed(parse, text)
+        _check(outcome, cpu, wall, text)
+        worst = max(worst, cpu)
+    assert worst < CPU_LIMIT
+
+
+def test_a_sample_of_generated_inputs_is_differentiated_within_the_budget():
+    for text in generated(40, seed=11):
+        outcome, cpu, wall = _timed(gradient, text)
+        _check(outcome, cpu, wall, text)
+    assert _peak_rss() < MEMORY_LIMIT
