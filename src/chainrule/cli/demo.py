@@ -117,18 +117,20 @@ def _tour_scalar(out_dir: str) -> None:
 
     _section("2. The same number by automatic differentiation")
     print(">>> x = cr.tensor(1.0, requires_grad=True)")
-    print(">>> y = (3 * x + 2) ** 2")
-    print(">>> y.backward(retain_graph=True)   # keep the graph to explain and draw it")
+    print(">>> u = 3 * x + 2                # the u of the derivation above")
+    print(">>> y = u ** 2")
+    print(">>> y.backward(retain_graph=True)  # keep the graph to explain and draw it")
     x = cr.tensor(1.0, requires_grad=True)
-    y = (3 * x + 2) ** 2
+    u = 3 * x + 2
+    y = u**2
     y.backward(retain_graph=True)  # keep the graph for the explanation and the picture
     same = "\u2713 the same as the symbolic result" if abs(x.grad.item() - exact) < 1e-9 else ""
     print(f"x.grad = {x.grad.item():g}   {same}")
     print("\nbackward() multiplied the local derivatives along the graph:\n")
-    print(viz.explain_backward(y, wrt=x, names={"x": x, "y": y}))
+    print(viz.explain_backward(y, wrt=x, names={"x": x, "u": u, "y": y}))
 
     _section("3. The computation graph")
-    graph = viz.draw(y, names={"x": x, "y": y})
+    graph = viz.draw(y, names={"x": x, "u": u, "y": y})
     print(_save_picture(graph, out_dir, "chain_rule"))
     print("Each box: the op, its value and its gradient; each edge: the local derivative.")
 
@@ -169,12 +171,20 @@ def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
     h = model[1](z1)
     z2 = model[2](h)
     L = F.cross_entropy(z2, labels)
-    names = {"W1": W1, "z1": z1, "h": h, "z2": z2, "L": L}
-    print("On a batch of 8 test images, L = cross_entropy(z2), z2 = Linear(h), h = tanh(z1), "
-          "z1 = Linear(x; W1):\n")  # fmt: skip
+    W2 = model[2].weight
+    names = {"W1": W1, "W2": W2, "z1": z1, "h": h, "z2": z2, "L": L}
+    print("On a batch of 8 test images x, with y their one-hot labels:")
+    print("    z1 = W1·x + b1    h = tanh(z1)    z2 = W2·h + b2    L = cross_entropy(z2, y)")
+    print("so by the chain rule  \u2202L/\u2202W1 = \u2202L/\u2202z2 \u00b7 \u2202z2/\u2202h "
+          "\u00b7 \u2202h/\u2202z1 \u00b7 \u2202z1/\u2202W1.\n")  # fmt: skip
     model.zero_grad()
     L.backward(retain_graph=True)  # keep the graph for the explanation and the picture
-    print(viz.explain_backward(L, wrt=W1, names=names))
+    ex = viz.explain_backward(L, wrt=W1, names=names, model=model)
+    print(ex)
+    factors = ex.paths[0].factors
+    print(f"\nThe product of the {len(factors)} factors, \u2016\u00b7\u2016 = "
+          f"{np.linalg.norm(ex.path_sum):.4g}, is W1.grad (\u2016\u00b7\u2016 = "
+          f"{np.linalg.norm(W1.grad.numpy()):.4g}).")  # fmt: skip
     graph = viz.draw(L, names={"x": images, **names}, model=model)
     print()
     print(_save_picture(graph, out_dir, "network"))

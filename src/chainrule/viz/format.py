@@ -7,6 +7,8 @@ summary (shape, mean, min and max; or shape and norm where a magnitude is what m
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 
@@ -133,3 +135,58 @@ def magnitude(value) -> str:
     if arr.size == 1 and arr.ndim == 0:
         return number(arr)
     return f"shape {shape_text(arr.shape)}, \u2016\u00b7\u2016 = {number(norm(arr), 4)}"
+
+
+WIDTH = 80  # the width of a terminal that text output must fit
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "", first: str = "") -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` characters (a word
+    longer than that stays whole); ``first`` starts the first line, ``indent`` the rest."""
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def join_wrapped(first: str, parts: list[str], sep: str, indent: str, width: int = WIDTH):
+    """``first`` followed by ``parts`` joined with ``sep``, broken between parts (never
+    inside one) so that each line fits ``width``; continuation lines start ``indent``."""
+    lines, line = [], first
+    for i, part in enumerate(parts):
+        piece = part if i == 0 else sep + part
+        if i and len(line) + len(piece.rstrip()) > width:
+            lines.append(line + sep.rstrip())
+            line = indent + part
+        else:
+            line += piece
+    return [*lines, line]
+
+
+def table(head: tuple, rows: list[tuple], indent: str = "    ", wrap_col: int = 2,
+          width: int = WIDTH) -> list[str]:  # fmt: skip
+    """Rows in aligned columns, fitting ``width``: column ``wrap_col`` (the widest text)
+    is wrapped onto continuation lines when the whole would be wider, and if that is
+    not enough, column 1 (the op, also named by the rule) is left out."""
+    rows = [tuple(str(c) for c in r) for r in rows]
+    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
+    spare = width - len(indent) - sum(widths) - 2 * (len(head) - 1)
+    if spare < 0:
+        widths[wrap_col] = max(10, widths[wrap_col] + spare)
+        if len(indent) + sum(widths) + 2 * (len(head) - 1) > width and wrap_col != 1:
+            keep = [c for c in range(len(head)) if c != 1]
+            picked = [tuple(r[c] for c in keep) for r in rows]
+            return table(tuple(head[c] for c in keep), picked, indent, keep.index(wrap_col), width)
+    fmt = indent + "  ".join(f"{{:<{w}}}" for w in widths)
+    out = []
+    for r in [head, *rows]:
+        pieces = wrap(r[wrap_col], widths[wrap_col]) if r[wrap_col] else [""]
+        for k, piece in enumerate(pieces):
+            cells = list(r) if k == 0 else [""] * len(r)
+            cells[wrap_col] = piece
+            out.append(fmt.format(*cells).rstrip())
+    return out

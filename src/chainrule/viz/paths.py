@@ -26,6 +26,7 @@ from chainrule.viz.explanation import DEFAULT_SHOWN_PATHS, Explanation, Factor, 
 from chainrule.viz.format import as_array
 from chainrule.viz.grads import scalar_local_derivatives
 from chainrule.viz.labels import local_derivative
+from chainrule.viz.layers import Regions, fold
 from chainrule.viz.names import caller_names, names_from, param_names
 
 MAX_PATHS = 2000  # paths enumerated one by one; beyond that the rest is summed at once
@@ -47,6 +48,7 @@ def explain_backward(
     names: dict | None = None,
     model=None,
     max_paths: int = DEFAULT_SHOWN_PATHS,
+    level: str = "layers",
 ) -> Explanation:
     """Explain ``d loss / d wrt`` as a sum over paths of chain-rule products.
 
@@ -56,7 +58,14 @@ def explain_backward(
     (``{"W1": w1, ...}``) and ``model`` (names parameters after ``named_parameters()``)
     label the factors; by default the caller's variable names are used. At most
     ``max_paths`` paths are listed in full; all of them are counted in the sum.
+
+    ``level="layers"`` (the default) folds each path into one factor per layer step
+    (see :mod:`.layers`): with a ``model``, ∂L/∂z2 · ∂z2/∂h · ∂h/∂z1 · ∂z1/∂W1, named
+    after the tutorial's symbols (``z1``, ``W1``) where the user gave no names;
+    ``level="ops"`` lists every recorded op.
     """
+    if level not in ("layers", "ops"):
+        raise ValueError(f"level must be 'layers' or 'ops', got {level!r}")
     _check_arguments(loss, wrt)
     if names is None:
         frame = inspect.currentframe().f_back
@@ -64,14 +73,25 @@ def explain_backward(
         del frame
     else:
         ids = names_from(names)
-    ids = {**param_names(model), **ids}  # parameter names, unless the user named the tensor
+    by_param = param_names(model)
+    ids = {**by_param, **ids}  # parameter names, unless the user named the tensor
     root, target = loss._node, wrt._node
     order = toposort(root)
     leads = _on_some_path(order, root, target)
+    regions = Regions(order, model if level == "layers" else None)
+    # the tutorial's symbols (W1, z1) replace parameter paths (0.weight), not user names
+    named = {n for n in order if id(n) in ids and ids[id(n)] != by_param.get(id(n))}
+    ids = {**ids, **{id(n): s for n, s in regions.auto_names(named).items()}}
     labels = _display_names([n for n in order if n in leads], ids, root, target)
+    regions.names = ids
     seed = np.ones_like(np.asarray(loss._value))
     total = _total(root, target, seed)
     paths, n_paths, rest = _enumerate(root, target, leads, labels, seed, total)
+    if level == "layers":
+        named = {n for n in leads if id(n) in ids}
+        # names the user gave set the level of the story; the caller's variables do not
+        by_name = model is not None or (names is not None and bool(named - {root, target}))
+        paths = [fold(p, named, regions, by_name) for p in paths]
     return Explanation(
         loss=labels[root],
         wrt=labels[target],
@@ -210,6 +230,8 @@ def _enumerate(root, target, leads, labels, seed, total):
                     out_shape=_shape(node),
                     in_shape=_shape(parent),
                     cotangent=as_array(pct),
+                    consumer_node=node,
+                    input_node=parent,
                 )
                 children.append((parent, pct, [*factors, f]))
             stack.extend(reversed(children))  # so that paths come out in argument order
