@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from chainrule.cli import main
 from tests.viz._helpers import without_dot
 
 
 def _run_demo(tmp_path, capsys):
-    pytest.importorskip("sklearn")
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--epochs", "1"]) == 0
     return out, capsys.readouterr().out.replace(str(tmp_path), "")
