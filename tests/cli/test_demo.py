@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from chainrule.cli import main
+import io
+import sys
+
+import chainrule
+from chainrule.cli import demo, main
 from tests.viz._helpers import without_dot
 
 
@@ -41,3 +45,32 @@ def test_demo_completes_without_graphviz(tmp_path, capsys, monkeypatch):
     assert {"chain_rule.dot", "network.dot"} <= {p.name for p in out.iterdir()}
     assert printed.count("apt-get install graphviz") == 1  # the hint once, not per picture
     assert "Done." in printed
+
+
+def test_demo_without_sympy_explains_by_hand_and_goes_on(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "chainrule.symbolic", None)  # as if SymPy were missing
+    monkeypatch.delattr(chainrule, "symbolic", raising=False)
+    assert main(["demo", "--out", str(tmp_path / "d"), "--epochs", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "pip install 'chainrule[demo]'" in printed and "2u · 3" in printed
+    assert "∂L/∂W1 = ∂L/∂z2" in printed and "Done." in printed
+
+
+def test_a_failed_demo_leaves_no_empty_folder(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("broken on purpose")
+
+    monkeypatch.setattr(demo.viz, "explain_backward", broken)
+    out = tmp_path / "never"
+    assert main(["demo", "--out", str(out), "--epochs", "0"]) == 2
+    assert not out.exists()
+
+
+def test_demo_on_a_stream_that_is_not_utf8_writes_ascii(tmp_path, monkeypatch):
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252", newline="\n")
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(["demo", "--out", str(tmp_path / "d"), "--epochs", "0"]) == 0
+    stream.flush()
+    text = raw.getvalue().decode("cp1252")
+    assert "dL/dW1 = dL/dz2 · dz2/dh · dh/dz1 · dz1/dW1" in text and "Done." in text

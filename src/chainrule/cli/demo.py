@@ -25,8 +25,14 @@ from chainrule import data, nn, optim, viz
 from chainrule.cli._common import CLIError
 from chainrule.nn import functional as F
 from chainrule.viz.dot import INSTALL_HINT, GraphvizNotFound, dot_available
+from chainrule.viz.format import fit, wrap
 
 EXPRESSION = "(3x+2)^2"
+DERIVATION_NEEDS_SYMPY = (
+    "(The derivation rule by rule needs SymPy: pip install 'chainrule[demo]'. "
+    "By hand: with u = 3x + 2 and y = u^2, dy/dx = dy/du \u00b7 du/dx = 2u \u00b7 3, "
+    "which is 30 at x = 1. The rest of the tour needs NumPy only.)"
+)
 
 
 def register(subparsers) -> None:
@@ -56,10 +62,10 @@ def _save_picture(graph, out_dir: str, stem: str) -> str:
     try:
         graph.save(svg)
         graph.save(os.path.join(out_dir, stem + ".png"))
-        return f"wrote {svg} (and .png)"
+        return f"wrote {stem}.svg and {stem}.png"
     except GraphvizNotFound:
-        dot = graph.save(os.path.join(out_dir, stem + ".dot"))
-        return f"wrote {dot} (Graphviz's `dot` is not installed: no picture; see the end)"
+        graph.save(os.path.join(out_dir, stem + ".dot"))
+        return f"wrote {stem}.dot (no picture: Graphviz's `dot` is not installed; see the end)"
 
 
 class _Progress:
@@ -107,13 +113,17 @@ class _Progress:
 
 
 def _tour_scalar(out_dir: str) -> None:
-    from chainrule import symbolic  # needs SymPy, an optional dependency
-
     _section(f"1. The chain rule by hand: d/dx {EXPRESSION}")
-    d = symbolic.derive(EXPRESSION, wrt="x")
-    print(d)
-    exact = d.at(x=1)
-    print(f"\nAt x = 1 the derivative is {exact:g}.")
+    try:
+        from chainrule import symbolic  # needs SymPy, an optional dependency
+    except ImportError:
+        exact = None
+        print("\n".join(wrap(DERIVATION_NEEDS_SYMPY)))
+    else:
+        d = symbolic.derive(EXPRESSION, wrt="x")
+        print(fit(str(d)))
+        exact = d.at(x=1)
+        print(f"\nAt x = 1 the derivative is {exact:g}.")
 
     _section("2. The same number by automatic differentiation")
     print(">>> x = cr.tensor(1.0, requires_grad=True)")
@@ -124,7 +134,9 @@ def _tour_scalar(out_dir: str) -> None:
     u = 3 * x + 2
     y = u**2
     y.backward(retain_graph=True)  # keep the graph for the explanation and the picture
-    same = "\u2713 the same as the symbolic result" if abs(x.grad.item() - exact) < 1e-9 else ""
+    same = ""
+    if exact is not None and abs(x.grad.item() - exact) < 1e-9:
+        same = "\u2713 the same as the symbolic result"
     print(f"x.grad = {x.grad.item():g}   {same}")
     print("\nbackward() multiplied the local derivatives along the graph:\n")
     print(viz.explain_backward(y, wrt=x, names={"x": x, "u": u, "y": y}))
@@ -137,11 +149,7 @@ def _tour_scalar(out_dir: str) -> None:
 
 def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
     _section("4. Backprop in a one-hidden-layer network (8x8 digits)")
-    try:
-        train, test = data.datasets.load_digits()
-    except ImportError as exc:
-        print(f"skipped: {exc}")
-        return
+    train, test = data.datasets.load_digits()
     cr.manual_seed(seed)
     model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
     print(model)
@@ -193,14 +201,22 @@ def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
 def run(args) -> int:
     if args.epochs < 0:
         raise CLIError("--epochs must be 0 or more")
+    created = not os.path.exists(args.out)
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as exc:
         raise CLIError(f"can't create {args.out}: {exc.strerror or exc}") from None
-    print("chainrule demo: the chain rule, by hand, by machine, and in a neural network")
-    _tour_scalar(args.out)
-    _tour_network(args.out, args.epochs, args.seed)
+    try:
+        print("chainrule demo: the chain rule, by hand, by machine, and in a neural network")
+        _tour_scalar(args.out)
+        _tour_network(args.out, args.epochs, args.seed)
+    except BaseException:
+        if created and not os.listdir(args.out):  # leave no empty folder behind
+            os.rmdir(args.out)
+        raise
     if not dot_available():
-        print("\nThe pictures were written as .dot files. " + INSTALL_HINT)
-    print(f"\nDone. Pictures are in {args.out}/")
+        print()
+        print("\n".join(wrap("The pictures were written as .dot files. " + INSTALL_HINT)))
+    print("\nDone. Pictures are in:")
+    print(f"  {os.path.abspath(args.out)}{os.sep}")
     return 0

@@ -7,6 +7,7 @@ summary (shape, mean, min and max; or shape and norm where a magnitude is what m
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
@@ -138,6 +139,12 @@ def magnitude(value) -> str:
 
 
 WIDTH = 80  # the width of a terminal that text output must fit
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def visible_len(text: str) -> int:
+    """The length of ``text`` on screen (ANSI colour codes take no room)."""
+    return len(_ANSI.sub("", text))
 
 
 def wrap(text: str, width: int = WIDTH, indent: str = "", first: str = "") -> list[str]:
@@ -159,7 +166,7 @@ def join_wrapped(first: str, parts: list[str], sep: str, indent: str, width: int
     lines, line = [], first
     for i, part in enumerate(parts):
         piece = part if i == 0 else sep + part
-        if i and len(line) + len(piece.rstrip()) > width:
+        if i and visible_len(line) + visible_len(piece.rstrip()) > width:
             lines.append(line + sep.rstrip())
             line = indent + part
         else:
@@ -190,3 +197,26 @@ def table(head: tuple, rows: list[tuple], indent: str = "    ", wrap_col: int = 
             cells[wrap_col] = piece
             out.append(fmt.format(*cells).rstrip())
     return out
+
+
+def fit(text: str, width: int = WIDTH) -> str:
+    """Every line of ``text`` made to fit ``width``: a longer line is broken before an
+    ``=`` of its chain of equalities, else at spaces; continuation lines are indented
+    four spaces past the line's own indent."""
+    out = []
+    for line in text.splitlines():
+        if visible_len(line) <= width:
+            out.append(line)
+            continue
+        lead = " " * (len(line) - len(line.lstrip()) + 4)
+        first, *rest = line.split(" = ")
+        pieces = join_wrapped("", [first, *rest], " = ", lead + "= ", width) if rest else [line]
+        for piece in pieces:
+            piece = piece.removesuffix(" =")
+            if visible_len(piece) <= width:
+                out.append(piece)
+            else:
+                body = piece.lstrip()
+                first_indent = piece[: len(piece) - len(body)]
+                out += wrap(body, width, indent=lead, first=first_indent)
+    return "\n".join(out)
