@@ -41,3 +41,11 @@ def test_ordered_and_default_dicts_come_back_with_their_type():
     assert list(cr.grad(lambda d: d["z"] * d["a"])({"z": 1.0, "a": 2.0})) == ["a", "z"]
     _, f_vjp = cr.vjp(lambda x: {"z": x, "a": 2 * x}, 1.0)
     assert f_vjp({"z": 1.0, "a": 1.0}) == (3.0,)
+
+
+def test_the_module_exposes_only_its_own_names():
+    from chainrule.functional import pytree as module
+
+    public = {n for n in dir(module) if not n.startswith("_")}
+    assert public == {"TreeDef", "tree_flatten", "tree_leaves", "tree_map", "tree_unflatten"}
+    assert set(module.__all__) == public

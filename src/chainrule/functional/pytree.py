@@ -9,11 +9,13 @@ the same structure. An ``OrderedDict`` keeps its insertion order and a ``default
 its ``default_factory``; both come back with their own type.
 """
 
-from __future__ import annotations
+from collections import OrderedDict as _OrderedDict
+from collections import defaultdict as _defaultdict
+from collections.abc import Callable as _Callable
+from collections.abc import Iterable as _Iterable
+from typing import Any as _Any
 
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
-from typing import Any
+__all__ = ["TreeDef", "tree_flatten", "tree_leaves", "tree_map", "tree_unflatten"]
 
 
 class TreeDef:
@@ -21,7 +23,7 @@ class TreeDef:
 
     __slots__ = ("kind", "meta", "children")
 
-    def __init__(self, kind: str, meta: Any, children: tuple[TreeDef, ...]):
+    def __init__(self, kind: str, meta: _Any, children: tuple["TreeDef", ...]):
         # "leaf", "none", "tuple", "list", "dict", "odict", "ddict", "namedtuple"
         self.kind = kind
         # dict keys; (default_factory, keys) for a defaultdict; the namedtuple class
@@ -51,15 +53,15 @@ class TreeDef:
 _LEAF = TreeDef("leaf", None, ())
 
 
-def _is_namedtuple(x: Any) -> bool:
+def _is_namedtuple(x: _Any) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
-def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
+def tree_flatten(tree: _Any) -> tuple[list, TreeDef]:
     """``(leaves, treedef)``: the leaves of ``tree`` in order, and its structure."""
     leaves: list = []
 
-    def walk(node: Any) -> TreeDef:
+    def walk(node: _Any) -> TreeDef:
         if node is None:
             return TreeDef("none", None, ())
         if _is_namedtuple(node):
@@ -68,13 +70,13 @@ def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
             return TreeDef("tuple", None, tuple(walk(c) for c in node))
         if isinstance(node, list):
             return TreeDef("list", None, tuple(walk(c) for c in node))
-        if isinstance(node, OrderedDict):
+        if isinstance(node, _OrderedDict):
             keys = tuple(node)
             return TreeDef("odict", keys, tuple(walk(node[k]) for k in keys))
         if isinstance(node, dict):
             keys = tuple(sorted(node) if _sortable(node) else sorted(node, key=repr))
             children = tuple(walk(node[k]) for k in keys)
-            if isinstance(node, defaultdict):
+            if isinstance(node, _defaultdict):
                 return TreeDef("ddict", (node.default_factory, keys), children)
             return TreeDef("dict", keys, children)
         leaves.append(node)
@@ -92,11 +94,11 @@ def _sortable(d: dict) -> bool:
         return False
 
 
-def tree_unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> Any:
+def tree_unflatten(treedef: TreeDef, leaves: _Iterable[_Any]) -> _Any:
     """The pytree of structure ``treedef`` holding ``leaves``, in order."""
     it = iter(leaves)
 
-    def build(td: TreeDef) -> Any:
+    def build(td: TreeDef) -> _Any:
         if td.kind == "leaf":
             return next(it)
         if td.kind == "none":
@@ -109,15 +111,15 @@ def tree_unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> Any:
         if td.kind == "namedtuple":
             return td.meta(*children)
         if td.kind == "odict":
-            return OrderedDict(zip(td.meta, children))
+            return _OrderedDict(zip(td.meta, children))
         if td.kind == "ddict":
-            return defaultdict(td.meta[0], zip(td.meta[1], children))
+            return _defaultdict(td.meta[0], zip(td.meta[1], children))
         return dict(zip(td.meta, children))
 
     return build(treedef)
 
 
-def tree_map(fun: Callable[..., Any], tree: Any, *rest: Any) -> Any:
+def tree_map(fun: _Callable[..., _Any], tree: _Any, *rest: _Any) -> _Any:
     """``fun`` applied leaf by leaf to ``tree`` (and to the leaves of ``rest``, trees of
     the same structure), in ``tree``'s structure."""
     leaves, treedef = tree_flatten(tree)
@@ -125,5 +127,5 @@ def tree_map(fun: Callable[..., Any], tree: Any, *rest: Any) -> Any:
     return tree_unflatten(treedef, [fun(*xs) for xs in zip(leaves, *others)])
 
 
-def tree_leaves(tree: Any) -> list:
+def tree_leaves(tree: _Any) -> list:
     return tree_flatten(tree)[0]
