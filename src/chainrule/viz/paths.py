@@ -8,8 +8,10 @@ from the loss along that path only, through each node's own ``vjp`` (the rule
 ``backward()`` runs). The total is computed with the core's ``backward_pass``, exactly
 as ``backward()`` does, and the explanation checks that the paths add up to it.
 
-This needs the recorded inputs, which ``backward()`` frees unless
-``retain_graph=True``; on a freed graph it raises an error saying so.
+This needs the recorded inputs: before ``backward()``, after
+``backward(retain_graph=True)``, or after a plain ``backward()`` where it kept the
+saved arrays of a small graph (as it keeps values for pictures); on a freed graph it
+raises an error saying what to do.
 The result, and how it is written out, is :class:`.explanation.Explanation`.
 """
 
@@ -21,10 +23,10 @@ import numpy as np
 
 from chainrule.core.reverse import backward_pass, toposort
 from chainrule.tensors import Tensor, no_grad
-from chainrule.tensors.graph import EagerNode, TensorLeaf
+from chainrule.tensors.graph import KEEP_FOR_DISPLAY, EagerNode, TensorLeaf
 from chainrule.viz.explanation import DEFAULT_SHOWN_PATHS, Explanation, Factor, Path
 from chainrule.viz.format import as_array
-from chainrule.viz.grads import scalar_local_derivatives
+from chainrule.viz.grads import has_inputs, local_vjp, scalar_local_derivatives
 from chainrule.viz.labels import local_derivative
 from chainrule.viz.layers import Regions, fold
 from chainrule.viz.names import caller_names, names_from, param_names
@@ -33,7 +35,8 @@ MAX_PATHS = 2000  # paths enumerated one by one; beyond that the rest is summed 
 
 FREED = (
     "explain_backward needs the graph's saved inputs, but backward() has already freed "
-    "them. Call viz.explain_backward(loss, wrt=...) before loss.backward(), or call "
+    f"them (it keeps them only for graphs whose arrays have at most {KEEP_FOR_DISPLAY} "
+    "elements). Call viz.explain_backward(loss, wrt=...) before loss.backward(), or call "
     "loss.backward(retain_graph=True), or re-run the forward pass to record a new graph."
 )
 
@@ -137,7 +140,7 @@ def _on_some_path(order, root, target) -> set:
             "the loss does not depend on wrt: there is no path from the loss back to it"
         )
     for node in leads:
-        if node is not target and isinstance(node, EagerNode) and node.args is None:
+        if node is not target and isinstance(node, EagerNode) and not has_inputs(node):
             raise RuntimeError(FREED)
     return leads
 
@@ -190,8 +193,27 @@ def _total(root, target, seed):
             found["ct"] = ct
 
     with no_grad():
-        backward_pass(root, seed, visit=visit)
+        if all(n.args is not None for n in toposort(root) if isinstance(n, EagerNode)):
+            backward_pass(root, seed, visit=visit)
+        else:  # after backward(): the same rules, on the arrays it kept
+            found["ct"] = _sweep(root, target, seed)
     return as_array(found.get("ct", np.zeros(_shape(target))))
+
+
+def _sweep(root, target, seed):
+    """d root / d target by one reverse sweep of the nodes' rules (for a graph whose
+    inputs backward() kept, where its own sweep refuses to run twice)."""
+    cts = {root: seed}
+    for node in toposort(root):
+        ct = cts.pop(node, None)
+        if node is target or ct is None or not isinstance(node, EagerNode):
+            if node is target:
+                return ct
+            continue
+        for parent, pct in zip(node.parents, local_vjp(node, ct)):
+            if pct is not None:
+                cts[parent] = pct if parent not in cts else cts[parent] + pct
+    return None
 
 
 def _enumerate(root, target, leads, labels, seed, total):
@@ -211,7 +233,7 @@ def _enumerate(root, target, leads, labels, seed, total):
             if len(paths) >= MAX_PATHS:
                 truncated = True
                 break
-            cts = node.vjp(ct)
+            cts = local_vjp(node, ct)
             local = _scalar_locals(node)
             children = []
             for k, (parent, pct) in enumerate(zip(node.parents, cts)):
