@@ -180,7 +180,8 @@ def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
     z2 = model[2](h)
     L = F.cross_entropy(z2, labels)
     W2 = model[2].weight
-    names = {"W1": W1, "W2": W2, "z1": z1, "h": h, "z2": z2, "L": L}
+    names = {"W1": W1, "b1": model[0].bias, "W2": W2, "b2": model[2].bias,
+             "z1": z1, "h": h, "z2": z2, "L": L}  # fmt: skip
     print("On a batch of 8 test images x, with y their one-hot labels:")
     print("    z1 = W1·x + b1    h = tanh(z1)    z2 = W2·h + b2    L = cross_entropy(z2, y)")
     print("so by the chain rule  \u2202L/\u2202W1 = \u2202L/\u2202z2 \u00b7 \u2202z2/\u2202h "
