@@ -23,7 +23,7 @@ import numpy as np
 
 from chainrule.core.reverse import backward_pass, toposort
 from chainrule.tensors import Tensor, no_grad
-from chainrule.tensors.graph import KEEP_FOR_DISPLAY, EagerNode, TensorLeaf
+from chainrule.tensors.graph import EagerNode, TensorLeaf
 from chainrule.viz.explanation import DEFAULT_SHOWN_PATHS, Explanation, Factor, Path
 from chainrule.viz.format import as_array
 from chainrule.viz.grads import has_inputs, local_vjp, scalar_local_derivatives
@@ -35,8 +35,7 @@ MAX_PATHS = 2000  # paths enumerated one by one; beyond that the rest is summed 
 
 FREED = (
     "explain_backward needs the graph's saved inputs, but backward() has already freed "
-    f"them (it keeps them only for graphs whose arrays have at most {KEEP_FOR_DISPLAY} "
-    "elements). Call viz.explain_backward(loss, wrt=...) before loss.backward(), or call "
+    "them. Call viz.explain_backward(loss, wrt=...) before loss.backward(), or call "
     "loss.backward(retain_graph=True), or re-run the forward pass to record a new graph."
 )
 
