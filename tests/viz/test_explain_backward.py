@@ -29,7 +29,7 @@ Path 1 of 1:  ∂y/∂x = ∂y/∂add · ∂add/∂multiply · ∂multiply/∂x
     contribution of this path: 30
 
 Sum over the 1 path:  30
-backward() computes:  30   ✓ equal (max |difference| 0)
+backward() computes:  30   ✓ equal (max |diff| 0)
 x.grad:  30   ✓ the same"""
 
 

@@ -192,7 +192,7 @@ def _summary_lines(ex: Explanation) -> list[str]:
     ok, diff = _close(ex.path_sum, ex.total)
     mark = "\u2713 equal" if ok else "\u2717 NOT equal"
     lines.append(
-        f"backward() computes:  {magnitude(ex.total)}   {mark} (max |difference| {diff:.2g})"
+        f"backward() computes:  {magnitude(ex.total)}   {mark} (max |diff| {diff:.2g})"
     )
     if ex.grad is None and not ex.keeps_grad:
         lines.append(
