@@ -191,9 +191,7 @@ def _summary_lines(ex: Explanation) -> list[str]:
     lines.append(f"Sum over the {total_paths}:  {magnitude(ex.path_sum)}")
     ok, diff = _close(ex.path_sum, ex.total)
     mark = "\u2713 equal" if ok else "\u2717 NOT equal"
-    lines.append(
-        f"backward() computes:  {magnitude(ex.total)}   {mark} (max |diff| {diff:.2g})"
-    )
+    lines.append(f"backward() computes:  {magnitude(ex.total)}   {mark} (max |diff| {diff:.2g})")
     if ex.grad is None and not ex.keeps_grad:
         lines.append(
             f"({ex.wrt} is an intermediate value, not a leaf: backward() keeps its gradient "
