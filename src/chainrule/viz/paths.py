@@ -75,17 +75,12 @@ def explain_backward(
         del frame
     else:
         ids = names_from(names)
-    by_param = param_names(model)
-    ids = {**by_param, **ids}  # parameter names, unless the user named the tensor
     root, target = loss._node, wrt._node
     order = toposort(root)
     leads = _on_some_path(order, root, target)
     regions = Regions(order, model if level == "layers" else None)
-    # the tutorial's symbols (W1, z1) replace parameter paths (0.weight), not user names
-    named = {n for n in order if id(n) in ids and ids[id(n)] != by_param.get(id(n))}
-    ids = {**ids, **{id(n): s for n, s in regions.auto_names(named).items()}}
+    ids = _with_symbols(ids, param_names(model), regions, order)
     labels = _display_names([n for n in order if n in leads], ids, root, target)
-    regions.names = ids
     seed = np.ones_like(np.asarray(loss._value))
     total = _total(root, target, seed)
     paths, n_paths, rest = _enumerate(root, target, leads, labels, seed, total)
@@ -106,6 +101,16 @@ def explain_backward(
         shown=max_paths,
         keeps_grad=isinstance(target, TensorLeaf) or target.retained is not None,
     )
+
+
+def _with_symbols(ids: dict, by_param: dict, regions: Regions, order) -> dict:
+    """The names to show: the user's, else the tutorial's symbols (``W1``, ``z1``) for a
+    model's layers, else parameter paths (``0.weight``). Kept on ``regions`` too."""
+    ids = {**by_param, **ids}
+    named = {n for n in order if id(n) in ids and ids[id(n)] != by_param.get(id(n))}
+    ids = {**ids, **{id(n): s for n, s in regions.auto_names(named).items()}}
+    regions.names = ids
+    return ids
 
 
 def _check_arguments(loss, wrt) -> None:
