@@ -15,7 +15,7 @@ PAGES = {
     "functional.md": (),
     "tensor.md": (),
     "autograd.md": (),
-    "nn.md": ("sklearn", "safetensors"),
+    "nn.md": ("safetensors",),
 }
 
 # (page, a line of the block) -> the NumPy warning that block shows on purpose. The

@@ -9,7 +9,6 @@ import pytest
 from chainrule.cli import main
 from chainrule.cli import train as T
 
-pytest.importorskip("sklearn")
 pytest.importorskip("safetensors")
 
 

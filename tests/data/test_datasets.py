@@ -2,17 +2,21 @@
 files the tests write (gzipped and plain, valid and corrupt)."""
 
 import gzip
+import hashlib
+import pathlib
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from chainrule import data
+from chainrule.data import datasets
 from chainrule.data.datasets import IDXError, load_mnist, read_idx
 
 
 def test_load_digits_split_and_shapes():
-    pytest.importorskip("sklearn")
     train, test = data.datasets.load_digits()
     assert (len(train), len(test)) == (1438, 359)
     x, y = train.tensors
@@ -24,6 +28,35 @@ def test_load_digits_split_and_shapes():
     # the split is fixed: the same images every time, no overlap
     np.testing.assert_array_equal(train2.tensors[0].numpy().reshape(1438, 64), x.numpy())
     np.testing.assert_array_equal(test2.tensors[1].numpy(), test.tensors[1].numpy())
+
+
+def _digest(t) -> str:
+    return hashlib.sha256(np.ascontiguousarray(t.numpy()).tobytes()).hexdigest()[:16]
+
+
+def test_load_digits_reads_the_shipped_file_with_the_same_arrays_as_always():
+    # fingerprints of the split as scikit-learn's copy of the data gave it (float64
+    # pixels / 16, int64 labels): the shipped file must reproduce it bit for bit
+    train, test = data.datasets.load_digits()
+    digests = [_digest(t) for t in (*train.tensors, *test.tensors)]
+    assert digests == [
+        "fef6258db37fd3d7",
+        "4d0aadf94d39e687",
+        "e38b76088fab8f5f",
+        "356b82d388a4a048",
+    ]
+
+
+def test_load_digits_needs_no_scikit_learn():
+    code = "import sys; from chainrule import data; data.datasets.load_digits(); print('sklearn' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_the_digits_attribution_ships_beside_the_data():
+    folder = pathlib.Path(datasets.__file__).parent
+    text = (folder / "DIGITS-LICENSE.txt").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in text and "Alpaydin" in text and (folder / "digits.npz").is_file()
 
 
 # -- MNIST IDX ---------------------------------------------------------------------------------

@@ -52,3 +52,11 @@ def test_hessian_with_argnums_tuple_is_a_nested_tuple():
     H = cr.hessian(lambda x, y: x * x * y * y * y, argnums=(0, 1))(3.0, 2.0)
     # [[2y³, 6xy²], [6xy², 6x²y]] at (3, 2)
     np.testing.assert_allclose(np.array(H, dtype=float), [[16.0, 72.0], [72.0, 108.0]])
+
+
+def test_hessian_of_a_scalar_function_is_a_numpy_scalar_like_grad():
+    f = lambda x: x**3
+    h, g = cr.hessian(f)(2.0), cr.grad(f)(2.0)
+    assert type(h) is type(g) is np.float64 and h == 12.0
+    (hxx, hxy), (hyx, hyy) = cr.hessian(lambda x, y: x**3 * y, argnums=(0, 1))(2.0, 1.0)
+    assert type(hxy) is np.float64 and (hxx, hxy, hyx, hyy) == (12.0, 12.0, 12.0, 0.0)

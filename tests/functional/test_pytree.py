@@ -60,3 +60,11 @@ def test_gradients_are_freed_without_the_garbage_collector():
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_the_module_exposes_only_its_own_names():
+    from chainrule.functional import pytree as module
+
+    public = {n for n in dir(module) if not n.startswith("_")}
+    assert public == {"TreeDef", "tree_flatten", "tree_leaves", "tree_map", "tree_unflatten"}
+    assert set(module.__all__) == public

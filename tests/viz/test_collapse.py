@@ -37,7 +37,7 @@ def test_modules_become_one_box_each_with_their_parameters():
     assert any(v.split()[0] == "tanh" for v in labels.values())  # no parameters: an op
     assert any("Collapsed 2 module(s)" in n for n in g.notes)
     # the input batch still flows into the first Linear box
-    xid = next(k for k, v in labels.items() if v.split()[0] == "xᵀ")  # F.linear uses x.T
+    xid = next(k for k, v in labels.items() if v.split()[0] == "x")  # not the xᵀ F.linear uses
     first = next(k for k, v in labels.items() if "Linear 0" in v)
     assert (xid, first) in {(s, d) for s, d, _ in edges(g.to_dot())}
 

@@ -11,23 +11,25 @@ from hypothesis import strategies as st
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule import viz
+from chainrule.viz.explanation import describe_factor
 
 from ._helpers import square_of_affine
 
 GOLDEN = """\
-∂y/∂x by the chain rule: 1 path from y back to x. Each path contributes the product of its local derivatives; the gradient is the sum over paths.
+∂y/∂x by the chain rule: 1 path from y back to x. Each path contributes the
+product of its local derivatives; the gradient is the sum over paths.
 
 Path 1 of 1:  ∂y/∂x = ∂y/∂add · ∂add/∂multiply · ∂multiply/∂x
                   = 10 · 1 · 3
                   = 30
-    factor          op        local derivative  value / shape  gradient so far
-    ∂y/∂add         power     b·a^(b−1)         10             10
-    ∂add/∂multiply  add       1                 1              10
-    ∂multiply/∂x    multiply  a                 3              30
+    factor          op        local derivative  value  gradient so far
+    ∂y/∂add         power     b·a^(b−1)         10     10
+    ∂add/∂multiply  add       1                 1      10
+    ∂multiply/∂x    multiply  a                 3      30
     contribution of this path: 30
 
 Sum over the 1 path:  30
-backward() computes:  30   ✓ equal (max |difference| 0)
+backward() computes:  30   ✓ equal (max |diff| 0)
 x.grad:  30   ✓ the same"""
 
 
@@ -83,7 +85,8 @@ def test_arrays_show_shapes_and_norms_and_the_sum_equals_grad():
 
 
 def test_freed_graph_raises_a_clear_error():
-    x, y = square_of_affine()
+    x = cr.tensor(np.linspace(0, 1, 5000), requires_grad=True)  # past the display limit
+    y = cnp.sum((3 * x + 2) ** 2)
     y.backward()
     with pytest.raises(RuntimeError, match="retain_graph=True") as info:
         viz.explain_backward(y, wrt=x)
@@ -201,7 +204,8 @@ def test_broadcast_inputs_say_the_gradient_is_summed():
     y = cnp.sum((m + s) ** 2)
     y.backward(retain_graph=True)
     ex = viz.explain_backward(y, wrt=s)
-    assert "1, summed over the broadcast axes" in str(ex)
+    rules = [describe_factor(f)[0] for f in ex.paths[0].factors]
+    assert "1, summed over the broadcast axes" in rules
     assert float(ex.path_sum) == pytest.approx(s.grad.item())
 
 
@@ -225,3 +229,74 @@ def test_single_factor_paths_are_not_written_twice():
     text = str(viz.explain_backward(y, wrt=x))
     assert "= 0.49\n                  = 0.49" not in text
     assert "Path 3 of 3:  ∂y/∂x = ∂y/∂x\n                  = 0.49\n" in text
+
+
+def _tour_network():
+    from chainrule import nn
+    from chainrule.nn import functional as F
+
+    cr.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 5), nn.Tanh(), nn.Linear(5, 3))
+    x = cr.randn(4, 6)
+    labels = cr.tensor(np.array([0, 2, 1, 2]))
+    loss = F.cross_entropy(model(x), labels)
+    return model, loss
+
+
+def test_layer_level_follows_the_tutorials_formula_and_multiplies_out_to_grad():
+    model, loss = _tour_network()
+    loss.backward(retain_graph=True)
+    ex = viz.explain_backward(loss, wrt=model[0].weight, model=model)
+    (path,) = ex.paths
+    assert [f.symbol for f in path.factors] == ["∂loss/∂z2", "∂z2/∂tanh", "∂tanh/∂z1", "∂z1/∂W1"]
+    assert path.factors[1].rule == "g @ W2"
+    np.testing.assert_allclose(ex.path_sum, model[0].weight.grad.numpy(), rtol=1e-12)
+    ops = viz.explain_backward(loss, wrt=model[0].weight, model=model, level="ops")
+    assert len(ops.paths[0].factors) == 13  # the transposes and the loss's own ops
+    np.testing.assert_allclose(ops.path_sum, ex.path_sum, rtol=1e-12)
+    assert all(len(line) <= 80 for line in str(ex).splitlines())
+    assert all(len(line) <= 80 for line in str(ops).splitlines())
+    _inputs_released(loss)  # as a plain backward() leaves this small graph
+    after = viz.explain_backward(loss, wrt=model[0].weight, model=model)
+    assert str(after) == str(ex)
+
+
+def test_user_names_set_the_factors_of_a_scalar_graph():
+    x = cr.tensor(1.0, requires_grad=True)
+    u = 3 * x + 2
+    y = u**2
+    ex = viz.explain_backward(y, wrt=x, names={"x": x, "u": u, "y": y})
+    assert [f.symbol for f in ex.paths[0].factors] == ["∂y/∂u", "∂u/∂x"]
+    assert [float(f.local) for f in ex.paths[0].factors] == [10.0, 3.0]
+
+
+def test_unknown_level_is_a_clear_error():
+    x, y = square_of_affine()
+    with pytest.raises(ValueError, match="level must be 'layers' or 'ops'"):
+        viz.explain_backward(y, wrt=x, level="modules")
+
+
+def _inputs_released(loss):
+    """The graph as backward() leaves a small one when it keeps the saved arrays and
+    outputs (``node.saved``, ``node.ans``) but drops the input tensors (``node.args``),
+    so that a second backward() still fails: explain_backward must then use them."""
+    from chainrule.core.reverse import toposort
+    from chainrule.tensors.graph import EagerNode
+
+    for node in toposort(loss._node):
+        if isinstance(node, EagerNode):
+            node.args = None
+
+
+@settings(max_examples=25, deadline=None)
+@given(programs(), st.sampled_from([(), (3,), (2, 3)]), st.integers(0, 2**16))
+def test_after_backward_the_kept_arrays_explain_the_gradient(steps, shape, seed):
+    rng = np.random.default_rng(seed)
+    x = cr.tensor(rng.uniform(-1, 1, size=shape), requires_grad=True)
+    c = cr.tensor(rng.uniform(-1, 1, size=shape[-1:]))
+    loss = _run(steps, x, c)
+    loss.backward(retain_graph=True)
+    _inputs_released(loss)
+    ex = viz.explain_backward(loss, wrt=x, names={})
+    np.testing.assert_allclose(ex.path_sum, x.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ex.total, x.grad.numpy(), rtol=1e-12, atol=1e-14)

@@ -6,7 +6,9 @@ an argparse parser whose ``func`` default is ``run(args) -> int``. Any
 an ``OSError`` such as a missing file or an unwritable output path, or a missing
 optional dependency) becomes one line on stderr and exit status 2, never a traceback.
 A malformed command line (unknown flag, ``--epochs abc``) is one line too: argparse's
-message and where to find help, with status 2.
+message and where to find help, with status 2. Plain ``chainrule`` prints the help
+(status 0). On a stream that cannot encode the notation (``∂``, ``·``), it is written
+in ASCII (``d``, ``*``) rather than failing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import argparse
 import sys
 
 from chainrule.cli import demo, diff, explore, graph, train
-from chainrule.cli._common import CLIError
+from chainrule.cli._common import CLIError, ascii_fallback
 
 _SUBCOMMANDS = (diff, graph, train, demo, explore)  # in the order --help lists them
 
@@ -52,11 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        ascii_fallback(stream)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
+    if not getattr(args, "func", None):  # plain `chainrule`: the help, which is no error
         parser.print_help()
-        return 2
+        return 0
     try:
         return int(args.func(args) or 0)
     except (CLIError, ValueError, KeyError, OSError, ImportError) as exc:

@@ -25,8 +25,14 @@ from chainrule import data, nn, optim, viz
 from chainrule.cli._common import CLIError
 from chainrule.nn import functional as F
 from chainrule.viz.dot import INSTALL_HINT, GraphvizNotFound, dot_available
+from chainrule.viz.format import fit, wrap
 
 EXPRESSION = "(3x+2)^2"
+DERIVATION_NEEDS_SYMPY = (
+    "(The derivation rule by rule needs SymPy: pip install 'chainrule[demo]'. "
+    "By hand: with u = 3x + 2 and y = u^2, dy/dx = dy/du \u00b7 du/dx = 2u \u00b7 3, "
+    "which is 30 at x = 1. The rest of the tour needs NumPy only.)"
+)
 
 
 def register(subparsers) -> None:
@@ -56,10 +62,10 @@ def _save_picture(graph, out_dir: str, stem: str) -> str:
     try:
         graph.save(svg)
         graph.save(os.path.join(out_dir, stem + ".png"))
-        return f"wrote {svg} (and .png)"
+        return f"wrote {stem}.svg and {stem}.png"
     except GraphvizNotFound:
-        dot = graph.save(os.path.join(out_dir, stem + ".dot"))
-        return f"wrote {dot} (Graphviz's `dot` is not installed: no picture; see the end)"
+        graph.save(os.path.join(out_dir, stem + ".dot"))
+        return f"wrote {stem}.dot (no picture: Graphviz's `dot` is not installed; see the end)"
 
 
 class _Progress:
@@ -107,39 +113,43 @@ class _Progress:
 
 
 def _tour_scalar(out_dir: str) -> None:
-    from chainrule import symbolic  # needs SymPy, an optional dependency
-
     _section(f"1. The chain rule by hand: d/dx {EXPRESSION}")
-    d = symbolic.derive(EXPRESSION, wrt="x")
-    print(d)
-    exact = d.at(x=1)
-    print(f"\nAt x = 1 the derivative is {exact:g}.")
+    try:
+        from chainrule import symbolic  # needs SymPy, an optional dependency
+    except ImportError:
+        exact = None
+        print("\n".join(wrap(DERIVATION_NEEDS_SYMPY)))
+    else:
+        d = symbolic.derive(EXPRESSION, wrt="x")
+        print(fit(str(d)))
+        exact = d.at(x=1)
+        print(f"\nAt x = 1 the derivative is {exact:g}.")
 
     _section("2. The same number by automatic differentiation")
     print(">>> x = cr.tensor(1.0, requires_grad=True)")
-    print(">>> y = (3 * x + 2) ** 2")
-    print(">>> y.backward(retain_graph=True)   # keep the graph to explain and draw it")
+    print(">>> u = 3 * x + 2                # the u of the derivation above")
+    print(">>> y = u ** 2")
+    print(">>> y.backward(retain_graph=True)  # keep the graph to explain and draw it")
     x = cr.tensor(1.0, requires_grad=True)
-    y = (3 * x + 2) ** 2
+    u = 3 * x + 2
+    y = u**2
     y.backward(retain_graph=True)  # keep the graph for the explanation and the picture
-    same = "\u2713 the same as the symbolic result" if abs(x.grad.item() - exact) < 1e-9 else ""
+    same = ""
+    if exact is not None and abs(x.grad.item() - exact) < 1e-9:
+        same = "\u2713 the same as the symbolic result"
     print(f"x.grad = {x.grad.item():g}   {same}")
     print("\nbackward() multiplied the local derivatives along the graph:\n")
-    print(viz.explain_backward(y, wrt=x, names={"x": x, "y": y}))
+    print(viz.explain_backward(y, wrt=x, names={"x": x, "u": u, "y": y}))
 
     _section("3. The computation graph")
-    graph = viz.draw(y, names={"x": x, "y": y})
+    graph = viz.draw(y, names={"x": x, "u": u, "y": y})
     print(_save_picture(graph, out_dir, "chain_rule"))
     print("Each box: the op, its value and its gradient; each edge: the local derivative.")
 
 
 def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
     _section("4. Backprop in a one-hidden-layer network (8x8 digits)")
-    try:
-        train, test = data.datasets.load_digits()
-    except ImportError as exc:
-        print(f"skipped: {exc}")
-        return
+    train, test = data.datasets.load_digits()
     cr.manual_seed(seed)
     model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 10))
     print(model)
@@ -169,12 +179,21 @@ def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
     h = model[1](z1)
     z2 = model[2](h)
     L = F.cross_entropy(z2, labels)
-    names = {"W1": W1, "z1": z1, "h": h, "z2": z2, "L": L}
-    print("On a batch of 8 test images, L = cross_entropy(z2), z2 = Linear(h), h = tanh(z1), "
-          "z1 = Linear(x; W1):\n")  # fmt: skip
+    W2 = model[2].weight
+    names = {"W1": W1, "b1": model[0].bias, "W2": W2, "b2": model[2].bias,
+             "z1": z1, "h": h, "z2": z2, "L": L}  # fmt: skip
+    print("On a batch of 8 test images x, with y their one-hot labels:")
+    print("    z1 = W1·x + b1    h = tanh(z1)    z2 = W2·h + b2    L = cross_entropy(z2, y)")
+    print("so by the chain rule  \u2202L/\u2202W1 = \u2202L/\u2202z2 \u00b7 \u2202z2/\u2202h "
+          "\u00b7 \u2202h/\u2202z1 \u00b7 \u2202z1/\u2202W1.\n")  # fmt: skip
     model.zero_grad()
     L.backward(retain_graph=True)  # keep the graph for the explanation and the picture
-    print(viz.explain_backward(L, wrt=W1, names=names))
+    ex = viz.explain_backward(L, wrt=W1, names=names, model=model)
+    print(ex)
+    factors = ex.paths[0].factors
+    print(f"\nThe product of the {len(factors)} factors, \u2016\u00b7\u2016 = "
+          f"{np.linalg.norm(ex.path_sum):.4g}, is W1.grad (\u2016\u00b7\u2016 = "
+          f"{np.linalg.norm(W1.grad.numpy()):.4g}).")  # fmt: skip
     graph = viz.draw(L, names={"x": images, **names}, model=model)
     print()
     print(_save_picture(graph, out_dir, "network"))
@@ -183,14 +202,22 @@ def _tour_network(out_dir: str, epochs: int, seed: int) -> None:
 def run(args) -> int:
     if args.epochs < 0:
         raise CLIError("--epochs must be 0 or more")
+    created = not os.path.exists(args.out)
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as exc:
         raise CLIError(f"can't create {args.out}: {exc.strerror or exc}") from None
-    print("chainrule demo: the chain rule, by hand, by machine, and in a neural network")
-    _tour_scalar(args.out)
-    _tour_network(args.out, args.epochs, args.seed)
+    try:
+        print("chainrule demo: the chain rule, by hand, by machine, and in a neural network")
+        _tour_scalar(args.out)
+        _tour_network(args.out, args.epochs, args.seed)
+    except BaseException:
+        if created and not os.listdir(args.out):  # leave no empty folder behind
+            os.rmdir(args.out)
+        raise
     if not dot_available():
-        print("\nThe pictures were written as .dot files. " + INSTALL_HINT)
-    print(f"\nDone. Pictures are in {args.out}/")
+        print()
+        print("\n".join(wrap("The pictures were written as .dot files. " + INSTALL_HINT)))
+    print("\nDone. Pictures are in:")
+    print(f"  {os.path.abspath(args.out)}{os.sep}")
     return 0

@@ -18,6 +18,7 @@ import os
 import sys
 
 from chainrule.cli._common import CLIError, parse_assignments
+from chainrule.viz.format import fit
 
 
 def register(subparsers) -> None:
@@ -56,6 +57,17 @@ def run(args: argparse.Namespace) -> int:
         result = symbolic.gradient(expr)
     else:
         result = symbolic.derive(expr, wrt=args.wrt)
+    known = {s.name for s in expr.free_symbols}
+    missing = sorted(known - set(values))
+    if (
+        values and missing and set(values) <= known
+    ):  # the derivation still helps; then say what --at lacks
+        print(_render(result, args.format, color))
+        given = ",".join(f"{k}={v:g}" for k, v in values.items())
+        wanted = ",".join(f"{name}=VALUE" for name in missing)
+        raise CLIError(
+            f"to evaluate it, give a value for {', '.join(missing)} too: --at {given},{wanted}"
+        )
     # Evaluate first, so that a bad --at fails before anything is printed.
     tail = _values_line(result, values, args.format) if values else None
     print(_render(result, args.format, color))
@@ -69,7 +81,7 @@ def _render(result, fmt: str, color: bool) -> str:
         return result.to_latex()
     if fmt == "markdown":
         return result.to_markdown()
-    return result.to_text(color=color)
+    return fit(result.to_text(color=color))  # 80 columns: long equalities break at '='
 
 
 def _values_line(result, values: dict[str, float], fmt: str) -> str:

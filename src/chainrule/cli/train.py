@@ -52,8 +52,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "train",
         help="train an MLP or a small CNN on handwritten digits",
-        description="Train a classifier on the 8x8 handwritten digits bundled with "
-        "scikit-learn (or on MNIST IDX files you have), with a progress bar.",
+        description="Train a classifier on the 8x8 handwritten digits shipped with "
+        "chainrule (or on MNIST IDX files you have), with a progress bar.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dataset", choices=("digits", "mnist"), help="the dataset to train on")

@@ -1,6 +1,7 @@
-"""Ready-made datasets: ``load_digits()`` (scikit-learn's bundled 8x8 digits, no
-download) and ``load_mnist(path)`` (the standard IDX files, gzipped or not, from a
-folder the user provides; nothing is downloaded).
+"""Ready-made datasets: ``load_digits()`` (the UCI 8x8 handwritten digits, shipped with
+the package in ``digits.npz``: CC BY 4.0, see ``DIGITS-LICENSE.txt`` beside it) and
+``load_mnist(path)`` (the standard IDX files, gzipped or not, from a folder the user
+provides; nothing is downloaded).
 
 Both return ``(train, test)`` as :class:`TensorDataset` s of (image, label): images
 float64 in [0, 1], flattened unless ``flatten=False`` (then ``(1, H, W)``), labels int64.
@@ -24,6 +25,7 @@ __all__ = ["load_digits", "load_mnist", "read_idx", "IDXError"]
 
 # a fixed permutation seed: the 80/20 split of digits is the same everywhere
 _DIGITS_SPLIT_SEED = 0
+_DIGITS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.npz")
 
 
 def _pack(images: np.ndarray, labels: np.ndarray, flatten: bool, dtype) -> TensorDataset:
@@ -35,18 +37,12 @@ def _pack(images: np.ndarray, labels: np.ndarray, flatten: bool, dtype) -> Tenso
 
 
 def load_digits(flatten: bool = True, dtype=np.float64, test_fraction: float = 0.2):
-    """The 1,797 8x8 handwritten digits bundled with scikit-learn, pixels scaled to
-    [0, 1], split 80/20 by a fixed permutation (1,438 train, 359 test)."""
-    try:
-        from sklearn.datasets import load_digits as _sk_load_digits
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "load_digits needs scikit-learn: pip install 'chainrule[examples]' "
-            "(or pip install scikit-learn)"
-        ) from exc
-    bunch = _sk_load_digits()
-    images = bunch.images / 16.0
-    labels = bunch.target
+    """The 1,797 8x8 handwritten digits (UCI optdigits, Alpaydin & Kaynak, CC BY 4.0;
+    shipped with chainrule), pixels scaled to [0, 1], split 80/20 by a fixed
+    permutation (1,438 train, 359 test)."""
+    with np.load(_DIGITS_FILE, allow_pickle=False) as stored:
+        images = stored["images"] / 16.0
+        labels = stored["labels"].astype(np.int64)
     order = np.random.default_rng(_DIGITS_SPLIT_SEED).permutation(len(labels))
     n_test = int(round(len(labels) * test_fraction))
     test_idx, train_idx = order[:n_test], order[n_test:]

@@ -165,4 +165,20 @@ def hessian(
     (as in JAX); with ``has_aux``, ``(H, aux)``."""
     check_callable(fun, "hessian")
     argnums = pick_argnums(argnums, argnum)
-    return jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)
+    inner = jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)
+
+    def hessian_fun(*args, **kwargs):
+        out = inner(*args, **kwargs)
+        if has_aux:
+            return _numpy_scalars(out[0]), out[1]
+        return _numpy_scalars(out)
+
+    return hessian_fun
+
+
+def _numpy_scalars(tree):
+    """0-d arrays as NumPy scalars, as ``grad`` returns them (a scalar function of a
+    scalar has a scalar second derivative); nested tuples keep their structure."""
+    leaves, treedef = tree_flatten(tree)
+    fixed = [x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x for x in leaves]
+    return tree_unflatten(treedef, fixed)

@@ -9,11 +9,14 @@ the same structure. An ``OrderedDict`` keeps its insertion order and a ``default
 its ``default_factory``; both come back with their own type.
 """
 
-from __future__ import annotations
+from collections import OrderedDict as _OrderedDict
+from collections import defaultdict as _defaultdict
+from collections.abc import Callable as _Callable
+from collections.abc import Iterable as _Iterable
+from collections.abc import Iterator as _Iterator
+from typing import Any as _Any
 
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+__all__ = ["TreeDef", "tree_flatten", "tree_leaves", "tree_map", "tree_unflatten"]
 
 
 class TreeDef:
@@ -21,7 +24,7 @@ class TreeDef:
 
     __slots__ = ("kind", "meta", "children")
 
-    def __init__(self, kind: str, meta: Any, children: tuple[TreeDef, ...]):
+    def __init__(self, kind: str, meta: _Any, children: tuple["TreeDef", ...]):
         # "leaf", "none", "tuple", "list", "dict", "odict", "ddict", "namedtuple"
         self.kind = kind
         # dict keys; (default_factory, keys) for a defaultdict; the namedtuple class
@@ -51,11 +54,11 @@ class TreeDef:
 _LEAF = TreeDef("leaf", None, ())
 
 
-def _is_namedtuple(x: Any) -> bool:
+def _is_namedtuple(x: _Any) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
-def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
+def tree_flatten(tree: _Any) -> tuple[list, TreeDef]:
     """``(leaves, treedef)``: the leaves of ``tree`` in order, and its structure."""
     leaves: list = []
     treedef = _flatten_into(tree, leaves)
@@ -65,7 +68,7 @@ def tree_flatten(tree: Any) -> tuple[list, TreeDef]:
 # The walkers are module functions, not closures: a recursive closure refers to itself
 # (a reference cycle), which kept every leaf it saw (a whole recorded graph, for
 # gradients) alive until the garbage collector ran.
-def _flatten_into(node: Any, leaves: list) -> TreeDef:
+def _flatten_into(node: _Any, leaves: list) -> TreeDef:
     """``node``'s structure; its leaves are appended to ``leaves`` in order."""
     if node is None:
         return TreeDef("none", None, ())
@@ -75,13 +78,13 @@ def _flatten_into(node: Any, leaves: list) -> TreeDef:
         return TreeDef("tuple", None, tuple(_flatten_into(c, leaves) for c in node))
     if isinstance(node, list):
         return TreeDef("list", None, tuple(_flatten_into(c, leaves) for c in node))
-    if isinstance(node, OrderedDict):
+    if isinstance(node, _OrderedDict):
         keys = tuple(node)
         return TreeDef("odict", keys, tuple(_flatten_into(node[k], leaves) for k in keys))
     if isinstance(node, dict):
         keys = tuple(sorted(node) if _sortable(node) else sorted(node, key=repr))
         children = tuple(_flatten_into(node[k], leaves) for k in keys)
-        if isinstance(node, defaultdict):
+        if isinstance(node, _defaultdict):
             return TreeDef("ddict", (node.default_factory, keys), children)
         return TreeDef("dict", keys, children)
     leaves.append(node)
@@ -96,12 +99,12 @@ def _sortable(d: dict) -> bool:
         return False
 
 
-def tree_unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> Any:
+def tree_unflatten(treedef: TreeDef, leaves: _Iterable[_Any]) -> _Any:
     """The pytree of structure ``treedef`` holding ``leaves``, in order."""
     return _build(treedef, iter(leaves))
 
 
-def _build(td: TreeDef, it: Iterator[Any]) -> Any:
+def _build(td: TreeDef, it: _Iterator[_Any]) -> _Any:
     """The pytree of structure ``td``, taking its leaves from ``it``."""
     if td.kind == "leaf":
         return next(it)
@@ -115,13 +118,13 @@ def _build(td: TreeDef, it: Iterator[Any]) -> Any:
     if td.kind == "namedtuple":
         return td.meta(*children)
     if td.kind == "odict":
-        return OrderedDict(zip(td.meta, children))
+        return _OrderedDict(zip(td.meta, children))
     if td.kind == "ddict":
-        return defaultdict(td.meta[0], zip(td.meta[1], children))
+        return _defaultdict(td.meta[0], zip(td.meta[1], children))
     return dict(zip(td.meta, children))
 
 
-def tree_map(fun: Callable[..., Any], tree: Any, *rest: Any) -> Any:
+def tree_map(fun: _Callable[..., _Any], tree: _Any, *rest: _Any) -> _Any:
     """``fun`` applied leaf by leaf to ``tree`` (and to the leaves of ``rest``, trees of
     the same structure), in ``tree``'s structure."""
     leaves, treedef = tree_flatten(tree)
@@ -129,5 +132,5 @@ def tree_map(fun: Callable[..., Any], tree: Any, *rest: Any) -> Any:
     return tree_unflatten(treedef, [fun(*xs) for xs in zip(leaves, *others)])
 
 
-def tree_leaves(tree: Any) -> list:
+def tree_leaves(tree: _Any) -> list:
     return tree_flatten(tree)[0]

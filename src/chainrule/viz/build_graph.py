@@ -137,8 +137,18 @@ def _edges(forward, ids, nodes: dict[str, VNode], names: dict[int, str]) -> list
 def _constant_box(cid: str, a, names: dict[int, str]) -> VNode:
     value = a._value if isinstance(a, Tensor) else np.asarray(a)
     name = _constant_name(a, names)
-    title = name or (number(value) if value.size == 1 else "constant")
+    title = name or (number(value) if value.size == 1 else _unnamed(value))
     return VNode(cid, "const", title, name=name, value=value, shape=value.shape)
+
+
+def _unnamed(value) -> str:
+    """A title for an unnamed array constant: ``one-hot`` for rows of 0s with a single 1
+    (the targets cross_entropy builds from class labels), else ``constant``."""
+    if value.ndim == 2 and value.size and np.isrealobj(value):
+        rows_ok = np.all((value == 0) | (value == 1)) and np.all(value.sum(axis=1) == 1)
+        if rows_ok:
+            return "one-hot"
+    return "constant"
 
 
 def _notes(forward, nodes: dict[str, VNode], ids, from_here: bool) -> list[str]:

@@ -16,8 +16,8 @@ INSTALL_HINT = (
     "Rendering needs Graphviz's `dot` program, which was not found on PATH. Install "
     "Graphviz (Debian/Ubuntu: `sudo apt-get install graphviz`; macOS: `brew install "
     "graphviz`; conda: `conda install -c conda-forge graphviz`; Windows and others: "
-    "https://graphviz.org/download/) and the Python package (`pip install "
-    "chainrule[viz]`). Meanwhile `.to_dot()` or saving to a .dot file works without it."
+    "https://graphviz.org/download/); no Python package is needed. Meanwhile "
+    "`.to_dot()` or saving to a .dot file works without it."
 )
 
 

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from chainrule.viz.format import as_array, magnitude, number, shape_text
+from chainrule.viz.format import (
+    as_array,
+    join_wrapped,
+    magnitude,
+    norm,
+    number,
+    shape_text,
+    table,
+    wrap,
+)
 
 DEFAULT_SHOWN_PATHS = 12
 MAX_FACTORS_SHOWN = 24
@@ -36,6 +45,8 @@ class Factor:
     out_shape: tuple
     in_shape: tuple
     cotangent: object  # d loss / d input along this path, after this link
+    consumer_node: object = field(default=None, repr=False, compare=False)
+    input_node: object = field(default=None, repr=False, compare=False)
 
     @property
     def symbol(self) -> str:
@@ -127,12 +138,16 @@ def _d(num: str, den: str) -> str:
     return f"\u2202{num}/\u2202{den}"
 
 
-def _product(path: Path, ex: Explanation) -> str:
+def _symbols(path: Path) -> list[str]:
     syms = [f.symbol for f in path.factors]
     if len(syms) > MAX_FACTORS_SHOWN:
         k = MAX_FACTORS_SHOWN // 2
         syms = [*syms[:k], f"\u2026 ({len(syms) - 2 * k} more) \u2026", *syms[-k:]]
-    return f"{_d(ex.loss, ex.wrt)} = " + DOT.join(syms)
+    return syms
+
+
+def _product(path: Path, ex: Explanation) -> str:
+    return f"{_d(ex.loss, ex.wrt)} = " + DOT.join(_symbols(path))
 
 
 def _numbers(path: Path) -> str | None:
@@ -141,10 +156,18 @@ def _numbers(path: Path) -> str | None:
     return DOT.join(number(f.local) for f in path.factors)
 
 
+def _head(path: Path) -> tuple[str, ...]:
+    if path.scalar:
+        return ("factor", "op", "local derivative", "value", "gradient so far")
+    return ("factor", "op", "local derivative", "out \u2190 in", "\u2016gradient\u2016")
+
+
 def _rows(path: Path) -> list[tuple[str, ...]]:
     rows = []
     for f in path.factors:
         rule, value, so_far = describe_factor(f)
+        if not path.scalar:
+            so_far = number(norm(f.cotangent), 4)
         rows.append((f.symbol, f.op, rule, value, so_far))
     if len(rows) > MAX_FACTORS_SHOWN:
         k = MAX_FACTORS_SHOWN // 2
@@ -168,9 +191,7 @@ def _summary_lines(ex: Explanation) -> list[str]:
     lines.append(f"Sum over the {total_paths}:  {magnitude(ex.path_sum)}")
     ok, diff = _close(ex.path_sum, ex.total)
     mark = "\u2713 equal" if ok else "\u2717 NOT equal"
-    lines.append(
-        f"backward() computes:  {magnitude(ex.total)}   {mark} (max |difference| {diff:.2g})"
-    )
+    lines.append(f"backward() computes:  {magnitude(ex.total)}   {mark} (max |diff| {diff:.2g})")
     if ex.grad is None and not ex.keeps_grad:
         lines.append(
             f"({ex.wrt} is an intermediate value, not a leaf: backward() keeps its gradient "
@@ -219,27 +240,25 @@ def _hidden_note(ex: Explanation) -> str | None:
 
 
 def _text(ex: Explanation) -> str:
-    out = [_header(ex), ""]
+    out = [*wrap(_header(ex)), ""]
     for i, path in enumerate(ex.paths[: ex.shown], 1):
-        out.append(f"Path {i} of {ex.n_paths}:  {_product(path, ex)}")
+        lead = f"Path {i} of {ex.n_paths}:  {_d(ex.loss, ex.wrt)}"
+        pad = " " * (len(lead) - 1)
+        syms = _symbols(path)
+        out += join_wrapped(f"{lead} = ", syms, DOT, pad + "  ")
         nums = _numbers(path)
         if nums is not None:
-            pad = " " * (len(f"Path {i} of {ex.n_paths}:  {_d(ex.loss, ex.wrt)}") - 1)
-            out.append(f"{pad}= {nums}")
+            out += join_wrapped(f"{pad}= ", nums.split(DOT), DOT, pad + "  ")
             if len(path.factors) > 1:
                 out.append(f"{pad}= {number(path.contribution)}")
-        rows = _rows(path)
-        head = ("factor", "op", "local derivative", "value / shape", "gradient so far")
-        widths = [max(len(r[c]) for r in [head, *rows]) for c in range(5)]
-        fmt = "    " + "  ".join(f"{{:<{w}}}" for w in widths)
-        out.append(fmt.format(*head).rstrip())
-        out += [fmt.format(*r).rstrip() for r in rows]
+        out += table(_head(path), _rows(path))
         out.append(f"    contribution of this path: {magnitude(path.contribution)}")
         out.append("")
     note = _hidden_note(ex)
     if note:
-        out += [note, ""]
-    out += _summary_lines(ex)
+        out += [*wrap(note), ""]
+    for line in _summary_lines(ex):
+        out += wrap(line, indent="    ")
     return "\n".join(out)
 
 
@@ -257,7 +276,7 @@ def _markdown(ex: Explanation) -> str:
         elif nums is not None:
             out.append(f"= **{nums}**")
         out.append("")
-        out.append("| factor | op | local derivative | value / shape | gradient so far |")
+        out.append("| " + " | ".join(_head(path)) + " |")
         out.append("|---|---|---|---|---|")
         for r in _rows(path):
             out.append("| " + " | ".join(_md_escape(c) for c in r) + " |")

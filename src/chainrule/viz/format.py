@@ -7,6 +7,9 @@ summary (shape, mean, min and max; or shape and norm where a magnitude is what m
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import numpy as np
 
 
@@ -133,3 +136,87 @@ def magnitude(value) -> str:
     if arr.size == 1 and arr.ndim == 0:
         return number(arr)
     return f"shape {shape_text(arr.shape)}, \u2016\u00b7\u2016 = {number(norm(arr), 4)}"
+
+
+WIDTH = 80  # the width of a terminal that text output must fit
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def visible_len(text: str) -> int:
+    """The length of ``text`` on screen (ANSI colour codes take no room)."""
+    return len(_ANSI.sub("", text))
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "", first: str = "") -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` characters (a word
+    longer than that stays whole); ``first`` starts the first line, ``indent`` the rest."""
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def join_wrapped(first: str, parts: list[str], sep: str, indent: str, width: int = WIDTH):
+    """``first`` followed by ``parts`` joined with ``sep``, broken between parts (never
+    inside one) so that each line fits ``width``; continuation lines start ``indent``."""
+    lines, line = [], first
+    for i, part in enumerate(parts):
+        piece = part if i == 0 else sep + part
+        if i and visible_len(line) + visible_len(piece.rstrip()) > width:
+            lines.append(line + sep.rstrip())
+            line = indent + part
+        else:
+            line += piece
+    return [*lines, line]
+
+
+def table(head: tuple, rows: list[tuple], indent: str = "    ", wrap_col: int = 2,
+          width: int = WIDTH) -> list[str]:  # fmt: skip
+    """Rows in aligned columns, fitting ``width``: column ``wrap_col`` (the widest text)
+    is wrapped onto continuation lines when the whole would be wider, and if that is
+    not enough, column 1 (the op, also named by the rule) is left out."""
+    rows = [tuple(str(c) for c in r) for r in rows]
+    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
+    spare = width - len(indent) - sum(widths) - 2 * (len(head) - 1)
+    if spare < 0:
+        widths[wrap_col] = max(10, widths[wrap_col] + spare)
+        if len(indent) + sum(widths) + 2 * (len(head) - 1) > width and wrap_col != 1:
+            keep = [c for c in range(len(head)) if c != 1]
+            picked = [tuple(r[c] for c in keep) for r in rows]
+            return table(tuple(head[c] for c in keep), picked, indent, keep.index(wrap_col), width)
+    fmt = indent + "  ".join(f"{{:<{w}}}" for w in widths)
+    out = []
+    for r in [head, *rows]:
+        pieces = wrap(r[wrap_col], widths[wrap_col]) if r[wrap_col] else [""]
+        for k, piece in enumerate(pieces):
+            cells = list(r) if k == 0 else [""] * len(r)
+            cells[wrap_col] = piece
+            out.append(fmt.format(*cells).rstrip())
+    return out
+
+
+def fit(text: str, width: int = WIDTH) -> str:
+    """Every line of ``text`` made to fit ``width``: a longer line is broken before an
+    ``=`` of its chain of equalities, else at spaces; continuation lines are indented
+    four spaces past the line's own indent."""
+    out = []
+    for line in text.splitlines():
+        if visible_len(line) <= width:
+            out.append(line)
+            continue
+        lead = " " * (len(line) - len(line.lstrip()) + 4)
+        first, *rest = line.split(" = ")
+        pieces = join_wrapped("", [first, *rest], " = ", lead + "= ", width) if rest else [line]
+        for piece in pieces:
+            piece = piece.removesuffix(" =")
+            if visible_len(piece) <= width:
+                out.append(piece)
+            else:
+                body = piece.lstrip()
+                first_indent = piece[: len(piece) - len(body)]
+                out += wrap(body, width, indent=lead, first=first_indent)
+    return "\n".join(out)

@@ -21,16 +21,34 @@ from chainrule.viz.format import as_array, number, summary
 from chainrule.viz.graph import Graph
 
 
+def has_inputs(node) -> bool:
+    """Whether ``node``'s rule can still run: its inputs are recorded (before
+    ``backward()``, or with ``retain_graph=True``), or ``backward()`` kept its saved
+    arrays and output because they are small (up to the display limit, as it keeps
+    values for pictures)."""
+    if node.args is not None:
+        return True
+    return getattr(node, "saved", None) is not None and node.ans is not None
+
+
+def local_vjp(node, g) -> list:
+    """The node's vector-Jacobian product of ``g``: its own ``vjp`` while the inputs
+    are recorded, else its rule on the arrays ``backward()`` kept (see :func:`has_inputs`)."""
+    if node.args is not None:
+        return node.vjp(g)
+    return node.prim.vjp(g, node.argnums, node.ans, node.saved, node.kwargs)
+
+
 def scalar_local_derivatives(node) -> list | None:
     """``d out / d parent_k`` (an array, or None for no cotangent) for every parent of a
     scalar-output node, from its own VJP; None when the output is not a scalar or the
     node's inputs are no longer recorded."""
     ans = as_array(node.ans)
-    if node.args is None or ans is None or ans.size != 1:
+    if not has_inputs(node) or ans is None or ans.size != 1:
         return None
     try:
         with no_grad():
-            cts = node.vjp(np.ones_like(ans))
+            cts = local_vjp(node, np.ones_like(ans))
     except Exception:  # e.g. an input modified in place since: no labels, no crash
         return None
     return [None if ct is None else as_array(ct) for ct in cts]

@@ -315,11 +315,27 @@ def collapse_modules(graph: Graph, model, param_ids: dict[str, str], expand=Fals
         groups.append((region, _module_box(graph, f"m{len(boxed)}", path, label, region)))
     if groups:
         regroup.merge(graph, groups)
+        _untranspose_inputs(graph)
     if boxed:
         graph.notes.append(
             f"Collapsed {len(boxed)} module(s) into one box each ({', '.join(boxed)}); "
             "pass expand=True (or expand=['name']) to draw their operations."
         )
+
+
+def _untranspose_inputs(graph: Graph) -> None:
+    """A named input that only module boxes use is shown as the user has it: ``x``
+    (8, 64), not the ``xᵀ`` (64, 8) that ``F.linear`` computes with inside the box."""
+    users: dict[str, set[str]] = {}
+    for e in graph.edges:
+        users.setdefault(e.src, set()).add(graph.nodes[e.dst].kind)
+    for nid, n in graph.nodes.items():
+        transposed = n.kind == "const" and n.name and n.name.endswith("\u1d40")
+        if transposed and users.get(nid) == {"module"} and n.shape and len(n.shape) == 2:
+            n.name = n.title = n.name[:-1]
+            n.shape = tuple(reversed(n.shape))
+            if n.value is not None:
+                n.value = np.transpose(n.value)
 
 
 def _module_box(graph: Graph, box_id: str, path: str, label: str, region: set[str]) -> VNode:

@@ -8,8 +8,10 @@ from the loss along that path only, through each node's own ``vjp`` (the rule
 ``backward()`` runs). The total is computed with the core's ``backward_pass``, exactly
 as ``backward()`` does, and the explanation checks that the paths add up to it.
 
-This needs the recorded inputs, which ``backward()`` frees unless
-``retain_graph=True``; on a freed graph it raises an error saying so.
+This needs the recorded inputs: before ``backward()``, after
+``backward(retain_graph=True)``, or after a plain ``backward()`` where it kept the
+saved arrays of a small graph (as it keeps values for pictures); on a freed graph it
+raises an error saying what to do.
 The result, and how it is written out, is :class:`.explanation.Explanation`.
 """
 
@@ -24,8 +26,9 @@ from chainrule.tensors import Tensor, no_grad
 from chainrule.tensors.graph import EagerNode, TensorLeaf
 from chainrule.viz.explanation import DEFAULT_SHOWN_PATHS, Explanation, Factor, Path
 from chainrule.viz.format import as_array
-from chainrule.viz.grads import scalar_local_derivatives
+from chainrule.viz.grads import has_inputs, local_vjp, scalar_local_derivatives
 from chainrule.viz.labels import local_derivative
+from chainrule.viz.layers import Regions, fold
 from chainrule.viz.names import caller_names, names_from, param_names
 
 MAX_PATHS = 2000  # paths enumerated one by one; beyond that the rest is summed at once
@@ -47,6 +50,7 @@ def explain_backward(
     names: dict | None = None,
     model=None,
     max_paths: int = DEFAULT_SHOWN_PATHS,
+    level: str = "layers",
 ) -> Explanation:
     """Explain ``d loss / d wrt`` as a sum over paths of chain-rule products.
 
@@ -56,7 +60,14 @@ def explain_backward(
     (``{"W1": w1, ...}``) and ``model`` (names parameters after ``named_parameters()``)
     label the factors; by default the caller's variable names are used. At most
     ``max_paths`` paths are listed in full; all of them are counted in the sum.
+
+    ``level="layers"`` (the default) folds each path into one factor per layer step
+    (see :mod:`.layers`): with a ``model``, ∂L/∂z2 · ∂z2/∂h · ∂h/∂z1 · ∂z1/∂W1, named
+    after the tutorial's symbols (``z1``, ``W1``) where the user gave no names;
+    ``level="ops"`` lists every recorded op.
     """
+    if level not in ("layers", "ops"):
+        raise ValueError(f"level must be 'layers' or 'ops', got {level!r}")
     _check_arguments(loss, wrt)
     if names is None:
         frame = inspect.currentframe().f_back
@@ -64,14 +75,20 @@ def explain_backward(
         del frame
     else:
         ids = names_from(names)
-    ids = {**param_names(model), **ids}  # parameter names, unless the user named the tensor
     root, target = loss._node, wrt._node
     order = toposort(root)
     leads = _on_some_path(order, root, target)
+    regions = Regions(order, model if level == "layers" else None)
+    ids = _with_symbols(ids, param_names(model), regions, order)
     labels = _display_names([n for n in order if n in leads], ids, root, target)
     seed = np.ones_like(np.asarray(loss._value))
     total = _total(root, target, seed)
     paths, n_paths, rest = _enumerate(root, target, leads, labels, seed, total)
+    if level == "layers":
+        named = {n for n in leads if id(n) in ids}
+        # names the user gave set the level of the story; the caller's variables do not
+        by_name = model is not None or (names is not None and bool(named - {root, target}))
+        paths = [fold(p, named, regions, by_name) for p in paths]
     return Explanation(
         loss=labels[root],
         wrt=labels[target],
@@ -84,6 +101,16 @@ def explain_backward(
         shown=max_paths,
         keeps_grad=isinstance(target, TensorLeaf) or target.retained is not None,
     )
+
+
+def _with_symbols(ids: dict, by_param: dict, regions: Regions, order) -> dict:
+    """The names to show: the user's, else the tutorial's symbols (``W1``, ``z1``) for a
+    model's layers, else parameter paths (``0.weight``). Kept on ``regions`` too."""
+    ids = {**by_param, **ids}
+    named = {n for n in order if id(n) in ids and ids[id(n)] != by_param.get(id(n))}
+    ids = {**ids, **{id(n): s for n, s in regions.auto_names(named).items()}}
+    regions.names = ids
+    return ids
 
 
 def _check_arguments(loss, wrt) -> None:
@@ -117,7 +144,7 @@ def _on_some_path(order, root, target) -> set:
             "the loss does not depend on wrt: there is no path from the loss back to it"
         )
     for node in leads:
-        if node is not target and isinstance(node, EagerNode) and node.args is None:
+        if node is not target and isinstance(node, EagerNode) and not has_inputs(node):
             raise RuntimeError(FREED)
     return leads
 
@@ -170,8 +197,27 @@ def _total(root, target, seed):
             found["ct"] = ct
 
     with no_grad():
-        backward_pass(root, seed, visit=visit)
+        if all(n.args is not None for n in toposort(root) if isinstance(n, EagerNode)):
+            backward_pass(root, seed, visit=visit)
+        else:  # after backward(): the same rules, on the arrays it kept
+            found["ct"] = _sweep(root, target, seed)
     return as_array(found.get("ct", np.zeros(_shape(target))))
+
+
+def _sweep(root, target, seed):
+    """d root / d target by one reverse sweep of the nodes' rules (for a graph whose
+    inputs backward() kept, where its own sweep refuses to run twice)."""
+    cts = {root: seed}
+    for node in toposort(root):
+        ct = cts.pop(node, None)
+        if node is target or ct is None or not isinstance(node, EagerNode):
+            if node is target:
+                return ct
+            continue
+        for parent, pct in zip(node.parents, local_vjp(node, ct)):
+            if pct is not None:
+                cts[parent] = pct if parent not in cts else cts[parent] + pct
+    return None
 
 
 def _enumerate(root, target, leads, labels, seed, total):
@@ -191,7 +237,7 @@ def _enumerate(root, target, leads, labels, seed, total):
             if len(paths) >= MAX_PATHS:
                 truncated = True
                 break
-            cts = node.vjp(ct)
+            cts = local_vjp(node, ct)
             local = _scalar_locals(node)
             children = []
             for k, (parent, pct) in enumerate(zip(node.parents, cts)):
@@ -210,6 +256,8 @@ def _enumerate(root, target, leads, labels, seed, total):
                     out_shape=_shape(node),
                     in_shape=_shape(parent),
                     cotangent=as_array(pct),
+                    consumer_node=node,
+                    input_node=parent,
                 )
                 children.append((parent, pct, [*factors, f]))
             stack.extend(reversed(children))  # so that paths come out in argument order
