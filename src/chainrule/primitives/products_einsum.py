@@ -23,12 +23,12 @@ from collections import Counter
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
+from chainrule.primitives._args import as_array, reject_out
 from chainrule.primitives._helpers import dtype_of, shape_of, unbroadcast
-from chainrule.primitives.products_common import _asarray, _no_out
 
 __all__ = ["einsum"]
 
-_LETTERS = string.ascii_letters
+LETTERS = string.ascii_letters  # einsum's labels
 
 
 def _interleaved_to_subscripts(args):
@@ -40,7 +40,7 @@ def _interleaved_to_subscripts(args):
             if s is Ellipsis:
                 out.append("...")
             elif isinstance(s, int | np.integer) and 0 <= s < 52:
-                out.append(_LETTERS[26 + s] if s < 26 else _LETTERS[s - 26])
+                out.append(LETTERS[26 + s] if s < 26 else LETTERS[s - 26])
             else:
                 raise ValueError(f"einsum: subscript {s!r} is not an int in [0, 52) or ...")
         return "".join(out)
@@ -67,14 +67,14 @@ def _canonical_subscripts(subscripts: str, shapes) -> str:
         )
     for t in terms + ([out] if arrow else []):
         rest = t.replace("...", "", 1)
-        bad = [c for c in rest if c not in _LETTERS]
+        bad = [c for c in rest if c not in LETTERS]
         if bad:
             raise ValueError(
                 f"einsum: invalid subscript character(s) {''.join(bad)!r} in {subscripts!r}"
                 " (use letters, and '...' at most once per operand)"
             )
     used = set(lhs.replace(".", "")) | set(out.replace(".", ""))
-    fresh = (c for c in _LETTERS if c not in used)
+    fresh = (c for c in LETTERS if c not in used)
     n_ell = []
     for i, (t, shape) in enumerate(zip(terms, shapes, strict=True)):
         n_named = len(t.replace("...", ""))
@@ -134,7 +134,7 @@ def _einsum_transpose(g, ops, i, subscripts):
     target = terms[i]
     shape_i = shape_of(ops[i])
     dtype = dtype_of(g)
-    fresh = (c for c in _LETTERS if c not in set(subscripts))
+    fresh = (c for c in LETTERS if c not in set(subscripts))
     new_terms, operands = [out], [g]
     for j, op in enumerate(ops):
         if j != i:
@@ -176,13 +176,13 @@ def _einsum_vjp_joint(argnums, ans, *ops, subscripts, optimize):
     return pull
 
 
-def _einsum_jvp_joint(tangents, ans, *ops, subscripts, optimize):
+def _einsum_jvp_joint(gs, ans, *ops, subscripts, optimize):
     out = None
-    for i, t in enumerate(tangents):
-        if t is None:
+    for i, g in enumerate(gs):
+        if g is None:
             continue
         args = list(ops)
-        args[i] = t
+        args[i] = g
         term = einsum_p(*args, subscripts=subscripts, optimize=optimize)
         out = term if out is None else out + term
     return out
@@ -201,7 +201,7 @@ einsum_p = defprimitive(
 def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
     """Einstein summation, with NumPy's subscripts (``'ij,jk->ik'``, ``'ii->i'``,
     ``'...ij,...jk'``) or its interleaved operand/sublist form."""
-    _no_out("einsum", out)
+    reject_out("einsum", out)
     if dtype is not None or order != "K" or casting != "safe":
         raise TypeError("einsum: dtype=, order= and casting= are not supported")
     if not operands:
@@ -215,6 +215,6 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
             "einsum: optimize must be True, False, 'greedy' or 'optimal' (explicit "
             "contraction paths are not supported)"
         )
-    ops = tuple(_asarray(o) for o in ops)
+    ops = tuple(as_array(o) for o in ops)
     canonical = _canonical_subscripts(subscripts, [shape_of(o) for o in ops])
     return einsum_p(*ops, subscripts=canonical, optimize=optimize)

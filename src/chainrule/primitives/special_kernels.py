@@ -193,7 +193,8 @@ def gammaln_impl(xp, x):
 def _digamma_positive(xp, x):
     # ψ(x) = ψ(x + m) - sum 1/(x + k); ψ(z) ~ ln z - 1/(2z) - sum B_2k / (2k z^2k)
     z, acc = _shifted(xp, x, lambda z: 1.0 / z)
-    iz2 = 1.0 / (z * z)
+    iz = 1.0 / z
+    iz2 = iz * iz  # not 1 / z², which overflows (and warns) for z beyond 1e154
     series = xp.zeros_like(x)
     power = iz2
     for k, b in enumerate(_BERNOULLI[:8], start=1):

@@ -27,6 +27,7 @@ import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives._helpers import shape_of
+from chainrule.primitives.shape import transpose
 
 __all__ = ["sliding_window_view", "sliding_windows", "sliding_windows_transpose"]
 
@@ -134,7 +135,7 @@ def _transpose_impl(xp, g, in_shape, window_shape, strides, dilation, padding):
 def _windows_vjp(ans, x, window_shape, strides, dilation, padding, pad_value=0.0):
     in_shape = shape_of(x)
     # adjoint of gathering windows: scatter-add them back (col2im)
-    return lambda g: _sliding_windows_transpose(
+    return lambda g: sliding_windows_transpose_p(
         g,
         in_shape=in_shape,
         window_shape=window_shape,
@@ -144,22 +145,22 @@ def _windows_vjp(ans, x, window_shape, strides, dilation, padding, pad_value=0.0
     )
 
 
-def _windows_jvp(t, ans, x, window_shape, strides, dilation, padding, pad_value=0.0):
+def _windows_jvp(g, ans, x, window_shape, strides, dilation, padding, pad_value=0.0):
     # linear in x; the padding is a constant, so its tangent is 0
-    return _sliding_windows(
-        t, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
+    return sliding_windows_p(
+        g, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
     )
 
 
-def _transpose_vjp(ans, g, in_shape, window_shape, strides, dilation, padding):
-    return lambda ct: _sliding_windows(
-        ct, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
+def _transpose_vjp(ans, x, in_shape, window_shape, strides, dilation, padding):
+    return lambda g: sliding_windows_p(
+        g, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
     )
 
 
-def _transpose_jvp(t, ans, g, in_shape, window_shape, strides, dilation, padding):
-    return _sliding_windows_transpose(
-        t,
+def _transpose_jvp(g, ans, x, in_shape, window_shape, strides, dilation, padding):
+    return sliding_windows_transpose_p(
+        g,
         in_shape=in_shape,
         window_shape=window_shape,
         strides=strides,
@@ -168,10 +169,10 @@ def _transpose_jvp(t, ans, g, in_shape, window_shape, strides, dilation, padding
     )
 
 
-_sliding_windows = defprimitive(
+sliding_windows_p = defprimitive(
     "sliding_windows", _windows_impl, vjp={0: _windows_vjp}, jvp={0: _windows_jvp}
 )
-_sliding_windows_transpose = defprimitive(
+sliding_windows_transpose_p = defprimitive(
     "sliding_windows_transpose",
     _transpose_impl,
     vjp={0: _transpose_vjp},
@@ -206,7 +207,7 @@ def sliding_windows(x, window_shape, strides=1, dilation=1, padding=0, pad_value
     window_shape, strides, dilation, padding = _normalize(window_shape, strides, dilation, padding)
     _geometry(shape_of(x), window_shape, strides, dilation, padding)
     if pad_value != 0.0:
-        return _sliding_windows(
+        return sliding_windows_p(
             x,
             window_shape=window_shape,
             strides=strides,
@@ -214,7 +215,7 @@ def sliding_windows(x, window_shape, strides=1, dilation=1, padding=0, pad_value
             padding=padding,
             pad_value=float(pad_value),
         )
-    return _sliding_windows(
+    return sliding_windows_p(
         x, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
     )
 
@@ -232,7 +233,7 @@ def sliding_windows_transpose(g, in_shape, window_shape, strides=1, dilation=1, 
             f"sliding_windows_transpose: expected trailing shape {out + window_shape} "
             f"for input shape {in_shape}, got {got}"
         )
-    return _sliding_windows_transpose(
+    return sliding_windows_transpose_p(
         g,
         in_shape=in_shape,
         window_shape=window_shape,
@@ -268,11 +269,9 @@ def sliding_window_view(x, window_shape, axis=None):
     if len(set(axes)) != len(axes):
         # NumPy allows windows twice along one axis; keep the differentiable version simple
         raise NotImplementedError("sliding_window_view: repeated axes are not supported")
-    from chainrule.primitives import shape as S
-
     # move the windowed axes last (in the given order), window them, move them back
     rest = tuple(a for a in range(nd) if a not in axes)
-    moved = S.transpose(x, rest + axes) if rest + axes != tuple(range(nd)) else x
+    moved = transpose(x, rest + axes) if rest + axes != tuple(range(nd)) else x
     win = sliding_windows(moved, window_shape)
     k = len(axes)
     # win axes: rest..., out (in `axes` order)..., window...; NumPy's output keeps the
@@ -280,5 +279,5 @@ def sliding_window_view(x, window_shape, axis=None):
     out_pos = list(rest) + list(axes)
     order = [out_pos.index(a) for a in range(nd)] + list(range(nd, nd + k))
     if order != list(range(nd + k)):
-        win = S.transpose(win, tuple(order))
+        win = transpose(win, tuple(order))
     return win
