@@ -81,6 +81,11 @@ def scalar_axis(axis, ndim: int):
     return axis
 
 
+def ufunc_reduction_axis(axis, ndim: int) -> tuple | None:
+    """The ``axis`` of a ufunc reduction, normalised (see :func:`scalar_axis`)."""
+    return normalize_axis(scalar_axis(axis, ndim), ndim)
+
+
 # -- the shapes of reductions -------------------------------------------------------------------
 def keepdims_shape(shape: tuple, axis) -> tuple:
     """The shape of a reduction over ``axis`` (a normalised tuple, or None for all axes)

@@ -1,17 +1,17 @@
 """Indexing: ``x[index]`` and its transpose, a functional ``x[index] = values``, and the
 gathers built on them (``take``, ``take_along_axis``).
 
-Registered primitives:
+Records:
 
-* ``getitem(x, index=...)``: NumPy indexing with ints, slices, ``Ellipsis``, ``None``,
+* ``getitem_p(x, index=...)``: NumPy indexing with ints, slices, ``Ellipsis``, ``None``,
   integer arrays, boolean masks and tuples of these. ``Box.__getitem__`` calls
   :func:`getitem`.
-* ``scatter_add(g, shape=..., index=...)``: zeros of ``shape`` with ``g`` added at
+* ``scatter_add_p(x, shape=..., index=...)``: zeros of ``shape`` with ``x`` added at
   ``index``; the transpose of ``getitem``. With integer arrays an entry picked several
   times receives the sum of its cotangents (``numpy.add.at``), so repeated indices are
   handled. ``getitem`` and ``scatter_add`` are each other's transposes, which closes
   the pair under differentiation to any order.
-* ``index_update(x, values, index=...)``: a copy of ``x`` with ``x[index] = values``
+* ``index_update_p(x, values, index=...)``: a copy of ``x`` with ``x[index] = values``
   (what ``Tensor.__setitem__`` records). Its cotangent for ``x`` is ``g`` with the
   overwritten entries zeroed; for ``values`` it is ``g[index]`` summed back to the
   shape of ``values``. With repeated integer indices NumPy keeps the last written

@@ -131,39 +131,36 @@ def _split_at(ary, indices: tuple, axis: int) -> list:
     return list(split_results(split_p(ary, indices=tuple(bounds), axis=axis), len(bounds) + 1))
 
 
-def split(ary, indices_or_sections, axis=0):
-    """Split into equal sections, or at the given indices; returns a list of arrays."""
+def _section_bounds(name: str, n: int, k: int, equal: bool) -> tuple:
+    """Where to cut an axis of length ``n`` into ``k`` sections: equal ones (``split``),
+    or ones whose lengths differ by at most one, the longer first (``array_split``)."""
+    if equal and (k <= 0 or n % k):
+        raise ValueError(f"{name}: an axis of length {n} does not split into {k} equal sections")
+    if k <= 0:
+        raise ValueError(f"{name}: number of sections must be larger than 0")
+    each, extra = divmod(n, k)
+    return tuple(i * each + min(i, extra) for i in range(1, k))
+
+
+def _split_along(name, ary, indices_or_sections, axis, equal):
     ary = as_operand(ary)
     shape = shape_of(ary)
     ax = normalize_one_axis(axis, len(shape))
     if isinstance(indices_or_sections, int | np.integer):
-        k = int(indices_or_sections)
-        if k <= 0 or shape[ax] % k:
-            raise ValueError(
-                f"split: an axis of length {shape[ax]} does not split into {k} equal sections"
-            )
-        step = shape[ax] // k
-        indices = tuple(step * i for i in range(1, k))
+        indices = _section_bounds(name, shape[ax], int(indices_or_sections), equal)
     else:
         indices = tuple(int(i) for i in unbox_all(indices_or_sections))
     return _split_at(ary, indices, ax)
+
+
+def split(ary, indices_or_sections, axis=0):
+    """Split into equal sections, or at the given indices; returns a list of arrays."""
+    return _split_along("split", ary, indices_or_sections, axis, equal=True)
 
 
 def array_split(ary, indices_or_sections, axis=0):
     """Like :func:`split`, but sections may differ in length by one."""
-    ary = as_operand(ary)
-    shape = shape_of(ary)
-    ax = normalize_one_axis(axis, len(shape))
-    if isinstance(indices_or_sections, int | np.integer):
-        k = int(indices_or_sections)
-        if k <= 0:
-            raise ValueError("array_split: number of sections must be larger than 0")
-        each, extra = divmod(shape[ax], k)
-        sizes = [each + 1] * extra + [each] * (k - extra)
-        indices = tuple(int(i) for i in np.cumsum(sizes)[:-1])
-    else:
-        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
-    return _split_at(ary, indices, ax)
+    return _split_along("array_split", ary, indices_or_sections, axis, equal=False)
 
 
 def hsplit(ary, indices_or_sections):

@@ -52,28 +52,33 @@ def _interleaved_to_subscripts(args):
     return (subs if out is None else f"{subs}->{out}"), ops
 
 
-def _canonical_subscripts(subscripts: str, shapes) -> str:
-    """Explicit, letters-only subscripts: ``...`` replaced by fresh letters (aligned
-    from the right, as broadcasting does) and the implicit output made explicit."""
+def _parse(subscripts: str, n_operands: int) -> tuple:
+    """The operand terms, the output term and whether it was given (``->``), checked for
+    NumPy's syntax."""
     s = subscripts.replace(" ", "")
     if s.count("->") > 1:
         raise ValueError(f"einsum: subscripts {subscripts!r} contain more than one '->'")
     lhs, arrow, out = s.partition("->")
     terms = lhs.split(",")
-    if len(terms) != len(shapes):
+    if len(terms) != n_operands:
         raise ValueError(
             f"einsum: subscripts {subscripts!r} name {len(terms)} operand(s) but "
-            f"{len(shapes)} were given"
+            f"{n_operands} were given"
         )
     for t in terms + ([out] if arrow else []):
-        rest = t.replace("...", "", 1)
-        bad = [c for c in rest if c not in LETTERS]
+        bad = [c for c in t.replace("...", "", 1) if c not in LETTERS]
         if bad:
             raise ValueError(
                 f"einsum: invalid subscript character(s) {''.join(bad)!r} in {subscripts!r}"
                 " (use letters, and '...' at most once per operand)"
             )
-    used = set(lhs.replace(".", "")) | set(out.replace(".", ""))
+    return terms, out, bool(arrow)
+
+
+def _expand_ellipses(terms, out, shapes) -> tuple:
+    """``...`` in each term replaced by fresh letters, aligned from the right as
+    broadcasting does; returns the terms and the letters of the longest ``...``."""
+    used = set("".join(terms).replace(".", "")) | set(out.replace(".", ""))
     fresh = (c for c in LETTERS if c not in used)
     n_ell = []
     for i, (t, shape) in enumerate(zip(terms, shapes, strict=True)):
@@ -90,27 +95,34 @@ def _canonical_subscripts(subscripts: str, shapes) -> str:
         ell = "".join(next(fresh) for _ in range(n))
     except RuntimeError:  # pragma: no cover - StopIteration inside a generator
         raise ValueError("einsum: too many axes for the 52 available labels") from None
-    terms = [t.replace("...", ell[n - k :]) for t, k in zip(terms, n_ell, strict=True)]
-    if arrow:
-        if "..." in out:
-            out = out.replace("...", ell)
-        elif n:
-            raise ValueError(
-                f"einsum: {subscripts!r}: the operands have '...' axes but the output "
-                "has no '...' to hold them"
-            )
-        if len(set(out)) != len(out):
-            raise ValueError(f"einsum: output subscripts {out!r} repeat a label")
-        missing = set(out) - set("".join(terms))
-        if missing:
-            raise ValueError(
-                f"einsum: output label(s) {''.join(sorted(missing))!r} appear in no operand"
-            )
-    else:
+    return [t.replace("...", ell[n - k :]) for t, k in zip(terms, n_ell, strict=True)], ell
+
+
+def _output(subscripts, terms, out, explicit, ell) -> str:
+    """The output term with its ``...`` expanded, or NumPy's implicit output: ``...``
+    first, then the labels used once, sorted."""
+    if not explicit:
         counts = Counter("".join(terms))
-        once = sorted(c for c, m in counts.items() if m == 1 and c not in ell)
-        out = ell + "".join(once)
-    # label sizes must agree (or be 1, which broadcasts)
+        return ell + "".join(sorted(c for c, m in counts.items() if m == 1 and c not in ell))
+    if "..." in out:
+        out = out.replace("...", ell)
+    elif ell:
+        raise ValueError(
+            f"einsum: {subscripts!r}: the operands have '...' axes but the output "
+            "has no '...' to hold them"
+        )
+    if len(set(out)) != len(out):
+        raise ValueError(f"einsum: output subscripts {out!r} repeat a label")
+    missing = set(out) - set("".join(terms))
+    if missing:
+        raise ValueError(
+            f"einsum: output label(s) {''.join(sorted(missing))!r} appear in no operand"
+        )
+    return out
+
+
+def _check_sizes(terms, shapes) -> None:
+    """Each label has one size in every operand (or 1, which broadcasts)."""
     sizes: dict[str, int] = {}
     for i, (t, shape) in enumerate(zip(terms, shapes, strict=True)):
         for c, d in zip(t, shape, strict=True):
@@ -120,6 +132,15 @@ def _canonical_subscripts(subscripts: str, shapes) -> str:
                     f"operand {i} (shapes {[tuple(s) for s in shapes]})"
                 )
             sizes[c] = max(sizes.get(c, 1), d)
+
+
+def _canonical_subscripts(subscripts: str, shapes) -> str:
+    """Explicit, letters-only subscripts: ``...`` replaced by fresh letters (aligned
+    from the right, as broadcasting does) and the implicit output made explicit."""
+    terms, out, explicit = _parse(subscripts, len(shapes))
+    terms, ell = _expand_ellipses(terms, out, shapes)
+    out = _output(subscripts, terms, out, explicit, ell)
+    _check_sizes(terms, shapes)
     return ",".join(terms) + "->" + out
 
 

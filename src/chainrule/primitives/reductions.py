@@ -35,7 +35,7 @@ from chainrule.primitives._args import (
     normalize_axis,
     reduced_count,
     reject_out,
-    scalar_axis,
+    ufunc_reduction_axis,
 )
 from chainrule.primitives._helpers import (
     defzero,
@@ -81,7 +81,7 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
     mask = _mask(where, a)
     if mask is not None:
         a = where_p(mask, a, 0)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
     res = sum_p(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
         res = E.add(res, initial)
@@ -118,7 +118,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
     present = ~np.isnan(np.asarray(unbox_all(a)))
     mask = _mask(where, a)
     if mask is not None:
@@ -197,7 +197,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
         a = E.astype(a, dtype)
     if where is not None and where is not True:
         a = where_p(unbox_all(where), a, 1)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
     res = prod_p(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
         res = E.multiply(res, initial)
@@ -318,25 +318,25 @@ any_p = defzero(
 def count_nonzero(a, axis=None, *, keepdims=False):
     """Number of non-zero entries (integer-valued: no gradient)."""
     a = S.as_operand(a)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
     return count_nonzero_p(a, axis=ax, keepdims=bool(keepdims))
+
+
+def _truth(prim, name, a, axis, out, keepdims, where):
+    reject_out(name, out)
+    a = S.as_operand(a)
+    if where is not None and where is not True:
+        # entries left out count as true for all, as false for any
+        mask = unbox_all(where)
+        a = D.logical_or(a, D.logical_not(mask)) if prim is all_p else D.logical_and(a, mask)
+    return prim(a, axis=ufunc_reduction_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):
     """Whether every entry is true (boolean: no gradient)."""
-    reject_out("all", out)
-    a = S.as_operand(a)
-    if where is not None and where is not True:
-        a = D.logical_or(a, D.logical_not(unbox_all(where)))
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
-    return all_p(a, axis=ax, keepdims=bool(keepdims))
+    return _truth(all_p, "all", a, axis, out, keepdims, where)
 
 
 def any(a, axis=None, out=None, keepdims=False, *, where=None):
     """Whether some entry is true (boolean: no gradient)."""
-    reject_out("any", out)
-    a = S.as_operand(a)
-    if where is not None and where is not True:
-        a = D.logical_and(a, unbox_all(where))
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
-    return any_p(a, axis=ax, keepdims=bool(keepdims))
+    return _truth(any_p, "any", a, axis, out, keepdims, where)

@@ -19,11 +19,11 @@ from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
 from chainrule.primitives._args import (
-    normalize_axis,
     normalize_one_axis,
     reduced_count,
     reject_out,
     scalar_axis,
+    ufunc_reduction_axis,
 )
 from chainrule.primitives._helpers import (
     astype_p,
@@ -89,7 +89,7 @@ def _extremum(prim, name, a, axis, out, keepdims, initial, where):
                 "'initial' (the reduction has no identity)"
             )
         a = where_p(unbox_all(where), a, initial)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
     if initial is not None and reduced_count(shape_of(a), ax) == 0:
         # every slice is empty: the answer is ``initial``, constant, in the result's shape
         return E.add(E.multiply(sum_p(a, axis=ax, keepdims=bool(keepdims)), 0), initial)
