@@ -161,7 +161,9 @@ SPECS += [
         ref=lambda x: np.cumsum(x, axis=-3),
         covers=("cumsum",),
     ),
-    OpSpec("cumprod-vector", lambda x: cnp.cumprod(x), [Arg(V)], ref=np.cumprod, covers=("cumprod",)),
+    OpSpec(
+        "cumprod-vector", lambda x: cnp.cumprod(x), [Arg(V)], ref=np.cumprod, covers=("cumprod",)
+    ),
     OpSpec(
         "cumprod-axis0",
         lambda x: cnp.cumprod(x, axis=0),

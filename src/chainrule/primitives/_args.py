@@ -49,6 +49,15 @@ def has_zero(x) -> bool:
     return bool(np.any(np.asarray(unbox_all(x)) == 0))
 
 
+def inf_minus_inf(x, y):
+    """Where ``x - y`` is NaN although ``x`` is infinite (inf - inf, or a NaN ``y``): a
+    plain mask, computed without a traced subtraction or a floating-point warning, so
+    that a rule can route those entries around the subtraction."""
+    xv = unbox_all(x)
+    with np.errstate(invalid="ignore"):
+        return np.isnan(np.subtract(xv, unbox_all(y))) & np.isinf(xv)
+
+
 # -- axes -------------------------------------------------------------------------------------
 def normalize_one_axis(axis, ndim: int) -> int:
     """One axis as a non-negative int (NumPy's AxisError when out of range)."""

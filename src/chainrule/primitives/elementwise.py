@@ -17,6 +17,7 @@ import numpy as np
 
 from chainrule.core.trace import unbox_all
 from chainrule.primitives import discrete as D
+from chainrule.primitives._args import inf_minus_inf
 from chainrule.primitives._helpers import (
     astype_p,
     broadcast_like,
@@ -166,10 +167,10 @@ def _log_share(x, y, ans, log_half):
     """``x - ans`` for ``logaddexp``: the log of x's share of the sum. Where x is
     infinite and so is the answer, that is inf - inf; the share is then 1/2 for a tie
     (both -inf, or both +inf) and 1 for x = +inf alone, never NaN."""
-    d = subtract(x, ans)
-    stuck = D.logical_and(D.isnan(d), D.isinf(x))
-    if not np.any(unbox_all(stuck)):
-        return d
+    stuck = inf_minus_inf(x, ans)
+    if not np.any(stuck):
+        return subtract(x, ans)
+    d = subtract(where_p(stuck, 0.0, x), where_p(stuck, 0.0, ans))
     return where_p(stuck, where_p(D.equal(x, y), log_half, 0.0), d)
 
 

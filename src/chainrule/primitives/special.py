@@ -141,7 +141,8 @@ def logit(p):
 
 def log_expit(x):
     """``log(expit(x)) = -logaddexp(0, -x)``, stable for large |x|."""
-    return -E.logaddexp(0.0, -as_array(x, floating=True))
+    with np.errstate(invalid="ignore"):  # NumPy's logaddexp warns at NaN; SciPy's does not
+        return -E.logaddexp(0.0, -as_array(x, floating=True))
 
 
 # -- x log y ------------------------------------------------------------------------------------

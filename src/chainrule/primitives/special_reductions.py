@@ -16,7 +16,7 @@ from chainrule.core.trace import unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
-from chainrule.primitives._args import as_array, normalize_axis
+from chainrule.primitives._args import as_array, inf_minus_inf, normalize_axis
 from chainrule.primitives._helpers import (
     broadcast_like,
     broadcast_to_p,
@@ -54,16 +54,19 @@ def _lse_weights(ans, a, b, axis, keepdims, signed):
     """d logsumexp / da = b e^(a - ans) (times sign(s) for the signed magnitude),
     in the broadcast shape of a and b."""
     full = shape_of(a) if b is None else np.broadcast_shapes(shape_of(a), shape_of(b))
-    diff = a - keep_reduced_dims(ans, full, axis, keepdims)
-    # a slice whose answer is infinite (all -inf, or some +inf) has inf - inf = NaN here:
-    # its infinite entries equal to the answer share the weight as max's ties do (1/k
-    # each; b_i / sum b with weights b), instead of a NaN gradient
-    stuck = np.isnan(unbox_all(diff)) & np.isinf(np.broadcast_to(unbox_all(a), full))
-    if stuck.any():
+    ans_k = keep_reduced_dims(ans, full, axis, keepdims)
+    # a slice whose answer is infinite (all -inf, or some +inf) would give inf - inf = NaN
+    # here: its infinite entries equal to the answer share the weight as max's ties do
+    # (1/k each; b_i / sum b with weights b), instead of a NaN gradient
+    stuck = np.broadcast_to(inf_minus_inf(a, ans_k), full)
+    if not stuck.any():
+        diff = a - ans_k
+    else:
         bv = 1.0 if b is None else np.broadcast_to(unbox_all(b), full)
         total = np.abs(np.sum(np.where(stuck, bv, 0.0), axis=axis, keepdims=True))
-        share = -np.log(np.where(total > 0, total, 1.0))
-        diff = where_p(stuck, np.broadcast_to(share, full).astype(dtype_of(diff)), diff)
+        share = np.broadcast_to(-np.log(np.where(total > 0, total, 1.0)), full)
+        diff = where_p(stuck, 0.0, a) - where_p(stuck, 0.0, ans_k)
+        diff = where_p(stuck, share.astype(dtype_of(diff)), diff)
     w = E.exp(diff)
     if signed:
         bw = w if b is None else b * w
