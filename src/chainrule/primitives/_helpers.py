@@ -135,34 +135,36 @@ def _named(impl, name):
     return impl
 
 
-def _constant_factor(c):
-    """Multiplication by the constant partial ``c`` (none for 1, a negation for -1)."""
-    if c == 1:
-        return lambda g: g
-    if c == -1:
-        return operator.neg
-    return lambda g: g * c
-
-
 def _partial_rules(deriv, argnum, mul):
     """The VJP and JVP of one operand of an elementwise op with partial ``deriv``."""
-    if not callable(deriv):
-        scale = _constant_factor(deriv)
+    if callable(deriv):
 
         def vjp(ans, *args, **kw):
-            return lambda g: unbroadcast(scale(g), args[argnum])
+            d = deriv(ans, *args, **kw)
+            like = args[argnum]
+            return lambda g: unbroadcast(mul(g, d), like)
+
+        def jvp(g, ans, *args, **kw):
+            return broadcast_like(mul(g, deriv(ans, *args, **kw)), ans)
+
+    elif deriv == 1:  # the cotangent passes through, with no multiply
+
+        def vjp(ans, *args, **kw):
+            like = args[argnum]
+            return lambda g: unbroadcast(g, like)
+
+        def jvp(g, ans, *args, **kw):
+            return broadcast_like(g, ans)
+
+    else:
+        scale = operator.neg if deriv == -1 else lambda g: g * deriv
+
+        def vjp(ans, *args, **kw):
+            like = args[argnum]
+            return lambda g: unbroadcast(scale(g), like)
 
         def jvp(g, ans, *args, **kw):
             return broadcast_like(scale(g), ans)
-
-        return vjp, jvp
-
-    def vjp(ans, *args, **kw):
-        d = deriv(ans, *args, **kw)
-        return lambda g: unbroadcast(mul(g, d), args[argnum])
-
-    def jvp(g, ans, *args, **kw):
-        return broadcast_like(mul(g, deriv(ans, *args, **kw)), ans)
 
     return vjp, jvp
 
