@@ -67,7 +67,7 @@ from chainrule.primitives.linalg_solve import inv, pinv_p, solve
 from chainrule.primitives.shape import mT
 
 __all__ = [
-    "LinAlgError", "cross", "diagonal", "lstsq", "matmul", "matrix_power",
+    "cross", "diagonal", "lstsq", "matmul", "matrix_power",
     "matrix_transpose", "multi_dot", "outer", "tensordot", "tensorinv", "tensorsolve",
     "trace", "vecdot",
 ]  # fmt: skip
