@@ -4,7 +4,7 @@
   derivative(s); both the VJP (``g * d``, broadcasting undone) and the JVP (``g * d``)
   come from that one formula, so the two modes cannot drift apart. A partial that is a
   number is a constant (``1.0`` for ``add``, ``-1.0`` for ``subtract``'s second operand):
-  its rules pass ``g`` on with no multiply. Complex numbers follow autograd's
+  its rules pass ``g`` on as it is, negated, or scaled. Complex numbers follow autograd's
   convention: no conjugate in the rule of a holomorphic op; a non-holomorphic one
   (``absolute``) gives its own ``jvp=``.
 * :func:`deflinear`: ops linear in their (first) argument, whose JVP is the op itself.
