@@ -135,55 +135,60 @@ def _named(impl, name):
     return impl
 
 
-def _partial_rules(deriv, argnum, mul):
-    """The VJP and JVP of one operand of an elementwise op with partial ``deriv``."""
-    if callable(deriv):
-
-        def vjp(ans, *args, **kw):
-            d = deriv(ans, *args, **kw)
-            like = args[argnum]
-            return lambda g: unbroadcast(mul(g, d), like)
-
-        def jvp(g, ans, *args, **kw):
-            return broadcast_like(mul(g, deriv(ans, *args, **kw)), ans)
-
-    elif deriv == 1:  # the cotangent passes through, with no multiply
-
-        def vjp(ans, *args, **kw):
-            like = args[argnum]
-            return lambda g: unbroadcast(g, like)
-
-        def jvp(g, ans, *args, **kw):
-            return broadcast_like(g, ans)
-
-    else:
-        scale = operator.neg if deriv == -1 else lambda g: g * deriv
-
-        def vjp(ans, *args, **kw):
-            like = args[argnum]
-            return lambda g: unbroadcast(scale(g), like)
-
-        def jvp(g, ans, *args, **kw):
-            return broadcast_like(scale(g), ans)
-
-    return vjp, jvp
-
-
 def defunary(name, impl, deriv, *, singular=False, jvp=None, **extra):
     """Elementwise ``f(x)`` with local derivative ``deriv(ans, x)``; ``jvp=`` replaces
     the forward rule made from it (for an op that is not holomorphic)."""
-    vjp_rule, jvp_rule = _partial_rules(deriv, 0, safe_mul_p if singular else operator.mul)
+    mul = safe_mul_p if singular else operator.mul
+
+    def vjp_rule(ans, x, **kw):
+        d = deriv(ans, x, **kw)
+        return lambda g: unbroadcast(mul(g, d), x)
+
+    def jvp_rule(g, ans, x, **kw):
+        return broadcast_like(mul(g, deriv(ans, x, **kw)), ans)
+
     return defprimitive(
         name, _named(impl, name), vjp={0: vjp_rule}, jvp={0: jvp or jvp_rule}, **extra
     )
+
+
+def _binary_rules(deriv, argnum, mul):
+    """The VJP and JVP of operand ``argnum`` of ``f(x, y)``, whose partial ``deriv`` is a
+    formula or a constant number (1 passes the cotangent on, -1 negates it)."""
+    if callable(deriv):
+
+        def vjp(ans, x, y, **kw):
+            d = deriv(ans, x, y, **kw)
+            like = y if argnum else x
+            return lambda g: unbroadcast(mul(g, d), like)
+
+        def jvp(g, ans, x, y, **kw):
+            return broadcast_like(mul(g, deriv(ans, x, y, **kw)), ans)
+
+        return vjp, jvp
+    if deriv == 1:
+        scale = None
+    else:
+        scale = operator.neg if deriv == -1 else lambda g: g * deriv
+
+    def vjp(ans, x, y, **kw):
+        like = y if argnum else x
+        if scale is None:
+            return lambda g: unbroadcast(g, like)
+        return lambda g: unbroadcast(scale(g), like)
+
+    def jvp(g, ans, x, y, **kw):
+        return broadcast_like(g if scale is None else scale(g), ans)
+
+    return vjp, jvp
 
 
 def defbinary(name, impl, dx, dy, *, singular=False, **extra):
     """Elementwise ``f(x, y)`` with partials ``dx(ans, x, y)`` and ``dy(ans, x, y)``
     (either may be a constant number)."""
     mul = safe_mul_p if singular else operator.mul
-    vjp_x, jvp_x = _partial_rules(dx, 0, mul)
-    vjp_y, jvp_y = _partial_rules(dy, 1, mul)
+    vjp_x, jvp_x = _binary_rules(dx, 0, mul)
+    vjp_y, jvp_y = _binary_rules(dy, 1, mul)
     return defprimitive(
         name, _named(impl, name), vjp={0: vjp_x, 1: vjp_y}, jvp={0: jvp_x, 1: jvp_y}, **extra
     )
