@@ -8,7 +8,7 @@ primitives that the call exercises, which is what the coverage test counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,7 +41,6 @@ class OpSpec:
     zero_derivative: bool = False  # then: check forward only, and that grad is 0
     atol: float | None = None
     rtol: float | None = None
-    extra: dict = field(default_factory=dict)
 
     def primitives(self) -> tuple:
         return self.covers or (self.name,)

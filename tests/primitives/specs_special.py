@@ -2,7 +2,7 @@
 
 The references use NumPy and ``math`` only, so the sweep runs without SciPy. Functions
 with no such reference (digamma, polygamma, erfinv) are checked here through their
-derivatives only; ``test_special_extra.py`` compares every forward with SciPy on many
+derivatives only; ``test_special.py`` compares every forward with SciPy on many
 points (skipped when SciPy is not installed).
 """
 

@@ -32,7 +32,7 @@ _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_O
 def _check_signature(ours, ref, name):
     if isinstance(ref, np.ufunc):
         # the inputs only: a ufunc's out=/where=/dtype= are not supported (they raise a
-        # TypeError naming the function, see test_elementwise_extra)
+        # TypeError naming the function, see test_elementwise)
         got = inspect.signature(ours).parameters.values()
         variadic = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in got)
         assert variadic or len([p for p in got if p.kind in _POSITIONAL]) >= ref.nin, name

@@ -1,7 +1,9 @@
 """``chainrule.numpy``: NumPy's names and signatures, differentiable.
 
-Re-exports only: every function is defined in a family module of
-:mod:`chainrule.primitives`, each of which lists its public names in ``__all__``.
+Re-exports and a dispatch table only: every function is defined in a module of
+:mod:`chainrule.primitives`, which lists its public names in ``__all__``; the names
+gathered here are what NumPy's protocols on traced values (``np.sin(box)``,
+``np.sum(box)``) dispatch to.
 """
 
 # ruff: noqa: F401, F403, A004
@@ -32,27 +34,31 @@ from numpy import (
     uint8,
 )  # fmt: skip
 
+from chainrule.core.primitive import numpy_overrides as _numpy_overrides
 from chainrule.numpy import linalg, random
 from chainrule.primitives import boxes as _boxes
 from chainrule.primitives.creation import *
+from chainrule.primitives.discrete import *
 from chainrule.primitives.elementwise import *
 from chainrule.primitives.index_tricks import *
 from chainrule.primitives.indexing import *
-from chainrule.primitives.indexing import index_add, index_update
+from chainrule.primitives.joining import *
+from chainrule.primitives.ordering import *
+from chainrule.primitives.padding import *
 from chainrule.primitives.products import *
+from chainrule.primitives.products_diagonal import *
+from chainrule.primitives.products_einsum import *
 from chainrule.primitives.reductions import *
+from chainrule.primitives.reductions_cumulative import *
+from chainrule.primitives.reductions_extrema import *
+from chainrule.primitives.selection import *
 from chainrule.primitives.shape import *
+from chainrule.primitives.trigonometric import *
+from chainrule.scipy import special as _scipy_special  # its ufuncs dispatch through the table
 
-
-def _install_overrides() -> None:
-    """Let plain NumPy calls on traced values reach these differentiable versions."""
-    from chainrule.core.primitive import numpy_overrides
-
-    for _name, _obj in list(globals().items()):
-        if not _name.startswith("_") and callable(_obj) and not isinstance(_obj, type):
-            numpy_overrides.setdefault(_name, _obj)
-    for _name in linalg.__all__:
-        numpy_overrides.setdefault(f"linalg.{_name}", getattr(linalg, _name))
-
-
-_install_overrides()
+# NumPy's name (``linalg.`` prefixed for numpy.linalg) -> the differentiable function
+for _name, _obj in list(globals().items()):
+    if not _name.startswith("_") and callable(_obj) and not isinstance(_obj, type):
+        _numpy_overrides.setdefault(_name, _obj)
+for _name in linalg.__all__:
+    _numpy_overrides.setdefault(f"linalg.{_name}", getattr(linalg, _name))

@@ -1,20 +1,43 @@
-"""The rule table, grouped by family. Importing this package registers every
-primitive and installs the array interface on boxes.
+"""The rule table: one record per primitive, grouped by family. Importing this package
+registers every primitive and installs the array interface on boxes.
 
-Families: ``elementwise``, ``reductions``, ``shape`` (with ``joining`` and
-``ordering``), ``indexing``, ``products``, ``linalg``, ``special``, and ``windows``
-(sliding windows for convolution and pooling). A new primitive goes into the family
-file it belongs to, with a spec in ``tests/primitives/specs_<family>.py``.
+Naming rule: a record is bound to ``<name>_p`` (``<name>`` being its registry name),
+and to no other name; the function users call is ``<name>``, a separate function in
+front of it (a ``def`` with NumPy's signature, or ``ufunc_function(<name>_p)`` for a
+ufunc), never the record itself. In every rule, ``ans`` is the primal output and ``g``
+the incoming cotangent (VJP) or tangent (JVP).
+
+The modules, each importing only those above it in this list:
+
+* ``_args`` (argument handling) and ``_helpers`` (the rule shapes, ``unbroadcast``, and
+  the records they are made of: ``sum``, ``reshape``, ``broadcast_to``, ``astype``,
+  ``real``, ``conj``);
+* elementwise: ``discrete`` (rounding, comparisons, logic), ``selection`` (``where``,
+  ``maximum``, ``clip``, ...), ``elementwise`` (arithmetic, powers, exponentials,
+  logarithms, complex parts), ``trigonometric`` (and hyperbolic);
+* arrays: ``shape`` (reshaping, transposing, and the ``concatenate``/``split`` records),
+  ``indexing``, then ``joining``, ``ordering``, ``creation``, ``index_tricks``;
+* ``reductions``, ``reductions_extrema``, ``reductions_cumulative``, then ``padding``;
+* ``products_einsum``, ``products_diagonal``, ``products``;
+* ``linalg_common``, ``linalg_solve``, ``linalg_decomp``, ``linalg_det``,
+  ``linalg_norms``, ``linalg``;
+* ``special_kernels`` (forwards), ``special``, ``special_reductions``; ``windows``
+  (sliding windows for convolution and pooling);
+* ``boxes`` (the array interface of boxes).
+
+A new primitive goes into the module of its family, with a spec in
+``tests/primitives/specs_<family>.py``; ``chainrule.numpy`` (or ``.linalg``,
+``chainrule.scipy.special``) re-exports the module's ``__all__``.
 """
 
 from chainrule.primitives import (  # noqa: F401
     boxes,
-    elementwise,
-    indexing,
+    creation,
+    index_tricks,
     linalg,
-    products,
-    reductions,
-    shape,
-    special,
+    padding,
+    reductions_cumulative,
+    special_reductions,
+    trigonometric,
     windows,
 )

@@ -1,7 +1,12 @@
 """Array creation: NumPy's constructors, re-exported so that ``chainrule.numpy`` is a
-drop-in ``numpy``. Their outputs are constants (no derivative), except that ``array``
-and ``asarray`` given a (nested) list that contains traced values stack them, keeping
-the gradient (autograd's behaviour for ``np.array([x, y])``).
+drop-in ``numpy``, and the arrays shaped like another (``zeros_like``, ...). Their
+outputs are constants (no derivative), except that
+
+* ``array`` and ``asarray`` given a (nested) list that contains traced values stack
+  them, keeping the gradient (autograd's behaviour for ``np.array([x, y])``);
+* ``full_like`` with a traced ``fill_value`` is a broadcast of it, keeping its gradient.
+
+Records: the zero-derivative ``zeros_like``, ``ones_like`` and ``full_like``.
 """
 
 from __future__ import annotations
@@ -9,7 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import Box
-from chainrule.primitives._helpers import ndim_of, shape_of
+from chainrule.primitives._args import contains_box
+from chainrule.primitives._helpers import astype_p, defzero, dtype_of, ndim_of, shape_of
+from chainrule.primitives.joining import stack
+from chainrule.primitives.shape import as_operand, broadcast_to, reshape
 
 __all__ = [
     "array",
@@ -28,6 +36,9 @@ __all__ = [
     "geomspace",
     "tri",
     "meshgrid",
+    "zeros_like",
+    "ones_like",
+    "full_like",
 ]
 
 zeros = np.zeros
@@ -43,43 +54,36 @@ geomspace = np.geomspace
 tri = np.tri
 
 
-def _contains_box(obj) -> bool:
-    if isinstance(obj, Box):
-        return True
-    if isinstance(obj, (list, tuple)):
-        return any(_contains_box(o) for o in obj)
-    return False
+def _traced(obj) -> bool:
+    """Whether ``obj`` is a traced value or a (nested) list/tuple that holds one."""
+    return isinstance(obj, Box) or (isinstance(obj, list | tuple) and contains_box(obj))
 
 
 def _stack_nested(obj, dtype):
-    from chainrule.primitives import elementwise, shape
-
-    if isinstance(obj, (list, tuple)):
-        return shape.stack([_stack_nested(o, dtype) for o in obj])
+    if isinstance(obj, list | tuple):
+        return stack([_stack_nested(o, dtype) for o in obj])
     if dtype is not None and not isinstance(obj, Box):
         return np.asarray(obj, dtype=dtype)
     if dtype is not None:
-        return elementwise.astype(obj, dtype)
+        return astype_p(obj, np.dtype(dtype))
     return obj
 
 
 def array(obj, dtype=None, copy=True, **kwargs):
     """``numpy.array``; a list holding traced values becomes a traced, stacked array
     (``ndmin`` applies to it; memory-layout options have no meaning there)."""
-    if isinstance(obj, Box) or _contains_box(obj):
+    if _traced(obj):
         out = obj if isinstance(obj, Box) and dtype is None else _stack_nested(obj, dtype)
         ndmin = int(kwargs.get("ndmin", 0))
         if ndim_of(out) < ndmin:
-            from chainrule.primitives import shape
-
-            out = shape.reshape(out, (1,) * (ndmin - ndim_of(out)) + shape_of(out))
+            out = reshape(out, (1,) * (ndmin - ndim_of(out)) + shape_of(out))
         return out
     return np.array(obj, dtype=dtype, copy=copy, **kwargs)
 
 
 def asarray(obj, dtype=None, **kwargs):
     """``numpy.asarray``; traced values pass through (and keep their gradient)."""
-    if isinstance(obj, Box) or _contains_box(obj):
+    if _traced(obj):
         return array(obj, dtype=dtype)
     return np.asarray(obj, dtype=dtype, **kwargs)
 
@@ -95,8 +99,6 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
         raise ValueError("meshgrid: valid values for `indexing` are 'xy' and 'ij'.")
     if not any(isinstance(x, Box) for x in xi):
         return np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
-    from chainrule.primitives import shape
-
     n = len(xi)
     sizes = [int(np.prod(shape_of(x), dtype=np.int64)) for x in xi]
     if indexing == "xy" and n >= 2:
@@ -108,6 +110,51 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
             axis = 1 - i
         shape_i = [1] * n
         shape_i[axis] = sizes[axis]
-        x = shape.reshape(x, tuple(shape_i))
-        out.append(x if sparse else shape.broadcast_to(x, tuple(sizes)))
+        x = reshape(x, tuple(shape_i))
+        out.append(x if sparse else broadcast_to(x, tuple(sizes)))
     return tuple(out)
+
+
+# -- constants shaped like an array ---------------------------------------------------------
+zeros_like_p = defzero(
+    "zeros_like", lambda xp, x, dtype=None, shape=None: xp.zeros_like(x, dtype=dtype, shape=shape)
+)
+ones_like_p = defzero(
+    "ones_like", lambda xp, x, dtype=None, shape=None: xp.ones_like(x, dtype=dtype, shape=shape)
+)
+full_like_p = defzero(
+    "full_like",
+    lambda xp, x, fill_value, dtype=None, shape=None: xp.full_like(
+        x, fill_value, dtype=dtype, shape=shape
+    ),
+    nondiff=(1,),
+)
+
+
+def _like_args(fn, order, subok):
+    if order not in ("K", "C", "A", "F") or subok not in (True, False):
+        raise TypeError(f"{fn}: unsupported order/subok arguments")
+
+
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """Zeros with the shape and dtype of ``a`` (a constant: no gradient)."""
+    _like_args("zeros_like", order, subok)
+    return zeros_like_p(as_operand(a), dtype=dtype, shape=shape)
+
+
+def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """Ones with the shape and dtype of ``a`` (a constant: no gradient)."""
+    _like_args("ones_like", order, subok)
+    return ones_like_p(as_operand(a), dtype=dtype, shape=shape)
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """``fill_value`` with the shape of ``a``. A traced ``fill_value`` keeps its gradient
+    (the result is a broadcast of it); ``a`` itself only lends its shape and dtype."""
+    _like_args("full_like", order, subok)
+    a = as_operand(a)
+    if isinstance(fill_value, Box):
+        target = np.dtype(dtype) if dtype is not None else dtype_of(a)
+        out_shape = shape_of(a) if shape is None else tuple(np.atleast_1d(shape).tolist())
+        return broadcast_to(astype_p(fill_value, target), out_shape)
+    return full_like_p(a, fill_value, dtype=dtype, shape=shape)

@@ -10,6 +10,8 @@ import numpy as np
 
 from chainrule.core.trace import Box
 from chainrule.primitives._helpers import dtype_of, ndim_of
+from chainrule.primitives.joining import concatenate
+from chainrule.primitives.shape import atleast_1d, reshape
 
 __all__ = ["r_", "c_"]
 
@@ -39,8 +41,6 @@ class _Concatenator:
                 "r_/c_ string directives are not supported for traced values; use "
                 "cnp.concatenate or cnp.stack"
             )
-        from chainrule.primitives import shape
-
         items = [_expand(i) for i in items]
         # Python numbers are weak, as in NumPy: r_[float32 x, 3.0] stays float32
         weak = (bool, int, float, complex)
@@ -48,14 +48,11 @@ class _Concatenator:
         items = [np.asarray(i, target) if type(i) in weak else i for i in items]
         parts = []
         for item in items:
-            if self._columns:
-                item = shape.atleast_1d(item)
-                if ndim_of(item) == 1:
-                    item = shape.reshape(item, (-1, 1))
-            else:
-                item = shape.atleast_1d(item)
+            item = atleast_1d(item)
+            if self._columns and ndim_of(item) == 1:
+                item = reshape(item, (-1, 1))
             parts.append(item)
-        return shape.concatenate(parts, axis=-1 if self._columns else 0)
+        return concatenate(parts, axis=-1 if self._columns else 0)
 
 
 r_ = _Concatenator(np.r_, columns=False)

@@ -1,17 +1,17 @@
 """Indexing: ``x[index]`` and its transpose, a functional ``x[index] = values``, and the
 gathers built on them (``take``, ``take_along_axis``).
 
-Registered primitives:
+Records:
 
-* ``getitem(x, index=...)``: NumPy indexing with ints, slices, ``Ellipsis``, ``None``,
+* ``getitem_p(x, index=...)``: NumPy indexing with ints, slices, ``Ellipsis``, ``None``,
   integer arrays, boolean masks and tuples of these. ``Box.__getitem__`` calls
   :func:`getitem`.
-* ``scatter_add(g, shape=..., index=...)``: zeros of ``shape`` with ``g`` added at
+* ``scatter_add_p(x, shape=..., index=...)``: zeros of ``shape`` with ``x`` added at
   ``index``; the transpose of ``getitem``. With integer arrays an entry picked several
   times receives the sum of its cotangents (``numpy.add.at``), so repeated indices are
   handled. ``getitem`` and ``scatter_add`` are each other's transposes, which closes
   the pair under differentiation to any order.
-* ``index_update(x, values, index=...)``: a copy of ``x`` with ``x[index] = values``
+* ``index_update_p(x, values, index=...)``: a copy of ``x`` with ``x[index] = values``
   (what ``Tensor.__setitem__`` records). Its cotangent for ``x`` is ``g`` with the
   overwritten entries zeroed; for ``values`` it is ``g[index]`` summed back to the
   shape of ``values``. With repeated integer indices NumPy keeps the last written
@@ -31,9 +31,12 @@ import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import Box, unbox_all
-from chainrule.primitives._helpers import dtype_of, shape_of, tuple_getitem, unbroadcast
+from chainrule.primitives._args import normalize_one_axis, reject_out
+from chainrule.primitives._helpers import dtype_of, shape_of, tuple_getitem_p, unbroadcast
+from chainrule.primitives.elementwise import add
+from chainrule.primitives.shape import as_operand, broadcast_to, ravel
 
-__all__ = ["take", "take_along_axis"]
+__all__ = ["take", "take_along_axis", "index_update", "index_add"]
 
 
 # -- static index normalisation --------------------------------------------------------
@@ -106,40 +109,40 @@ def _getitem_impl(xp, x, index):
     return xp.asarray(x)[index]
 
 
-def _scatter_add_impl(xp, g, shape, index):
-    g = xp.asarray(g)
-    out = xp.zeros(shape, dtype=g.dtype)
+def _scatter_add_impl(xp, x, shape, index):
+    x = xp.asarray(x)
+    out = xp.zeros(shape, dtype=x.dtype)
     if _is_basic(index):
-        out[index] = g
+        out[index] = x
     else:
-        xp.add.at(out, index, g)
+        xp.add.at(out, index, x)
     return out
 
 
-_getitem = defprimitive(
+getitem_p = defprimitive(
     "getitem",
     _getitem_impl,
     vjp={
         0: lambda ans, x, index: (
-            lambda g: unbroadcast(_scatter_add(g, shape=shape_of(x), index=index), x)
+            lambda g: unbroadcast(scatter_add_p(g, shape=shape_of(x), index=index), x)
         )
     },
-    jvp={0: lambda t, ans, x, index: _getitem(t, index=index)},
+    jvp={0: lambda g, ans, x, index: getitem_p(g, index=index)},
 )
 
-_scatter_add = defprimitive(
+scatter_add_p = defprimitive(
     "scatter_add",
     _scatter_add_impl,
-    vjp={0: lambda ans, g, shape, index: lambda ct: _getitem(ct, index=index)},
-    jvp={0: lambda t, ans, g, shape, index: _scatter_add(t, shape=shape, index=index)},
+    vjp={0: lambda ans, x, shape, index: lambda g: getitem_p(g, index=index)},
+    jvp={0: lambda g, ans, x, shape, index: scatter_add_p(g, shape=shape, index=index)},
 )
 
 
 def getitem(x, index):
     """``x[index]`` for a traced value or Tensor (what ``Box.__getitem__`` calls)."""
     if isinstance(unbox_all(x), tuple):  # the traced result of a multiple-result op
-        return tuple_getitem(x, operator.index(index))
-    return _getitem(x, index=normalize_index(index))
+        return tuple_getitem_p(x, operator.index(index))
+    return getitem_p(x, index=normalize_index(index))
 
 
 def _sub_shape(shape: tuple, index: tuple) -> tuple:
@@ -154,19 +157,19 @@ def _index_update_impl(xp, x, values, index):
 
 
 # d(x with x[i] = v) = dx with dx[i] = 0, plus dv placed at i.
-_index_update = defprimitive(
+index_update_p = defprimitive(
     "index_update",
     _index_update_impl,
     vjp={
         0: lambda ans, x, values, index: (
-            lambda g: unbroadcast(_index_update(g, 0.0, index=index), x)
+            lambda g: unbroadcast(index_update_p(g, 0.0, index=index), x)
         ),
         1: lambda ans, x, values, index: _values_vjp(x, values, index),
     },
     jvp={
-        0: lambda t, ans, x, values, index: _index_update(t, 0.0, index=index),
-        1: lambda t, ans, x, values, index: _index_update(
-            np.zeros(shape_of(ans), dtype_of(ans)), t, index=index
+        0: lambda g, ans, x, values, index: index_update_p(g, 0.0, index=index),
+        1: lambda g, ans, x, values, index: index_update_p(
+            np.zeros(shape_of(ans), dtype_of(ans)), g, index=index
         ),
     },
 )
@@ -192,7 +195,7 @@ def _values_vjp(x, values, index):
     mask = _surviving_writes(shape_of(x), index)
 
     def pull(g):
-        picked = _getitem(g, index=index)
+        picked = getitem_p(g, index=index)
         if mask is not None:
             picked = picked * mask
         return unbroadcast(picked, values)
@@ -213,34 +216,28 @@ def index_update(x, index, values):
             f"index_update: values of shape {vshape} can't be assigned to x[index] "
             f"of shape {sub} (x has shape {shape_of(x)})"
         ) from None
-    return _index_update(x, values, index=idx)
+    return index_update_p(x, values, index=idx)
 
 
 def index_add(x, index, values):
     """``x`` with ``values`` added at ``index`` (JAX's ``x.at[index].add(values)``);
     repeated indices accumulate, like ``numpy.add.at``."""
-    from chainrule.primitives import elementwise as E
-    from chainrule.primitives import shape as S
-
     idx = normalize_index(index)
     sub = _sub_shape(shape_of(x), idx)
-    spread = S.broadcast_to(values, sub) if shape_of(values) != sub else values
-    return E.add(x, _scatter_add(spread, shape=shape_of(x), index=idx))
+    spread = broadcast_to(values, sub) if shape_of(values) != sub else values
+    return add(x, scatter_add_p(spread, shape=shape_of(x), index=idx))
 
 
 # -- gathers ---------------------------------------------------------------------------------
 def take(a, indices, axis=None, out=None, mode="raise"):
     """Entries of ``a`` at ``indices`` along ``axis`` (of the flattened array when None);
     repeated indices get their cotangents summed."""
-    from chainrule.primitives import shape as S
-
-    if out is not None:
-        raise TypeError("take: out= is not supported; use the returned value")
-    a = S.as_operand(a)
+    reject_out("take", out)
+    a = as_operand(a)
     if axis is None:
-        a = S.ravel(a)
+        a = ravel(a)
         axis = 0
-    ax = S._axis(axis, len(shape_of(a)))
+    ax = normalize_one_axis(axis, len(shape_of(a)))
     idx = _index_array(indices)
     n = shape_of(a)[ax]
     if mode == "wrap":
@@ -250,19 +247,17 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     elif mode != "raise":
         raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
     item = int(idx) if idx.ndim == 0 else idx
-    return _getitem(a, index=(slice(None),) * ax + (item,))
+    return getitem_p(a, index=(slice(None),) * ax + (item,))
 
 
 def take_along_axis(arr, indices, axis=-1):
     """Pick values along an axis at matching index positions (``numpy.take_along_axis``)."""
-    from chainrule.primitives import shape as S
-
-    arr = S.as_operand(arr)
+    arr = as_operand(arr)
     idx = _index_array(indices)
     if axis is None:
         if idx.ndim != 1:
             raise ValueError("take_along_axis: with axis=None the indices must be 1-d")
-        arr = S.ravel(arr)
+        arr = ravel(arr)
         axis = 0
     shape = shape_of(arr)
     if idx.ndim != len(shape):
@@ -270,11 +265,11 @@ def take_along_axis(arr, indices, axis=-1):
             f"take_along_axis: indices of shape {idx.shape} must have as many dims as the "
             f"array (shape {shape})"
         )
-    ax = S._axis(axis, len(shape))
+    ax = normalize_one_axis(axis, len(shape))
     grid = []
     for d, n in enumerate(shape):
         if d == ax:
             grid.append(idx)
         else:
             grid.append(np.arange(n).reshape(tuple(-1 if i == d else 1 for i in range(len(shape)))))
-    return _getitem(arr, index=tuple(grid))
+    return getitem_p(arr, index=tuple(grid))

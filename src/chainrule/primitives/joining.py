@@ -1,15 +1,11 @@
 """Joining and splitting arrays, and building bigger arrays from one: concatenate, the
-stack family, append, the split family, tile, repeat and diff (``pad`` has its own
-module, :mod:`~chainrule.primitives.padding`). Part of the shape family; built on
-:mod:`~chainrule.primitives.shape`, which re-exports every name here.
+stack family, append, the split family, tile, repeat and diff (``pad`` is in
+:mod:`.padding`).
 
-Registered primitives (linear, so each VJP is the transposed op and each JVP is the op
-itself): ``concatenate`` and ``split`` (one primitive with several results). Everything
-else is a composition: ``stack`` and friends are reshapes plus ``concatenate``,
-``tile``/``repeat`` are reshapes of a broadcast, and ``diff`` subtracts shifted slices.
-
-Sequence-taking functions pass their arrays positionally to a variadic primitive
-(``_concatenate(*arrays, axis=...)``), so every array is a traced argument.
+Public functions only: the records of ``concatenate`` and ``split`` are in :mod:`.shape`
+(``as_operand`` stacks with them). ``stack`` and friends are reshapes plus
+``concatenate``, ``tile``/``repeat`` are reshapes of a broadcast, and ``diff`` subtracts
+shifted slices.
 """
 
 from __future__ import annotations
@@ -19,41 +15,30 @@ import operator
 
 import numpy as np
 
-from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import Box, unbox_all
+from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
-from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of, split_results, unbroadcast
+from chainrule.primitives._args import normalize_one_axis, reject_out
+from chainrule.primitives._helpers import dtype_of, ndim_of, reshape_to, shape_of, split_results
+from chainrule.primitives.indexing import getitem, take
 from chainrule.primitives.shape import (
-    _axis,
     as_operand,
     atleast_1d,
     atleast_2d,
     atleast_3d,
     broadcast_to,
+    concatenate_p,
     ravel,
-    reshape_to,
+    split_p,
+    stack_pieces,
 )
 
 __all__ = [
-    "concatenate",
-    "stack",
-    "vstack",
-    "hstack",
-    "dstack",
-    "column_stack",
-    "append",
-    "split",
-    "array_split",
-    "hsplit",
-    "vsplit",
-    "dsplit",
-    "tile",
-    "repeat",
-    "diff",
-]
+    "concatenate", "stack", "vstack", "hstack", "dstack", "column_stack", "append",
+    "split", "array_split", "hsplit", "vsplit", "dsplit", "tile", "repeat", "diff",
+]  # fmt: skip
 
 
-# -- helpers --------------------------------------------------------------------------------
 def _sequence(arrays, name: str) -> list:
     if isinstance(arrays, Box | np.ndarray):
         # NumPy iterates over the first axis of an array argument
@@ -69,47 +54,10 @@ def _sequence(arrays, name: str) -> list:
     return seq
 
 
-# -- concatenate and split ------------------------------------------------------------------
-def _offsets(sizes) -> list:
-    return [0, *np.cumsum(sizes).tolist()]
-
-
-def _concatenate_vjp(argnums, ans, *arrays, axis):
-    from chainrule.primitives import indexing
-
-    offsets = _offsets([shape_of(a)[axis] for a in arrays])
-    lead = (slice(None),) * axis
-
-    def pull(g):
-        return [
-            unbroadcast(indexing.getitem(g, lead + (slice(offsets[i], offsets[i + 1]),)), arrays[i])
-            for i in argnums
-        ]
-
-    return pull
-
-
-def _concatenate_jvp(tangents, ans, *arrays, axis):
-    dtype = dtype_of(ans)
-    full = [
-        np.zeros(shape_of(a), dtype) if t is None else t
-        for t, a in zip(tangents, arrays, strict=True)
-    ]
-    return _concatenate(*full, axis=axis)
-
-
-_concatenate = defprimitive(
-    "concatenate",
-    lambda xp, *arrays, axis: xp.concatenate(arrays, axis=axis),
-    vjp_joint=_concatenate_vjp,
-    jvp_joint=_concatenate_jvp,
-)
-
-
+# -- concatenate and stack --------------------------------------------------------------------
 def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     """Join arrays along an existing axis (flattened first when ``axis`` is None)."""
-    if out is not None:
-        raise TypeError("concatenate: out= is not supported; use the returned value")
+    reject_out("concatenate", out)
     seq = _sequence(arrays, "concatenate")
     if axis is None:
         seq = [ravel(a) for a in seq]
@@ -118,7 +66,7 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     nd = len(shapes[0])
     if nd == 0:
         raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated")
-    ax = _axis(axis, nd)
+    ax = normalize_one_axis(axis, nd)
     for s in shapes[1:]:
         if len(s) != nd or builtins.any(s[i] != shapes[0][i] for i in range(nd) if i != ax):
             raise ValueError(f"concatenate: shapes {shapes} don't match outside axis {ax}")
@@ -127,7 +75,7 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
         if bad:
             raise TypeError(f"concatenate: can't cast {bad[0]} to {dtype} by rule {casting!r}")
         seq = [E.astype(a, dtype) for a in seq]
-    return _concatenate(*seq, axis=ax)
+    return concatenate_p(*seq, axis=ax)
 
 
 def append(arr, values, axis=None):
@@ -139,16 +87,9 @@ def append(arr, values, axis=None):
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     """Join same-shaped arrays along a new axis."""
-    if out is not None:
-        raise TypeError("stack: out= is not supported; use the returned value")
-    seq = _sequence(arrays, "stack")
-    shapes = {shape_of(a) for a in seq}
-    if len(shapes) != 1:
-        raise ValueError(f"stack: all input arrays must have the same shape, got {sorted(shapes)}")
-    shape = shapes.pop()
-    ax = _axis(axis, len(shape) + 1)
-    new = shape[:ax] + (1,) + shape[ax:]
-    return concatenate([reshape_to(a, new) for a in seq], axis=ax, dtype=dtype, casting=casting)
+    reject_out("stack", out)
+    pieces, ax = stack_pieces(_sequence(arrays, "stack"), axis)
+    return concatenate(pieces, axis=ax, dtype=dtype, casting=casting)
 
 
 def vstack(tup, *, dtype=None, casting="same_kind"):
@@ -174,91 +115,52 @@ def column_stack(tup):
     return concatenate(seq, axis=1)
 
 
-def _split_shapes(shape: tuple, indices: tuple, axis: int) -> list:
-    n = shape[axis]
-    bounds = [0, *(builtins.min(builtins.max(i, 0), n) for i in indices), n]
-    out = []
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        out.append(shape[:axis] + (builtins.max(hi - lo, 0),) + shape[axis + 1 :])
-    return out
-
-
-def _split_vjp(argnums, ans, x, *, indices, axis):
-    shapes = _split_shapes(shape_of(x), indices, axis)
-
-    def pull(g):
-        dtype = dtype_of(x)
-        parts = [np.zeros(s, dtype) if gi is None else gi for gi, s in zip(g, shapes, strict=True)]
-        return [unbroadcast(_concatenate(*parts, axis=axis), x)]
-
-    return pull
-
-
-def _split_jvp(tangents, ans, x, *, indices, axis):
-    return split_results(_split(tangents[0], indices=indices, axis=axis), len(indices) + 1)
-
-
-# One primitive with several results: the cotangent of an unused piece is None and
-# is filled with zeros here, so using only some pieces costs one concatenate.
-_split = defprimitive(
-    "split",
-    lambda xp, x, indices, axis: tuple(xp.split(x, list(indices), axis=axis)),
-    vjp_joint=_split_vjp,
-    jvp_joint=_split_jvp,
-    multiple_results=True,
-)
-
-
+# -- split ------------------------------------------------------------------------------------
 def _split_at(ary, indices: tuple, axis: int) -> list:
     n = shape_of(ary)[axis]
     # each index is a slice bound: negative counts from the end, then clamp to [0, n]
     bounds = [builtins.min(builtins.max(i + n if i < 0 else i, 0), n) for i in indices]
     if bounds != sorted(bounds):
         # overlapping pieces don't tile the axis: slice each one out separately
-        from chainrule.primitives import indexing
-
         lead = (slice(None),) * axis
         edges = [None, *indices, None]
         return [
-            indexing.getitem(ary, lead + (slice(lo, hi),))
+            getitem(ary, lead + (slice(lo, hi),))
             for lo, hi in zip(edges[:-1], edges[1:], strict=True)
         ]
-    return list(split_results(_split(ary, indices=tuple(bounds), axis=axis), len(bounds) + 1))
+    return list(split_results(split_p(ary, indices=tuple(bounds), axis=axis), len(bounds) + 1))
+
+
+def _section_bounds(name: str, n: int, k: int, equal: bool) -> tuple:
+    """Where to cut an axis of length ``n`` into ``k`` sections: equal ones (``split``),
+    or ones whose lengths differ by at most one, the longer first (``array_split``)."""
+    if equal and (k <= 0 or n % k):
+        raise ValueError(f"{name}: an axis of length {n} does not split into {k} equal sections")
+    if k <= 0:
+        raise ValueError(f"{name}: number of sections must be larger than 0")
+    each, extra = divmod(n, k)
+    return tuple(i * each + min(i, extra) for i in range(1, k))
+
+
+def _split_along(name, ary, indices_or_sections, axis, equal):
+    ary = as_operand(ary)
+    shape = shape_of(ary)
+    ax = normalize_one_axis(axis, len(shape))
+    if isinstance(indices_or_sections, int | np.integer):
+        indices = _section_bounds(name, shape[ax], int(indices_or_sections), equal)
+    else:
+        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
+    return _split_at(ary, indices, ax)
 
 
 def split(ary, indices_or_sections, axis=0):
     """Split into equal sections, or at the given indices; returns a list of arrays."""
-    ary = as_operand(ary)
-    shape = shape_of(ary)
-    ax = _axis(axis, len(shape))
-    if isinstance(indices_or_sections, int | np.integer):
-        k = int(indices_or_sections)
-        if k <= 0 or shape[ax] % k:
-            raise ValueError(
-                f"split: an axis of length {shape[ax]} does not split into {k} equal sections"
-            )
-        step = shape[ax] // k
-        indices = tuple(step * i for i in range(1, k))
-    else:
-        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
-    return _split_at(ary, indices, ax)
+    return _split_along("split", ary, indices_or_sections, axis, equal=True)
 
 
 def array_split(ary, indices_or_sections, axis=0):
     """Like :func:`split`, but sections may differ in length by one."""
-    ary = as_operand(ary)
-    shape = shape_of(ary)
-    ax = _axis(axis, len(shape))
-    if isinstance(indices_or_sections, int | np.integer):
-        k = int(indices_or_sections)
-        if k <= 0:
-            raise ValueError("array_split: number of sections must be larger than 0")
-        each, extra = divmod(shape[ax], k)
-        sizes = [each + 1] * extra + [each] * (k - extra)
-        indices = tuple(int(i) for i in np.cumsum(sizes)[:-1])
-    else:
-        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
-    return _split_at(ary, indices, ax)
+    return _split_along("array_split", ary, indices_or_sections, axis, equal=False)
 
 
 def hsplit(ary, indices_or_sections):
@@ -298,7 +200,7 @@ def repeat(a, repeats, axis=None):
         a = ravel(a)
         axis = 0
     shape = shape_of(a)
-    ax = _axis(axis, len(shape))
+    ax = normalize_one_axis(axis, len(shape))
     reps = np.asarray(unbox_all(repeats))
     if reps.ndim == 0 or reps.size == 1:
         r = int(reps.reshape(()))
@@ -307,16 +209,14 @@ def repeat(a, repeats, axis=None):
         spread = reshape_to(a, shape[: ax + 1] + (1,) + shape[ax + 1 :])
         spread = broadcast_to(spread, shape[: ax + 1] + (r,) + shape[ax + 1 :])
         return reshape_to(spread, shape[:ax] + (shape[ax] * r,) + shape[ax + 1 :])
-    from chainrule.primitives import indexing
-
     source = np.repeat(np.arange(shape[ax]), reps)
-    return indexing.take(a, source, axis=ax)
+    return take(a, source, axis=ax)
 
 
 def diff(a, n=1, axis=-1, prepend=None, append=None):
     """n-th discrete difference along an axis."""
     a = as_operand(a)
-    ax = _axis(axis, ndim_of(a))
+    ax = normalize_one_axis(axis, ndim_of(a))
     if prepend is not None or append is not None:
         parts = []
         for extra in (prepend, a, append):
@@ -328,14 +228,9 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
                 extra = broadcast_to(extra, tuple(s))
             parts.append(extra)
         a = concatenate(parts, axis=ax)
-    from chainrule.primitives import indexing
-
     lead = (slice(None),) * ax
     # booleans differ where they change (NumPy's diff uses not_equal for them)
-    step = E.not_equal if dtype_of(a).kind == "b" else E.subtract
+    step = D.not_equal if dtype_of(a).kind == "b" else E.subtract
     for _ in range(n):
-        a = step(
-            indexing.getitem(a, lead + (slice(1, None),)),
-            indexing.getitem(a, lead + (slice(None, -1),)),
-        )
+        a = step(getitem(a, lead + (slice(1, None),)), getitem(a, lead + (slice(None, -1),)))
     return a

@@ -12,12 +12,12 @@ and NumPy 2's array-API names (``matmul``, ``matrix_transpose``, ``outer``, ``tr
 ``diagonal``, ``tensordot``, ``vecdot``, ``cross``; matrix axes last) call the products
 family.
 
-This module is the family's public face: ``__all__`` (what ``chainrule.numpy.linalg``
-re-exports), the compositions outside the norms and the array-API names. The primitives,
-each rule record beside its public function, live by topic in ``linalg_solve``
-(inverses, solves, determinants, ``pinv``, ``matrix_rank``), ``linalg_decomp``
-(``cholesky``, ``eigh``, ``qr``, ``svd`` and friends) and ``linalg_norms`` (norms and
-``cond``); the helpers they share are in ``linalg_common``.
+This module holds the compositions outside the norms and the array-API names. The
+records, each beside its public function, live by topic in ``linalg_solve`` (inverses,
+solves, ``pinv``, ``matrix_rank``), ``linalg_decomp`` (``cholesky``, ``eigh``, ``qr``,
+``svd`` and friends), ``linalg_det`` (``det``, ``slogdet``) and ``linalg_norms`` (norms
+and ``cond``); the helpers they share are in ``linalg_common``.
+``chainrule.numpy.linalg`` gathers the public names of all five.
 
 Conventions (where a derivative needs one):
 
@@ -55,86 +55,30 @@ import numpy as np
 
 from chainrule.core.trace import unbox_all
 from chainrule.primitives import elementwise as E
+from chainrule.primitives import products, products_diagonal
+from chainrule.primitives import reductions as R
+from chainrule.primitives import shape as S
+from chainrule.primitives._args import reject_out
 from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of
-from chainrule.primitives.linalg_common import (
-    LinAlgError,
-    _check_matrix,
-    _mm,
-    _mT,
-    _prep,
-    _reshape,
-    _sum,
-)
-from chainrule.primitives.linalg_decomp import (
-    cholesky,
-    eig,
-    eigh,
-    eigvals,
-    eigvalsh,
-    qr,
-    svd,
-    svdvals,
-    svdvals_p,
-)
-from chainrule.primitives.linalg_norms import (
-    _normalize_axes,
-    cond,
-    matrix_norm,
-    norm,
-    vector_norm,
-)
-from chainrule.primitives.linalg_solve import (
-    det,
-    inv,
-    matrix_rank,
-    pinv,
-    pinv_p,
-    slogdet,
-    solve,
-)
+from chainrule.primitives.linalg_common import LinAlgError, check_matrix, matrix_operand
+from chainrule.primitives.linalg_decomp import svdvals_p
+from chainrule.primitives.linalg_norms import _normalize_axes
+from chainrule.primitives.linalg_solve import inv, pinv_p, solve
+from chainrule.primitives.shape import mT
 
 __all__ = [
-    "LinAlgError",
-    "cholesky",
-    "cond",
-    "cross",
-    "det",
-    "diagonal",
-    "eig",
-    "eigh",
-    "eigvals",
-    "eigvalsh",
-    "inv",
-    "lstsq",
-    "matmul",
-    "matrix_norm",
-    "matrix_power",
-    "matrix_rank",
-    "matrix_transpose",
-    "multi_dot",
-    "norm",
-    "outer",
-    "pinv",
-    "qr",
-    "slogdet",
-    "solve",
-    "svd",
-    "svdvals",
-    "tensordot",
-    "tensorinv",
-    "tensorsolve",
-    "trace",
-    "vecdot",
-    "vector_norm",
-]
+    "cross", "diagonal", "lstsq", "matmul", "matrix_power",
+    "matrix_transpose", "multi_dot", "outer", "tensordot", "tensorinv", "tensorsolve",
+    "trace", "vecdot",
+]  # fmt: skip
 
 
 # -- compositions of the primitives --------------------------------------------------------
 def matrix_power(a, n):
     """``a`` to the integer power ``n`` (an integer matrix stays integer for n >= 0, as
     in NumPy)."""
-    a = _prep(a, cast_int=False)
-    _check_matrix(a, "matrix_power")
+    a = matrix_operand(a, cast_int=False)
+    check_matrix(a, "matrix_power")
     try:
         n = operator.index(n)
     except TypeError:
@@ -149,10 +93,10 @@ def matrix_power(a, n):
     result = None
     while n:  # binary powering: about log2(n) products
         if n & 1:
-            result = a if result is None else _mm(result, a)
+            result = a if result is None else products.matmul(result, a)
         n >>= 1
         if n:
-            a = _mm(a, a)
+            a = products.matmul(a, a)
     return result
 
 
@@ -174,9 +118,8 @@ def _chain_order(dims):
 
 
 def multi_dot(arrays, *, out=None):
-    if out is not None:
-        raise TypeError("multi_dot: out= is not supported (chainrule arrays are immutable)")
-    arrays = [_prep(x, cast_int=False) for x in arrays]
+    reject_out("linalg.multi_dot", out)
+    arrays = [matrix_operand(x, cast_int=False) for x in arrays]
     if len(arrays) < 2:
         raise ValueError("multi_dot: expecting at least two arrays")
     shapes = [shape_of(x) for x in arrays]
@@ -197,7 +140,7 @@ def multi_dot(arrays, *, out=None):
         if i == j:
             return arrays[i]
         c = split[i][j]
-        return _mm(product(i, c), product(c + 1, j))
+        return products.matmul(product(i, c), product(c + 1, j))
 
     return product(0, len(arrays) - 1)
 
@@ -205,9 +148,7 @@ def multi_dot(arrays, *, out=None):
 def lstsq(a, b, rcond=None):
     """Least squares via the pseudo-inverse: ``(x, residuals, rank, s)`` as in NumPy.
     Gradients are those of ``pinv(a) @ b`` (constant rank)."""
-    from chainrule.primitives import reductions
-
-    a, b = _prep(a), _prep(b)
+    a, b = matrix_operand(a), matrix_operand(b)
     ashape, bshape = shape_of(a), shape_of(b)
     if len(ashape) != 2 or len(bshape) not in (1, 2) or bshape[0] != ashape[0]:
         raise LinAlgError(
@@ -219,60 +160,54 @@ def lstsq(a, b, rcond=None):
     s = svdvals_p(a)
     s_val = np.asarray(unbox_all(s))
     rank = int(np.sum(s_val > rcond * s_val[0])) if s_val.size else 0
-    x = _mm(pinv_p(a, rcond=float(rcond), hermitian=False), b)
+    x = products.matmul(pinv_p(a, rcond=float(rcond), hermitian=False), b)
     if rank == n and m > n:
-        r = b - _mm(a, x)
-        residuals = reductions.sum(r * r, axis=0)
+        r = b - products.matmul(a, x)
+        residuals = R.sum(r * r, axis=0)
         if len(bshape) == 1:
-            residuals = _reshape(residuals, (1,))
+            residuals = S.reshape(residuals, (1,))
     else:
         residuals = np.empty((0,))
     return x, residuals, np.int32(rank), s
 
 
 def tensorinv(a, ind=2):
-    a = _prep(a)
+    a = matrix_operand(a)
     shape = shape_of(a)
     if ind <= 0:
         raise ValueError("Invalid ind argument.")
     rows = int(np.prod(shape[ind:]))
-    return _reshape(inv(_reshape(a, (rows, -1))), shape[ind:] + shape[:ind])
+    return S.reshape(inv(S.reshape(a, (rows, -1))), shape[ind:] + shape[:ind])
 
 
 def tensorsolve(a, b, axes=None):
-    from chainrule.primitives import shape as shape_ops
-
-    a, b = _prep(a), _prep(b)
+    a, b = matrix_operand(a), matrix_operand(b)
     nd = ndim_of(a)
     if axes is not None:
         order = [k for k in range(nd) if k not in _normalize_axes(axes, nd)]
-        a = shape_ops.transpose(a, tuple(order) + _normalize_axes(axes, nd))
+        a = S.transpose(a, tuple(order) + _normalize_axes(axes, nd))
     ashape = shape_of(a)
     xshape = ashape[-(nd - ndim_of(b)) :]
     size = int(np.prod(xshape))
     if int(np.prod(ashape)) != size * size:
         raise LinAlgError(f"tensorsolve: a of shape {ashape} is not square for x of shape {xshape}")
-    x = solve(_reshape(a, (size, size)), _reshape(b, (-1,)))
-    return _reshape(x, xshape)
+    x = solve(S.reshape(a, (size, size)), S.reshape(b, (-1,)))
+    return S.reshape(x, xshape)
 
 
 # -- NumPy 2's array-API names in numpy.linalg (matrix axes are always the last two) --------
 def matmul(x1, x2, /):
-    from chainrule.primitives import products
-
     return products.matmul(x1, x2)
 
 
 def matrix_transpose(x, /):
-    x = _prep(x, cast_int=False)
-    _check_matrix(x, "matrix_transpose", square=False)
-    return _mT(x)
+    x = matrix_operand(x, cast_int=False)
+    check_matrix(x, "matrix_transpose", square=False)
+    return mT(x)
 
 
 def outer(x1, x2, /):
-    from chainrule.primitives import products
-
-    x1, x2 = _prep(x1, cast_int=False), _prep(x2, cast_int=False)
+    x1, x2 = matrix_operand(x1, cast_int=False), matrix_operand(x2, cast_int=False)
     if ndim_of(x1) != 1 or ndim_of(x2) != 1:
         raise ValueError(
             f"outer: 1-dimensional inputs expected, got shapes {shape_of(x1)} and {shape_of(x2)}"
@@ -281,38 +216,34 @@ def outer(x1, x2, /):
 
 
 def trace(x, /, *, offset=0, dtype=None):
-    from chainrule.primitives import products
-
-    return products.trace(_prep(x, cast_int=False), offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+    return products_diagonal.trace(
+        matrix_operand(x, cast_int=False), offset=offset, axis1=-2, axis2=-1, dtype=dtype
+    )
 
 
 def diagonal(x, /, *, offset=0):
-    from chainrule.primitives import products
-
-    return products.diagonal(_prep(x, cast_int=False), offset=offset, axis1=-2, axis2=-1)
+    return products_diagonal.diagonal(
+        matrix_operand(x, cast_int=False), offset=offset, axis1=-2, axis2=-1
+    )
 
 
 def tensordot(x1, x2, /, *, axes=2):
-    from chainrule.primitives import products
-
     return products.tensordot(x1, x2, axes=axes)
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    x1, x2 = _prep(x1, cast_int=False), _prep(x2, cast_int=False)
+    x1, x2 = matrix_operand(x1, cast_int=False), matrix_operand(x2, cast_int=False)
     if shape_of(x1)[axis] != shape_of(x2)[axis]:
         raise ValueError(
             f"vecdot: shapes {shape_of(x1)} and {shape_of(x2)} differ along axis {axis}"
         )
     if np.iscomplexobj(unbox_all(x1)):
         x1 = E.conj(x1)
-    return _sum(x1 * x2, axis)
+    return R.sum(x1 * x2, axis=axis)
 
 
 def cross(x1, x2, /, *, axis=-1):
-    from chainrule.primitives import products
-
-    x1, x2 = _prep(x1, cast_int=False), _prep(x2, cast_int=False)
+    x1, x2 = matrix_operand(x1, cast_int=False), matrix_operand(x2, cast_int=False)
     if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
         raise ValueError(
             f"cross: both inputs must have 3 entries along axis {axis}, got shapes "

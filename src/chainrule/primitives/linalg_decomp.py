@@ -1,6 +1,6 @@
 """Matrix decompositions (part of ``chainrule.numpy.linalg``): ``cholesky``, ``eigh``,
-``eigvalsh``, ``qr``, ``svd`` and ``svdvals``, with their rule records and public
-functions, plus the forward-only ``eig``/``eigvals``.
+``eigvalsh``, ``qr``, ``svd`` and ``svdvals``, with their records and public functions,
+plus the forward-only ``eig``/``eigvals``.
 
 The derivatives of eigen- and singular vectors divide by eigenvalue (singular value)
 gaps; the conventions for symmetrising, signs and modes are listed in
@@ -16,19 +16,22 @@ import numpy as np
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import is_boxed
 from chainrule.primitives import elementwise as E
+from chainrule.primitives import reductions as R
+from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import shape_of, split_results
+from chainrule.primitives.joining import concatenate
 from chainrule.primitives.linalg_common import (
-    _check_matrix,
-    _expand,
-    _eye,
-    _fdtype,
-    _mm,
-    _mT,
-    _prep,
-    _sum,
-    _zeros,
+    check_matrix,
+    eye_for,
+    floating_dtype,
+    matrix_operand,
+    zeros_for,
 )
 from chainrule.primitives.linalg_solve import solve_p
+from chainrule.primitives.products import matmul
+from chainrule.primitives.shape import mT
+
+__all__ = ["cholesky", "eig", "eigh", "eigvals", "eigvalsh", "qr", "svd", "svdvals"]
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 QRResult = namedtuple("QRResult", ["Q", "R"])
@@ -37,39 +40,39 @@ SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
 # -- matrix helpers used by the rules (all differentiable) ------------------------------
 def _sym(x):
-    return (x + _mT(x)) * 0.5
+    return (x + mT(x)) * 0.5
 
 
 def _diag_embed(v):
     """(..., n) -> (..., n, n) with ``v`` on the diagonal."""
-    return E.multiply(_expand(v, -1), _eye(shape_of(v)[-1], v))
+    return E.multiply(S.expand_dims(v, -1), eye_for(shape_of(v)[-1], v))
 
 
 def _diag_part(x):
     """(..., n, n) -> (..., n): the diagonal."""
-    return _sum(E.multiply(x, _eye(shape_of(x)[-1], x)), -1)
+    return R.sum(E.multiply(x, eye_for(shape_of(x)[-1], x)), axis=-1)
 
 
 def _tril(x, k=0):
     n, m = shape_of(x)[-2:]
-    return E.multiply(x, np.tril(np.ones((n, m), _fdtype(x)), k))
+    return E.multiply(x, np.tril(np.ones((n, m), floating_dtype(x)), k))
 
 
 def _triu(x, k=0):
     n, m = shape_of(x)[-2:]
-    return E.multiply(x, np.triu(np.ones((n, m), _fdtype(x)), k))
+    return E.multiply(x, np.triu(np.ones((n, m), floating_dtype(x)), k))
 
 
 def _right_solve(x, r):
     """``x @ r⁻¹``, written as a solve."""
-    return _mT(solve_p(_mT(r), _mT(x)))
+    return mT(solve_p(mT(r), mT(x)))
 
 
 def _gap_inverse(w):
     """``F[i, j] = 1 / (w[j] - w[i])`` off the diagonal, 0 on it."""
     n = shape_of(w)[-1]
-    eye = _eye(n, w)
-    gaps = _expand(w, -2) - _expand(w, -1)
+    eye = eye_for(n, w)
+    gaps = S.expand_dims(w, -2) - S.expand_dims(w, -1)
     return E.divide(1.0 - eye, gaps + eye)
 
 
@@ -81,21 +84,21 @@ def _sym_impl(xp, a):
 def _phi(x):
     """Lower triangle with half the diagonal: the part of X that dL Lᵀ + L dLᵀ fixes."""
     n = shape_of(x)[-1]
-    return E.multiply(x, np.tril(np.ones((n, n), _fdtype(x)), -1) + 0.5 * _eye(n, x))
+    return E.multiply(x, np.tril(np.ones((n, n), floating_dtype(x)), -1) + 0.5 * eye_for(n, x))
 
 
-def _cholesky_jvp(t, ans, a):
+def _cholesky_jvp(g, ans, a):
     # dL = L Φ(L⁻¹ dA L⁻ᵀ)
-    half = solve_p(ans, _sym(t))  # L⁻¹ dA
-    return _mm(ans, _phi(solve_p(ans, _mT(half))))
+    half = solve_p(ans, _sym(g))  # L⁻¹ dA
+    return matmul(ans, _phi(solve_p(ans, mT(half))))
 
 
 def _cholesky_vjp(ans, a):
     # Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹)
     def pull(g):
-        inner = _phi(_mm(_mT(ans), g))
-        half = solve_p(_mT(ans), _mT(inner))  # L⁻ᵀ Φᵀ
-        return _sym(solve_p(_mT(ans), _mT(half)))
+        inner = _phi(matmul(mT(ans), g))
+        half = solve_p(mT(ans), mT(inner))  # L⁻ᵀ Φᵀ
+        return _sym(solve_p(mT(ans), mT(half)))
 
     return pull
 
@@ -116,20 +119,20 @@ def _eigh_vjp(argnums, ans, a):
         gw, gv = g
         inner = None if gw is None else _diag_embed(gw)
         if gv is not None:
-            rot = _gap_inverse(w) * _mm(_mT(v), gv)
+            rot = _gap_inverse(w) * matmul(mT(v), gv)
             inner = rot if inner is None else inner + rot
         if inner is None:
-            return [_zeros(shape_of(a), a)]
-        return [_sym(_mm(_mm(v, inner), _mT(v)))]
+            return [zeros_for(shape_of(a), a)]
+        return [_sym(matmul(matmul(v, inner), mT(v)))]
 
     return pull
 
 
-def _eigh_jvp(tangents, ans, a):
+def _eigh_jvp(gs, ans, a):
     # C = Vᵀ dA V:  dw = diag C,  dV = V (F ∘ C)
     w, v = split_results(ans, 2)
-    c = _mm(_mm(_mT(v), _sym(tangents[0])), v)
-    return (_diag_part(c), _mm(v, _gap_inverse(w) * c))
+    c = matmul(matmul(mT(v), _sym(gs[0])), v)
+    return (_diag_part(c), matmul(v, _gap_inverse(w) * c))
 
 
 eigh_p = defprimitive(
@@ -144,13 +147,13 @@ eigh_p = defprimitive(
 def _eigvalsh_vjp(ans, a):
     # Ā = V diag(w̄) Vᵀ
     v = split_results(eigh_p(a), 2)[1]
-    return lambda g: _mm(v * _expand(g, -2), _mT(v))
+    return lambda g: matmul(v * S.expand_dims(g, -2), mT(v))
 
 
-def _eigvalsh_jvp(t, ans, a):
+def _eigvalsh_jvp(g, ans, a):
     # dwᵢ = vᵢᵀ dA vᵢ
     v = split_results(eigh_p(a), 2)[1]
-    return _sum(v * _mm(_sym(t), v), -2)
+    return R.sum(v * matmul(_sym(g), v), axis=-2)
 
 
 eigvalsh_p = defprimitive(
@@ -168,27 +171,27 @@ def _qr_vjp(argnums, ans, a):
 
     def pull(g):
         gq, gr = g
-        m = None if gr is None else _mm(gr, _mT(r))
+        m = None if gr is None else matmul(gr, mT(r))
         if gq is not None:
-            m = -_mm(_mT(q), gq) if m is None else m - _mm(_mT(q), gq)
+            m = -matmul(mT(q), gq) if m is None else m - matmul(mT(q), gq)
         if m is None:
-            return [_zeros(shape_of(a), a)]
-        x = _mm(q, _triu(m) + _mT(_triu(m, 1)))
+            return [zeros_for(shape_of(a), a)]
+        x = matmul(q, _triu(m) + mT(_triu(m, 1)))
         if gq is not None:
             x = x + gq
-        return [_right_solve(x, _mT(r))]
+        return [_right_solve(x, mT(r))]
 
     return pull
 
 
-def _qr_jvp(tangents, ans, a):
+def _qr_jvp(gs, ans, a):
     # C = Qᵀ dA R⁻¹, Ω = low(C) - low(C)ᵀ:  dR = (C - Ω) R,  dQ = dA R⁻¹ - Q (C - Ω)
     q, r = split_results(ans, 2)
-    t_rinv = _right_solve(tangents[0], r)
-    c = _mm(_mT(q), t_rinv)
+    g_rinv = _right_solve(gs[0], r)
+    c = matmul(mT(q), g_rinv)
     low = _tril(c, -1)
-    upper = c - low + _mT(low)  # C - Ω
-    return (t_rinv - _mm(q, upper), _mm(upper, r))
+    upper = c - low + mT(low)  # C - Ω
+    return (g_rinv - matmul(q, upper), matmul(upper, r))
 
 
 # Reduced QR of a tall (or square) matrix; the public ``qr`` handles wide ones.
@@ -205,48 +208,48 @@ def _svd_vjp(argnums, ans, a):
     # Ā = U [diag(s̄) + (F∘(UᵀŪ - ŪᵀU)) S + S (F∘(VᵀV̄ - V̄ᵀV))] Vᵀ
     #     + (I - UUᵀ) Ū S⁻¹ Vᵀ + U S⁻¹ V̄ᵀ (I - VVᵀ),   F = 1/(sⱼ² - sᵢ²)
     u, s, vh = split_results(ans, 3)
-    v = _mT(vh)
+    v = mT(vh)
 
     def pull(g):
         gu, gs, gvh = g
         if gu is None and gs is None and gvh is None:
-            return [_zeros(shape_of(a), a)]
-        row, col = _expand(s, -2), _expand(s, -1)  # s as a row, s as a column
+            return [zeros_for(shape_of(a), a)]
+        row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)  # s as a row, s as a column
         core = 0.0 if gs is None else _diag_embed(gs)
         extra = 0.0
         f = _gap_inverse(s * s) if gu is not None or gvh is not None else None
         if gu is not None:
-            utg = _mm(_mT(u), gu)
-            core = core + (f * (utg - _mT(utg))) * row
-            proj = gu - _mm(u, utg)  # (I - UUᵀ) Ū
-            extra = extra + _mm(proj / row, vh)
+            utg = matmul(mT(u), gu)
+            core = core + (f * (utg - mT(utg))) * row
+            proj = gu - matmul(u, utg)  # (I - UUᵀ) Ū
+            extra = extra + matmul(proj / row, vh)
         if gvh is not None:
-            gv = _mT(gvh)
-            vtg = _mm(vh, gv)
-            core = core + col * (f * (vtg - _mT(vtg)))
-            proj = gvh - _mm(_mm(gvh, v), vh)  # V̄ᵀ (I - VVᵀ)
-            extra = extra + _mm(u / row, proj)
-        return [_mm(_mm(u, core), vh) + extra]
+            gv = mT(gvh)
+            vtg = matmul(vh, gv)
+            core = core + col * (f * (vtg - mT(vtg)))
+            proj = gvh - matmul(matmul(gvh, v), vh)  # V̄ᵀ (I - VVᵀ)
+            extra = extra + matmul(u / row, proj)
+        return [matmul(matmul(u, core), vh) + extra]
 
     return pull
 
 
-def _svd_jvp(tangents, ans, a):
+def _svd_jvp(gs, ans, a):
     # dP = Uᵀ dA V:  ds = diag dP,  dU = U (F∘(dP S + S dPᵀ)) + (I - UUᵀ) dA V S⁻¹,
     #                dV = V (F∘(S dP + dPᵀ S)) + (I - VVᵀ) dAᵀ U S⁻¹
     u, s, vh = split_results(ans, 3)
-    v = _mT(vh)
-    t = tangents[0]
-    row, col = _expand(s, -2), _expand(s, -1)
+    v = mT(vh)
+    g = gs[0]
+    row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
     f = _gap_inverse(s * s)
-    tv = _mm(t, v)
-    ttu = _mm(_mT(t), u)
-    dp = _mm(_mT(u), tv)
+    gv = matmul(g, v)
+    gtu = matmul(mT(g), u)
+    dp = matmul(mT(u), gv)
     dps = dp * row
     sdp = col * dp
-    du = _mm(u, f * (dps + _mT(dps))) + (tv - _mm(u, _mm(_mT(u), tv))) / row
-    dv = _mm(v, f * (sdp + _mT(sdp))) + (ttu - _mm(v, _mm(vh, ttu))) / row
-    return (du, _diag_part(dp), _mT(dv))
+    du = matmul(u, f * (dps + mT(dps))) + (gv - matmul(u, matmul(mT(u), gv))) / row
+    dv = matmul(v, f * (sdp + mT(sdp))) + (gtu - matmul(v, matmul(vh, gtu))) / row
+    return (du, _diag_part(dp), mT(dv))
 
 
 # Reduced SVD (full_matrices=False); s descending.
@@ -262,13 +265,13 @@ svd_p = defprimitive(
 def _svdvals_vjp(ans, a):
     # Ā = U diag(s̄) Vᵀ
     u, _, vh = split_results(svd_p(a), 3)
-    return lambda g: _mm(u * _expand(g, -2), vh)
+    return lambda g: matmul(u * S.expand_dims(g, -2), vh)
 
 
-def _svdvals_jvp(t, ans, a):
+def _svdvals_jvp(g, ans, a):
     # dsᵢ = uᵢᵀ dA vᵢ
     u, _, vh = split_results(svd_p(a), 3)
-    return _sum(u * _mm(t, _mT(vh)), -2)
+    return R.sum(u * matmul(g, mT(vh)), axis=-2)
 
 
 svdvals_p = defprimitive(
@@ -281,10 +284,10 @@ svdvals_p = defprimitive(
 
 # -- public functions: NumPy's names and signatures ----------------------------------------
 def cholesky(a, /, *, upper=False):
-    a = _prep(a)
-    _check_matrix(a, "cholesky")
+    a = matrix_operand(a)
+    check_matrix(a, "cholesky")
     low = cholesky_p(a)
-    return _mT(low) if upper else low
+    return mT(low) if upper else low
 
 
 def _check_uplo(uplo):
@@ -293,15 +296,15 @@ def _check_uplo(uplo):
 
 
 def eigh(a, UPLO="L"):  # noqa: N803 (NumPy's name)
-    a = _prep(a)
-    _check_matrix(a, "eigh")
+    a = matrix_operand(a)
+    check_matrix(a, "eigh")
     _check_uplo(UPLO)
     return EighResult(*split_results(eigh_p(a), 2))
 
 
 def eigvalsh(a, UPLO="L"):  # noqa: N803
-    a = _prep(a)
-    _check_matrix(a, "eigvalsh")
+    a = matrix_operand(a)
+    check_matrix(a, "eigvalsh")
     _check_uplo(UPLO)
     return eigvalsh_p(a)
 
@@ -309,8 +312,8 @@ def eigvalsh(a, UPLO="L"):  # noqa: N803
 def qr(a, mode="reduced"):
     if mode not in ("reduced", "complete", "r", "raw"):
         raise ValueError(f"qr: unrecognized mode {mode!r}")
-    a = _prep(a)
-    _check_matrix(a, "qr", square=False)
+    a = matrix_operand(a)
+    check_matrix(a, "qr", square=False)
     m, n = shape_of(a)[-2:]
     if mode == "raw" or (mode == "complete" and m > n):
         if is_boxed(a):
@@ -322,16 +325,14 @@ def qr(a, mode="reduced"):
     if m >= n:
         q, r = split_results(qr_p(a), 2)
     else:  # wide: A = [X | Y] = Q [U | QᵀY] with Q, U = qr(X)
-        from chainrule.primitives import shape
-
         q, u = split_results(qr_p(a[..., :, :m]), 2)
-        r = shape.concatenate([u, _mm(_mT(q), a[..., :, m:])], axis=-1)
+        r = concatenate([u, matmul(mT(q), a[..., :, m:])], axis=-1)
     return r if mode == "r" else QRResult(q, r)
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
-    a = _prep(a)
-    _check_matrix(a, "svd", square=False)
+    a = matrix_operand(a)
+    check_matrix(a, "svd", square=False)
     if not compute_uv:
         return svdvals_p(a)
     m, n = shape_of(a)[-2:]
@@ -346,8 +347,8 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
 
 
 def svdvals(x, /):
-    x = _prep(x)
-    _check_matrix(x, "svdvals", square=False)
+    x = matrix_operand(x)
+    check_matrix(x, "svdvals", square=False)
     return svdvals_p(x)
 
 

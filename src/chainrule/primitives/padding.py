@@ -1,7 +1,6 @@
-"""``pad``: NumPy's padding, differentiable in the array. Part of the shape family
-(re-exported by :mod:`~chainrule.primitives.shape`).
+"""``pad``: NumPy's padding, differentiable in the array.
 
-One registered primitive, ``pad`` in constant mode (linear: its VJP crops the cotangent
+One record, ``pad`` in constant mode (linear: its VJP crops the cotangent
 back to the input, its JVP pads the tangent with zeros). The other modes are
 compositions, padding one axis at a time as NumPy does (so corners see the axes padded
 before them):
@@ -26,8 +25,13 @@ import numpy as np
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import Box, is_boxed, unbox_all
 from chainrule.primitives import elementwise as E
+from chainrule.primitives._args import contains_box
 from chainrule.primitives._helpers import dtype_of, shape_of
-from chainrule.primitives.shape import _contains_box, as_operand, broadcast_to
+from chainrule.primitives.indexing import getitem, take
+from chainrule.primitives.joining import concatenate
+from chainrule.primitives.reductions import mean
+from chainrule.primitives.reductions_extrema import amax, amin
+from chainrule.primitives.shape import as_operand, broadcast_to
 
 __all__ = ["pad"]
 
@@ -44,21 +48,19 @@ def _pairs(value, nd: int, name: str, kind=int) -> tuple:
 
 
 def _pad_vjp(ans, x, pad_width, constant_values):
-    from chainrule.primitives import indexing
-
     inner = tuple(slice(b, b + n) for (b, _), n in zip(pad_width, shape_of(x), strict=True))
-    return lambda g: indexing.getitem(g, inner)
+    return lambda g: getitem(g, inner)
 
 
-_pad = defprimitive(
+pad_p = defprimitive(
     "pad",
     lambda xp, x, pad_width, constant_values: xp.pad(
         x, pad_width, mode="constant", constant_values=constant_values
     ),
     vjp={0: _pad_vjp},
     jvp={
-        0: lambda t, ans, x, pad_width, constant_values: _pad(
-            t, pad_width=pad_width, constant_values=0
+        0: lambda g, ans, x, pad_width, constant_values: pad_p(
+            g, pad_width=pad_width, constant_values=0
         )
     },
 )
@@ -71,24 +73,22 @@ def _constant(array, widths, nd, kwargs):
     cv = kwargs.pop("constant_values", 0)
     if kwargs:
         raise TypeError(f"pad: unexpected arguments for mode 'constant': {sorted(kwargs)}")
-    if isinstance(cv, Box) or (isinstance(cv, list | tuple) and _contains_box(cv)):
+    if isinstance(cv, Box) or (isinstance(cv, list | tuple) and contains_box(cv)):
         raise TypeError(
             "pad: constant_values must not be traced (chainrule differentiates pad "
             "in the array only); pad with 0 and add the traced constant yourself"
         )
     cvs = _pairs(cv, nd, "constant_values", kind=lambda v: v)
-    return _pad(array, pad_width=widths, constant_values=cvs)
+    return pad_p(array, pad_width=widths, constant_values=cvs)
 
 
 def _gather(array, widths, mode):
     """Each output entry reads one input entry: a gather along each padded axis."""
-    from chainrule.primitives import indexing
-
     out = array
     for ax, (before, after) in enumerate(widths):
         if before or after:
             source = np.pad(np.arange(shape_of(out)[ax]), (before, after), mode=mode)
-            out = indexing.take(out, source, axis=ax)
+            out = take(out, source, axis=ax)
     return out
 
 
@@ -101,8 +101,6 @@ def _spread(v, ax, width):
 
 def _blocks(array, widths, make_before, make_after):
     """Pad axis by axis, concatenating the blocks ``make_*(out, ax, width)`` builds."""
-    from chainrule.primitives.joining import concatenate
-
     out = array
     for ax, (before, after) in enumerate(widths):
         if not (before or after):
@@ -118,19 +116,14 @@ def _blocks(array, widths, make_before, make_after):
 
 
 def _edge_slice(out, ax, first: bool, k: int = 1):
-    from chainrule.primitives import indexing
-
     n = shape_of(out)[ax]
     k = builtins.min(builtins.max(k, 1), n)
     window = slice(0, k) if first else slice(n - k, n)
-    return indexing.getitem(out, (slice(None),) * ax + (window,))
+    return getitem(out, (slice(None),) * ax + (window,))
 
 
 def _statistic(array, widths, mode, stat_length):
-    from chainrule.primitives import reductions
-
-    stat = {"maximum": reductions.amax, "minimum": reductions.amin, "mean": reductions.mean}
-    reduce = stat[mode]
+    reduce = {"maximum": amax, "minimum": amin, "mean": mean}[mode]
     nd = len(widths)
     lengths = (
         ((None, None),) * nd
@@ -178,7 +171,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
     (values static), ``edge``, ``reflect``, ``symmetric``, ``wrap``, ``maximum``,
     ``minimum``, ``mean`` and ``linear_ramp``; differentiable in ``array``."""
     array = as_operand(array)
-    if not is_boxed(array) and not _contains_box(list(kwargs.values())):
+    if not is_boxed(array) and not contains_box(list(kwargs.values())):
         return np.pad(array, unbox_all(pad_width), mode=mode, **kwargs)
     nd = len(shape_of(array))
     widths = _pairs(pad_width, nd, "pad_width")

@@ -1,18 +1,18 @@
 """Products and contractions: ``matmul``, ``tensordot``, and NumPy's other product
-functions; the public namespace of the whole products family.
+functions built on them. (``einsum`` is in :mod:`.products_einsum`, the diagonal family
+``diagonal``, ``diag``, ``trace``, ``triu``, ``tril`` in :mod:`.products_diagonal`.)
 
-Registered here: ``matmul`` and ``tensordot``. ``einsum`` lives in
-:mod:`.products_einsum` and the diagonal family (``diagonal``, ``diag``, ``trace``,
-``triu``, ``tril``) in :mod:`.products_diagonal`; both are re-exported from here. The
-other public names are thin compositions: ``dot`` and ``inner`` pick ``matmul`` or
-``tensordot`` by the operands' ranks, ``vdot``/``outer``/``kron`` reshape and multiply,
-``cross`` is an ``einsum`` with the Levi-Civita symbol.
+Records: ``matmul`` and ``tensordot``. The other public names are thin compositions:
+``dot`` and ``inner`` pick ``matmul`` or ``tensordot`` by the operands' ranks,
+``vdot``/``outer``/``kron`` reshape and multiply, ``cross`` is an ``einsum`` with the
+Levi-Civita symbol.
 
 These ops are bilinear, so each VJP is the op "transposed": the cotangent of one
-operand is the same kind of product of the output cotangent with the other operand.
-For complex operands nothing is conjugated in the rules: autograd's convention (the
-VJP of a holomorphic op is ``g * f'(z)``), as in the elementwise family. Broadcast
-batch axes of ``matmul`` are summed back by ``unbroadcast``.
+operand is the same kind of product of the output cotangent with the other operand,
+``dA = g Bᵀ`` and ``dB = Aᵀ g`` for ``C = A B``. For complex operands nothing is
+conjugated in the rules: autograd's convention (the VJP of a holomorphic op is
+``g * f'(z)``), as in the elementwise family. Broadcast batch axes of ``matmul`` are
+summed back by ``unbroadcast``.
 """
 
 from __future__ import annotations
@@ -20,31 +20,24 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of, unbroadcast
-from chainrule.primitives.products_common import _E, _S, _asarray, _conj, _mT, _no_out, _reshape
-from chainrule.primitives.products_diagonal import diag, diagonal, trace, tril, triu
+from chainrule.primitives import shape as S
+from chainrule.primitives._args import as_array, reject_out
+from chainrule.primitives._helpers import (
+    conj_if_complex,
+    dtype_of,
+    ndim_of,
+    reshape_to,
+    shape_of,
+    unbroadcast,
+)
+from chainrule.primitives.elementwise import multiply
 from chainrule.primitives.products_einsum import einsum
 
-__all__ = [
-    "cross",
-    "diag",
-    "diagonal",
-    "dot",
-    "einsum",
-    "inner",
-    "kron",
-    "matmul",
-    "outer",
-    "tensordot",
-    "trace",
-    "tril",
-    "triu",
-    "vdot",
-]
+__all__ = ["cross", "dot", "inner", "kron", "matmul", "outer", "tensordot", "vdot"]
 
 
 # -- matmul ---------------------------------------------------------------------------
-# C = A @ B: dA = dC @ Bᴴ, dB = Aᴴ @ dC (summed over broadcast batch axes); 1-D operands
+# C = A @ B: dA = g @ Bᵀ, dB = Aᵀ @ g (summed over broadcast batch axes); 1-D operands
 # are the row/column vectors NumPy treats them as.
 
 
@@ -52,15 +45,14 @@ def _matmul_vjp_a(ans, a, b):
     def pull(g):
         na, nb = ndim_of(a), ndim_of(b)
         if na >= 2 and nb >= 2:  # the hot path (neural networks)
-            return unbroadcast(matmul_p(g, _mT(b)), a)
+            return unbroadcast(matmul_p(g, S.mT(b)), a)
         if na == 1 and nb == 1:  # vector . vector -> scalar
             return unbroadcast(g * b, a)
-        if na == 1:  # (k,) @ (..., k, n) -> (..., n): ct_a = Bᴴ-contracted g
-            col = matmul_p(b, _reshape(g, shape_of(g) + (1,)))
-            return unbroadcast(_reshape(col, shape_of(col)[:-1]), a)
-        # (..., m, k) @ (k,) -> (..., m): ct_a = outer(g, conj b)
-        outer_ = _reshape(g, shape_of(g) + (1,)) * b
-        return unbroadcast(outer_, a)
+        if na == 1:  # (k,) @ (..., k, n) -> (..., n): the cotangent of a is B g
+            col = matmul_p(b, reshape_to(g, shape_of(g) + (1,)))
+            return unbroadcast(reshape_to(col, shape_of(col)[:-1]), a)
+        # (..., m, k) @ (k,) -> (..., m): the cotangent of a is outer(g, b)
+        return unbroadcast(reshape_to(g, shape_of(g) + (1,)) * b, a)
 
     return pull
 
@@ -69,16 +61,16 @@ def _matmul_vjp_b(ans, a, b):
     def pull(g):
         na, nb = ndim_of(a), ndim_of(b)
         if na >= 2 and nb >= 2:
-            return unbroadcast(matmul_p(_mT(a), g), b)
+            return unbroadcast(matmul_p(S.mT(a), g), b)
         if na == 1 and nb == 1:
             return unbroadcast(g * a, b)
-        if na == 1:  # (k,) @ (..., k, n): ct_b = outer(conj a, g)
-            gs = shape_of(g)
-            outer_ = _reshape(a, (shape_of(a)[0], 1)) * _reshape(g, gs[:-1] + (1, gs[-1]))
+        gs = shape_of(g)
+        if na == 1:  # (k,) @ (..., k, n): the cotangent of b is outer(a, g)
+            outer_ = reshape_to(a, (shape_of(a)[0], 1)) * reshape_to(g, gs[:-1] + (1, gs[-1]))
             return unbroadcast(outer_, b)
-        # (..., m, k) @ (k,) -> (..., m): ct_b = g @ conj(A)
-        row = matmul_p(_reshape(g, shape_of(g)[:-1] + (1, shape_of(g)[-1])), a)
-        return unbroadcast(_reshape(row, shape_of(row)[:-2] + shape_of(row)[-1:]), b)
+        # (..., m, k) @ (k,) -> (..., m): the cotangent of b is g @ A
+        row = matmul_p(reshape_to(g, gs[:-1] + (1, gs[-1])), a)
+        return unbroadcast(reshape_to(row, shape_of(row)[:-2] + shape_of(row)[-1:]), b)
 
     return pull
 
@@ -87,7 +79,7 @@ matmul_p = defprimitive(
     "matmul",
     lambda xp, a, b: xp.matmul(a, b),
     vjp={0: _matmul_vjp_a, 1: _matmul_vjp_b},
-    jvp={0: lambda t, ans, a, b: matmul_p(t, b), 1: lambda t, ans, a, b: matmul_p(a, t)},
+    jvp={0: lambda g, ans, a, b: matmul_p(g, b), 1: lambda g, ans, a, b: matmul_p(a, g)},
 )
 
 
@@ -115,10 +107,10 @@ def _check_matmul(a, b):
 
 def matmul(x1, x2, /, out=None, **kwargs):
     """Matrix product with NumPy's broadcasting rules (``x1 @ x2``)."""
-    _no_out("matmul", out)
+    reject_out("matmul", out)
     if kwargs:
         raise TypeError(f"matmul: unsupported arguments {sorted(kwargs)}")
-    x1, x2 = _asarray(x1), _asarray(x2)
+    x1, x2 = as_array(x1), as_array(x2)
     _check_matmul(x1, x2)
     return matmul_p(x1, x2)
 
@@ -186,7 +178,7 @@ def _tensordot_vjp_a(ans, a, b, axes):
     def pull(g):
         ct = tensordot_p(g, b, axes=(g_axes, tuple(fb)))
         if perm != tuple(range(na)):
-            ct = _S().transpose(ct, perm)
+            ct = S.transpose(ct, perm)
         return unbroadcast(ct, a)
 
     return pull
@@ -204,7 +196,7 @@ def _tensordot_vjp_b(ans, a, b, axes):
     def pull(g):
         ct = tensordot_p(a, g, axes=(tuple(fa), g_axes))
         if perm != tuple(range(nb)):
-            ct = _S().transpose(ct, perm)
+            ct = S.transpose(ct, perm)
         return unbroadcast(ct, b)
 
     return pull
@@ -215,15 +207,15 @@ tensordot_p = defprimitive(
     lambda xp, a, b, axes: xp.tensordot(a, b, axes=axes),
     vjp={0: _tensordot_vjp_a, 1: _tensordot_vjp_b},
     jvp={
-        0: lambda t, ans, a, b, axes: tensordot_p(t, b, axes=axes),
-        1: lambda t, ans, a, b, axes: tensordot_p(a, t, axes=axes),
+        0: lambda g, ans, a, b, axes: tensordot_p(g, b, axes=axes),
+        1: lambda g, ans, a, b, axes: tensordot_p(a, g, axes=axes),
     },
 )
 
 
 def tensordot(a, b, axes=2):
     """Sum products over the given axes (an int N: a's last N with b's first N)."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = as_array(a), as_array(b)
     return tensordot_p(a, b, axes=_normalize_tensordot_axes(axes, shape_of(a), shape_of(b)))
 
 
@@ -233,11 +225,11 @@ def tensordot(a, b, axes=2):
 def dot(a, b, out=None):
     """NumPy's ``dot``: a product of scalars, matrices, or a sum over a's last axis
     and b's second-to-last."""
-    _no_out("dot", out)
-    a, b = _asarray(a), _asarray(b)
+    reject_out("dot", out)
+    a, b = as_array(a), as_array(b)
     na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
-        return _E().multiply(a, b)
+        return multiply(a, b)
     if nb == 1 or (nb == 2 and na <= 2):
         return matmul(a, b)
     return tensordot(a, b, axes=([na - 1], [nb - 2]))
@@ -245,19 +237,19 @@ def dot(a, b, out=None):
 
 def vdot(a, b, /):
     """Dot product of the flattened inputs, conjugating the first."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = as_array(a), as_array(b)
     sa, sb = shape_of(a), shape_of(b)
     if int(np.prod(sa)) != int(np.prod(sb)):
         raise ValueError(f"vdot: inputs of shapes {sa} and {sb} have different sizes")
-    return matmul_p(_reshape(_conj(a), (-1,)), _reshape(b, (-1,)))
+    return matmul_p(S.reshape(conj_if_complex(a), (-1,)), S.reshape(b, (-1,)))
 
 
 def inner(a, b, /):
     """Sum of products over the last axes of a and b."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = as_array(a), as_array(b)
     na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
-        return _E().multiply(a, b)
+        return multiply(a, b)
     sa, sb = shape_of(a), shape_of(b)
     if sa[-1] != sb[-1]:
         raise ValueError(f"inner: last dimensions of shapes {sa} and {sb} differ")
@@ -266,22 +258,22 @@ def inner(a, b, /):
 
 def outer(a, b, out=None):
     """``outer(a, b)[i, j] = a.ravel()[i] * b.ravel()[j]``."""
-    _no_out("outer", out)
-    a, b = _asarray(a), _asarray(b)
-    return _reshape(a, (-1, 1)) * _reshape(b, (1, -1))
+    reject_out("outer", out)
+    a, b = as_array(a), as_array(b)
+    return S.reshape(a, (-1, 1)) * S.reshape(b, (1, -1))
 
 
 def kron(a, b):
     """Kronecker product: blocks ``a[i, j] * b``, written as an interleaved outer
     product followed by a reshape."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = as_array(a), as_array(b)
     sa, sb = shape_of(a), shape_of(b)
     n = max(len(sa), len(sb))
     sa = (1,) * (n - len(sa)) + tuple(sa)
     sb = (1,) * (n - len(sb)) + tuple(sb)
-    a_il = _reshape(a, [d for s in sa for d in (s, 1)])
-    b_il = _reshape(b, [d for s in sb for d in (1, s)])
-    return _reshape(a_il * b_il, [x * y for x, y in zip(sa, sb, strict=True)])
+    a_il = reshape_to(a, tuple(d for s in sa for d in (s, 1)))
+    b_il = reshape_to(b, tuple(d for s in sb for d in (1, s)))
+    return reshape_to(a_il * b_il, tuple(x * y for x, y in zip(sa, sb, strict=True)))
 
 
 # eps[i, j, k]: the sign of the permutation (i, j, k) of (0, 1, 2), else 0
@@ -294,10 +286,9 @@ for _i, _j, _k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 3-vectors (``c_i = eps_ijk a_j b_k``) or the scalar cross
     product of 2-vectors, broadcasting over the other axes."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = as_array(a), as_array(b)
     if axis is not None:
         axisa = axisb = axisc = axis
-    S = _S()
     a = S.moveaxis(a, axisa, -1)
     b = S.moveaxis(b, axisb, -1)
     da, db = shape_of(a)[-1], shape_of(b)[-1]

@@ -1,6 +1,6 @@
 """The diagonal family: ``diagonal``, ``diag``, ``trace``, ``triu`` and ``tril``.
 
-Registered primitives: ``diagonal`` (any axes and offset), ``diag`` (the 1-D to 2-D
+Records: ``diagonal`` (any axes and offset), ``diag`` (the 1-D to 2-D
 direction; 2-D input goes to ``diagonal``), ``triu`` and ``tril``; ``trace`` sums a
 ``diagonal``. All are linear: taking a diagonal transposes to writing one (done with
 einsums against constant 0/1 matrices, so it is differentiable again), and masking a
@@ -9,17 +9,21 @@ triangle is its own transpose.
 
 from __future__ import annotations
 
-import string
-
 import numpy as np
 
-from chainrule.primitives._helpers import deflinear, dtype_of, ndim_of, shape_of, unbroadcast
-from chainrule.primitives.products_common import _E, _R, _asarray, _no_out
-from chainrule.primitives.products_einsum import einsum_p
+from chainrule.primitives._args import as_array, normalize_one_axis, reject_out
+from chainrule.primitives._helpers import (
+    astype_p,
+    deflinear,
+    dtype_of,
+    ndim_of,
+    shape_of,
+    sum_p,
+    unbroadcast,
+)
+from chainrule.primitives.products_einsum import LETTERS, einsum_p
 
 __all__ = ["diag", "diagonal", "trace", "tril", "triu"]
-
-_LETTERS = string.ascii_letters
 
 
 def _diag_geometry(shape, offset, axis1, axis2):
@@ -40,9 +44,9 @@ def _diagonal_transpose(g, ans, a, offset, axis1, axis2):
     spread = np.zeros((n1, length), dtype=dtype)
     spread[i0 + np.arange(length), np.arange(length)] = 1
     mask = np.eye(n1, n2, offset, dtype=dtype)
-    labels = _LETTERS[:n]
+    labels = LETTERS[:n]
     rest = "".join(c for k, c in enumerate(labels) if k not in (axis1, axis2))
-    p, q, j = labels[axis1], labels[axis2], _LETTERS[n]
+    p, q, j = labels[axis1], labels[axis2], LETTERS[n]
     h = einsum_p(g, spread, subscripts=f"{rest}{j},{p}{j}->{rest}{p}", optimize=False)
     ct = einsum_p(h, mask, subscripts=f"{rest}{p},{p}{q}->{labels}", optimize=False)
     return unbroadcast(ct, a)
@@ -55,20 +59,13 @@ diagonal_p = deflinear(
 )
 
 
-def _norm_axis(axis, ndim, name):
-    axis = int(axis)
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{name}: axis {axis} is out of bounds for an array of ndim {ndim}")
-    return axis % ndim
-
-
 def diagonal(a, offset=0, axis1=0, axis2=1):
     """The diagonal(s) along ``axis1``/``axis2``, appended as the last axis."""
-    a = _asarray(a)
+    a = as_array(a)
     n = ndim_of(a)
     if n < 2:
         raise ValueError(f"diagonal: array must be at least 2-D, got shape {shape_of(a)}")
-    ax1, ax2 = _norm_axis(axis1, n, "diagonal"), _norm_axis(axis2, n, "diagonal")
+    ax1, ax2 = normalize_one_axis(axis1, n), normalize_one_axis(axis2, n)
     if ax1 == ax2:
         raise ValueError("diagonal: axis1 and axis2 cannot be the same")
     return diagonal_p(a, offset=int(offset), axis1=ax1, axis2=ax2)
@@ -76,10 +73,11 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """Sum along a diagonal: ``sum(diagonal(a, offset, axis1, axis2), axis=-1)``."""
-    _no_out("trace", out)
-    res = _R().sum(diagonal(a, offset, axis1, axis2), axis=-1)
+    reject_out("trace", out)
+    d = diagonal(a, offset, axis1, axis2)
+    res = sum_p(d, axis=(ndim_of(d) - 1,), keepdims=False)
     if dtype is not None:
-        res = _E().astype(res, np.dtype(dtype))
+        res = astype_p(res, np.dtype(dtype))
     return res
 
 
@@ -93,7 +91,7 @@ diag_p = deflinear(
 
 def diag(v, k=0):
     """A 1-D input's k-th diagonal matrix, or a 2-D input's k-th diagonal."""
-    v = _asarray(v)
+    v = as_array(v)
     n = ndim_of(v)
     if n == 1:
         return diag_p(v, k=int(k))
@@ -117,7 +115,7 @@ tril_p = deflinear(
 
 def triu(m, k=0):
     """Upper triangle of the last two axes (entries below the k-th diagonal zeroed)."""
-    m = _asarray(m)
+    m = as_array(m)
     if ndim_of(m) < 1:
         raise ValueError("triu: input must be at least 1-D")
     return triu_p(m, k=int(k))
@@ -125,7 +123,7 @@ def triu(m, k=0):
 
 def tril(m, k=0):
     """Lower triangle of the last two axes (entries above the k-th diagonal zeroed)."""
-    m = _asarray(m)
+    m = as_array(m)
     if ndim_of(m) < 1:
         raise ValueError("tril: input must be at least 1-D")
     return tril_p(m, k=int(k))

@@ -23,12 +23,12 @@ from collections import Counter
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
+from chainrule.primitives._args import as_array, reject_out
 from chainrule.primitives._helpers import dtype_of, shape_of, unbroadcast
-from chainrule.primitives.products_common import _asarray, _no_out
 
 __all__ = ["einsum"]
 
-_LETTERS = string.ascii_letters
+LETTERS = string.ascii_letters  # einsum's labels
 
 
 def _interleaved_to_subscripts(args):
@@ -40,7 +40,7 @@ def _interleaved_to_subscripts(args):
             if s is Ellipsis:
                 out.append("...")
             elif isinstance(s, int | np.integer) and 0 <= s < 52:
-                out.append(_LETTERS[26 + s] if s < 26 else _LETTERS[s - 26])
+                out.append(LETTERS[26 + s] if s < 26 else LETTERS[s - 26])
             else:
                 raise ValueError(f"einsum: subscript {s!r} is not an int in [0, 52) or ...")
         return "".join(out)
@@ -52,29 +52,34 @@ def _interleaved_to_subscripts(args):
     return (subs if out is None else f"{subs}->{out}"), ops
 
 
-def _canonical_subscripts(subscripts: str, shapes) -> str:
-    """Explicit, letters-only subscripts: ``...`` replaced by fresh letters (aligned
-    from the right, as broadcasting does) and the implicit output made explicit."""
+def _parse(subscripts: str, n_operands: int) -> tuple:
+    """The operand terms, the output term and whether it was given (``->``), checked for
+    NumPy's syntax."""
     s = subscripts.replace(" ", "")
     if s.count("->") > 1:
         raise ValueError(f"einsum: subscripts {subscripts!r} contain more than one '->'")
     lhs, arrow, out = s.partition("->")
     terms = lhs.split(",")
-    if len(terms) != len(shapes):
+    if len(terms) != n_operands:
         raise ValueError(
             f"einsum: subscripts {subscripts!r} name {len(terms)} operand(s) but "
-            f"{len(shapes)} were given"
+            f"{n_operands} were given"
         )
     for t in terms + ([out] if arrow else []):
-        rest = t.replace("...", "", 1)
-        bad = [c for c in rest if c not in _LETTERS]
+        bad = [c for c in t.replace("...", "", 1) if c not in LETTERS]
         if bad:
             raise ValueError(
                 f"einsum: invalid subscript character(s) {''.join(bad)!r} in {subscripts!r}"
                 " (use letters, and '...' at most once per operand)"
             )
-    used = set(lhs.replace(".", "")) | set(out.replace(".", ""))
-    fresh = (c for c in _LETTERS if c not in used)
+    return terms, out, bool(arrow)
+
+
+def _expand_ellipses(terms, out, shapes) -> tuple:
+    """``...`` in each term replaced by fresh letters, aligned from the right as
+    broadcasting does; returns the terms and the letters of the longest ``...``."""
+    used = set("".join(terms).replace(".", "")) | set(out.replace(".", ""))
+    fresh = (c for c in LETTERS if c not in used)
     n_ell = []
     for i, (t, shape) in enumerate(zip(terms, shapes, strict=True)):
         n_named = len(t.replace("...", ""))
@@ -90,27 +95,34 @@ def _canonical_subscripts(subscripts: str, shapes) -> str:
         ell = "".join(next(fresh) for _ in range(n))
     except RuntimeError:  # pragma: no cover - StopIteration inside a generator
         raise ValueError("einsum: too many axes for the 52 available labels") from None
-    terms = [t.replace("...", ell[n - k :]) for t, k in zip(terms, n_ell, strict=True)]
-    if arrow:
-        if "..." in out:
-            out = out.replace("...", ell)
-        elif n:
-            raise ValueError(
-                f"einsum: {subscripts!r}: the operands have '...' axes but the output "
-                "has no '...' to hold them"
-            )
-        if len(set(out)) != len(out):
-            raise ValueError(f"einsum: output subscripts {out!r} repeat a label")
-        missing = set(out) - set("".join(terms))
-        if missing:
-            raise ValueError(
-                f"einsum: output label(s) {''.join(sorted(missing))!r} appear in no operand"
-            )
-    else:
+    return [t.replace("...", ell[n - k :]) for t, k in zip(terms, n_ell, strict=True)], ell
+
+
+def _output(subscripts, terms, out, explicit, ell) -> str:
+    """The output term with its ``...`` expanded, or NumPy's implicit output: ``...``
+    first, then the labels used once, sorted."""
+    if not explicit:
         counts = Counter("".join(terms))
-        once = sorted(c for c, m in counts.items() if m == 1 and c not in ell)
-        out = ell + "".join(once)
-    # label sizes must agree (or be 1, which broadcasts)
+        return ell + "".join(sorted(c for c, m in counts.items() if m == 1 and c not in ell))
+    if "..." in out:
+        out = out.replace("...", ell)
+    elif ell:
+        raise ValueError(
+            f"einsum: {subscripts!r}: the operands have '...' axes but the output "
+            "has no '...' to hold them"
+        )
+    if len(set(out)) != len(out):
+        raise ValueError(f"einsum: output subscripts {out!r} repeat a label")
+    missing = set(out) - set("".join(terms))
+    if missing:
+        raise ValueError(
+            f"einsum: output label(s) {''.join(sorted(missing))!r} appear in no operand"
+        )
+    return out
+
+
+def _check_sizes(terms, shapes) -> None:
+    """Each label has one size in every operand (or 1, which broadcasts)."""
     sizes: dict[str, int] = {}
     for i, (t, shape) in enumerate(zip(terms, shapes, strict=True)):
         for c, d in zip(t, shape, strict=True):
@@ -120,6 +132,15 @@ def _canonical_subscripts(subscripts: str, shapes) -> str:
                     f"operand {i} (shapes {[tuple(s) for s in shapes]})"
                 )
             sizes[c] = max(sizes.get(c, 1), d)
+
+
+def _canonical_subscripts(subscripts: str, shapes) -> str:
+    """Explicit, letters-only subscripts: ``...`` replaced by fresh letters (aligned
+    from the right, as broadcasting does) and the implicit output made explicit."""
+    terms, out, explicit = _parse(subscripts, len(shapes))
+    terms, ell = _expand_ellipses(terms, out, shapes)
+    out = _output(subscripts, terms, out, explicit, ell)
+    _check_sizes(terms, shapes)
     return ",".join(terms) + "->" + out
 
 
@@ -134,7 +155,7 @@ def _einsum_transpose(g, ops, i, subscripts):
     target = terms[i]
     shape_i = shape_of(ops[i])
     dtype = dtype_of(g)
-    fresh = (c for c in _LETTERS if c not in set(subscripts))
+    fresh = (c for c in LETTERS if c not in set(subscripts))
     new_terms, operands = [out], [g]
     for j, op in enumerate(ops):
         if j != i:
@@ -176,13 +197,13 @@ def _einsum_vjp_joint(argnums, ans, *ops, subscripts, optimize):
     return pull
 
 
-def _einsum_jvp_joint(tangents, ans, *ops, subscripts, optimize):
+def _einsum_jvp_joint(gs, ans, *ops, subscripts, optimize):
     out = None
-    for i, t in enumerate(tangents):
-        if t is None:
+    for i, g in enumerate(gs):
+        if g is None:
             continue
         args = list(ops)
-        args[i] = t
+        args[i] = g
         term = einsum_p(*args, subscripts=subscripts, optimize=optimize)
         out = term if out is None else out + term
     return out
@@ -201,7 +222,7 @@ einsum_p = defprimitive(
 def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
     """Einstein summation, with NumPy's subscripts (``'ij,jk->ik'``, ``'ii->i'``,
     ``'...ij,...jk'``) or its interleaved operand/sublist form."""
-    _no_out("einsum", out)
+    reject_out("einsum", out)
     if dtype is not None or order != "K" or casting != "safe":
         raise TypeError("einsum: dtype=, order= and casting= are not supported")
     if not operands:
@@ -215,6 +236,6 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
             "einsum: optimize must be True, False, 'greedy' or 'optimal' (explicit "
             "contraction paths are not supported)"
         )
-    ops = tuple(_asarray(o) for o in ops)
+    ops = tuple(as_array(o) for o in ops)
     canonical = _canonical_subscripts(subscripts, [shape_of(o) for o in ops])
     return einsum_p(*ops, subscripts=canonical, optimize=optimize)

@@ -1,14 +1,10 @@
 """Reductions: sums, products and the statistics built on them.
 
-Registered here: ``prod`` and the zero-derivative ``count_nonzero``, ``all``, ``any``
-(the ``sum`` primitive lives in ``reductions_common``, since every family member's rules
-use it). ``mean``, ``var``, ``std``, ``average``, ``nansum`` and ``nanmean`` are
-compositions of these with elementwise ops, so their derivatives come for free.
-
-This module is the family's public face: it also re-exports the extrema (``max``,
-``min``, ``amax``, ``amin``, ``ptp``, ``argmax``, ``argmin``, from
-``reductions_extrema``) and the cumulative ops (``cumsum``, ``cumprod``, from
-``reductions_cumulative``), so ``reductions.max`` and ``from ... import *`` keep working.
+Records: ``prod`` and the zero-derivative ``count_nonzero``, ``all``, ``any`` (the
+record of ``sum`` is in :mod:`._helpers`, since ``unbroadcast`` uses it). ``mean``,
+``var``, ``std``, ``average``, ``nansum`` and ``nanmean`` are compositions of these with
+elementwise ops, so their derivatives come for free. The extrema and the cumulative
+reductions are in :mod:`.reductions_extrema` and :mod:`.reductions_cumulative`.
 
 Conventions at the awkward points:
 
@@ -18,6 +14,9 @@ Conventions at the awkward points:
   exact, also at higher orders, but costs ``O(n^2)`` memory.
 * ``std`` where the variance is exactly 0 uses the subgradient 0 (not NaN).
 * ``count_nonzero``/``all``/``any`` are integer- or boolean-valued: zero derivative.
+
+Static parameters (``axis``, ``keepdims``) are keywords of the records; ``axis`` is
+normalised to a sorted tuple of non-negative ints (or ``None``).
 """
 
 from __future__ import annotations
@@ -26,49 +25,46 @@ import builtins
 
 import numpy as np
 
+from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import unbox_all
+from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
-from chainrule.primitives._helpers import defprimitive, defzero, dtype_of, ndim_of, shape_of
-from chainrule.primitives.reductions_common import (
-    _expand,
-    _has_zero,
-    _no_out,
-    _reduced_count,
-    _sum,
-    count_as,
+from chainrule.primitives._args import (
+    has_zero,
     normalize_axis,
-    scalar_axis,
+    reduced_count,
+    reject_out,
+    ufunc_reduction_axis,
 )
-from chainrule.primitives.reductions_common import normalize_one_axis as normalize_one_axis
-from chainrule.primitives.reductions_cumulative import cumprod, cumsum
-from chainrule.primitives.reductions_extrema import amax, amin, argmax, argmin, max, min, ptp
+from chainrule.primitives._helpers import (
+    defzero,
+    dtype_of,
+    expand_reduced,
+    ndim_of,
+    reshape_to,
+    shape_of,
+    sum_p,
+)
+from chainrule.primitives.selection import where_p
 
 __all__ = [
-    "sum",
-    "prod",
-    "max",
-    "min",
-    "amax",
-    "amin",
-    "mean",
-    "var",
-    "std",
-    "ptp",
-    "average",
-    "cumsum",
-    "cumprod",
-    "nansum",
-    "nanmean",
-    "argmax",
-    "argmin",
-    "count_nonzero",
-    "all",
-    "any",
-]
+    "sum", "prod", "mean", "var", "std", "average", "nansum", "nanmean",
+    "count_nonzero", "all", "any",
+]  # fmt: skip
 
 
 # -- sum and mean -------------------------------------------------------------------------
+def count_as(n, like):
+    """A reduction's element count ``n`` (an int, or an integer array for masked
+    reductions) ready to divide ``like`` by: an array count takes ``like``'s floating
+    dtype, so that a float32 mean stays float32 (an int count is a weak Python scalar)."""
+    if isinstance(n, np.ndarray | np.generic):
+        dt = dtype_of(like)
+        return n.astype(dt if dt.kind in "fc" else np.float64)
+    return n
+
+
 def _mask(where, a):
     """A ``where=`` argument as a plain boolean array (None when it selects everything)."""
     if where is None or where is True:
@@ -78,15 +74,15 @@ def _mask(where, a):
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum of array elements over the given axes (``numpy.sum``)."""
-    _no_out("sum", out)
+    reject_out("sum", out)
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
     mask = _mask(where, a)
     if mask is not None:
-        a = E.where(mask, a, 0)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
-    res = _sum(a, axis=ax, keepdims=bool(keepdims))
+        a = where_p(mask, a, 0)
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
+    res = sum_p(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
         res = E.add(res, initial)
     return res
@@ -94,35 +90,35 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """Arithmetic mean over the given axes (``numpy.mean``)."""
-    _no_out("mean", out)
+    reject_out("mean", out)
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
     ax = normalize_axis(axis, ndim_of(a))
     mask = _mask(where, a)
     if mask is not None:
-        total = _sum(E.where(mask, a, 0), axis=ax, keepdims=bool(keepdims))
+        total = sum_p(where_p(mask, a, 0), axis=ax, keepdims=bool(keepdims))
         count = np.sum(np.broadcast_to(mask, shape_of(a)), axis=ax, keepdims=bool(keepdims))
         return E.divide(total, count_as(count, total))
-    n = _reduced_count(shape_of(a), ax)
-    return E.divide(_sum(a, axis=ax, keepdims=bool(keepdims)), n)
+    n = reduced_count(shape_of(a), ax)
+    return E.divide(sum_p(a, axis=ax, keepdims=bool(keepdims)), n)
 
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum treating NaNs as zero; NaN entries get zero gradient."""
-    _no_out("nansum", out)
+    reject_out("nansum", out)
     a = S.as_operand(a)
-    a = E.where(E.isnan(a), 0.0, a) if dtype_of(a).kind in "fc" else a
+    a = where_p(D.isnan(a), 0.0, a) if dtype_of(a).kind in "fc" else a
     return sum(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
 
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """Mean of the non-NaN entries; NaN entries get zero gradient."""
-    _no_out("nanmean", out)
+    reject_out("nanmean", out)
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
     present = ~np.isnan(np.asarray(unbox_all(a)))
     mask = _mask(where, a)
     if mask is not None:
@@ -143,44 +139,49 @@ def _moved_to_last(x, axis):
     batch_shape = tuple(shape[i] for i in batch)
     red_shape = tuple(shape[i] for i in red)
     n = int(np.prod(red_shape, dtype=np.int64))
-    xm = S.reshape_to(S.transpose(x, perm), batch_shape + (n,))
+    xm = reshape_to(S.transpose(x, perm), batch_shape + (n,))
 
     def undo(y):
-        y = S.reshape_to(y, batch_shape + red_shape)
+        y = reshape_to(y, batch_shape + red_shape)
         return S.transpose(y, tuple(np.argsort(perm)))
 
     return xm, undo
 
 
-def _others_along_last(xm):
-    """For each entry of the last axis, the product of all the other entries there.
-
-    ``o[..., i] = prod_{j != i} x[..., j]``, built as a product over an ``n x n`` copy
-    with the diagonal set to 1, so it never divides (exact when ``x`` has zeros).
-    """
+def others_grid(xm):
+    """``n`` copies of the last axis of ``xm`` (of length ``n``), stacked before it, with
+    the diagonal set to 1: ``rows[..., i, j] = x[..., j]`` for ``j != i``, else 1. A
+    product (or cumulative product) along its last axis leaves each entry out in turn."""
     n = shape_of(xm)[-1]
-    rows = E.where(np.eye(n, dtype=bool), 1.0, S.expand_dims(xm, -2))
-    return _prod(rows, axis=(ndim_of(rows) - 1,), keepdims=False)
+    return where_p(np.eye(n, dtype=bool), 1.0, S.expand_dims(xm, -2))
+
+
+def others_along_last(xm):
+    """For each entry of the last axis, the product of all the other entries there
+    (``o[..., i] = prod_{j != i} x[..., j]``); it never divides, so it is exact when
+    ``x`` has zeros."""
+    rows = others_grid(xm)
+    return prod_p(rows, axis=(ndim_of(rows) - 1,), keepdims=False)
 
 
 def _prod_others(ans, x, axis, keepdims):
     """d prod(x) / dx_i = product of the other entries of x_i's slice, as x's shape."""
-    if not _has_zero(x):
-        return E.divide(_expand(ans, shape_of(x), axis, keepdims), x)
+    if not has_zero(x):
+        return E.divide(expand_reduced(ans, shape_of(x), axis, keepdims), x)
     xm, undo = _moved_to_last(x, axis)
-    return undo(_others_along_last(xm))
+    return undo(others_along_last(xm))
 
 
 def _prod_vjp(ans, x, axis=None, keepdims=False):
     d = _prod_others(ans, x, axis, keepdims)
-    return lambda g: E.multiply(_expand(g, shape_of(x), axis, keepdims), d)
+    return lambda g: E.multiply(expand_reduced(g, shape_of(x), axis, keepdims), d)
 
 
-def _prod_jvp(t, ans, x, axis=None, keepdims=False):
-    return _sum(E.multiply(t, _prod_others(ans, x, axis, keepdims)), axis=axis, keepdims=keepdims)
+def _prod_jvp(g, ans, x, axis=None, keepdims=False):
+    return sum_p(E.multiply(g, _prod_others(ans, x, axis, keepdims)), axis=axis, keepdims=keepdims)
 
 
-_prod = defprimitive(
+prod_p = defprimitive(
     "prod",
     lambda xp, x, axis=None, keepdims=False: xp.prod(x, axis=axis, keepdims=keepdims),
     vjp={0: _prod_vjp},
@@ -190,14 +191,14 @@ _prod = defprimitive(
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Product of array elements over the given axes (``numpy.prod``)."""
-    _no_out("prod", out)
+    reject_out("prod", out)
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
     if where is not None and where is not True:
-        a = E.where(unbox_all(where), a, 1)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
-    res = _prod(a, axis=ax, keepdims=bool(keepdims))
+        a = where_p(unbox_all(where), a, 1)
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
+    res = prod_p(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
         res = E.multiply(res, initial)
     return res
@@ -221,7 +222,7 @@ def var(
 ):  # fmt: skip
     """Variance: mean squared deviation, divided by ``n - ddof``. ``where=`` restricts it
     to the selected entries; ``mean=`` supplies the mean (keepdims shape), as in NumPy."""
-    _no_out("var", out)
+    reject_out("var", out)
     a = S.as_operand(a)
     if dtype is not None:
         a = E.astype(a, dtype)
@@ -237,11 +238,11 @@ def var(
     dev = E.subtract(a, mean)
     sq = E.real(E.multiply(dev, E.conj(dev))) if dtype_of(a).kind == "c" else E.square(dev)
     if mask is None:
-        n = builtins.max(_reduced_count(shape_of(a), ax) - ddof, 0)
+        n = builtins.max(reduced_count(shape_of(a), ax) - ddof, 0)
     else:
-        sq = E.where(mask, sq, 0.0)
+        sq = where_p(mask, sq, 0.0)
         n = np.maximum(np.sum(mask, axis=ax, keepdims=bool(keepdims)) - ddof, 0)
-    total = _sum(sq, axis=ax, keepdims=bool(keepdims))
+    total = sum_p(sq, axis=ax, keepdims=bool(keepdims))
     return E.divide(total, count_as(n, total))
 
 
@@ -251,14 +252,14 @@ def std(
 ):  # fmt: skip
     """Standard deviation. Where the variance is exactly 0 the gradient is 0 (a
     subgradient), not the NaN that d sqrt(v) = 1 / (2 sqrt v) would give."""
-    _no_out("std", out)
+    reject_out("std", out)
     v = var(
         a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims, where=where, mean=mean,
         correction=correction,
     )  # fmt: skip
-    flat = E.equal(v, 0.0)
+    flat = D.equal(v, 0.0)
     # the double where keeps the untaken sqrt branch's infinite slope out of the product
-    return E.where(flat, 0.0, E.sqrt(E.where(flat, 1.0, v)))
+    return where_p(flat, 0.0, E.sqrt(where_p(flat, 1.0, v)))
 
 
 # -- average --------------------------------------------------------------------------------
@@ -269,7 +270,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     if weights is None:
         ax = normalize_axis(axis, len(shape))
         avg = mean(a, axis=ax, keepdims=keepdims)
-        scl = np.asarray(_reduced_count(shape, ax) / 1.0)
+        scl = np.asarray(reduced_count(shape, ax) / 1.0)
         scl = np.broadcast_to(scl, shape_of(avg)).astype(dtype_of(avg), copy=True)
         return (avg, scl) if returned else avg
     w = S.as_operand(weights)
@@ -287,13 +288,13 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
                 f"along axis {axis}"
             )
         # lay the weights along their axes, ones elsewhere, then broadcast
-        w = S.reshape_to(w, tuple(shape[i] if i in axes else 1 for i in range(len(shape))))
+        w = reshape_to(w, tuple(shape[i] if i in axes else 1 for i in range(len(shape))))
         w = S.broadcast_to(w, shape)
     ax = normalize_axis(axis, len(shape))
-    scl = _sum(w, axis=ax, keepdims=bool(keepdims))
+    scl = sum_p(w, axis=ax, keepdims=bool(keepdims))
     if np.any(np.asarray(unbox_all(scl)) == 0):
         raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
-    avg = E.divide(_sum(E.multiply(a, w), axis=ax, keepdims=bool(keepdims)), scl)
+    avg = E.divide(sum_p(E.multiply(a, w), axis=ax, keepdims=bool(keepdims)), scl)
     if returned:
         if shape_of(scl) != shape_of(avg):
             scl = S.broadcast_to(scl, shape_of(avg))
@@ -302,14 +303,14 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
 
 
 # -- zero-derivative reductions -------------------------------------------------------------
-_count_nonzero = defzero(
+count_nonzero_p = defzero(
     "count_nonzero",
     lambda xp, x, axis=None, keepdims=False: xp.count_nonzero(x, axis=axis, keepdims=keepdims),
 )
-_all = defzero(
+all_p = defzero(
     "all", lambda xp, x, axis=None, keepdims=False: xp.all(x, axis=axis, keepdims=keepdims)
 )
-_any = defzero(
+any_p = defzero(
     "any", lambda xp, x, axis=None, keepdims=False: xp.any(x, axis=axis, keepdims=keepdims)
 )
 
@@ -317,25 +318,25 @@ _any = defzero(
 def count_nonzero(a, axis=None, *, keepdims=False):
     """Number of non-zero entries (integer-valued: no gradient)."""
     a = S.as_operand(a)
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
-    return _count_nonzero(a, axis=ax, keepdims=bool(keepdims))
+    ax = ufunc_reduction_axis(axis, ndim_of(a))
+    return count_nonzero_p(a, axis=ax, keepdims=bool(keepdims))
+
+
+def _truth(prim, name, a, axis, out, keepdims, where):
+    reject_out(name, out)
+    a = S.as_operand(a)
+    if where is not None and where is not True:
+        # entries left out count as true for all, as false for any
+        mask = unbox_all(where)
+        a = D.logical_or(a, D.logical_not(mask)) if prim is all_p else D.logical_and(a, mask)
+    return prim(a, axis=ufunc_reduction_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):
     """Whether every entry is true (boolean: no gradient)."""
-    _no_out("all", out)
-    a = S.as_operand(a)
-    if where is not None and where is not True:
-        a = E.logical_or(a, E.logical_not(unbox_all(where)))
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
-    return _all(a, axis=ax, keepdims=bool(keepdims))
+    return _truth(all_p, "all", a, axis, out, keepdims, where)
 
 
 def any(a, axis=None, out=None, keepdims=False, *, where=None):
     """Whether some entry is true (boolean: no gradient)."""
-    _no_out("any", out)
-    a = S.as_operand(a)
-    if where is not None and where is not True:
-        a = E.logical_and(a, unbox_all(where))
-    ax = normalize_axis(scalar_axis(axis, ndim_of(a)), ndim_of(a))
-    return _any(a, axis=ax, keepdims=bool(keepdims))
+    return _truth(any_p, "any", a, axis, out, keepdims, where)

@@ -1,15 +1,15 @@
-"""Selection ops of the elementwise family: ``maximum``, ``minimum``, ``fmax``, ``fmin``,
-``where`` and ``clip``. Re-exported by :mod:`.elementwise`, whose comparisons they use
-(and whose rules use ``where`` in turn, hence the separate file).
+"""Selection ops: ``where``, ``maximum``, ``minimum``, ``fmax``, ``fmin`` and ``clip``.
+Their rules are built from the comparisons of :mod:`.discrete`; the other elementwise
+rules use ``where`` in turn.
 
 Subgradients at the kinks: ``maximum``/``minimum`` split a tie evenly (0.5 to each
 side); ``fmax``/``fmin`` give the whole gradient to the non-NaN side; ``clip`` passes the
 gradient at the boundaries (as PyTorch's ``clamp``). ``where`` sends the cotangent only
 to the branch it took, so an untaken branch's infinite or NaN derivative never leaks.
 
-``where`` and ``clip`` are public functions with NumPy's signatures in front of their
-primitives (``where(cond)`` is ``nonzero``; ``clip`` takes ``a_min``/``a_max`` or
-NumPy 2's ``min``/``max``); the rules call the primitives directly.
+``where`` and ``clip`` have NumPy's signatures in front of their records
+(``where(cond)`` is ``nonzero``; ``clip`` takes ``a_min``/``a_max`` or NumPy 2's
+``min``/``max``); the rules call the records directly.
 """
 
 from __future__ import annotations
@@ -18,19 +18,21 @@ import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import unbox_all
-from chainrule.primitives import elementwise as E
+from chainrule.primitives import discrete as D
+from chainrule.primitives._args import MISSING, reject_out
 from chainrule.primitives._helpers import (
+    astype_p,
     broadcast_like,
     defbinary,
     dtype_of,
+    ufunc_function,
     unbroadcast,
-    with_fast_path,
 )
 
-__all__ = ["maximum", "minimum", "fmax", "fmin", "where", "clip", "zeros_like_value"]
+__all__ = ["maximum", "minimum", "fmax", "fmin", "where", "clip"]
 
 
-def zeros_like_value(x):
+def _zero_of(x):
     """A zero of ``x``'s dtype, as a 0-d array (broadcasts anywhere, never traced)."""
     return np.zeros((), dtype_of(x))
 
@@ -41,8 +43,8 @@ def _where_vjp(side):
         like = x if side == 1 else y
 
         def pull(g):
-            zero = zeros_like_value(g)
-            picked = _where(cond, g, zero) if side == 1 else _where(cond, zero, g)
+            zero = _zero_of(g)
+            picked = where_p(cond, g, zero) if side == 1 else where_p(cond, zero, g)
             return unbroadcast(picked, like)
 
         return pull
@@ -51,15 +53,15 @@ def _where_vjp(side):
 
 
 def _where_jvp(side):
-    def jvp(t, ans, cond, x, y):
-        zero = zeros_like_value(t)
-        out = _where(cond, t, zero) if side == 1 else _where(cond, zero, t)
+    def jvp(g, ans, cond, x, y):
+        zero = _zero_of(g)
+        out = where_p(cond, g, zero) if side == 1 else where_p(cond, zero, g)
         return broadcast_like(out, ans)
 
     return jvp
 
 
-_where = defprimitive(
+where_p = defprimitive(
     "where",
     lambda xp, cond, x, y: xp.where(cond, x, y),
     vjp={1: _where_vjp(1), 2: _where_vjp(2)},
@@ -67,107 +69,113 @@ _where = defprimitive(
     nondiff=(0,),
 )
 
-_NO_VALUE = object()
 
-
-def where(condition, x=_NO_VALUE, y=_NO_VALUE, /):
+def where(condition, x=MISSING, y=MISSING, /):
     """``x`` where ``condition`` holds, else ``y``; with the condition alone, the
     indices where it holds (``numpy.nonzero``, no gradient)."""
-    if x is _NO_VALUE and y is _NO_VALUE:
+    if x is MISSING and y is MISSING:
         return np.where(np.asarray(unbox_all(condition)))
-    if x is _NO_VALUE or y is _NO_VALUE:
+    if x is MISSING or y is MISSING:
         raise ValueError("where: either both or neither of x and y should be given")
-    return _where(condition, x, y)
+    return where_p(condition, x, y)
 
 
 # -- maximum, minimum, fmax, fmin -----------------------------------------------------------
 def _pick(chosen, tie):
     """1 where ``chosen``, 0.5 where tied, else 0 (the evenly split subgradient)."""
-    return _where(chosen, 1.0, _where(tie, 0.5, 0.0))
+    return where_p(chosen, 1.0, where_p(tie, 0.5, 0.0))
 
 
-maximum = defbinary(
+maximum_p = defbinary(
     "maximum",
     lambda xp, x, y: xp.maximum(x, y),
-    lambda a, x, y: _pick(E.greater(x, y), E.equal(x, y)),
-    lambda a, x, y: _pick(E.less(x, y), E.equal(x, y)),
+    lambda ans, x, y: _pick(D.greater(x, y), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.less(x, y), D.equal(x, y)),
 )
-minimum = defbinary(
+maximum = ufunc_function(maximum_p)
+minimum_p = defbinary(
     "minimum",
     lambda xp, x, y: xp.minimum(x, y),
-    lambda a, x, y: _pick(E.less(x, y), E.equal(x, y)),
-    lambda a, x, y: _pick(E.greater(x, y), E.equal(x, y)),
+    lambda ans, x, y: _pick(D.less(x, y), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.greater(x, y), D.equal(x, y)),
 )
+minimum = ufunc_function(minimum_p)
 # fmax/fmin ignore NaN: the non-NaN side gets the whole gradient
-fmax = defbinary(
+fmax_p = defbinary(
     "fmax",
     lambda xp, x, y: xp.fmax(x, y),
-    lambda a, x, y: _pick(E.logical_or(E.greater(x, y), E.isnan(y)), E.equal(x, y)),
-    lambda a, x, y: _pick(E.logical_or(E.less(x, y), E.isnan(x)), E.equal(x, y)),
+    lambda ans, x, y: _pick(D.logical_or(D.greater(x, y), D.isnan(y)), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.logical_or(D.less(x, y), D.isnan(x)), D.equal(x, y)),
 )
-fmin = defbinary(
+fmax = ufunc_function(fmax_p)
+fmin_p = defbinary(
     "fmin",
     lambda xp, x, y: xp.fmin(x, y),
-    lambda a, x, y: _pick(E.logical_or(E.less(x, y), E.isnan(y)), E.equal(x, y)),
-    lambda a, x, y: _pick(E.logical_or(E.greater(x, y), E.isnan(x)), E.equal(x, y)),
+    lambda ans, x, y: _pick(D.logical_or(D.less(x, y), D.isnan(y)), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.logical_or(D.greater(x, y), D.isnan(x)), D.equal(x, y)),
 )
+fmin = ufunc_function(fmin_p)
 
 
 # -- clip -----------------------------------------------------------------------------------
-def _clip_impl(xp, x, lo, hi):
-    return xp.clip(x, lo, hi)
-
-
 def _in_range(x, lo, hi):
     inside = np.bool_(True)
     if lo is not None:
-        inside = E.logical_and(inside, E.greater_equal(x, lo))
+        inside = D.logical_and(inside, D.greater_equal(x, lo))
     if hi is not None:
-        inside = E.logical_and(inside, E.less_equal(x, hi))
+        inside = D.logical_and(inside, D.less_equal(x, hi))
     return inside
 
 
-# d clip(x, lo, hi)/dx = 1 inside [lo, hi] (boundaries included), else 0;
-# the gradient goes to lo below the range and to hi above it.
-_clip = defprimitive(
+def _clip_mask(argnum, x, lo, hi):
+    """Where the cotangent of argument ``argnum`` of ``clip(x, lo, hi)`` goes: to x inside
+    [lo, hi] (boundaries included), to lo below the range, to hi above it."""
+    if argnum == 0:
+        return _in_range(x, lo, hi)
+    return D.less(x, lo) if argnum == 1 else D.greater(x, hi)
+
+
+def _clip_vjp(argnum):
+    def vjp(ans, x, lo, hi):
+        mask = _clip_mask(argnum, x, lo, hi)
+        return lambda g: unbroadcast(where_p(mask, g, 0.0), (x, lo, hi)[argnum])
+
+    return vjp
+
+
+def _clip_jvp(argnum):
+    def jvp(g, ans, x, lo, hi):
+        return broadcast_like(where_p(_clip_mask(argnum, x, lo, hi), g, 0.0), ans)
+
+    return jvp
+
+
+clip_p = defprimitive(
     "clip",
-    _clip_impl,
-    vjp={
-        0: lambda a, x, lo, hi: lambda g: unbroadcast(_where(_in_range(x, lo, hi), g, 0.0), x),
-        1: lambda a, x, lo, hi: lambda g: unbroadcast(_where(E.less(x, lo), g, 0.0), lo),
-        2: lambda a, x, lo, hi: lambda g: unbroadcast(_where(E.greater(x, hi), g, 0.0), hi),
-    },
-    jvp={
-        0: lambda t, a, x, lo, hi: broadcast_like(_where(_in_range(x, lo, hi), t, 0.0), a),
-        1: lambda t, a, x, lo, hi: broadcast_like(_where(E.less(x, lo), t, 0.0), a),
-        2: lambda t, a, x, lo, hi: broadcast_like(_where(E.greater(x, hi), t, 0.0), a),
-    },
+    lambda xp, x, lo, hi: xp.clip(x, lo, hi),
+    vjp={i: _clip_vjp(i) for i in range(3)},
+    jvp={i: _clip_jvp(i) for i in range(3)},
 )
 
 
 def _bound(name, positional, keyword):
-    if positional is not _NO_VALUE and keyword is not _NO_VALUE:
+    if positional is not MISSING and keyword is not MISSING:
         raise ValueError(f"clip: pass either a_{name} or {name}, not both")
-    value = keyword if positional is _NO_VALUE else positional
-    return None if value is _NO_VALUE else value
+    value = keyword if positional is MISSING else positional
+    return None if value is MISSING else value
 
 
-def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=_NO_VALUE, max=_NO_VALUE, **kw):
+def clip(a, a_min=MISSING, a_max=MISSING, out=None, *, min=MISSING, max=MISSING, **kw):
     """Limit the values to ``[a_min, a_max]`` (either bound may be None), NumPy's
     ``clip``; NumPy 2's ``min=``/``max=`` keywords work too. Differentiable in ``a`` and
     in traced bounds."""
-    if out is not None:
-        raise TypeError("clip: out= is not supported (arrays are immutable under differentiation)")
+    reject_out("clip", out)
     dtype = kw.pop("dtype", None)
     if kw:
         raise TypeError(f"clip: unsupported keyword arguments {sorted(kw)}")
-    if a_min is not _NO_VALUE and a_max is _NO_VALUE:
+    if a_min is not MISSING and a_max is MISSING:
         raise TypeError("clip() missing 1 required positional argument: 'a_max'")
     lo, hi = _bound("min", a_min, min), _bound("max", a_max, max)
     if dtype is not None:
-        a = E.astype(a, dtype)
-    return _clip(a, lo, hi)
-
-
-for _name in ("maximum", "minimum", "fmax", "fmin"):
-    globals()[_name] = with_fast_path(globals()[_name])
+        a = astype_p(a, np.dtype(dtype))
+    return clip_p(a, lo, hi)

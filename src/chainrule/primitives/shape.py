@@ -1,20 +1,16 @@
-"""Shape manipulation: reshaping, transposing and broadcasting, plus arrays shaped
-like another and the shape queries. This is the base of the shape family.
+"""Shape manipulation: reshaping, transposing, broadcasting, the shape queries, and
+:func:`as_operand`, with which every public function of the array families starts.
 
-Registered primitives (all linear, so each VJP is the transposed op and each JVP is
-the op itself): ``reshape``, ``transpose``, ``broadcast_to``, plus the zero-derivative
-``zeros_like``, ``ones_like`` and ``full_like``. Everything else is a composition:
-``ravel``/``squeeze``/``expand_dims``/``atleast_*d`` are reshapes,
-``swapaxes``/``moveaxis`` are transposes.
+Records declared here (all linear): ``transpose``, and the pair ``concatenate`` /
+``split``, each the other's transpose (``split`` has several results). The pair lives
+here because ``as_operand`` joins a nested list of traced values with ``concatenate``;
+their public functions, with NumPy's options, are in :mod:`.joining`. The records of
+``reshape`` and ``broadcast_to`` are in :mod:`._helpers` (``unbroadcast`` uses them).
+Everything else is a composition: ``ravel``/``squeeze``/``expand_dims``/``atleast_*d``
+are reshapes, ``swapaxes``/``moveaxis`` are transposes.
 
-The family goes on in three files built on this one: :mod:`~chainrule.primitives.joining`
-(concatenate, stack, split, tile, repeat, append, diff),
-:mod:`~chainrule.primitives.padding` (pad) and :mod:`~chainrule.primitives.ordering`
-(flip, rot90, roll, sort, argsort). Their names are
-re-exported at the end of this module, so ``shape.concatenate`` and ``from
-chainrule.primitives.shape import *`` see the whole family. Those files import names from
-this one, hence the re-export comes last, after everything they need is defined; the one
-use here of theirs, ``stack`` in ``as_operand``, is imported lazily.
+Sequence-taking records take their arrays positionally (``concatenate_p(*arrays,
+axis=...)``), so every array is a traced argument.
 """
 
 from __future__ import annotations
@@ -24,104 +20,115 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
-from chainrule.primitives import elementwise as E
+from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import unbox_all
+from chainrule.primitives._args import contains_box, normalize_axes, normalize_one_axis
 from chainrule.primitives._helpers import (
+    broadcast_to_p,
     deflinear,
-    defzero,
     dtype_of,
     ndim_of,
+    reshape_p,
+    reshape_to,
     shape_of,
+    split_results,
     unbroadcast,
 )
 
 __all__ = [
-    "reshape",
-    "ravel",
-    "transpose",
-    "swapaxes",
-    "moveaxis",
-    "expand_dims",
-    "squeeze",
-    "broadcast_to",
-    "atleast_1d",
-    "atleast_2d",
-    "atleast_3d",
-    "zeros_like",
-    "ones_like",
-    "full_like",
-    "shape",
-    "ndim",
-    "size",
+    "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "expand_dims", "squeeze",
+    "broadcast_to", "atleast_1d", "atleast_2d", "atleast_3d", "shape", "ndim", "size",
+]  # fmt: skip
+
+
+# -- concatenate and split: each other's transposes -------------------------------------------
+def _bounds(sizes) -> tuple:
+    """Where the pieces of the given sizes start and end along the joined axis."""
+    return (0, *np.cumsum(sizes).tolist())
+
+
+def _concatenate_vjp(argnums, ans, *arrays, axis):
+    bounds = _bounds([shape_of(a)[axis] for a in arrays])
+
+    def pull(g):
+        pieces = split_results(split_p(g, indices=bounds[1:-1], axis=axis), len(arrays))
+        return [unbroadcast(pieces[i], arrays[i]) for i in argnums]
+
+    return pull
+
+
+def _concatenate_jvp(gs, ans, *arrays, axis):
+    dtype = dtype_of(ans)
+    full = [np.zeros(shape_of(a), dtype) if g is None else g for g, a in zip(gs, arrays)]
+    return concatenate_p(*full, axis=axis)
+
+
+concatenate_p = defprimitive(
     "concatenate",
-    "stack",
-    "vstack",
-    "hstack",
-    "dstack",
-    "column_stack",
-    "append",
+    lambda xp, *arrays, axis: xp.concatenate(arrays, axis=axis),
+    vjp_joint=_concatenate_vjp,
+    jvp_joint=_concatenate_jvp,
+)
+
+
+def split_shapes(shape: tuple, indices: tuple, axis: int) -> list:
+    """The shapes of the pieces that ``split`` cuts at (non-decreasing) ``indices``."""
+    n = shape[axis]
+    bounds = [0, *(builtins.min(builtins.max(i, 0), n) for i in indices), n]
+    return [
+        shape[:axis] + (builtins.max(hi - lo, 0),) + shape[axis + 1 :]
+        for lo, hi in zip(bounds[:-1], bounds[1:])
+    ]
+
+
+# The cotangent of an unused piece is None and is filled with zeros here, so using
+# only some pieces costs one concatenate.
+def _split_vjp(argnums, ans, x, *, indices, axis):
+    shapes = split_shapes(shape_of(x), indices, axis)
+
+    def pull(g):
+        dtype = dtype_of(x)
+        parts = [np.zeros(s, dtype) if gi is None else gi for gi, s in zip(g, shapes)]
+        return [unbroadcast(concatenate_p(*parts, axis=axis), x)]
+
+    return pull
+
+
+def _split_jvp(gs, ans, x, *, indices, axis):
+    return split_results(split_p(gs[0], indices=indices, axis=axis), len(indices) + 1)
+
+
+split_p = defprimitive(
     "split",
-    "array_split",
-    "hsplit",
-    "vsplit",
-    "dsplit",
-    "tile",
-    "repeat",
-    "pad",
-    "diff",
-    "flip",
-    "fliplr",
-    "flipud",
-    "rot90",
-    "roll",
-    "sort",
-    "argsort",
-]
+    lambda xp, x, indices, axis: tuple(xp.split(x, list(indices), axis=axis)),
+    vjp_joint=_split_vjp,
+    jvp_joint=_split_jvp,
+    multiple_results=True,
+)
 
 
-# -- helpers --------------------------------------------------------------------------------
-def _contains_box(seq) -> bool:
-    for item in seq:
-        if isinstance(item, Box):
-            return True
-        if isinstance(item, list | tuple) and _contains_box(item):
-            return True
-    return False
+def stack_pieces(seq, axis) -> tuple:
+    """Same-shaped arrays as the pieces of a concatenate along a new axis ``axis``:
+    ``(pieces, axis)`` with the axis normalised."""
+    shapes = {shape_of(a) for a in seq}
+    if len(shapes) != 1:
+        raise ValueError(f"stack: all input arrays must have the same shape, got {sorted(shapes)}")
+    shape = shapes.pop()
+    ax = normalize_one_axis(axis, len(shape) + 1)
+    new = shape[:ax] + (1,) + shape[ax:]
+    return [reshape_to(a, new) for a in seq], ax
 
 
 def as_operand(a):
     """A nested list/tuple holding traced values becomes one traced array (by stacking);
     anything else is returned unchanged."""
-    if isinstance(a, list | tuple) and _contains_box(a):
-        from chainrule.primitives.joining import stack
-
-        return stack([as_operand(item) for item in a])
+    if isinstance(a, list | tuple) and contains_box(a):
+        pieces, axis = stack_pieces([as_operand(item) for item in a], 0)
+        return concatenate_p(*pieces, axis=axis)
     return a
 
 
-def _axis(axis, ndim: int) -> int:
-    a = operator.index(axis)
-    if not -ndim <= a < ndim:
-        raise np.exceptions.AxisError(a, ndim)
-    return a % ndim
-
-
-def _axes(axis, ndim: int) -> tuple:
-    axes = tuple(axis) if isinstance(axis, tuple | list) else (axis,)
-    out = tuple(_axis(a, ndim) for a in axes)
-    if len(set(out)) != len(out):
-        raise ValueError(f"repeated axis in {axis!r}")
-    return out
-
-
-# -- reshape --------------------------------------------------------------------------------
-_reshape = deflinear(
-    "reshape",
-    lambda xp, x, shape: xp.reshape(x, shape),
-    lambda g, ans, x, shape: _reshape(g, shape=shape_of(x)),
-)
-
-
+# -- reshape ----------------------------------------------------------------------------------
 def _resolve_shape(old: tuple, new) -> tuple:
     new = (new,) if not isinstance(new, tuple | list) else tuple(new)
     new = tuple(operator.index(n) for n in new)
@@ -139,13 +146,6 @@ def _resolve_shape(old: tuple, new) -> tuple:
     return new
 
 
-def reshape_to(x, shape: tuple):
-    """Internal: reshape to a fully known shape, skipping the no-op."""
-    if shape_of(x) == tuple(shape):
-        return x
-    return _reshape(x, shape=tuple(shape))
-
-
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     """Give an array a new shape without changing its data (``numpy.reshape``)."""
     if shape is None:
@@ -157,10 +157,10 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     if order == "A":  # Fortran order for a Fortran-contiguous array, else C order
         order = "F" if _fortran_only(a) else "C"
     if order == "C":
-        return _reshape(a, shape=new)
+        return reshape_p(a, shape=new)
     if order == "F":
         # Fortran order is C order on the reversed axes
-        flipped = _reshape(transpose(a), shape=new[::-1])
+        flipped = reshape_p(transpose(a), shape=new[::-1])
         return transpose(flipped)
     raise ValueError(f"reshape: order must be 'C', 'F' or 'A', got {order!r}")
 
@@ -188,10 +188,10 @@ def expand_dims(a, axis):
     """Insert length-1 axes at the given positions of the result."""
     a = as_operand(a)
     shape = shape_of(a)
-    axes = _axes(axis, len(shape) + (len(axis) if isinstance(axis, tuple | list) else 1))
+    axes = normalize_axes(axis, len(shape) + (len(axis) if isinstance(axis, tuple | list) else 1))
     it = iter(shape)
     new = tuple(1 if i in axes else next(it) for i in range(len(shape) + len(axes)))
-    return _reshape(a, shape=new)
+    return reshape_p(a, shape=new)
 
 
 def squeeze(a, axis=None):
@@ -201,13 +201,13 @@ def squeeze(a, axis=None):
     if axis is None:
         axes = tuple(i for i, n in enumerate(shape) if n == 1)
     else:
-        axes = _axes(axis, len(shape))
+        axes = normalize_axes(axis, len(shape))
         bad = [i for i in axes if shape[i] != 1]
         if bad:
             raise ValueError(
                 f"squeeze: cannot select axis {bad[0]} of shape {shape}: its size is not one"
             )
-    return _reshape(a, shape=tuple(n for i, n in enumerate(shape) if i not in axes))
+    return reshape_p(a, shape=tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
 def atleast_1d(*arys):
@@ -237,11 +237,11 @@ def atleast_3d(*arys):
     return out[0] if len(out) == 1 else tuple(out)
 
 
-# -- transpose ------------------------------------------------------------------------------
-_transpose = deflinear(
+# -- transpose --------------------------------------------------------------------------------
+transpose_p = deflinear(
     "transpose",
     lambda xp, x, axes: xp.transpose(x, axes),
-    lambda g, ans, x, axes: _transpose(g, axes=tuple(int(i) for i in np.argsort(axes))),
+    lambda g, ans, x, axes: transpose_p(g, axes=tuple(int(i) for i in np.argsort(axes))),
 )
 
 
@@ -252,45 +252,41 @@ def transpose(a, axes=None):
     if axes is None:
         perm = tuple(range(nd))[::-1]
     else:
-        perm = tuple(_axis(i, nd) for i in axes)
+        perm = tuple(normalize_one_axis(i, nd) for i in axes)
         if sorted(perm) != list(range(nd)):
             raise ValueError(f"transpose: axes {tuple(axes)} don't match an array of {nd} dims")
-    return _transpose(a, axes=perm)
+    return transpose_p(a, axes=perm)
 
 
 def swapaxes(a, axis1, axis2):
     a = as_operand(a)
     nd = ndim_of(a)
     perm = list(range(nd))
-    i, j = _axis(axis1, nd), _axis(axis2, nd)
+    i, j = normalize_one_axis(axis1, nd), normalize_one_axis(axis2, nd)
     perm[i], perm[j] = perm[j], perm[i]
-    return _transpose(a, axes=tuple(perm))
+    return transpose_p(a, axes=tuple(perm))
+
+
+def mT(x):
+    """The batched matrix transpose: the last two axes swapped."""
+    return swapaxes(x, -1, -2)
 
 
 def moveaxis(a, source, destination):
     """Move axes to new positions; the others keep their order."""
     a = as_operand(a)
     nd = ndim_of(a)
-    src = _axes(source, nd)
-    dst = _axes(destination, nd)
+    src = normalize_axes(source, nd)
+    dst = normalize_axes(destination, nd)
     if len(src) != len(dst):
         raise ValueError("moveaxis: source and destination must have the same number of axes")
     order = [i for i in range(nd) if i not in src]
     for d, s in sorted(zip(dst, src, strict=True)):
         order.insert(d, s)
-    return _transpose(a, axes=tuple(order))
+    return transpose_p(a, axes=tuple(order))
 
 
-# -- broadcast_to ---------------------------------------------------------------------------
-# The transpose of broadcasting is summing over the broadcast axes (unbroadcast).
-# The forward copies, so gradients handed to users are ordinary writable arrays.
-_broadcast_to = deflinear(
-    "broadcast_to",
-    lambda xp, x, shape: xp.array(xp.broadcast_to(x, shape)),
-    lambda g, ans, x, shape: unbroadcast(g, x),
-)
-
-
+# -- broadcast_to and the shape queries -------------------------------------------------------
 def broadcast_to(array, shape, subok=False):
     """Broadcast an array to a shape (a copy, not a read-only view)."""
     array = as_operand(array)
@@ -303,52 +299,7 @@ def broadcast_to(array, shape, subok=False):
         ok = False
     if not ok:
         raise ValueError(f"broadcast_to: can't broadcast an array of shape {old} to {shape}")
-    return _broadcast_to(array, shape=shape)
-
-
-# -- constants shaped like an array -----------------------------------------------------
-_zeros_like = defzero(
-    "zeros_like", lambda xp, x, dtype=None, shape=None: xp.zeros_like(x, dtype=dtype, shape=shape)
-)
-_ones_like = defzero(
-    "ones_like", lambda xp, x, dtype=None, shape=None: xp.ones_like(x, dtype=dtype, shape=shape)
-)
-_full_like = defzero(
-    "full_like",
-    lambda xp, x, fill_value, dtype=None, shape=None: xp.full_like(
-        x, fill_value, dtype=dtype, shape=shape
-    ),
-    nondiff=(1,),
-)
-
-
-def _like_args(fn, order, subok):
-    if order not in ("K", "C", "A", "F") or subok not in (True, False):
-        raise TypeError(f"{fn}: unsupported order/subok arguments")
-
-
-def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
-    """Zeros with the shape and dtype of ``a`` (a constant: no gradient)."""
-    _like_args("zeros_like", order, subok)
-    return _zeros_like(as_operand(a), dtype=dtype, shape=shape)
-
-
-def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
-    """Ones with the shape and dtype of ``a`` (a constant: no gradient)."""
-    _like_args("ones_like", order, subok)
-    return _ones_like(as_operand(a), dtype=dtype, shape=shape)
-
-
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
-    """``fill_value`` with the shape of ``a``. A traced ``fill_value`` keeps its gradient
-    (the result is a broadcast of it); ``a`` itself only lends its shape and dtype."""
-    _like_args("full_like", order, subok)
-    a = as_operand(a)
-    if isinstance(fill_value, Box):
-        target = np.dtype(dtype) if dtype is not None else dtype_of(a)
-        out_shape = shape_of(a) if shape is None else tuple(np.atleast_1d(shape).tolist())
-        return broadcast_to(E.astype(fill_value, target), out_shape)
-    return _full_like(a, fill_value, dtype=dtype, shape=shape)
+    return broadcast_to_p(array, shape=shape)
 
 
 def shape(a) -> tuple:
@@ -363,35 +314,4 @@ def size(a, axis=None) -> int:
     s = np.shape(unbox_all(a))
     if axis is None:
         return int(np.prod(s, dtype=np.int64))
-    return s[_axis(axis, len(s))]
-
-
-# -- the rest of the family, re-exported ----------------------------------------------------
-# Last, so that these modules find everything above when they import it.
-from chainrule.primitives.joining import (  # noqa: E402
-    append,
-    array_split,
-    column_stack,
-    concatenate,
-    diff,
-    dsplit,
-    dstack,
-    hsplit,
-    hstack,
-    repeat,
-    split,
-    stack,
-    tile,
-    vsplit,
-    vstack,
-)
-from chainrule.primitives.ordering import (  # noqa: E402
-    argsort,
-    flip,
-    fliplr,
-    flipud,
-    roll,
-    rot90,
-    sort,
-)
-from chainrule.primitives.padding import pad  # noqa: E402
+    return s[normalize_one_axis(axis, len(s))]

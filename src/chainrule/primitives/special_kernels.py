@@ -172,28 +172,41 @@ def _gammaln_positive(xp, x):
     return xp.where(xp.isinf(x), xp.inf, out)
 
 
-def gammaln_impl(xp, x):
-    x, dt = _floating(xp, x, "gammaln")
+def _reflected(xp, x, positive, reflection, at_poles):
+    """``positive(x)`` for x > 0; for the others ``reflection(x)``, in terms of values at
+    ``1 - x > 0``, and ``at_poles(x)`` at 0, -1, -2, ...; NaN stays NaN."""
     pos = x > 0
-    out = _gammaln_positive(xp, xp.where(pos, x, 1.0))
+    out = positive(xp, xp.where(pos, x, 1.0))
     neg = ~pos
     if neg.any():
-        # reflection: lnΓ(x) = ln(pi / |sin(pi x)|) - lnΓ(1 - x); poles at 0, -1, ...
         xn = xp.where(neg, x, -0.5)
-        with np.errstate(divide="ignore"):
-            refl = math.log(math.pi) - xp.log(xp.abs(_sinpi(xp, xn)))
-        refl = refl - _gammaln_positive(xp, 1.0 - xn)
-        pole = xp.floor(xn) == xn
-        refl = xp.where(pole, xp.inf, refl)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            refl = reflection(xn)
+        refl = xp.where(xp.floor(xn) == xn, at_poles(xn), refl)
         out = xp.where(neg, refl, out)
-    out = xp.where(xp.isnan(x), xp.nan, out)
+    return xp.where(xp.isnan(x), xp.nan, out)
+
+
+def gammaln_impl(xp, x):
+    x, dt = _floating(xp, x, "gammaln")
+    # reflection: lnΓ(x) = ln(pi / |sin(pi x)|) - lnΓ(1 - x); poles at 0, -1, ...
+    out = _reflected(
+        xp,
+        x,
+        _gammaln_positive,
+        lambda xn: (
+            math.log(math.pi) - xp.log(xp.abs(_sinpi(xp, xn))) - _gammaln_positive(xp, 1.0 - xn)
+        ),
+        lambda xn: xp.inf,
+    )
     return _result(out, dt)
 
 
 def _digamma_positive(xp, x):
     # ψ(x) = ψ(x + m) - sum 1/(x + k); ψ(z) ~ ln z - 1/(2z) - sum B_2k / (2k z^2k)
     z, acc = _shifted(xp, x, lambda z: 1.0 / z)
-    iz2 = 1.0 / (z * z)
+    iz = 1.0 / z
+    iz2 = iz * iz  # not 1 / z², which overflows (and warns) for z beyond 1e154
     series = xp.zeros_like(x)
     power = iz2
     for k, b in enumerate(_BERNOULLI[:8], start=1):
@@ -204,18 +217,14 @@ def _digamma_positive(xp, x):
 
 def digamma_impl(xp, x):
     x, dt = _floating(xp, x, "digamma")
-    pos = x > 0
-    out = _digamma_positive(xp, xp.where(pos, x, 1.0))
-    neg = ~pos
-    if neg.any():
-        # reflection: ψ(x) = ψ(1 - x) - pi cot(pi x); poles at 0, -1, -2, ...
-        xn = xp.where(neg, x, -0.5)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            refl = _digamma_positive(xp, 1.0 - xn) - math.pi * _cospi(xp, xn) / _sinpi(xp, xn)
-        pole = xp.floor(xn) == xn
-        refl = xp.where(pole, xp.where(xn == 0, -xp.inf, xp.nan), refl)
-        out = xp.where(neg, refl, out)
-    out = xp.where(xp.isnan(x), xp.nan, out)
+    # reflection: ψ(x) = ψ(1 - x) - pi cot(pi x); poles at 0, -1, -2, ...
+    out = _reflected(
+        xp,
+        x,
+        _digamma_positive,
+        lambda xn: _digamma_positive(xp, 1.0 - xn) - math.pi * _cospi(xp, xn) / _sinpi(xp, xn),
+        lambda xn: xp.where(xn == 0, -xp.inf, xp.nan),
+    )
     return _result(out, dt)
 
 

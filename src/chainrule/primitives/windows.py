@@ -27,6 +27,7 @@ import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives._helpers import shape_of
+from chainrule.primitives.shape import transpose
 
 __all__ = ["sliding_window_view", "sliding_windows", "sliding_windows_transpose"]
 
@@ -131,47 +132,30 @@ def _transpose_impl(xp, g, in_shape, window_shape, strides, dilation, padding):
 
 
 # -- the records ----------------------------------------------------------------------------
-def _windows_vjp(ans, x, window_shape, strides, dilation, padding, pad_value=0.0):
-    in_shape = shape_of(x)
+# The rules pass the geometry (window_shape, strides, dilation, padding) on as it is.
+def _windows_vjp(ans, x, pad_value=0.0, **geometry):
     # adjoint of gathering windows: scatter-add them back (col2im)
-    return lambda g: _sliding_windows_transpose(
-        g,
-        in_shape=in_shape,
-        window_shape=window_shape,
-        strides=strides,
-        dilation=dilation,
-        padding=padding,
-    )
+    in_shape = shape_of(x)
+    return lambda g: sliding_windows_transpose_p(g, in_shape=in_shape, **geometry)
 
 
-def _windows_jvp(t, ans, x, window_shape, strides, dilation, padding, pad_value=0.0):
+def _windows_jvp(g, ans, x, pad_value=0.0, **geometry):
     # linear in x; the padding is a constant, so its tangent is 0
-    return _sliding_windows(
-        t, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
-    )
+    return sliding_windows_p(g, **geometry)
 
 
-def _transpose_vjp(ans, g, in_shape, window_shape, strides, dilation, padding):
-    return lambda ct: _sliding_windows(
-        ct, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
-    )
+def _transpose_vjp(ans, x, in_shape, **geometry):
+    return lambda g: sliding_windows_p(g, **geometry)
 
 
-def _transpose_jvp(t, ans, g, in_shape, window_shape, strides, dilation, padding):
-    return _sliding_windows_transpose(
-        t,
-        in_shape=in_shape,
-        window_shape=window_shape,
-        strides=strides,
-        dilation=dilation,
-        padding=padding,
-    )
+def _transpose_jvp(g, ans, x, in_shape, **geometry):
+    return sliding_windows_transpose_p(g, in_shape=in_shape, **geometry)
 
 
-_sliding_windows = defprimitive(
+sliding_windows_p = defprimitive(
     "sliding_windows", _windows_impl, vjp={0: _windows_vjp}, jvp={0: _windows_jvp}
 )
-_sliding_windows_transpose = defprimitive(
+sliding_windows_transpose_p = defprimitive(
     "sliding_windows_transpose",
     _transpose_impl,
     vjp={0: _transpose_vjp},
@@ -180,19 +164,22 @@ _sliding_windows_transpose = defprimitive(
 
 
 # -- public wrappers ----------------------------------------------------------------------------
-def _normalize(window_shape, strides, dilation, padding):
-    window_shape = (
-        (int(window_shape),)
-        if isinstance(window_shape, (int, np.integer))
-        else tuple(int(w) for w in window_shape)
-    )
+def _window_shape(window_shape) -> tuple:
+    if isinstance(window_shape, int | np.integer):
+        return (int(window_shape),)
+    return tuple(int(w) for w in window_shape)
+
+
+def _normalize(window_shape, strides, dilation, padding) -> dict:
+    """The geometry keywords of the records, each normalised to one entry per axis."""
+    window_shape = _window_shape(window_shape)
     k = len(window_shape)
-    return (
-        window_shape,
-        _tuple(strides, k, "strides"),
-        _tuple(dilation, k, "dilation"),
-        _padding(padding, k),
-    )
+    return {
+        "window_shape": window_shape,
+        "strides": _tuple(strides, k, "strides"),
+        "dilation": _tuple(dilation, k, "dilation"),
+        "padding": _padding(padding, k),
+    }
 
 
 def sliding_windows(x, window_shape, strides=1, dilation=1, padding=0, pad_value=0.0):
@@ -203,43 +190,27 @@ def sliding_windows(x, window_shape, strides=1, dilation=1, padding=0, pad_value
     ``padding`` is an int, one int per axis, or one ``(before, after)`` pair per axis;
     padded positions read ``pad_value`` (a constant: it gets no gradient).
     """
-    window_shape, strides, dilation, padding = _normalize(window_shape, strides, dilation, padding)
-    _geometry(shape_of(x), window_shape, strides, dilation, padding)
+    geometry = _normalize(window_shape, strides, dilation, padding)
+    _geometry(shape_of(x), **geometry)
     if pad_value != 0.0:
-        return _sliding_windows(
-            x,
-            window_shape=window_shape,
-            strides=strides,
-            dilation=dilation,
-            padding=padding,
-            pad_value=float(pad_value),
-        )
-    return _sliding_windows(
-        x, window_shape=window_shape, strides=strides, dilation=dilation, padding=padding
-    )
+        return sliding_windows_p(x, pad_value=float(pad_value), **geometry)
+    return sliding_windows_p(x, **geometry)
 
 
 def sliding_windows_transpose(g, in_shape, window_shape, strides=1, dilation=1, padding=0):
     """The adjoint of :func:`sliding_windows` ("col2im"): add each window of ``g`` (shape
     ``(..., *out, *window_shape)``) back onto an array of shape ``in_shape``."""
-    window_shape, strides, dilation, padding = _normalize(window_shape, strides, dilation, padding)
+    geometry = _normalize(window_shape, strides, dilation, padding)
     in_shape = tuple(int(n) for n in in_shape)
-    _, out = _geometry(in_shape, window_shape, strides, dilation, padding)
-    k = len(window_shape)
+    _, out = _geometry(in_shape, **geometry)
+    k = len(geometry["window_shape"])
     got = shape_of(g)
-    if got[len(got) - 2 * k :] != out + window_shape:
+    if got[len(got) - 2 * k :] != out + geometry["window_shape"]:
         raise ValueError(
-            f"sliding_windows_transpose: expected trailing shape {out + window_shape} "
-            f"for input shape {in_shape}, got {got}"
+            f"sliding_windows_transpose: expected trailing shape "
+            f"{out + geometry['window_shape']} for input shape {in_shape}, got {got}"
         )
-    return _sliding_windows_transpose(
-        g,
-        in_shape=in_shape,
-        window_shape=window_shape,
-        strides=strides,
-        dilation=dilation,
-        padding=padding,
-    )
+    return sliding_windows_transpose_p(g, in_shape=in_shape, **geometry)
 
 
 def sliding_window_view(x, window_shape, axis=None):
@@ -248,11 +219,7 @@ def sliding_window_view(x, window_shape, axis=None):
     Windows of stride 1 over ``axis`` (default: the last ``len(window_shape)`` axes of
     ``x`` when it has exactly that many, as in NumPy); the window axes come last.
     """
-    window_shape = (
-        (int(window_shape),)
-        if isinstance(window_shape, (int, np.integer))
-        else tuple(int(w) for w in window_shape)
-    )
+    window_shape = _window_shape(window_shape)
     nd = len(shape_of(x))
     if axis is None:
         if len(window_shape) != nd:
@@ -268,11 +235,9 @@ def sliding_window_view(x, window_shape, axis=None):
     if len(set(axes)) != len(axes):
         # NumPy allows windows twice along one axis; keep the differentiable version simple
         raise NotImplementedError("sliding_window_view: repeated axes are not supported")
-    from chainrule.primitives import shape as S
-
     # move the windowed axes last (in the given order), window them, move them back
     rest = tuple(a for a in range(nd) if a not in axes)
-    moved = S.transpose(x, rest + axes) if rest + axes != tuple(range(nd)) else x
+    moved = transpose(x, rest + axes) if rest + axes != tuple(range(nd)) else x
     win = sliding_windows(moved, window_shape)
     k = len(axes)
     # win axes: rest..., out (in `axes` order)..., window...; NumPy's output keeps the
@@ -280,5 +245,5 @@ def sliding_window_view(x, window_shape, axis=None):
     out_pos = list(rest) + list(axes)
     order = [out_pos.index(a) for a in range(nd)] + list(range(nd, nd + k))
     if order != list(range(nd + k)):
-        win = S.transpose(win, tuple(order))
+        win = transpose(win, tuple(order))
     return win

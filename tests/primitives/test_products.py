@@ -164,3 +164,10 @@ def test_hessian_of_a_quadratic_form():
     q = _r(3, 3)
     h = cr.hessian(lambda x: x @ q @ x)(_r(3))
     np.testing.assert_allclose(h, q + q.T, rtol=1e-12)
+
+
+def test_cross_of_integers_stays_integer():
+    a, b = np.array([1, 2, 3]), np.array([4, 5, 6])
+    got = cnp.cross(a, b)
+    assert got.dtype == np.cross(a, b).dtype
+    np.testing.assert_array_equal(got, np.cross(a, b))

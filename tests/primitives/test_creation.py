@@ -1,5 +1,6 @@
 """Array creation and the index tricks on traced values: ``meshgrid`` (sparse,
-tuple result, nested traces), ``r_``/``c_`` (NumPy's dtype for Python numbers)."""
+tuple result, nested traces), ``r_``/``c_`` (NumPy's dtype for Python numbers),
+``array``'s ``ndmin``, and the ``*_like`` constants."""
 
 from __future__ import annotations
 
@@ -61,3 +62,14 @@ def test_array_of_traced_values_takes_ndmin(build):
     want = build(np, X)
     assert out.shape == want.shape and out.dtype == want.dtype
     np.testing.assert_array_equal(out, want)
+
+
+def test_zeros_like_of_traced_value_is_constant():
+    g = cr.grad(lambda x: cnp.sum(x * 2.0 + cnp.zeros_like(x) + cnp.ones_like(x)))(np.ones(2))
+    np.testing.assert_array_equal(g, [2.0, 2.0])
+    assert isinstance(cnp.zeros_like(cr.tensor([1.0, 2.0])), cr.Tensor)
+
+
+def test_full_like_with_traced_fill_keeps_gradient():
+    g = cr.grad(lambda v: cnp.sum(cnp.full_like(np.ones((2, 3)), v)))(1.5)
+    assert g == 6.0

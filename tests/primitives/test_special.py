@@ -15,7 +15,10 @@ RNG = np.random.default_rng(0)
 
 
 def _close(got, want, tol):
+    """Same NaNs and infinities, and finite values within ``tol`` (relative, or absolute
+    below 1); fails when there was nothing to compare."""
     got, want = np.asarray(got), np.asarray(want)
+    assert want.size > 0 and got.shape == want.shape
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     inf = np.isinf(want)
     np.testing.assert_array_equal(got[inf], want[inf])
@@ -37,8 +40,7 @@ _WIDE = np.concatenate(
 @pytest.mark.parametrize("name", ["erf", "erfc", "expit", "ndtr", "log_expit"])
 def test_against_scipy_everywhere(name):
     sps = pytest.importorskip("scipy.special")
-    with np.errstate(all="ignore"):
-        _close(getattr(csp, name)(_WIDE), getattr(sps, name)(_WIDE), 1e-13)
+    _close(getattr(csp, name)(_WIDE), getattr(sps, name)(_WIDE), 1e-13)
 
 
 def test_erfc_relative_accuracy_in_the_tail():
@@ -60,7 +62,10 @@ def test_gamma_family_against_scipy():
     for n in (1, 2, 3, 5):
         x = np.concatenate([pos[pos < 1e8], neg])
         want = sps.polygamma(n, x)
-        _close(csp.polygamma(n, x) / want, np.where(np.isfinite(want), 1.0, np.nan), 1e-11)
+        with np.errstate(invalid="ignore"):  # the ratio inf / inf at the poles is NaN
+            ratio = csp.polygamma(n, x) / want
+        assert np.isfinite(ratio).sum() > 100
+        _close(ratio, np.where(np.isfinite(want), 1.0, np.nan), 1e-11)
     _close(csp.gammaln([0.0, -1.0, -2.0, np.inf]), [np.inf, np.inf, np.inf, np.inf], 0)
 
 
@@ -76,8 +81,7 @@ def test_erfinv_and_logit_against_scipy():
     )
     _close(csp.erfinv(u), sps.erfinv(u), 1e-14)
     p = np.linspace(0, 1, 1001)
-    with np.errstate(divide="ignore"):
-        _close(csp.logit(p), sps.logit(p), 1e-13)
+    _close(csp.logit(p), sps.logit(p), 1e-13)
 
 
 def test_reductions_against_scipy():
@@ -219,9 +223,9 @@ def test_scipy_ufuncs_on_traced_values_are_differentiated():
 )
 def test_logsumexp_gradient_at_an_infinite_answer_splits_like_max(a, kwargs, want):
     a = np.array(a)
-    with np.errstate(all="ignore"):
-        g = cr.grad(lambda a: cnp.sum(csp.logsumexp(a, **kwargs)))(a)
-        _, t = cr.jvp(lambda a: csp.logsumexp(a, **kwargs), (a,), (np.ones_like(a),))
+    # the forward does not warn here, and neither may the rules
+    g = cr.grad(lambda a: cnp.sum(csp.logsumexp(a, **kwargs)))(a)
+    _, t = cr.jvp(lambda a: csp.logsumexp(a, **kwargs), (a,), (np.ones_like(a),))
     np.testing.assert_allclose(g, want)
     np.testing.assert_allclose(t, np.sum(want, axis=kwargs.get("axis")))
 
