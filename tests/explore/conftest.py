@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server_url():
     from chainrule.explore.server import bind, make_server
 
@@ -38,7 +38,7 @@ def server_url():
     sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     """Headless Debian chromium driven by Playwright (its own browser download is not
     used). A missing chromium or Playwright fails with the install command."""
