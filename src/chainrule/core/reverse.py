@@ -9,30 +9,46 @@ the functional transforms (``ReverseTrace``) and the eager ``Tensor`` graph
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from chainrule.core import anomaly
-from chainrule.core.primitive import add_any
-from chainrule.core.trace import Box, Trace
+from chainrule.core.primitive import Primitive, add_any
+from chainrule.core.trace import Box, Trace, box_type
 
 
 class Node:
-    """One recorded application of a primitive (``prim``) in reverse mode."""
+    """One recorded application of a primitive (``prim``) in reverse mode. The defaults
+    describe a node that records no operation (a leaf, or a virtual root)."""
 
     __slots__ = ("prim", "args", "kwargs", "ans", "argnums", "parents", "where", "__weakref__")
 
-    def __init__(self, prim, args, kwargs, ans, argnums, parents):
+    def __init__(
+        self,
+        prim: Primitive | None = None,
+        args: Any = None,
+        kwargs: dict | None = None,
+        ans: Any = None,
+        argnums: Sequence[int] = (),
+        parents: Sequence[Node] = (),
+        where: str | None = None,
+    ):
         self.prim = prim
         self.args = args
         self.kwargs = kwargs
         self.ans = ans
         self.argnums = argnums
         self.parents = parents
-        self.where = anomaly.user_line() if anomaly.anomaly_enabled() else None
+        # the user's line that created the operation (recorded in anomaly mode)
+        self.where = where
 
     def vjp(self, g) -> list:
         """Cotangents for ``self.parents`` (same order) from the output cotangent ``g``."""
-        return self.prim.vjp(g, self.argnums, self.ans, self.args, self.kwargs)
+        prim = self.prim
+        assert prim is not None, "only the nodes of operations have a rule"
+        return prim.vjp(g, self.argnums, self.ans, self.args, self.kwargs)
 
     def release(self) -> None:
         """Drop what was saved for the backward pass (eager graphs, after backward)."""
@@ -43,12 +59,6 @@ class LeafNode(Node):
 
     __slots__ = ()
 
-    def __init__(self):
-        self.prim = None
-        self.args = self.kwargs = self.ans = None
-        self.argnums = self.parents = ()
-        self.where = None
-
 
 class RootNode(Node):
     """A virtual node joining several outputs (its parents), so that one sweep serves
@@ -56,12 +66,8 @@ class RootNode(Node):
 
     __slots__ = ()
 
-    def __init__(self, parents):
-        self.prim = None
-        self.args = self.kwargs = self.ans = None
-        self.argnums = tuple(range(len(parents)))
-        self.parents = parents
-        self.where = None
+    def __init__(self, parents: Sequence[Node]):
+        super().__init__(argnums=tuple(range(len(parents))), parents=parents)
 
     def vjp(self, g) -> list:
         return g
@@ -134,7 +140,7 @@ def _sweep(root, g, visit, release) -> None:
 class ReverseBox(Box):
     __slots__ = ("_node",)
 
-    def __init__(self, value, trace, node):
+    def __init__(self, value, trace: Trace, node: Node):
         self._value = value
         self._trace = trace
         self._node = node
@@ -146,21 +152,16 @@ class ReverseTrace(Trace):
     __slots__ = ()
 
     def new_input(self, value) -> ReverseBox:
-        return ReverseBox(value, self, LeafNode())
+        return box_type(ReverseBox, value)(value, self, LeafNode())
 
     def process(self, prim, args, kwargs):
-        vals = list(args)
-        argnums = []
-        parents = []
-        for i, a in enumerate(args):
-            if isinstance(a, Box) and a._trace is self:
-                vals[i] = a._value
-                if prim.check_rule(i, "rev"):
-                    argnums.append(i)
-                    parents.append(a._node)
+        vals, argnums, parents = self.unbox(prim, args, "rev", "_node")
         ans = prim(*vals, **kwargs)
         if anomaly.anomaly_enabled():
             anomaly.check_forward(prim.name, ans)
         if prim.zero_derivative or not argnums:
             return ans
-        return ReverseBox(ans, self, Node(prim, vals, kwargs, ans, argnums, parents))
+        where = anomaly.user_line() if anomaly.anomaly_enabled() else None
+        node = Node(prim, vals, kwargs, ans, argnums, parents, where)
+        box = box_type(ReverseBox, ans) if isinstance(ans, Box) else ReverseBox
+        return box(ans, self, node)
