@@ -71,7 +71,9 @@ class Primitive:
             if isinstance(a, Box) and (top is None or a._trace.level > top.level):
                 top = a._trace
         if top is None:
-            return self.impl(array_namespace(args), *args, **kwargs)
+            if kwargs or len(args) != 1:
+                return self.impl(array_namespace(args), *args, **kwargs)
+            return self.impl(array_namespace(args), args[0])  # no argument tuple to build
         if not top.active:
             raise RuntimeError(
                 f"{self.name}: a traced value escaped the transform that created it "
@@ -101,7 +103,10 @@ class Primitive:
             return list(self.vjp_joint(argnums, ans, *args, **kwargs)(g))
         vjps = self.vjps
         if len(argnums) == 1:
-            return [vjps[argnums[0]](ans, *args, **kwargs)(g)]
+            rule = vjps[argnums[0]]
+            if not kwargs and len(args) == 1:  # a unary rule, called without an argument tuple
+                return [rule(ans, args[0])(g)]
+            return [rule(ans, *args, **kwargs)(g)]
         return [vjps[i](ans, *args, **kwargs)(g) for i in argnums]
 
     def jvp(self, tangents, argnums, ans, args, kwargs):

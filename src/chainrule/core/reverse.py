@@ -91,8 +91,9 @@ def toposort(root: Node) -> list[Node]:
         node = ready.pop()
         order.append(node)
         for parent in node.parents:
-            child_count[parent] -= 1
-            if child_count[parent] == 0:
+            left = child_count[parent] - 1
+            child_count[parent] = left
+            if not left:
                 ready.append(parent)
     return order
 
@@ -111,30 +112,37 @@ def backward_pass(root: Node, g, *, visit=None, release: bool = False) -> None:
         _sweep(root, g, visit, release)
 
 
-def _sweep(root, g, visit, release) -> None:
+def _sweep(root: Node, g, visit, release: bool) -> None:
     cotangents = {root: g}
+    pop = cotangents.pop
+    get = cotangents.get
     check = anomaly.anomaly_enabled()
     for node in toposort(root):
-        ct = cotangents.pop(node, None)
+        ct = pop(node, None)
         if ct is None:
             continue
         if visit is not None:
             visit(node, ct)
-        if not node.parents:
+        parents = node.parents
+        if not parents:
             continue
         parent_cts = node.vjp(ct)
         if release:
             node.release()
-        i = 0
-        for parent in node.parents:
-            pct = parent_cts[i]
+        if check:
+            _check_cotangents(node, parent_cts)
+        for parent, pct in zip(parents, parent_cts):
             if pct is not None:
-                if check:
-                    name = node.prim.name if node.prim is not None else "output"
-                    anomaly.check_backward(name, node.argnums[i], pct, node.where)
-                prev = cotangents.get(parent)
+                prev = get(parent)
                 cotangents[parent] = pct if prev is None else add_any(prev, pct)
-            i += 1
+
+
+def _check_cotangents(node: Node, parent_cts) -> None:
+    """Anomaly mode: every cotangent ``node`` sends its parents must be finite."""
+    name = node.prim.name if node.prim is not None else "output"
+    for argnum, pct in zip(node.argnums, parent_cts):
+        if pct is not None:
+            anomaly.check_backward(name, argnum, pct, node.where)
 
 
 class ReverseBox(Box):

@@ -1,6 +1,6 @@
 """The PyTorch-style front door: :class:`Tensor` and its eager autograd graph.
 
-* :mod:`.tensor`: the ``Tensor`` class;
+* :mod:`.tensor_class`: the ``Tensor`` class;
 * :mod:`.graph`: the eager trace (level 0, below every functional transform), the
   nodes it records, and a tensor's graph state (``EagerBox``);
 * :mod:`.backward`: ``Tensor.backward`` and ``autograd.grad``'s sweep;
@@ -43,7 +43,7 @@ from chainrule.tensors.grad_mode import (
 )
 from chainrule.tensors.random import manual_seed
 from chainrule.tensors.serialization import load, save
-from chainrule.tensors.tensor import Tensor
+from chainrule.tensors.tensor_class import Tensor
 
 __all__ = [
     "Tensor",

@@ -12,7 +12,7 @@ import numpy as np
 
 from chainrule.core.trace import Box, shape_arg
 from chainrule.tensors.random import default_generator
-from chainrule.tensors.tensor import Tensor
+from chainrule.tensors.tensor_class import Tensor
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -3,7 +3,7 @@
 A tensor is a box of the single, always-active :class:`EagerTrace`, whose level (0) is
 below every functional transform; :class:`EagerBox` is its graph state (the node it
 stands for, its accumulated ``.grad``, its version counter), and the ``Tensor`` class
-(:mod:`chainrule.tensors.tensor`) adds the methods. Operations on tensors run at once;
+(:mod:`chainrule.tensors.tensor_class`) adds the methods. Operations on tensors run at once;
 when an input requires a gradient (and grad mode is on, :mod:`.grad_mode`) an
 :class:`EagerNode` is recorded, and ``backward()`` sweeps those nodes with the same
 iterative pass as reverse mode (:mod:`chainrule.tensors.backward`). The trace makes its
@@ -259,41 +259,62 @@ class EagerTrace(Trace):
     __slots__ = ()
 
     def process(self, prim, args, kwargs):
-        vals = list(args)
-        argnums = []
-        parents = []
-        versions = []
-        record = not prim.zero_derivative and _grad_enabled.get()
-        tensor: EagerBox | None = None
-        i = 0
-        for a in args:
-            if isinstance(a, EagerBox):  # only tensors reach the bottom trace
-                tensor = a
-                vals[i] = a._value
-                versions.append((i, a._version))
-                node = a._node
-                if (
-                    record
-                    and node is not None
-                    and (i in prim.vjps or prim.check_rule(i, "rev"))
-                    and i not in prim.nondiff
-                ):
-                    argnums.append(i)
-                    parents.append(node)
-            i += 1
-        ans = prim.impl(array_namespace(vals), *vals, **kwargs)
+        if len(args) == 1:
+            # The common one-argument call, unboxed without the loop below (which is a
+            # measurable share of a small operation's cost). The argument is a tensor:
+            # Primitive.__call__ chose this trace for it.
+            tensor = args[0]
+            node = tensor._node
+            vals = [tensor._value]
+            versions = [(0, tensor._version)]
+            argnums: list[int] = [] if node is None else [0]
+            parents: list[Node] = [] if node is None else [node]
+        else:
+            vals = list(args)
+            argnums = []
+            parents = []
+            versions = []
+            i = 0
+            for a in args:
+                if isinstance(a, EagerBox):  # only tensors reach the bottom trace
+                    tensor = a
+                    vals[i] = a._value
+                    versions.append((i, a._version))
+                    node = a._node
+                    if node is not None:
+                        argnums.append(i)
+                        parents.append(node)
+                i += 1
+        xp = array_namespace(vals)
+        if kwargs or len(vals) != 1:
+            ans = prim.impl(xp, *vals, **kwargs)
+        else:  # the unary call, without building an argument tuple
+            ans = prim.impl(xp, vals[0])
         if type(ans) is not np.ndarray and not isinstance(ans, np.ndarray | tuple):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
         if anomaly._enabled.get():
             anomaly.check_forward(prim.name, ans)
             where = anomaly.user_line()
-        assert tensor is not None  # Primitive.__call__ chose this trace for a tensor
-        if not argnums:
+        if not argnums or prim.zero_derivative or not _grad_enabled.get():
             return tensor._new(ans, None)
-        return tensor._new(
-            ans, EagerNode(prim, args, vals, kwargs, ans, argnums, parents, versions, where)
-        )
+        vjps, nondiff = prim.vjps, prim.nondiff
+        for i in argnums:
+            if (i not in vjps and not prim.check_rule(i, "rev")) or i in nondiff:
+                # an argument without a derivative (rare): record the others only
+                keep = [k for k, j in enumerate(argnums) if _differentiated(prim, j)]
+                if not keep:
+                    return tensor._new(ans, None)
+                argnums = [argnums[k] for k in keep]
+                parents = [parents[k] for k in keep]
+                break
+        node = EagerNode(prim, args, vals, kwargs, ans, argnums, parents, versions, where)
+        return tensor._new(ans, node)
+
+
+def _differentiated(prim: Primitive, i: int) -> bool:
+    """Whether the graph records argument ``i`` of ``prim`` (raises if it has no rule)."""
+    return (i in prim.vjps or prim.check_rule(i, "rev")) and i not in prim.nondiff
 
 
 EAGER = EagerTrace(0)

@@ -1,6 +1,6 @@
 """The base of the Tensor's method mixins, and the helpers they share.
 
-``Tensor`` (:mod:`chainrule.tensors.tensor`) gathers its PyTorch-named methods from
+``Tensor`` (:mod:`chainrule.tensors.tensor_class`) gathers its PyTorch-named methods from
 mixins: :mod:`.math_methods`, :mod:`.shape_methods`, :mod:`.reduction_methods`,
 :mod:`.conversion_methods` and :mod:`.inplace`. All but the in-place ones also serve the
 boxes around a tensor (a ``Tensor`` passed to ``cr.grad`` is boxed by the transform,

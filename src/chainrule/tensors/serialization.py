@@ -26,7 +26,7 @@ import numpy as np
 
 from chainrule.core.trace import Box
 from chainrule.tensors.factories import from_numpy
-from chainrule.tensors.tensor import Tensor
+from chainrule.tensors.tensor_class import Tensor
 
 __all__ = ["save", "load", "load_metadata", "CheckpointError"]
 
