@@ -15,11 +15,15 @@ from chainrule.core.reverse import ReverseBox, ReverseTrace
 from chainrule.core.trace import Box, box_type
 
 
-def test_importing_the_package_adds_nothing_to_box():
+@pytest.mark.parametrize(
+    "module, cls", [("chainrule.core.trace", "Box"), ("chainrule.tensors.tensor_class", "Tensor")]
+)
+def test_importing_the_package_adds_nothing_to_box_or_tensor(module, cls):
+    # each class declares its whole surface: no module attaches attributes to it later
     code = (
-        "from chainrule.core.trace import Box; before = set(dir(Box));"
+        f"from {module} import {cls}; before = set(dir({cls}));"
         "import chainrule, chainrule.nn, chainrule.viz, chainrule.symbolic;"
-        "print(sorted(set(dir(Box)) ^ before))"
+        f"print(sorted(set(dir({cls})) ^ before))"
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     out = subprocess.run(

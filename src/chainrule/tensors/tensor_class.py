@@ -49,11 +49,7 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
     _boxed_methods = BoxedTensorMethods
 
     def __init__(self, data, *, requires_grad: bool = False, dtype=None):
-        self._value = _as_array(data, dtype)
-        self._trace = EAGER
-        self._node = None
-        self._grad = None
-        self._version = 0
+        self._start(_as_array(data, dtype), None)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -61,18 +57,21 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
     def _wrap(cls, value, node=None):
         """A ``cls`` around ``value`` (made an array unless it is one, or a tuple), at
         ``node`` in the graph; the array is not copied."""
-        t = _new_object(cls)
         if not isinstance(value, (np.ndarray, tuple)):
             value = np.asarray(value)
-        t._value = value
-        t._trace = EAGER
-        t._node = node
-        t._grad = None
-        t._version = 0
+        t = _new_object(cls)
+        t._start(value, node)
         return t
 
+    def _start(self, value, node) -> None:
+        self._value = value
+        self._trace = EAGER
+        self._node = node
+        self._grad = None
+        self._version = 0
+
     def _new(self, value, node=None) -> Tensor:
-        # the hot path of every operation (EagerTrace.process): no checks
+        # the hot path of every operation (EagerTrace.process): no checks, no calls
         t = _new_object(Tensor)
         t._value = value
         t._trace = EAGER
