@@ -30,12 +30,13 @@ class JVPTrace(Trace):
     def process(self, prim, args, kwargs):
         vals, argnums, tangents = self.unbox(prim, args, "fwd", "_tangent")
         ans = prim(*vals, **kwargs)
-        if anomaly.anomaly_enabled():
+        check = anomaly._enabled.get()
+        if check:
             anomaly.check_forward(prim.name, ans)
         if prim.zero_derivative or not argnums:
             return ans
         tangent = prim.jvp(tangents, argnums, ans, vals, kwargs)
-        if anomaly.anomaly_enabled():
+        if check:
             anomaly.check_tangent(prim.name, tangent)
         box = box_type(JVPBox, ans) if isinstance(ans, Box) else JVPBox
         return box(ans, self, tangent)

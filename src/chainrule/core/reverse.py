@@ -165,11 +165,13 @@ class ReverseTrace(Trace):
     def process(self, prim, args, kwargs):
         vals, argnums, parents = self.unbox(prim, args, "rev", "_node")
         ans = prim(*vals, **kwargs)
-        if anomaly.anomaly_enabled():
+        check = anomaly._enabled.get()
+        if check:
             anomaly.check_forward(prim.name, ans)
         if prim.zero_derivative or not argnums:
             return ans
-        where = anomaly.user_line() if anomaly.anomaly_enabled() else None
-        node = Node(prim, vals, kwargs, ans, argnums, parents, where)
+        node = Node(
+            prim, vals, kwargs, ans, argnums, parents, anomaly.user_line() if check else None
+        )
         box = box_type(ReverseBox, ans) if isinstance(ans, Box) else ReverseBox
         return box(ans, self, node)

@@ -12,6 +12,7 @@ made through the tensors it is given (``_new``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -38,20 +39,14 @@ def backward(
         retain_graph = create_graph
     release = not retain_graph
     if inputs is None:
-
-        def visit(node, ct):
-            _accumulate(node, ct, retain_graph, handed)
-
+        visit = partial(_accumulate, retain_graph, handed, None)
         with _grad_mode(create_graph):
             backward_pass(root, g, visit=visit, release=release)
         return
     targets = _targets(inputs)
-
-    def visit_targets(node, ct):
-        _accumulate(node, ct, retain_graph, handed, targets)
-
+    visit = partial(_accumulate, retain_graph, handed, targets)
     with _grad_mode(create_graph):
-        _sweep_until_reached(root, g, targets, visit_targets, release)
+        _sweep_until_reached(root, g, targets, visit, release)
 
 
 def grad(
@@ -228,8 +223,9 @@ def _targets(inputs) -> dict[Node, EagerBox]:
     return targets
 
 
-def _accumulate(node, ct, keep_all: bool, handed: set[int], targets: dict | None = None) -> None:
-    """Record ``ct`` on ``node`` (for display) and add it to the ``.grad`` of the tensor
+def _accumulate(keep_all: bool, handed: set[int], targets: dict | None, node, ct) -> None:
+    """The sweep's visit (the first three arguments bound with ``functools.partial``):
+    record ``ct`` on ``node`` (for display) and add it to the ``.grad`` of the tensor
     the node stands for (a leaf that still requires grad, or a non-leaf that called
     ``retain_grad``; with ``targets``, only the tensors given in ``backward(inputs=)``).
 

@@ -259,21 +259,30 @@ class EagerTrace(Trace):
     __slots__ = ()
 
     def process(self, prim, args, kwargs):
-        if len(args) == 1:
-            # The common one-argument call, unboxed without the loop below (which is a
-            # measurable share of a small operation's cost). The argument is a tensor:
-            # Primitive.__call__ chose this trace for it.
+        if len(args) == 1 and not kwargs:
+            # The common one-argument call, without the loop and the argument tuple
+            # below (a measurable share of a small operation's cost). The argument is a
+            # tensor: Primitive.__call__ chose this trace for it.
             tensor = args[0]
+            value = tensor._value
+            ans = prim.impl(array_namespace((value,)), value)
             node = tensor._node
-            vals = [tensor._value]
-            versions = [(0, tensor._version)]
-            argnums: list[int] = [] if node is None else [0]
-            parents: list[Node] = [] if node is None else [node]
+            if (
+                node is not None
+                and not prim.zero_derivative
+                and _grad_enabled.get()
+                and _differentiated(prim, 0)
+            ):
+                argnums, parents = [0], [node]
+                vals, versions = [value], [(0, tensor._version)]
+            else:
+                argnums = None
         else:
             vals = list(args)
             argnums = []
             parents = []
             versions = []
+            record = not prim.zero_derivative and _grad_enabled.get()
             i = 0
             for a in args:
                 if isinstance(a, EagerBox):  # only tensors reach the bottom trace
@@ -281,39 +290,26 @@ class EagerTrace(Trace):
                     vals[i] = a._value
                     versions.append((i, a._version))
                     node = a._node
-                    if node is not None:
+                    if record and node is not None and _differentiated(prim, i):
                         argnums.append(i)
                         parents.append(node)
                 i += 1
-        xp = array_namespace(vals)
-        if kwargs or len(vals) != 1:
-            ans = prim.impl(xp, *vals, **kwargs)
-        else:  # the unary call, without building an argument tuple
-            ans = prim.impl(xp, vals[0])
+            ans = prim.impl(array_namespace(vals), *vals, **kwargs)
         if type(ans) is not np.ndarray and not isinstance(ans, np.ndarray | tuple):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
         if anomaly._enabled.get():
             anomaly.check_forward(prim.name, ans)
             where = anomaly.user_line()
-        if not argnums or prim.zero_derivative or not _grad_enabled.get():
+        if not argnums:
             return tensor._new(ans, None)
-        vjps, nondiff = prim.vjps, prim.nondiff
-        for i in argnums:
-            if (i not in vjps and not prim.check_rule(i, "rev")) or i in nondiff:
-                # an argument without a derivative (rare): record the others only
-                keep = [k for k, j in enumerate(argnums) if _differentiated(prim, j)]
-                if not keep:
-                    return tensor._new(ans, None)
-                argnums = [argnums[k] for k in keep]
-                parents = [parents[k] for k in keep]
-                break
         node = EagerNode(prim, args, vals, kwargs, ans, argnums, parents, versions, where)
         return tensor._new(ans, node)
 
 
 def _differentiated(prim: Primitive, i: int) -> bool:
     """Whether the graph records argument ``i`` of ``prim`` (raises if it has no rule)."""
+    # (i in prim.vjps: check_rule's answer for the common case, without its call)
     return (i in prim.vjps or prim.check_rule(i, "rev")) and i not in prim.nondiff
 
 
