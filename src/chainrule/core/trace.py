@@ -55,16 +55,21 @@ class Trace:
         ``mode`` (``"rev"`` or ``"fwd"``; a position without a rule raises), and each
         one's ``field`` (its graph node, or its tangent). Boxes of other traces are
         constants here."""
+        rules = prim.vjps if mode == "rev" else prim.jvps
+        plain = not prim.zero_derivative and not prim.nondiff
+        if len(args) == 1:  # one argument, without the loop: it is this trace's box
+            a = args[0]
+            # (the first test is check_rule's answer for the common case, without a call)
+            if (plain and 0 in rules) or prim.check_rule(0, mode):
+                return [a._value], [0], [getattr(a, field)]
+            return [a._value], [], []
         vals = list(args)
         argnums = []
         fields = []
-        rules = prim.vjps if mode == "rev" else prim.jvps
-        plain = not prim.zero_derivative and not prim.nondiff
         i = 0
         for a in args:
             if isinstance(a, Box) and a._trace is self:
                 vals[i] = a._value
-                # (the first test is check_rule's answer for the common case, without a call)
                 if (plain and i in rules) or prim.check_rule(i, mode):
                     argnums.append(i)
                     fields.append(getattr(a, field))
