@@ -11,9 +11,10 @@ higher than every trace active when it starts. A box belongs to a trace by ident
 (``box._trace is self``); boxes of other traces are constants to it. So an inner
 derivative of a function that only closes over the outer variable is 0, as it must be.
 
-The trace stack is the only global state. It lives in a ``ContextVar``, so each thread
-(and each asyncio task) has its own: two threads differentiating at once never see
-each other's traces.
+The only global state is the counter that numbers the levels: a new trace's level is
+higher than that of every trace made before it, in any thread. A trace is retired
+(``active`` false) when its transform returns, so a box that escaped it is refused
+(``Primitive.__call__``); threads differentiating at once share nothing else.
 
 A box behaves like an array: :class:`Box` declares NumPy's operators, methods and
 attributes, each delegating to the operation the primitives layer registered in
@@ -24,7 +25,6 @@ its instances present first (see :func:`box_type`): that is how a ``Tensor`` pas
 
 from __future__ import annotations
 
-import contextvars
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,8 +32,7 @@ from typing import Any, ClassVar, TypeVar
 
 from chainrule.core.array_ops import ops as _ops
 
-# The levels of the traces active in this context, innermost last.
-_active: contextvars.ContextVar[tuple] = contextvars.ContextVar("chainrule_traces", default=())
+# Trace levels: a new trace is above every earlier one (next() is atomic under the GIL).
 _counter = itertools.count(1)
 
 
@@ -57,7 +56,8 @@ class Trace:
         constants here."""
         rules = prim.vjps if mode == "rev" else prim.jvps
         plain = not prim.zero_derivative and not prim.nondiff
-        if len(args) == 1:  # one argument, without the loop: it is this trace's box
+        if len(args) == 1:  # without the loop; the argument is a box of this trace (the
+            # only caller, Primitive.__call__, chose the trace of the boxes among args)
             a = args[0]
             # (the first test is check_rule's answer for the common case, without a call)
             if (plain and 0 in rules) or prim.check_rule(0, mode):
@@ -81,7 +81,7 @@ class Trace:
 
 
 _NOT_A_NUMBER = (
-    "can't convert a traced value to a Python {kind} inside a differentiated function: "
+    "can't convert a traced value to a Python float inside a differentiated function: "
     "the gradient would be dropped. Use cr.stop_gradient(x) if intended."
 )
 _IMMUTABLE = (
@@ -162,6 +162,8 @@ class Box:
     def __xor__(self, other): return self._plain_result(_ops.bitwise_xor(self, other))
     def __rxor__(self, other): return self._plain_result(_ops.bitwise_xor(other, self))
     def __invert__(self): return self._plain_result(_ops.invert(self))
+
+    # indexing (traced values are read-only: __setitem__ refuses)
     def __getitem__(self, index): return _ops.getitem(self, index)
     # fmt: on
 
@@ -185,16 +187,16 @@ class Box:
 
     # -- conversions: refused where they would drop the derivative -------------------------
     def __float__(self) -> float:
-        raise TypeError(_NOT_A_NUMBER.format(kind="float"))
+        raise TypeError(_NOT_A_NUMBER)
 
     def __int__(self) -> int:
-        raise TypeError(_NOT_A_NUMBER.format(kind="float"))
+        raise TypeError(_NOT_A_NUMBER)
 
     def __complex__(self) -> complex:
-        raise TypeError(_NOT_A_NUMBER.format(kind="float"))
+        raise TypeError(_NOT_A_NUMBER)
 
     def __index__(self) -> int:
-        raise TypeError(_NOT_A_NUMBER.format(kind="float"))
+        raise TypeError(_NOT_A_NUMBER)
 
     def __array__(self, dtype=None, copy=None):
         return _ops.array(self, dtype, copy)
@@ -296,14 +298,11 @@ def box_type(box_class: type[B], value: Any) -> type[B]:
 @contextmanager
 def new_trace(trace_type, *args):
     """Start a trace one level above every active one; always retired in ``finally``."""
-    level = next(_counter)
-    trace = trace_type(level, *args)
-    token = _active.set(_active.get() + (trace,))
+    trace = trace_type(next(_counter), *args)
     try:
         yield trace
     finally:
         trace.active = False
-        _active.reset(token)
 
 
 def unbox_all(x):

@@ -308,7 +308,8 @@ class EagerTrace(Trace):
 
 
 def _differentiated(prim: Primitive, i: int) -> bool:
-    """Whether the graph records argument ``i`` of ``prim`` (raises if it has no rule)."""
+    """Whether the graph records argument ``i`` of ``prim``, a primitive that is not
+    ``zero_derivative`` (raises if the argument has no rule)."""
     # (i in prim.vjps: check_rule's answer for the common case, without its call)
     return (i in prim.vjps or prim.check_rule(i, "rev")) and i not in prim.nondiff
 
