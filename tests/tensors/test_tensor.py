@@ -224,3 +224,9 @@ def test_leaf_node_records_this_pass_gradient_for_display():
     (x * 1.0).backward()
     assert x._node.grad == pytest.approx(1.0)
     assert x.grad.item() == pytest.approx(13.0)  # .grad accumulates
+
+
+def test_operations_on_parameters_give_plain_tensors():
+    p = cr.nn.Parameter(cr.tensor([1.0, -2.0]))
+    for result in (p * 2, p.relu(), p.sum(), p.detach(), p.clone(), p.max(0).indices, p > 0):
+        assert type(result) is cr.Tensor

@@ -12,6 +12,7 @@ import contextvars
 import os
 import sys
 from contextlib import contextmanager
+from types import FrameType
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def anomaly_enabled() -> bool:
 
 def user_line() -> str:
     """``file:line`` of the innermost stack frame outside the chainrule package."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = os.path.abspath(frame.f_code.co_filename)
         if not filename.startswith(_PACKAGE_DIR) and "contextlib" not in filename:

@@ -8,11 +8,12 @@ without touching any rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from types import ModuleType
+
 import numpy
 
-xp = numpy
 
-
-def array_namespace(args: tuple) -> object:
+def array_namespace(args: Sequence) -> ModuleType:
     """Return the array namespace for a primitive's (unboxed) arguments."""
     return numpy

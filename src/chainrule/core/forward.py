@@ -7,13 +7,13 @@ that is how ``jacfwd(jacrev(f))`` and forward-over-reverse Hessians work.
 from __future__ import annotations
 
 from chainrule.core import anomaly
-from chainrule.core.trace import Box, Trace
+from chainrule.core.trace import Box, Trace, box_type
 
 
 class JVPBox(Box):
     __slots__ = ("_tangent",)
 
-    def __init__(self, value, trace, tangent):
+    def __init__(self, value, trace: Trace, tangent):
         self._value = value
         self._trace = trace
         self._tangent = tangent
@@ -25,24 +25,18 @@ class JVPTrace(Trace):
     __slots__ = ()
 
     def new_input(self, value, tangent) -> JVPBox:
-        return JVPBox(value, self, tangent)
+        return box_type(JVPBox, value)(value, self, tangent)
 
     def process(self, prim, args, kwargs):
-        vals = list(args)
-        argnums = []
-        tangents = []
-        for i, a in enumerate(args):
-            if isinstance(a, Box) and a._trace is self:
-                vals[i] = a._value
-                if prim.check_rule(i, "fwd"):
-                    argnums.append(i)
-                    tangents.append(a._tangent)
+        vals, argnums, tangents = self.unbox(prim, args, "fwd", "_tangent")
         ans = prim(*vals, **kwargs)
-        if anomaly.anomaly_enabled():
+        check = anomaly._enabled.get()
+        if check:
             anomaly.check_forward(prim.name, ans)
         if prim.zero_derivative or not argnums:
             return ans
         tangent = prim.jvp(tangents, argnums, ans, vals, kwargs)
-        if anomaly.anomaly_enabled():
+        if check:
             anomaly.check_tangent(prim.name, tangent)
-        return JVPBox(ans, self, tangent)
+        box = box_type(JVPBox, ans) if isinstance(ans, Box) else JVPBox
+        return box(ans, self, tangent)

@@ -22,13 +22,21 @@ derivatives of any order work.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from chainrule.core.backend import array_namespace
 from chainrule.core.trace import Box
 
+# A rule for one argument: vjps[i](ans, *args, **kwargs) -> (g -> cotangent), and
+# jvps[i](tangent, ans, *args, **kwargs) -> output tangent.
+VJPRule = Callable[..., Callable[[Any], Any]]
+JVPRule = Callable[..., Any]
+
 registry: dict[str, Primitive] = {}
 # NumPy ufunc / function name -> differentiable callable, for the __array_ufunc__ and
-# __array_function__ protocols of boxes. Filled by the primitives layer.
-numpy_overrides: dict[str, object] = {}
+# __array_function__ protocols of boxes. Filled by the layers above.
+numpy_overrides: dict[str, Callable[..., Any]] = {}
 
 
 class Primitive:
@@ -44,13 +52,15 @@ class Primitive:
         "multiple_results",
     )
 
-    def __init__(self, name: str, impl, *, multiple_results: bool = False):
+    def __init__(self, name: str, impl: Callable[..., Any], *, multiple_results: bool = False):
         self.name = name
         self.impl = impl
-        self.vjps: dict[int, object] = {}
-        self.jvps: dict[int, object] = {}
-        self.vjp_joint = None
-        self.jvp_joint = None
+        self.vjps: dict[int, VJPRule] = {}
+        self.jvps: dict[int, JVPRule] = {}
+        # vjp_joint(argnums, ans, *args, **kwargs) -> (g -> cotangents of argnums);
+        # jvp_joint(tangents, ans, *args, **kwargs), a tangent per argument or None
+        self.vjp_joint: Callable[..., Callable[[Any], Sequence]] | None = None
+        self.jvp_joint: JVPRule | None = None
         self.nondiff: frozenset[int] = frozenset()
         self.zero_derivative = False
         self.multiple_results = multiple_results
@@ -61,7 +71,9 @@ class Primitive:
             if isinstance(a, Box) and (top is None or a._trace.level > top.level):
                 top = a._trace
         if top is None:
-            return self.impl(array_namespace(args), *args, **kwargs)
+            if kwargs or len(args) != 1:
+                return self.impl(array_namespace(args), *args, **kwargs)
+            return self.impl(array_namespace(args), args[0])  # no argument tuple to build
         if not top.active:
             raise RuntimeError(
                 f"{self.name}: a traced value escaped the transform that created it "
@@ -91,13 +103,16 @@ class Primitive:
             return list(self.vjp_joint(argnums, ans, *args, **kwargs)(g))
         vjps = self.vjps
         if len(argnums) == 1:
-            return [vjps[argnums[0]](ans, *args, **kwargs)(g)]
+            rule = vjps[argnums[0]]
+            if not kwargs and len(args) == 1:  # a unary rule, called without an argument tuple
+                return [rule(ans, args[0])(g)]
+            return [rule(ans, *args, **kwargs)(g)]
         return [vjps[i](ans, *args, **kwargs)(g) for i in argnums]
 
     def jvp(self, tangents, argnums, ans, args, kwargs):
         """Output tangent given the tangents of ``argnums`` (same order)."""
         if self.jvp_joint is not None:
-            full = [None] * len(args)
+            full: list = [None] * len(args)
             for i, t in zip(argnums, tangents):
                 full[i] = t
             return self.jvp_joint(full, ans, *args, **kwargs)
@@ -124,13 +139,13 @@ def add_any(a, b):
 
 def defprimitive(
     name: str,
-    impl,
+    impl: Callable[..., Any],
     *,
-    vjp: dict | None = None,
-    jvp: dict | None = None,
-    vjp_joint=None,
-    jvp_joint=None,
-    nondiff=(),
+    vjp: dict[int, VJPRule] | None = None,
+    jvp: dict[int, JVPRule] | None = None,
+    vjp_joint: Callable[..., Callable[[Any], Sequence]] | None = None,
+    jvp_joint: JVPRule | None = None,
+    nondiff: Sequence[int] = (),
     zero_derivative: bool = False,
     multiple_results: bool = False,
 ) -> Primitive:

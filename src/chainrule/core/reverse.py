@@ -9,30 +9,46 @@ the functional transforms (``ReverseTrace``) and the eager ``Tensor`` graph
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from chainrule.core import anomaly
-from chainrule.core.primitive import add_any
-from chainrule.core.trace import Box, Trace
+from chainrule.core.primitive import Primitive, add_any
+from chainrule.core.trace import Box, Trace, box_type
 
 
 class Node:
-    """One recorded application of a primitive (``prim``) in reverse mode."""
+    """One recorded application of a primitive (``prim``) in reverse mode. The defaults
+    describe a node that records no operation (a leaf, or a virtual root)."""
 
     __slots__ = ("prim", "args", "kwargs", "ans", "argnums", "parents", "where", "__weakref__")
 
-    def __init__(self, prim, args, kwargs, ans, argnums, parents):
+    def __init__(
+        self,
+        prim: Primitive | None = None,
+        args: Any = None,
+        kwargs: dict | None = None,
+        ans: Any = None,
+        argnums: Sequence[int] = (),
+        parents: Sequence[Node] = (),
+        where: str | None = None,
+    ):
         self.prim = prim
         self.args = args
         self.kwargs = kwargs
         self.ans = ans
         self.argnums = argnums
         self.parents = parents
-        self.where = anomaly.user_line() if anomaly.anomaly_enabled() else None
+        # the user's line that created the operation (recorded in anomaly mode)
+        self.where = where
 
     def vjp(self, g) -> list:
         """Cotangents for ``self.parents`` (same order) from the output cotangent ``g``."""
-        return self.prim.vjp(g, self.argnums, self.ans, self.args, self.kwargs)
+        prim = self.prim
+        assert prim is not None, "only the nodes of operations have a rule"
+        return prim.vjp(g, self.argnums, self.ans, self.args, self.kwargs)
 
     def release(self) -> None:
         """Drop what was saved for the backward pass (eager graphs, after backward)."""
@@ -43,12 +59,6 @@ class LeafNode(Node):
 
     __slots__ = ()
 
-    def __init__(self):
-        self.prim = None
-        self.args = self.kwargs = self.ans = None
-        self.argnums = self.parents = ()
-        self.where = None
-
 
 class RootNode(Node):
     """A virtual node joining several outputs (its parents), so that one sweep serves
@@ -56,12 +66,8 @@ class RootNode(Node):
 
     __slots__ = ()
 
-    def __init__(self, parents):
-        self.prim = None
-        self.args = self.kwargs = self.ans = None
-        self.argnums = tuple(range(len(parents)))
-        self.parents = parents
-        self.where = None
+    def __init__(self, parents: Sequence[Node]):
+        super().__init__(argnums=tuple(range(len(parents))), parents=parents)
 
     def vjp(self, g) -> list:
         return g
@@ -85,8 +91,9 @@ def toposort(root: Node) -> list[Node]:
         node = ready.pop()
         order.append(node)
         for parent in node.parents:
-            child_count[parent] -= 1
-            if child_count[parent] == 0:
+            left = child_count[parent] - 1
+            child_count[parent] = left
+            if not left:
                 ready.append(parent)
     return order
 
@@ -105,36 +112,43 @@ def backward_pass(root: Node, g, *, visit=None, release: bool = False) -> None:
         _sweep(root, g, visit, release)
 
 
-def _sweep(root, g, visit, release) -> None:
+def _sweep(root: Node, g, visit, release: bool) -> None:
     cotangents = {root: g}
+    pop = cotangents.pop
+    get = cotangents.get
     check = anomaly.anomaly_enabled()
     for node in toposort(root):
-        ct = cotangents.pop(node, None)
+        ct = pop(node, None)
         if ct is None:
             continue
         if visit is not None:
             visit(node, ct)
-        if not node.parents:
+        parents = node.parents
+        if not parents:
             continue
         parent_cts = node.vjp(ct)
         if release:
             node.release()
-        i = 0
-        for parent in node.parents:
-            pct = parent_cts[i]
+        if check:
+            _check_cotangents(node, parent_cts)
+        for parent, pct in zip(parents, parent_cts):
             if pct is not None:
-                if check:
-                    name = node.prim.name if node.prim is not None else "output"
-                    anomaly.check_backward(name, node.argnums[i], pct, node.where)
-                prev = cotangents.get(parent)
+                prev = get(parent)
                 cotangents[parent] = pct if prev is None else add_any(prev, pct)
-            i += 1
+
+
+def _check_cotangents(node: Node, parent_cts) -> None:
+    """Anomaly mode: every cotangent ``node`` sends its parents must be finite."""
+    name = node.prim.name if node.prim is not None else "output"
+    for argnum, pct in zip(node.argnums, parent_cts):
+        if pct is not None:
+            anomaly.check_backward(name, argnum, pct, node.where)
 
 
 class ReverseBox(Box):
     __slots__ = ("_node",)
 
-    def __init__(self, value, trace, node):
+    def __init__(self, value, trace: Trace, node: Node):
         self._value = value
         self._trace = trace
         self._node = node
@@ -146,21 +160,18 @@ class ReverseTrace(Trace):
     __slots__ = ()
 
     def new_input(self, value) -> ReverseBox:
-        return ReverseBox(value, self, LeafNode())
+        return box_type(ReverseBox, value)(value, self, LeafNode())
 
     def process(self, prim, args, kwargs):
-        vals = list(args)
-        argnums = []
-        parents = []
-        for i, a in enumerate(args):
-            if isinstance(a, Box) and a._trace is self:
-                vals[i] = a._value
-                if prim.check_rule(i, "rev"):
-                    argnums.append(i)
-                    parents.append(a._node)
+        vals, argnums, parents = self.unbox(prim, args, "rev", "_node")
         ans = prim(*vals, **kwargs)
-        if anomaly.anomaly_enabled():
+        check = anomaly._enabled.get()
+        if check:
             anomaly.check_forward(prim.name, ans)
         if prim.zero_derivative or not argnums:
             return ans
-        return ReverseBox(ans, self, Node(prim, vals, kwargs, ans, argnums, parents))
+        node = Node(
+            prim, vals, kwargs, ans, argnums, parents, anomaly.user_line() if check else None
+        )
+        box = box_type(ReverseBox, ans) if isinstance(ans, Box) else ReverseBox
+        return box(ans, self, node)

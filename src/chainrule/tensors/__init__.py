@@ -1,14 +1,19 @@
 """The PyTorch-style front door: :class:`Tensor` and its eager autograd graph.
 
+* :mod:`.tensor_class`: the ``Tensor`` class;
 * :mod:`.graph`: the eager trace (level 0, below every functional transform), the
-  nodes it records, and the ``Tensor`` class;
+  nodes it records, and a tensor's graph state (``EagerBox``);
 * :mod:`.backward`: ``Tensor.backward`` and ``autograd.grad``'s sweep;
 * :mod:`.grad_mode` (``no_grad`` ...), :mod:`.stale` (in-place modification checks);
-* :mod:`.methods`, :mod:`.math_methods`, :mod:`.inplace`: the PyTorch-named methods;
+* the PyTorch-named methods, as mixins of ``Tensor``: :mod:`.math_methods`,
+  :mod:`.shape_methods`, :mod:`.reduction_methods`, :mod:`.conversion_methods`,
+  :mod:`.inplace` (on the base in :mod:`.methods`);
 * :mod:`.factories` (``tensor``, ``zeros``, ``randn`` ...), :mod:`.random`
   (``manual_seed``), :mod:`.serialization` (``save``/``load``), :mod:`.autograd`
   (``torch.autograd``'s functions).
 """
+
+from numpy import float32, float64, int64  # PyTorch's dtype names: cr.float32 ...
 
 from chainrule.tensors.factories import (
     arange,
@@ -36,10 +41,9 @@ from chainrule.tensors.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from chainrule.tensors.graph import Tensor
-from chainrule.tensors.methods import float32, float64, int64
 from chainrule.tensors.random import manual_seed
 from chainrule.tensors.serialization import load, save
+from chainrule.tensors.tensor_class import Tensor
 
 __all__ = [
     "Tensor",

@@ -23,7 +23,7 @@ from chainrule.tensors.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from chainrule.tensors.graph import Tensor
+from chainrule.tensors.tensor_class import Tensor
 
 __all__ = [
     "backward",

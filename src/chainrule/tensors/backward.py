@@ -5,36 +5,58 @@ The sweep itself is reverse mode's (:func:`chainrule.core.reverse.backward_pass`
 this module seeds it (several outputs are joined under one virtual root, so that one
 sweep serves them all), runs it in the right grad mode (on only for
 ``create_graph=True``, so that the rules are recorded), and hands what reaches each
-leaf, or each tensor in ``inputs``, to its ``.grad`` or to the caller.
+leaf, or each tensor in ``inputs``, to its ``.grad`` or to the caller. New tensors are
+made through the tensors it is given (``_new``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
+from functools import partial
+
 import numpy as np
 
 from chainrule.core import anomaly
-from chainrule.core.reverse import RootNode, backward_pass
+from chainrule.core.reverse import Node, RootNode, backward_pass
 from chainrule.core.trace import Box
 from chainrule.tensors.grad_mode import _grad_mode
-from chainrule.tensors.graph import KEEP_FOR_DISPLAY, EagerNode, Tensor, TensorLeaf
+from chainrule.tensors.graph import KEEP_FOR_DISPLAY, EagerBox, EagerNode, TensorLeaf
 
 
 def backward(
-    tensors, gradients, retain_graph=None, create_graph: bool = False, inputs=None
+    tensors: Sequence,
+    gradients: Sequence,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs=None,
 ) -> None:
     """Accumulate the gradients of ``tensors`` (a sequence; seeded with ``gradients``,
     one per tensor, ``None`` for a one-element tensor) into ``.grad``: see
-    :meth:`Tensor.backward` and ``chainrule.autograd.backward``."""
+    ``Tensor.backward`` and ``chainrule.autograd.backward``."""
     root, g = _seed(tensors, gradients, create_graph, "backward()")
-    targets = None if inputs is None else _targets(inputs)
+    handed = _seed_ids(g)
     if retain_graph is None:
         retain_graph = create_graph
+    release = not retain_graph
+    if inputs is None:
+        visit = partial(_accumulate, retain_graph, handed, None)
+        with _grad_mode(create_graph):
+            backward_pass(root, g, visit=visit, release=release)
+        return
+    targets = _targets(inputs)
+    visit = partial(_accumulate, retain_graph, handed, targets)
     with _grad_mode(create_graph):
-        _sweep(root, g, retain_graph, targets)
+        _sweep_until_reached(root, g, targets, visit, release)
 
 
 def grad(
-    outputs, inputs, grad_outputs, retain_graph, create_graph: bool, allow_unused, materialize
+    outputs: Sequence,
+    inputs: Sequence,
+    grad_outputs: Sequence | None,
+    retain_graph,
+    create_graph: bool,
+    allow_unused,
+    materialize,
 ) -> tuple:
     """The gradients of ``outputs`` with respect to ``inputs`` (sequences of tensors),
     as a tuple, without touching any ``.grad``: ``chainrule.autograd.grad``. An input
@@ -42,9 +64,9 @@ def grad(
     ``materialize``), or an error."""
     if not inputs:
         raise RuntimeError("grad(): inputs must not be empty")
-    targets: dict = {}
+    targets: dict[Node, list[int]] = {}
     for i, t in enumerate(inputs):
-        if not isinstance(t, Tensor) or t._node is None:
+        if not isinstance(t, EagerBox) or t._node is None:
             raise RuntimeError(
                 f"grad(): input {i} does not require grad, so it has no gradient; create it "
                 "with requires_grad=True (or call requires_grad_())"
@@ -58,26 +80,17 @@ def grad(
         )
     root, g = _seed(outputs, grad_outputs, create_graph, "grad()")
     found: list = [None] * len(inputs)
-    remaining = set(targets)
 
     def visit(node, ct):
-        positions = targets.get(node)
-        if positions is not None:
-            for i in positions:
-                found[i] = ct
-            remaining.discard(node)
-            if not remaining:  # each input has its full gradient: stop here
-                raise _AllReached
+        for i in targets.get(node, ()):
+            found[i] = ct
 
     if retain_graph is None:
         retain_graph = create_graph
     with _grad_mode(create_graph):
-        try:
-            backward_pass(root, g, visit=visit, release=not retain_graph)
-        except _AllReached:
-            pass
+        _sweep_until_reached(root, g, targets, visit, not retain_graph)
     handed = _seed_ids(g)
-    results = []
+    results: list[EagerBox | None] = []
     for i, (t, ct) in enumerate(zip(inputs, found)):
         if ct is None:
             if materialize:
@@ -95,7 +108,32 @@ def grad(
     return tuple(results)
 
 
-def _seed(tensors, gradients, create_graph: bool, who: str):
+class _AllReached(Exception):
+    """Ends a sweep once every target has its gradient (the nodes below them are not
+    needed, and may have been freed)."""
+
+
+def _sweep_until_reached(
+    root: Node, g, targets: Collection[Node], visit: Callable, release: bool
+) -> None:
+    """The backward pass, calling ``visit(node, cotangent)`` on each node it reaches,
+    and stopping once every node in ``targets`` has been visited (its gradient is then
+    complete: the sweep visits a node after all of its consumers)."""
+    remaining = set(targets)
+
+    def visit_counting(node, ct):
+        visit(node, ct)
+        remaining.discard(node)
+        if not remaining:
+            raise _AllReached
+
+    try:
+        backward_pass(root, g, visit=visit_counting, release=release)
+    except _AllReached:
+        pass
+
+
+def _seed(tensors: Sequence, gradients: Sequence, create_graph: bool, who: str):
     """``(root, g)`` to start a sweep: the output's node and its seed cotangent, or a
     virtual root over several outputs and the list of their seeds."""
     if len(tensors) == 1:
@@ -112,7 +150,7 @@ def _seed(tensors, gradients, create_graph: bool, who: str):
 
 def _seed_one(tensor, gradient, create_graph: bool, who: str, which: str):
     """The seed cotangent of one output (``which`` names it in errors)."""
-    if not isinstance(tensor, Tensor):
+    if not isinstance(tensor, EagerBox):
         raise TypeError(f"{who}: expected tensors to differentiate, got {type(tensor).__name__}")
     if tensor._node is None:
         raise RuntimeError(
@@ -136,26 +174,26 @@ def _seed_one(tensor, gradient, create_graph: bool, who: str, which: str):
             )
         if anomaly._enabled.get():
             anomaly.check_seed(g)
-    return Tensor._wrap(g, None) if create_graph else g
+    return tensor._new(g) if create_graph else g
 
 
-def _seed_ids(g) -> set:
+def _seed_ids(g) -> set[int]:
     """The ids of the seed arrays: a gradient must never be handed out as one of them."""
     if type(g) is not list:
-        return {id(g._value if isinstance(g, Tensor) else g)}
-    return {id(s._value if isinstance(s, Tensor) else s) for s in g}
+        return {id(g._value if isinstance(g, EagerBox) else g)}
+    return {id(s._value if isinstance(s, EagerBox) else s) for s in g}
 
 
-def _conform(ct, tensor) -> Tensor:
-    """``ct`` as a Tensor of ``tensor``'s shape (and, for a raw array, its dtype)."""
-    if not isinstance(ct, Tensor):
-        ct = Tensor._wrap(np.asarray(ct, dtype=tensor._value.dtype), None)
+def _conform(ct, tensor: EagerBox) -> EagerBox:
+    """``ct`` as a tensor of ``tensor``'s shape (and, for a raw array, its dtype)."""
+    if not isinstance(ct, EagerBox):
+        ct = tensor._new(np.asarray(ct, dtype=tensor._value.dtype))
     if ct._value.shape != tensor._value.shape:
-        ct = Tensor._wrap(np.broadcast_to(ct._value, tensor._value.shape).copy(), None)
+        ct = tensor._new(np.broadcast_to(ct._value, tensor._value.shape).copy())
     return ct
 
 
-def _as_gradient(ct, tensor, handed: set) -> Tensor:
+def _as_gradient(ct, tensor: EagerBox, handed: set[int]) -> EagerBox:
     """``ct`` as a new gradient of ``tensor`` (see :func:`_conform`), owning its array:
     views, shared arrays and arrays handed out before (ids in ``handed``) are copied, so
     two gradients never share a buffer."""
@@ -165,46 +203,17 @@ def _as_gradient(ct, tensor, handed: set) -> Tensor:
         if arr.base is not None or not arr.flags.writeable or id(arr) in handed:
             arr = arr.copy()
         handed.add(id(arr))
-        ct = Tensor._wrap(arr, None)
+        ct = tensor._new(arr)
     return ct
 
 
-def _sweep(root, g, retain_graph: bool, targets: dict | None) -> None:
-    """The backward pass of ``Tensor.backward``, accumulating into ``.grad`` fields."""
-    handed = _seed_ids(g)
-    if targets is None:
-
-        def visit(node, ct):
-            _accumulate(node, ct, retain_graph, handed)
-
-        backward_pass(root, g, visit=visit, release=not retain_graph)
-        return
-    remaining = set(targets)
-
-    def visit_targets(node, ct):
-        _accumulate(node, ct, retain_graph, handed, targets)
-        remaining.discard(node)
-        if not remaining:  # each target has its full gradient: stop here
-            raise _AllReached
-
-    try:
-        backward_pass(root, g, visit=visit_targets, release=not retain_graph)
-    except _AllReached:
-        pass
-
-
-class _AllReached(Exception):
-    """Ends a ``backward(inputs=...)`` sweep once every input has its gradient (the
-    nodes below them are not needed, and may have been freed)."""
-
-
-def _targets(inputs) -> dict:
+def _targets(inputs) -> dict[Node, EagerBox]:
     """``backward(inputs=...)``: node -> the tensor whose ``.grad`` receives its gradient."""
-    if isinstance(inputs, Tensor):
+    if isinstance(inputs, EagerBox):
         inputs = (inputs,)
-    targets = {}
+    targets: dict[Node, EagerBox] = {}
     for t in inputs:
-        if not isinstance(t, Tensor) or t._node is None:
+        if not isinstance(t, EagerBox) or t._node is None:
             raise RuntimeError(
                 "backward(inputs=...): every input must be a tensor that requires grad"
             )
@@ -214,8 +223,9 @@ def _targets(inputs) -> dict:
     return targets
 
 
-def _accumulate(node, ct, keep_all: bool, handed: set, targets: dict | None = None) -> None:
-    """Record ``ct`` on ``node`` (for display) and add it to the ``.grad`` of the tensor
+def _accumulate(keep_all: bool, handed: set[int], targets: dict | None, node, ct) -> None:
+    """The sweep's visit (the first three arguments bound with ``functools.partial``):
+    record ``ct`` on ``node`` (for display) and add it to the ``.grad`` of the tensor
     the node stands for (a leaf that still requires grad, or a non-leaf that called
     ``retain_grad``; with ``targets``, only the tensors given in ``backward(inputs=)``).
 
@@ -224,8 +234,9 @@ def _accumulate(node, ct, keep_all: bool, handed: set, targets: dict | None = No
     shared arrays are copied, so two tensors never share a ``.grad`` buffer. Later
     gradients are added into the same ``.grad`` tensor (rebinding its values), as
     PyTorch accumulates in place."""
+    tensor: EagerBox | None
     if type(node) is EagerNode:
-        raw = ct._value if isinstance(ct, Tensor) else ct
+        raw = ct._value if isinstance(ct, EagerBox) else ct
         if type(raw) is np.ndarray:
             small = raw.size <= KEEP_FOR_DISPLAY
         else:
@@ -242,7 +253,7 @@ def _accumulate(node, ct, keep_all: bool, handed: set, targets: dict | None = No
         else:
             tensor = ref()
     elif type(node) is TensorLeaf:
-        raw = ct._value if isinstance(ct, Tensor) else ct
+        raw = ct._value if isinstance(ct, EagerBox) else ct
         node.grad = raw if keep_all or np.size(raw) <= KEEP_FOR_DISPLAY else None
         tensor = node.tensor() if targets is None or node in targets else None
         if tensor is not None and tensor._node is None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.trace import Box
-from chainrule.tensors.graph import Tensor
+from chainrule.core.trace import Box, shape_arg
 from chainrule.tensors.random import default_generator
+from chainrule.tensors.tensor_class import Tensor
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -31,12 +31,6 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._wrap(np.asarray(array), None)
 
 
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
-
-
 def _new(value, dtype, requires_grad):
     if dtype is not None:
         value = value.astype(dtype, copy=False)
@@ -45,11 +39,11 @@ def _new(value, dtype, requires_grad):
 
 
 def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.zeros(_shape_arg(shape)), dtype, requires_grad)
+    return _new(np.zeros(shape_arg(shape)), dtype, requires_grad)
 
 
 def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.ones(_shape_arg(shape)), dtype, requires_grad)
+    return _new(np.ones(shape_arg(shape)), dtype, requires_grad)
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
@@ -69,11 +63,11 @@ def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
 
 def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
     """Standard normal samples from chainrule's generator (see ``manual_seed``)."""
-    return _new(default_generator().standard_normal(_shape_arg(shape)), dtype, requires_grad)
+    return _new(default_generator().standard_normal(shape_arg(shape)), dtype, requires_grad)
 
 
 def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _new(default_generator().random(_shape_arg(shape)), dtype, requires_grad)
+    return _new(default_generator().random(shape_arg(shape)), dtype, requires_grad)
 
 
 def arange(*args, dtype=None, requires_grad=False) -> Tensor:

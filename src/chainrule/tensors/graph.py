@@ -1,11 +1,14 @@
-"""The eager graph behind :class:`Tensor` (PyTorch style).
+"""The eager graph behind :class:`~chainrule.tensors.Tensor` (PyTorch style).
 
-A ``Tensor`` is a box of the single, always-active ``EagerTrace``, whose level (0) is
-below every functional transform. Operations on tensors run at once; when an input
-requires a gradient (and grad mode is on) a :class:`EagerNode` is recorded, and
-``backward()`` sweeps those nodes with the same iterative pass as reverse mode
-(:mod:`chainrule.tensors.backward`). Grad mode (``no_grad``...) lives in
-:mod:`chainrule.tensors.grad_mode` and is re-exported here.
+A tensor is a box of the single, always-active :class:`EagerTrace`, whose level (0) is
+below every functional transform; :class:`EagerBox` is its graph state (the node it
+stands for, its accumulated ``.grad``, its version counter), and the ``Tensor`` class
+(:mod:`chainrule.tensors.tensor_class`) adds the methods. Operations on tensors run at once;
+when an input requires a gradient (and grad mode is on, :mod:`.grad_mode`) an
+:class:`EagerNode` is recorded, and ``backward()`` sweeps those nodes with the same
+iterative pass as reverse mode (:mod:`chainrule.tensors.backward`). The trace makes its
+results through the input tensors (``_new``), so this module does not depend on the
+Tensor class.
 
 Saved values: a node keeps its inputs' arrays as they were when it ran, the input
 tensors themselves and their version counters. In-place operations never write into a
@@ -26,21 +29,16 @@ output for rules that use it.
 from __future__ import annotations
 
 import weakref
+from typing import Any, NoReturn, TypeVar
 
 import numpy as np
 
 from chainrule.core import anomaly
 from chainrule.core.backend import array_namespace
+from chainrule.core.primitive import Primitive
 from chainrule.core.reverse import Node
 from chainrule.core.trace import Box, Trace
-from chainrule.tensors.grad_mode import (  # noqa: F401  (re-exported: chainrule.tensors.graph's API)
-    _grad_enabled,
-    _grad_mode,
-    _GradMode,
-    enable_grad,
-    is_grad_enabled,
-    no_grad,
-)
+from chainrule.tensors.grad_mode import _grad_enabled
 from chainrule.tensors.stale import _Stale, _StaleRead
 
 _FREED = (
@@ -60,6 +58,89 @@ _MODIFIED = (
 # and the gradient it received), so that viz.draw can show them; larger ones are freed.
 KEEP_FOR_DISPLAY = 4096
 
+T = TypeVar("T", bound="EagerBox")
+
+
+class EagerBox(Box):
+    """A box of the eager trace: a tensor's graph state. ``_node`` is what the graph
+    knows it by (a :class:`TensorLeaf`, an :class:`EagerNode`, or None when it does not
+    require grad), ``_grad`` its accumulated gradient, ``_version`` counts its in-place
+    changes, and ``_base`` (only on tensors made by ``detach()`` or ``.data``) links the
+    tensor whose values it shares."""
+
+    __slots__ = ("_node", "_grad", "_version", "_base")
+
+    _node: Node | None
+    _grad: EagerBox | None
+    _version: int
+    _base: tuple[weakref.ref[EagerBox], bool]
+
+    def _new(self, value, node: Node | None = None) -> EagerBox:
+        """A new plain tensor (never a subclass such as ``nn.Parameter``) holding
+        ``value``, an array or a tuple of arrays, at ``node`` in the graph."""
+        raise NotImplementedError  # the Tensor class makes them
+
+    @property
+    def grad(self) -> EagerBox | None:
+        """The accumulated gradient (a ``Tensor``), or ``None``."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: EagerBox | None) -> None:
+        if value is not None:
+            if not isinstance(value, EagerBox):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got {type(value).__name__}"
+                )
+            if value._value.shape != self._value.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of shape {value._value.shape} to a "
+                    f"tensor of shape {self._value.shape}; they must be the same"
+                )
+        self._grad = value
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._node is not None
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self: T, flag: bool = True) -> T:
+        if flag:
+            if self._node is None:
+                if self._value.dtype.kind not in "fc":
+                    raise RuntimeError(
+                        "only floating point tensors can require gradients, "
+                        f"got dtype {self._value.dtype}"
+                    )
+                self._node = TensorLeaf(self)
+        else:
+            if self._node is not None and not self.is_leaf:
+                raise RuntimeError(
+                    "you can only change requires_grad of leaf tensors; use detach() "
+                    "to get a tensor without a graph"
+                )
+            self._node = None
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._node is None or isinstance(self._node, TensorLeaf)
+
+    @property
+    def grad_fn(self) -> EagerNode | None:
+        node = self._node
+        return node if isinstance(node, EagerNode) else None
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after ``backward()``."""
+        if self._node is None:
+            raise RuntimeError("can't retain_grad on a tensor that doesn't require grad")
+        if isinstance(self._node, EagerNode):
+            self._node.retained = weakref.ref(self)
+
 
 class EagerNode(Node):
     """A recorded tensor operation. Besides what the rule needs, it keeps (for display
@@ -70,7 +151,15 @@ class EagerNode(Node):
 
     __slots__ = ("saved", "versions", "retained", "grad", "meta")
 
+    prim: Primitive
+    args: tuple | None
+    kwargs: dict
+    saved: list | None
+    versions: list[tuple[int, int]]
+    retained: weakref.ref[EagerBox] | None
+
     def __init__(self, prim, args, saved, kwargs, ans, argnums, parents, versions, where=None):
+        # every slot set here rather than through Node.__init__: one call less per operation
         self.prim = prim
         self.args = args
         self.saved = saved
@@ -86,23 +175,23 @@ class EagerNode(Node):
         self.meta = None
 
     def vjp(self, g) -> list:
-        args = self.args
-        if args is None:
+        args, saved = self.args, self.saved
+        if args is None or saved is None:
             raise RuntimeError(_FREED.format(name=self.prim.name))
         for i, version in self.versions:
             if args[i]._version != version:
-                return self._vjp_modified(g)
+                return self._vjp_modified(g, args, saved)
         if _grad_enabled.get():  # create_graph=True: rules run on recorded tensors
-            return self._vjp_recorded(g, self.saved)
-        return self.prim.vjp(g, self.argnums, self.ans, self.saved, self.kwargs)
+            return self._vjp_recorded(g, args, saved)
+        return self.prim.vjp(g, self.argnums, self.ans, saved, self.kwargs)
 
-    def _vjp_recorded(self, g, saved) -> list:
+    def _vjp_recorded(self, g, args: tuple, saved: list) -> list:
         """The rule on tensors attached to the graph (``create_graph=True``). Its
         operations are part of the backward pass: anomaly mode checks the cotangents
         they produce (naming this node), not each intermediate."""
         inputs = list(saved)
         for i, parent in zip(self.argnums, self.parents):
-            inputs[i] = Tensor._wrap(saved[i], parent)
+            inputs[i] = args[i]._new(saved[i], parent)
         token = anomaly._enabled.set(False)
         try:
             try:
@@ -110,29 +199,28 @@ class EagerNode(Node):
             except _StaleRead as err:  # then rules that use the output fail alike
                 if not isinstance(self.ans, np.ndarray):
                     raise
-                ans = Tensor._wrap(_Stale.of(self.ans, err.argnum), None)
+                ans = args[self.argnums[0]]._new(_Stale.of(self.ans, err.argnum))
             return self.prim.vjp(g, self.argnums, ans, inputs, self.kwargs)
         finally:
             anomaly._enabled.reset(token)
 
-    def _vjp_modified(self, g) -> list:
+    def _vjp_modified(self, g, args: tuple, saved: list) -> list:
         """The rule when an input was modified in place since: fine unless the rule
         reads that input's values."""
-        saved = list(self.saved)
+        saved = list(saved)
         for i, version in self.versions:
-            if self.args[i]._version != version:
+            if args[i]._version != version:
                 if not isinstance(saved[i], np.ndarray):
-                    self._refuse(i)
+                    self._refuse(args[i], i)
                 saved[i] = _Stale.of(saved[i], i)
         try:
             if _grad_enabled.get():
-                return self._vjp_recorded(g, saved)
+                return self._vjp_recorded(g, args, saved)
             return self.prim.vjp(g, self.argnums, self.ans, saved, self.kwargs)
         except _StaleRead as err:
-            self._refuse(err.argnum)
+            self._refuse(args[err.argnum], err.argnum)
 
-    def _refuse(self, i: int):
-        a = self.args[i]
+    def _refuse(self, a: EagerBox, i: int) -> NoReturn:
         old = dict(self.versions)[i]
         raise RuntimeError(
             _MODIFIED.format(i=i, name=self.prim.name, shape=a.shape, old=old, new=a._version)
@@ -159,42 +247,54 @@ class TensorLeaf(Node):
 
     __slots__ = ("tensor", "grad")
 
-    def __init__(self, tensor):
-        self.prim = None
-        self.args = self.kwargs = self.ans = None
-        self.argnums = self.parents = ()
-        self.where = None
+    def __init__(self, tensor: EagerBox):
+        super().__init__()
         self.tensor = weakref.ref(tensor)
-        self.grad = None
+        self.grad: Any = None
 
 
 class EagerTrace(Trace):
+    """The bottom trace (level 0), always active: see the module docstring."""
+
     __slots__ = ()
 
     def process(self, prim, args, kwargs):
         if len(args) == 1 and not kwargs:
-            return self._process_unary(prim, args[0])
-        vals = list(args)
-        argnums = []
-        parents = []
-        versions = []
-        record = _grad_enabled.get() and not prim.zero_derivative
-        i = 0
-        for a in args:
-            if isinstance(a, Box):  # only tensors reach the bottom trace
-                vals[i] = a._value
-                versions.append((i, a._version))
-                node = a._node
-                if (
-                    record
-                    and node is not None
-                    and (i in prim.vjps or prim.check_rule(i, "rev"))
-                    and i not in prim.nondiff
-                ):
-                    argnums.append(i)
-                    parents.append(node)
-            i += 1
-        ans = prim.impl(array_namespace(vals), *vals, **kwargs)
+            # The common one-argument call, without the loop and the argument tuple
+            # below (a measurable share of a small operation's cost). The argument is a
+            # tensor: Primitive.__call__ chose this trace for it.
+            tensor = args[0]
+            value = tensor._value
+            ans = prim.impl(array_namespace((value,)), value)
+            node = tensor._node
+            if (
+                node is not None
+                and not prim.zero_derivative
+                and _grad_enabled.get()
+                and _differentiated(prim, 0)
+            ):
+                argnums, parents = [0], [node]
+                vals, versions = [value], [(0, tensor._version)]
+            else:
+                argnums = None
+        else:
+            vals = list(args)
+            argnums = []
+            parents = []
+            versions = []
+            record = not prim.zero_derivative and _grad_enabled.get()
+            i = 0
+            for a in args:
+                if isinstance(a, EagerBox):  # only tensors reach the bottom trace
+                    tensor = a
+                    vals[i] = a._value
+                    versions.append((i, a._version))
+                    node = a._node
+                    if record and node is not None and _differentiated(prim, i):
+                        argnums.append(i)
+                        parents.append(node)
+                i += 1
+            ans = prim.impl(array_namespace(vals), *vals, **kwargs)
         if type(ans) is not np.ndarray and not isinstance(ans, np.ndarray | tuple):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
@@ -202,195 +302,16 @@ class EagerTrace(Trace):
             anomaly.check_forward(prim.name, ans)
             where = anomaly.user_line()
         if not argnums:
-            return _tensor(ans, None)
+            return tensor._new(ans, None)
         node = EagerNode(prim, args, vals, kwargs, ans, argnums, parents, versions, where)
-        return _tensor(ans, node)
+        return tensor._new(ans, node)
 
-    def _process_unary(self, prim, a):
-        """The same as :meth:`process` for the common one-argument call (a tensor)."""
-        value = a._value
-        ans = prim.impl(array_namespace((value,)), value)
-        if type(ans) is not np.ndarray and not isinstance(ans, (np.ndarray, tuple)):
-            ans = np.asarray(ans)
-        where = None
-        if anomaly._enabled.get():
-            anomaly.check_forward(prim.name, ans)
-            where = anomaly.user_line()
-        node = a._node
-        if (
-            node is None
-            or prim.zero_derivative
-            or not _grad_enabled.get()
-            or not (0 in prim.vjps or prim.check_rule(0, "rev"))
-        ):
-            return _tensor(ans, None)
-        node = EagerNode(prim, (a,), (value,), {}, ans, [0], [node], [(0, a._version)], where)
-        return _tensor(ans, node)
+
+def _differentiated(prim: Primitive, i: int) -> bool:
+    """Whether the graph records argument ``i`` of ``prim``, a primitive that is not
+    ``zero_derivative`` (raises if the argument has no rule)."""
+    # (i in prim.vjps: check_rule's answer for the common case, without its call)
+    return (i in prim.vjps or prim.check_rule(i, "rev")) and i not in prim.nondiff
 
 
 EAGER = EagerTrace(0)
-
-
-def _as_array(data, dtype=None):
-    """A new array from ``data``. Python floats give float64 (NumPy's default and ours);
-    NumPy arrays and scalars keep their dtype, so float32 stays float32 as in PyTorch."""
-    if isinstance(data, Box):
-        data = data._value
-    if isinstance(data, (list, tuple)) and any(isinstance(d, Box) for d in _flat(data)):
-        data = _unbox_nested(data)
-    return np.array(data, dtype=dtype, copy=True)
-
-
-def _flat(seq):
-    for item in seq:
-        if isinstance(item, (list, tuple)):
-            yield from _flat(item)
-        else:
-            yield item
-
-
-def _unbox_nested(seq):
-    return [
-        _unbox_nested(s)
-        if isinstance(s, (list, tuple))
-        else (s._value if isinstance(s, Box) else s)
-        for s in seq
-    ]
-
-
-class Tensor(Box):
-    """An array with an eager, PyTorch-style autograd graph.
-
-    Most methods (arithmetic, ``sum``, ``reshape``, ...) are installed by the primitives
-    layer and by :mod:`chainrule.tensors` (and ``tensor_inplace``); the core defines the
-    graph-related ones.
-    """
-
-    # _base (set only on tensors made by detach() or .data, see _alias): the tensor whose
-    # values this one shares, for chainrule.tensors.inplace's operations
-    __slots__ = ("_node", "_grad", "_version", "_base")
-
-    def __init__(self, data, *, requires_grad: bool = False, dtype=None):
-        self._value = _as_array(data, dtype)
-        self._trace = EAGER
-        self._node = None
-        self._grad = None
-        self._version = 0
-        if requires_grad:
-            self.requires_grad_(True)
-
-    @classmethod
-    def _wrap(cls, value, node):
-        t = cls.__new__(cls)
-        if not isinstance(value, (np.ndarray, tuple)):
-            value = np.asarray(value)
-        t._value = value
-        t._trace = EAGER
-        t._node = node
-        t._grad = None
-        t._version = 0
-        return t
-
-    @property
-    def grad(self):
-        """The accumulated gradient (a ``Tensor``), or ``None``."""
-        return self._grad
-
-    @grad.setter
-    def grad(self, value) -> None:
-        if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(
-                    f"assigned grad expected to be a Tensor or None but got {type(value).__name__}"
-                )
-            if value._value.shape != self._value.shape:
-                raise RuntimeError(
-                    f"attempting to assign a gradient of shape {value._value.shape} to a "
-                    f"tensor of shape {self._value.shape}; they must be the same"
-                )
-        self._grad = value
-
-    # -- graph state --------------------------------------------------------------------
-    @property
-    def requires_grad(self) -> bool:
-        return self._node is not None
-
-    @requires_grad.setter
-    def requires_grad(self, flag: bool) -> None:
-        self.requires_grad_(flag)
-
-    def requires_grad_(self, flag: bool = True) -> Tensor:
-        if flag:
-            if self._node is None:
-                if self._value.dtype.kind not in "fc":
-                    raise RuntimeError(
-                        "only floating point tensors can require gradients, "
-                        f"got dtype {self._value.dtype}"
-                    )
-                self._node = TensorLeaf(self)
-        else:
-            if self._node is not None and not self.is_leaf:
-                raise RuntimeError(
-                    "you can only change requires_grad of leaf tensors; use detach() "
-                    "to get a tensor without a graph"
-                )
-            self._node = None
-        return self
-
-    @property
-    def is_leaf(self) -> bool:
-        return self._node is None or isinstance(self._node, TensorLeaf)
-
-    @property
-    def grad_fn(self):
-        node = self._node
-        return None if node is None or isinstance(node, TensorLeaf) else node
-
-    def retain_grad(self) -> None:
-        """Keep ``.grad`` for this non-leaf tensor after ``backward()``."""
-        if self._node is None:
-            raise RuntimeError("can't retain_grad on a tensor that doesn't require grad")
-        if isinstance(self._node, EagerNode):
-            self._node.retained = weakref.ref(self)
-
-    def detach(self) -> Tensor:
-        """The same values, cut from the graph. As in PyTorch they are shared: an
-        in-place change made through the result reaches this tensor too."""
-        return _alias(self, tracked=True)
-
-    # -- backward -----------------------------------------------------------------------
-    def backward(
-        self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None
-    ) -> None:
-        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires
-        grad (only into the tensors in ``inputs``, leaves or not, when it is given)."""
-        _backward.backward((self,), (gradient,), retain_graph, create_graph, inputs)
-
-
-def _tensor(value, node) -> Tensor:
-    """``Tensor._wrap`` for the trace's own results (already arrays or tuples): the
-    operation's hot path, so no checks and no bound classmethod."""
-    t = _new_object(Tensor)
-    t._value = value
-    t._trace = EAGER
-    t._node = node
-    t._grad = None
-    t._version = 0
-    return t
-
-
-_new_object = object.__new__
-
-
-def _alias(t: Tensor, tracked: bool) -> Tensor:
-    """A tensor without a graph sharing ``t``'s values (``detach()``, ``.data``): its
-    ``_base`` is ``(weakref to the base, tracked)``. The reference is weak so that a
-    detached value kept for logging does not keep the base's graph alive."""
-    new = Tensor._wrap(t._value, None)
-    link = getattr(t, "_base", None)
-    new._base = (weakref.ref(t) if link is None else link[0], tracked)
-    return new
-
-
-# The backward pass needs Tensor and the node types, so it is imported last (a cycle).
-from chainrule.tensors import backward as _backward  # noqa: E402

@@ -23,6 +23,7 @@ import os
 import stat
 import tempfile
 import time
+import types
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -30,14 +31,15 @@ import numpy as np
 
 from chainrule.core.trace import Box
 from chainrule.tensors.factories import from_numpy
-from chainrule.tensors.graph import Tensor
 from chainrule.tensors.safetensors_header import (
     RESERVED,
     CheckpointError,
     open_regular,
     read_header,
 )
+from chainrule.tensors.tensor_class import Tensor
 
+fcntl: types.ModuleType | None
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX

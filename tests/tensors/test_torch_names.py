@@ -1,4 +1,4 @@
-"""PyTorch names added to the Tensor API, each against PyTorch (float64): factories
+"""PyTorch's names in the Tensor API, each against PyTorch (float64): factories
 (``full_like``, ``rand_like``, ``randn_like``, ``empty``, ``linspace``), grad-mode
 switches (``set_grad_enabled``, ``inference_mode``) and methods (``all``, ``any``,
 ``square``, ``rsqrt``, ``log1p``, ``masked_fill``, ``gather``, ``add``/``sub``/``mul``/``div``
@@ -207,8 +207,11 @@ def test_gather_matches_pytorch():
 
 @pytest.mark.parametrize(
     "name, args",
-    [("exp", ()), ("log1p", ()), ("square", ()), ("neg", ()), ("relu", ()), ("tanh", ()),
-     ("clamp", (-1.0, 1.0)), ("sigmoid", ())],
+    [("exp", ()), ("square", ()), ("neg", ()), ("relu", ()), ("tanh", ()),
+     ("clamp", (-1.0, 1.0)), ("sigmoid", ()),
+     # log1p of the negative entries is NaN, and NumPy warns about it as PyTorch does not
+     pytest.param("log1p", (), marks=pytest.mark.filterwarnings(
+         "ignore:invalid value encountered in log1p:RuntimeWarning"))],
 )  # fmt: skip
 def test_inplace_forms_match_pytorch(name, args):
     x, xt = _pair()
