@@ -143,3 +143,27 @@ def test_a_sample_of_generated_inputs_is_differentiated_within_the_budget():
     for text in generated(40, seed=11):
         outcome, cpu, wall = _timed(gradient, text)
         _check(outcome, cpu, wall, text)
+
+
+def test_an_expired_budget_leaves_no_timer_behind():
+    """The budget's timer interrupts SymPy only, and is gone once the budget closes,
+    whether it ended in time, ran out, or was left by an error."""
+    import signal
+
+    from chainrule.symbolic import budget as b
+
+    handler = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(LimitError, match="longer than the limit"):
+        with b.budget("spinning", seconds=0.05):
+            while True:
+                b.check()
+    with pytest.raises(KeyError):
+        with b.budget("failing"):
+            raise KeyError("not the budget's")
+    with b.attempt(seconds=0.05) as skipped:
+        while True:
+            b.check()
+    assert skipped and "longer than" in skipped[0]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == handler
+    assert b._open() == []

@@ -28,11 +28,10 @@ past it, tidy-up is skipped with a note, never the derivation (:func:`attempt`).
 from __future__ import annotations
 
 import math
+import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sympy as sp
 
@@ -81,72 +80,99 @@ class _Budget:
         return None
 
 
-_open: list[_Budget] = []  # the budgets now open, outermost first
+# The budgets now open in this thread, outermost first. The timer runs in the main
+# thread only; other threads rely on the step-wise checks.
+_local = threading.local()
 _timer: dict = {}  # while armed: {"previous": the SIGALRM handler it replaced}
+# The timer interrupts SymPy's own code only: never this module, contextlib, or the
+# caller's code around a budget, where an exception could escape the budget that owns
+# it. Between SymPy calls, :func:`check` does the same job.
+_SYMPY_DIR = os.path.dirname(sp.__file__) + os.sep
 
 
-@contextmanager
-def budget(what: str, seconds: float = SECONDS, memory: int = MEMORY) -> Iterator[None]:
-    """Run the block within ``seconds`` and ``memory``, or raise :class:`LimitError`
-    saying that ``what`` ("differentiating this expression") was over the limit. A
-    budget opened inside another never outlasts it."""
-    own = _Budget(seconds, memory)
-    if _open:
-        own.deadline = min(own.deadline, _open[-1].deadline)
-    _push(own)
-    try:
-        yield
-    except _Expired as exc:
-        if exc.owner is not own:
-            raise
-        raise LimitError(f"{what} {exc.reason}; try a smaller expression") from None
-    except (OverflowError, RecursionError):  # SymPy's, on numbers or trees too large
-        raise LimitError(f"too large to work with: {what} overflowed") from None
-    finally:
-        _pop(own)
+def _open() -> list[_Budget]:
+    stack = getattr(_local, "budgets", None)
+    if stack is None:
+        stack = _local.budgets = []
+    return stack
 
 
-@contextmanager
-def attempt(seconds: float = TIDY_SECONDS) -> Iterator[list]:
-    """Optional work (tidying an answer): the block gets ``seconds`` at most; if it runs
-    out, the block is abandoned and the yielded list receives the reason (the caller
-    then keeps what it had). Never raises for its own budget."""
-    own = _Budget(seconds, MEMORY)
-    if _open:
-        own.deadline = min(own.deadline, _open[-1].deadline)
-        own.baseline = _open[-1].baseline
-    skipped: list[str] = []
-    _push(own)
-    try:
-        yield skipped
-    except _Expired as exc:
-        if exc.owner is not own:
-            raise
-        skipped.append(exc.reason)
-    finally:
-        _pop(own)
+class _Scope:
+    """A budget on the stack of this thread's open budgets, for a ``with`` block."""
+
+    def __init__(self, seconds: float, memory: int):
+        self.own = _Budget(seconds, memory)
+        stack = _open()
+        if stack:
+            self.own.deadline = min(self.own.deadline, stack[-1].deadline)
+
+    def __enter__(self):
+        stack = _open()
+        stack.append(self.own)
+        if len(stack) == 1:
+            _arm()
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        stack = _open()
+        if self.own in stack:  # it is the innermost unless a block was left abnormally
+            del stack[stack.index(self.own) :]
+        if not stack:
+            _disarm()
+        return self._handle(exc) if exc is not None else False
+
+    def _handle(self, exc: BaseException) -> bool:
+        raise NotImplementedError
+
+
+class budget(_Scope):  # noqa: N801 - used as a context manager, like a function
+    """``with budget(what):`` runs the block within ``seconds`` and ``memory``, or raises
+    :class:`LimitError` saying that ``what`` ("differentiating this expression") was
+    over the limit. A budget opened inside another never outlasts it."""
+
+    def __init__(self, what: str, seconds: float = SECONDS, memory: int = MEMORY):
+        super().__init__(seconds, memory)
+        self.what = what
+
+    def _handle(self, exc: BaseException) -> bool:
+        if isinstance(exc, _Expired) and exc.owner is self.own:
+            raise LimitError(f"{self.what} {exc.reason}; try a smaller expression") from None
+        if isinstance(exc, (OverflowError, RecursionError)):  # SymPy's, on huge numbers/trees
+            raise LimitError(f"too large to work with: {self.what} overflowed") from None
+        return False
+
+
+class attempt(_Scope):  # noqa: N801 - used as a context manager, like a function
+    """``with attempt() as skipped:`` optional work (tidying an answer): the block gets
+    ``seconds`` at most; if it runs out, the block is abandoned and ``skipped`` (a list)
+    receives the reason (the caller then keeps what it had). Never raises for its own
+    budget."""
+
+    def __init__(self, seconds: float = TIDY_SECONDS):
+        super().__init__(seconds, MEMORY)
+        stack = _open()
+        if stack:
+            self.own.baseline = stack[-1].baseline
+        self.skipped: list[str] = []
+
+    def __enter__(self):
+        super().__enter__()
+        return self.skipped
+
+    def _handle(self, exc: BaseException) -> bool:
+        if isinstance(exc, _Expired) and exc.owner is self.own:
+            self.skipped.append(exc.reason)
+            return True
+        return False
 
 
 def check() -> None:
-    """Between steps: raise if an open budget is spent (the timer's work, done by hand
-    where the timer cannot run)."""
-    for own in reversed(_open):
+    """Between steps: raise if an open budget of this thread is spent (the timer's
+    work, done by hand where the timer cannot run)."""
+    for own in reversed(_open()):
         reason = own.overrun()
         if reason is not None:
             raise _Expired(own, reason)
-
-
-def _push(own: _Budget) -> None:
-    _open.append(own)
-    if len(_open) == 1:
-        _arm()
-
-
-def _pop(own: _Budget) -> None:
-    if _open and _open[-1] is own:
-        _open.pop()
-    if not _open:
-        _disarm()
 
 
 def _arm() -> None:
@@ -169,9 +195,7 @@ def _disarm() -> None:
 
 
 def _on_tick(signum, frame) -> None:
-    # never inside this module's own bookkeeping (a budget being closed): the next
-    # tick, in the work itself, raises instead
-    if frame is None or frame.f_code.co_filename != __file__:
+    if frame is not None and frame.f_code.co_filename.startswith(_SYMPY_DIR):
         check()
 
 
