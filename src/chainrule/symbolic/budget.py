@@ -33,6 +33,7 @@ import signal
 import threading
 import time
 
+import mpmath
 import sympy as sp
 
 from .lexer import ParseError
@@ -84,10 +85,11 @@ class _Budget:
 # thread only; other threads rely on the step-wise checks.
 _local = threading.local()
 _timer: dict = {}  # while armed: {"previous": the SIGALRM handler it replaced}
-# The timer interrupts SymPy's own code only: never this module, contextlib, or the
-# caller's code around a budget, where an exception could escape the budget that owns
-# it. Between SymPy calls, :func:`check` does the same job.
-_SYMPY_DIR = os.path.dirname(sp.__file__) + os.sep
+# The timer interrupts SymPy's own code (and mpmath's, which it evaluates numbers
+# with) only: never this module or the caller's code around a budget, where an
+# exception could escape the budget that owns it. Between SymPy calls, :func:`check`
+# does the same job.
+_INTERRUPTIBLE = tuple(os.path.dirname(m.__file__) + os.sep for m in (sp, mpmath))
 
 
 def _open() -> list[_Budget]:
@@ -195,7 +197,7 @@ def _disarm() -> None:
 
 
 def _on_tick(signum, frame) -> None:
-    if frame is not None and frame.f_code.co_filename.startswith(_SYMPY_DIR):
+    if frame is not None and frame.f_code.co_filename.startswith(_INTERRUPTIBLE):
         check()
 
 
