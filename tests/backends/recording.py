@@ -30,8 +30,10 @@ def _to_device_tree(v):
     if type(v) is np.ndarray or isinstance(v, np.generic):
         return np.asarray(v).view(DeviceArray)
     if isinstance(v, tuple):
-        return type(v)(*map(_to_device_tree, v)) if hasattr(v, "_fields") else tuple(
-            map(_to_device_tree, v)
+        return (
+            type(v)(*map(_to_device_tree, v))
+            if hasattr(v, "_fields")
+            else tuple(map(_to_device_tree, v))
         )
     if isinstance(v, list):
         return [_to_device_tree(x) for x in v]

@@ -21,33 +21,50 @@ backend.register_namespace(DeviceArray, RECORDER)
 # They are strict expected failures: one that starts passing fails the run, so the
 # list can only shrink.
 _LINALG = (
-    "inv-3x3 inv-batch inv-1x1 cholesky-3x3 cholesky-batch cholesky-upper eigh-values "
-    "eigh-vectors-squared eigh-batch-vectors-squared eigh-matrix-exp eigh-batch-matrix-exp "
-    "eigvalsh-4x4 eigvalsh-batch qr-sign-free qr-mode-r svd-gauge-free-4x4 svd-gauge-free-5x3 "
-    "svd-gauge-free-3x5 svd-batch-gauge-free svd-polar-4x4 svd-polar-tall "
-    "svd-s-square-default svd-compute-uv-false svdvals-wide svdvals-batch pinv-rcond "
-    "norm-nuc norm-ord2-matrix norm-ordneg2-matrix norm-nuc-axes-keepdims cond "
-    "matrix-power-neg2-batch lstsq-x tensorinv tensorsolve"
-).split() + [f"solve-{a}-{b}" for a, b in (
-    ((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 4, 4), (4,)), ((2, 3, 3), (2, 3, 2)),
-    ((3, 3), (2, 3, 1)), ((2, 1, 3, 3), (4, 3, 2)))
-] + [f"qr-R-{s}" for s in ((3, 3), (5, 3), (2, 4, 3))] + [
-    f"pinv-{s}" for s in ((3, 3), (5, 3), (3, 5), (2, 4, 3))
-]
+    (
+        "inv-3x3 inv-batch inv-1x1 cholesky-3x3 cholesky-batch cholesky-upper eigh-values "
+        "eigh-vectors-squared eigh-batch-vectors-squared eigh-matrix-exp eigh-batch-matrix-exp "
+        "eigvalsh-4x4 eigvalsh-batch qr-sign-free qr-mode-r svd-gauge-free-4x4 svd-gauge-free-5x3 "
+        "svd-gauge-free-3x5 svd-batch-gauge-free svd-polar-4x4 svd-polar-tall "
+        "svd-s-square-default svd-compute-uv-false svdvals-wide svdvals-batch pinv-rcond "
+        "norm-nuc norm-ord2-matrix norm-ordneg2-matrix norm-nuc-axes-keepdims cond "
+        "matrix-power-neg2-batch lstsq-x tensorinv tensorsolve"
+    ).split()
+    + [
+        f"solve-{a}-{b}"
+        for a, b in (
+            ((3, 3), (3,)),
+            ((3, 3), (3, 2)),
+            ((2, 4, 4), (4,)),
+            ((2, 3, 3), (2, 3, 2)),
+            ((3, 3), (2, 3, 1)),
+            ((2, 1, 3, 3), (4, 3, 2)),
+        )
+    ]
+    + [f"qr-R-{s}" for s in ((3, 3), (5, 3), (2, 4, 3))]
+    + [f"pinv-{s}" for s in ((3, 3), (5, 3), (3, 5), (2, 4, 3))]
+)
 _WINDOWS = [
     f"sliding_windows{t}-{c}"
     for c in ("2x2", "3x3-pad1", "3x2-stride2-asympad", "2x3-dilated", "1d-stride3")
     for t in ("", "_transpose")
 ] + ["sliding_windows-maxpool-neg-inf-pad", "sliding_window_view-axes"]
-_SPECIAL_0D = "erf erfc erfinv gammaln digamma expit logit".split() + ["xlogy-()-()", "xlog1py-()-()"]
+_SPECIAL_0D = "erf erfc erfinv gammaln digamma expit logit".split() + [
+    "xlogy-()-()",
+    "xlog1py-()-()",
+]
 _LOGSUMEXP = ["(4,)-", "(3, 4)-", "()-", "b-(4,)-(4,)", "b-(3, 1)-(1, 4)", "return_sign"]
 NOT_YET = {
     **{f"linalg-{n}": "rules still call numpy.linalg or NumPy on values" for n in _LINALG},
     **{n: "windows are made with numpy.lib.stride_tricks.as_strided" for n in _WINDOWS},
-    **{f"cross-{n}": "the Levi-Civita constant is a NumPy array" for n in
-       ("3", "batched-broadcast", "axis0", "axisc", "2d")},
-    **{f"{n}-()" if "-" not in n else n: "a 0-d result comes back as a NumPy scalar"
-       for n in _SPECIAL_0D},
+    **{
+        f"cross-{n}": "the Levi-Civita constant is a NumPy array"
+        for n in ("3", "batched-broadcast", "axis0", "axisc", "2d")
+    },
+    **{
+        f"{n}-()" if "-" not in n else n: "a 0-d result comes back as a NumPy scalar"
+        for n in _SPECIAL_0D
+    },
     **{f"logsumexp-{n}": "a full reduction comes back as a NumPy scalar" for n in _LOGSUMEXP},
     "getitem-int": "an integer index returns a NumPy scalar, not a device array",
     "getitem-int-pair": "an integer index returns a NumPy scalar, not a device array",
@@ -79,7 +96,9 @@ def _device_vjp(fun, args):
     mine = [o for o in outs if isinstance(o, Box) and o._trace is trace]
     found = {}
     seeds = [to_device(np.ones_like(o._value)) for o in mine]
-    backward_pass(RootNode([o._node for o in mine]), seeds, visit=lambda n, ct: found.setdefault(n, ct))
+    backward_pass(
+        RootNode([o._node for o in mine]), seeds, visit=lambda n, ct: found.setdefault(n, ct)
+    )
     return [unbox_all(o) for o in outs], [found[i._node] for i in inputs if i._node in found]
 
 

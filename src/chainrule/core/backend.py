@@ -119,7 +119,8 @@ def _device_of(a) -> str:
 def _mismatch(name, first, second) -> str:
     where = f"{name}: " if name else ""
     described = [
-        f"{_library(ns)} array of shape {tuple(a.shape)} on {device}" for ns, device, a in (first, second)
+        f"{_library(ns)} array of shape {tuple(a.shape)} on {device}"
+        for ns, device, a in (first, second)
     ]
     return (
         f"{where}arrays of different libraries or devices in one operation "

@@ -32,7 +32,13 @@ import numpy as np
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives._args import normalize_one_axis, reject_out
-from chainrule.primitives._helpers import dtype_of, namespace_of, shape_of, tuple_getitem_p, unbroadcast
+from chainrule.primitives._helpers import (
+    dtype_of,
+    namespace_of,
+    shape_of,
+    tuple_getitem_p,
+    unbroadcast,
+)
 from chainrule.primitives.elementwise import add
 from chainrule.primitives.shape import as_operand, broadcast_to, ravel
 

@@ -9,8 +9,6 @@ the scan explicitly, which is exact, also at higher orders, but costs ``O(n^2)``
 
 from __future__ import annotations
 
-import numpy as np
-
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S

@@ -60,7 +60,9 @@ def _concatenate_vjp(argnums, ans, *arrays, axis):
 
 def _concatenate_jvp(gs, ans, *arrays, axis):
     dtype = dtype_of(ans)
-    full = [namespace_of(ans).zeros(shape_of(a), dtype) if g is None else g for g, a in zip(gs, arrays)]
+    full = [
+        namespace_of(ans).zeros(shape_of(a), dtype) if g is None else g for g, a in zip(gs, arrays)
+    ]
     return concatenate_p(*full, axis=axis)
 
 
