@@ -50,7 +50,7 @@ HOST_ONLY = {
             ("reductions.py", "undo", "np.argsort"),
             ("shape.py", "_bounds", "np.cumsum"),
             ("shape.py", "_resolve_shape", "np.prod"),
-            ("shape.py", "lambda@245", "np.argsort"),
+            ("shape.py", "<lambda>", "np.argsort"),
             ("shape.py", "size", "np.prod"),
             ("padding.py", "_pairs", "np.asarray"),
             ("padding.py", "_pairs", "np.broadcast_to"),
@@ -173,7 +173,7 @@ def _numpy_calls():
         for func in ast.walk(tree):
             if not isinstance(func, ast.FunctionDef | ast.Lambda):
                 continue
-            where = func.name if isinstance(func, ast.FunctionDef) else f"lambda@{func.lineno}"
+            where = func.name if isinstance(func, ast.FunctionDef) else "<lambda>"
             for node in ast.walk(func):
                 name = _dotted(node.func) if isinstance(node, ast.Call) else None
                 if name and name.split(".")[0] in ("np", "numpy"):
