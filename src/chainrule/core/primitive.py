@@ -72,8 +72,8 @@ class Primitive:
                 top = a._trace
         if top is None:
             if kwargs or len(args) != 1:
-                return self.impl(array_namespace(args), *args, **kwargs)
-            return self.impl(array_namespace(args), args[0])  # no argument tuple to build
+                return self.impl(array_namespace(args, self.name), *args, **kwargs)
+            return self.impl(array_namespace(args, self.name), args[0])  # no argument tuple
         if not top.active:
             raise RuntimeError(
                 f"{self.name}: a traced value escaped the transform that created it "

@@ -38,11 +38,20 @@ def contains_box(seq) -> bool:
 
 def as_array(x, floating=False):
     """Plain inputs (lists, scalars) become arrays, of a floating dtype if ``floating``
-    (integers and booleans as float64); traced values pass through."""
-    if isinstance(x, Box):
+    (integers and booleans as float64); traced values and arrays of other libraries
+    (CuPy, ...: anything with ``__array_namespace__`` but not NumPy's) pass through."""
+    if isinstance(x, Box) or _foreign_array(x):
         return x
     x = np.asarray(x)
     return x.astype(np.float64) if floating and x.dtype.kind not in "fc" else x
+
+
+def _foreign_array(x) -> bool:
+    return (
+        type(x) is not np.ndarray
+        and hasattr(x, "__array_namespace__")
+        and not isinstance(x, np.ndarray | np.generic)
+    )
 
 
 def has_zero(x) -> bool:

@@ -33,6 +33,7 @@ import operator
 
 import numpy as np
 
+from chainrule.core.backend import array_namespace
 from chainrule.core.primitive import Primitive, defprimitive
 from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives._args import keepdims_shape
@@ -60,6 +61,12 @@ def dtype_of(x):
 
 def ndim_of(x) -> int:
     return np.ndim(unbox_all(x))
+
+
+def namespace_of(*xs):
+    """The array namespace of (possibly traced) values: where a rule builds a constant
+    (a zero, an identity, a mask), it builds it with the library of its inputs."""
+    return array_namespace(tuple(unbox_all(x) for x in xs))
 
 
 # -- undoing broadcasting -------------------------------------------------------------------

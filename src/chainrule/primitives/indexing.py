@@ -32,7 +32,13 @@ import numpy as np
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives._args import normalize_one_axis, reject_out
-from chainrule.primitives._helpers import dtype_of, shape_of, tuple_getitem_p, unbroadcast
+from chainrule.primitives._helpers import (
+    dtype_of,
+    namespace_of,
+    shape_of,
+    tuple_getitem_p,
+    unbroadcast,
+)
 from chainrule.primitives.elementwise import add
 from chainrule.primitives.shape import as_operand, broadcast_to, ravel
 
@@ -169,7 +175,7 @@ index_update_p = defprimitive(
     jvp={
         0: lambda g, ans, x, values, index: index_update_p(g, 0.0, index=index),
         1: lambda g, ans, x, values, index: index_update_p(
-            np.zeros(shape_of(ans), dtype_of(ans)), g, index=index
+            namespace_of(ans).zeros(shape_of(ans), dtype_of(ans)), g, index=index
         ),
     },
 )

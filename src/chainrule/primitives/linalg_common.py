@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import is_boxed
-from chainrule.primitives._helpers import dtype_of, shape_of
+from chainrule.primitives._helpers import dtype_of, namespace_of, shape_of
 
 LinAlgError = np.linalg.LinAlgError  # a ValueError subclass, as in NumPy
 
@@ -24,12 +24,12 @@ def floating_dtype(x):
 
 def zeros_for(shape, like):
     """A zero cotangent/tangent of ``shape`` in ``like``'s floating dtype."""
-    return np.zeros(shape, floating_dtype(like))
+    return namespace_of(like).zeros(shape, floating_dtype(like))
 
 
 def eye_for(n, like):
     """The ``n x n`` identity in ``like``'s floating dtype."""
-    return np.eye(n, dtype=floating_dtype(like))
+    return namespace_of(like).eye(n, dtype=floating_dtype(like))
 
 
 # -- argument handling for the public functions -----------------------------------------

@@ -18,7 +18,7 @@ from chainrule.core.trace import is_boxed
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
 from chainrule.primitives import shape as S
-from chainrule.primitives._helpers import shape_of, split_results
+from chainrule.primitives._helpers import namespace_of, shape_of, split_results
 from chainrule.primitives.joining import concatenate
 from chainrule.primitives.linalg_common import (
     check_matrix,
@@ -55,12 +55,14 @@ def _diag_part(x):
 
 def _tril(x, k=0):
     n, m = shape_of(x)[-2:]
-    return E.multiply(x, np.tril(np.ones((n, m), floating_dtype(x)), k))
+    xp = namespace_of(x)
+    return E.multiply(x, xp.tril(xp.ones((n, m), floating_dtype(x)), k))
 
 
 def _triu(x, k=0):
     n, m = shape_of(x)[-2:]
-    return E.multiply(x, np.triu(np.ones((n, m), floating_dtype(x)), k))
+    xp = namespace_of(x)
+    return E.multiply(x, xp.triu(xp.ones((n, m), floating_dtype(x)), k))
 
 
 def _right_solve(x, r):
@@ -84,7 +86,8 @@ def _sym_impl(xp, a):
 def _phi(x):
     """Lower triangle with half the diagonal: the part of X that dL Lᵀ + L dLᵀ fixes."""
     n = shape_of(x)[-1]
-    return E.multiply(x, np.tril(np.ones((n, n), floating_dtype(x)), -1) + 0.5 * eye_for(n, x))
+    xp = namespace_of(x)
+    return E.multiply(x, xp.tril(xp.ones((n, n), floating_dtype(x)), -1) + 0.5 * eye_for(n, x))
 
 
 def _cholesky_jvp(g, ans, a):

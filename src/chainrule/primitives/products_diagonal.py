@@ -16,6 +16,7 @@ from chainrule.primitives._helpers import (
     astype_p,
     deflinear,
     dtype_of,
+    namespace_of,
     ndim_of,
     shape_of,
     sum_p,
@@ -41,9 +42,10 @@ def _diagonal_transpose(g, ans, a, offset, axis1, axis2):
     n = len(shape)
     n1, n2, i0, j0, length = _diag_geometry(shape, offset, axis1, axis2)
     dtype = dtype_of(g)
-    spread = np.zeros((n1, length), dtype=dtype)
-    spread[i0 + np.arange(length), np.arange(length)] = 1
-    mask = np.eye(n1, n2, offset, dtype=dtype)
+    xp = namespace_of(g)
+    spread = xp.zeros((n1, length), dtype=dtype)
+    spread[i0 + xp.arange(length), xp.arange(length)] = 1
+    mask = xp.eye(n1, n2, offset, dtype=dtype)
     labels = LETTERS[:n]
     rest = "".join(c for k, c in enumerate(labels) if k not in (axis1, axis2))
     p, q, j = labels[axis1], labels[axis2], LETTERS[n]

@@ -24,7 +24,7 @@ import numpy as np
 
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives._args import as_array, reject_out
-from chainrule.primitives._helpers import dtype_of, shape_of, unbroadcast
+from chainrule.primitives._helpers import dtype_of, namespace_of, shape_of, unbroadcast
 
 __all__ = ["einsum"]
 
@@ -155,6 +155,7 @@ def _einsum_transpose(g, ops, i, subscripts):
     target = terms[i]
     shape_i = shape_of(ops[i])
     dtype = dtype_of(g)
+    xp = namespace_of(g)
     fresh = (c for c in LETTERS if c not in set(subscripts))
     new_terms, operands = [out], [g]
     for j, op in enumerate(ops):
@@ -171,7 +172,7 @@ def _einsum_transpose(g, ops, i, subscripts):
             # a repeated label (a diagonal, 'ii'): tie the copy to the first one
             f = next(fresh)
             new_terms.append(c + f)
-            operands.append(np.eye(d, dtype=dtype))
+            operands.append(xp.eye(d, dtype=dtype))
             result.append(f)
             continue
         seen.add(c)
@@ -179,7 +180,7 @@ def _einsum_transpose(g, ops, i, subscripts):
         if sizes.get(c, 1) != d and d != 1:
             # summed by operand i alone (or broadcast from size 1): spread with ones
             new_terms.append(c)
-            operands.append(np.ones(d, dtype=dtype))
+            operands.append(xp.ones(d, dtype=dtype))
             sizes[c] = d
     sub = ",".join(new_terms) + "->" + "".join(result)
     # NumPy's contraction planner costs a few microseconds but routes big contractions

@@ -41,6 +41,7 @@ from chainrule.primitives._helpers import (
     defzero,
     dtype_of,
     expand_reduced,
+    namespace_of,
     ndim_of,
     reshape_to,
     shape_of,
@@ -153,7 +154,7 @@ def others_grid(xm):
     the diagonal set to 1: ``rows[..., i, j] = x[..., j]`` for ``j != i``, else 1. A
     product (or cumulative product) along its last axis leaves each entry out in turn."""
     n = shape_of(xm)[-1]
-    return where_p(np.eye(n, dtype=bool), 1.0, S.expand_dims(xm, -2))
+    return where_p(namespace_of(xm).eye(n, dtype=bool), 1.0, S.expand_dims(xm, -2))
 
 
 def others_along_last(xm):

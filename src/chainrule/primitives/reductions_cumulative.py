@@ -9,13 +9,11 @@ the scan explicitly, which is exact, also at higher orders, but costs ``O(n^2)``
 
 from __future__ import annotations
 
-import numpy as np
-
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
 from chainrule.primitives._args import has_zero, normalize_one_axis, reject_out
-from chainrule.primitives._helpers import ndim_of, reshape_to, shape_of, sum_p
+from chainrule.primitives._helpers import namespace_of, ndim_of, reshape_to, shape_of, sum_p
 from chainrule.primitives.ordering import flip
 from chainrule.primitives.reductions import others_grid
 from chainrule.primitives.selection import where_p
@@ -43,7 +41,8 @@ def _cumprod_jacobian(x, axis):
     rows = others_grid(S.moveaxis(x, axis, -1))
     partial = cumprod_p(rows, axis=ndim_of(rows) - 1)
     n = shape_of(rows)[-1]
-    return where_p(np.triu(np.ones((n, n), dtype=bool)), partial, 0.0)
+    xp = namespace_of(x)
+    return where_p(xp.triu(xp.ones((n, n), dtype=bool)), partial, 0.0)
 
 
 def _cumprod_vjp(ans, x, axis=0):

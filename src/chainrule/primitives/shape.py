@@ -27,6 +27,7 @@ from chainrule.primitives._helpers import (
     broadcast_to_p,
     deflinear,
     dtype_of,
+    namespace_of,
     ndim_of,
     reshape_p,
     reshape_to,
@@ -59,7 +60,9 @@ def _concatenate_vjp(argnums, ans, *arrays, axis):
 
 def _concatenate_jvp(gs, ans, *arrays, axis):
     dtype = dtype_of(ans)
-    full = [np.zeros(shape_of(a), dtype) if g is None else g for g, a in zip(gs, arrays)]
+    full = [
+        namespace_of(ans).zeros(shape_of(a), dtype) if g is None else g for g, a in zip(gs, arrays)
+    ]
     return concatenate_p(*full, axis=axis)
 
 
@@ -88,7 +91,7 @@ def _split_vjp(argnums, ans, x, *, indices, axis):
 
     def pull(g):
         dtype = dtype_of(x)
-        parts = [np.zeros(s, dtype) if gi is None else gi for gi, s in zip(g, shapes)]
+        parts = [namespace_of(x).zeros(s, dtype) if gi is None else gi for gi, s in zip(g, shapes)]
         return [unbroadcast(concatenate_p(*parts, axis=axis), x)]
 
     return pull

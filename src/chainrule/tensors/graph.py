@@ -265,7 +265,7 @@ class EagerTrace(Trace):
             # tensor: Primitive.__call__ chose this trace for it.
             tensor = args[0]
             value = tensor._value
-            ans = prim.impl(array_namespace((value,)), value)
+            ans = prim.impl(array_namespace((value,), prim.name), value)
             node = tensor._node
             if (
                 node is not None
@@ -294,7 +294,7 @@ class EagerTrace(Trace):
                         argnums.append(i)
                         parents.append(node)
                 i += 1
-            ans = prim.impl(array_namespace(vals), *vals, **kwargs)
+            ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
         if type(ans) is not np.ndarray and not isinstance(ans, np.ndarray | tuple):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
