@@ -9,6 +9,7 @@ constants (``mgrid``, ``ogrid``, ``s_``, ``ix_`` ...), which hold no traced valu
 from __future__ import annotations
 
 import numpy as np
+
 # index-building constants: no traced values in them
 from numpy import index_exp, ix_, mgrid, ndenumerate, ndindex, ogrid, s_  # noqa: F401
 
