@@ -1,9 +1,9 @@
 """``chainrule.scipy``: differentiable versions of SciPy functions (re-exports only).
 
 :mod:`chainrule.scipy.special` and :mod:`chainrule.scipy.stats` (``norm``) need no
-SciPy installed.
+SciPy installed; :mod:`chainrule.scipy.signal` (``convolve``) uses SciPy's forward.
 """
 
-from chainrule.scipy import special, stats
+from chainrule.scipy import signal, special, stats
 
-__all__ = ["special", "stats"]
+__all__ = ["signal", "special", "stats"]
