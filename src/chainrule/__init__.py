@@ -13,6 +13,16 @@ from chainrule import (
     numpy,  # noqa: F401  (the namespace registers every primitive)
     optim,
 )
+
+# autograd's container and type helpers, importable from the top as in autograd (not in
+# ``__all__``, so that a star import does not shadow Python's builtins)
+from chainrule.builtins import (  # noqa: F401, A004
+    dict,
+    isinstance,
+    list,
+    tuple,
+    type,
+)
 from chainrule.core.anomaly import detect_anomaly
 from chainrule.functional import (
     check_grads,

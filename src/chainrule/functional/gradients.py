@@ -37,14 +37,17 @@ def value_and_grad(
         res = vjp(sel.fun, *sel.primals, has_aux=has_aux)
         out, vjp_fn = res[0], res[1]
         _check_scalar_output(out, "grad")
-        grads = sel.arrange(vjp_fn(np.ones((), np.result_type(unbox_all(out)))))
+        # a one-element output of any shape ((1,), (1, 1)) counts as a scalar, as in autograd
+        seed = np.ones(np.shape(unbox_all(out)), np.result_type(unbox_all(out)))
+        grads = sel.arrange(vjp_fn(seed))
         return ((out, res[2]), grads) if has_aux else (out, grads)
 
     return transform_over(fun, "grad", argnums, argnum, value_and_grad_at)
 
 
 def _check_scalar_output(out: Any, name: str) -> None:
-    """``grad`` is defined for a real floating scalar output only; say what it got."""
+    """``grad`` is defined for a real floating output with one element only (a scalar,
+    or an array of shape ``(1,)``, ``(1, 1)`` ...); say what it got."""
     value = unbox_all(out)
     if value is None or isinstance(value, (tuple, list, dict)):
         raise TypeError(
@@ -61,7 +64,7 @@ def _check_scalar_output(out: Any, name: str) -> None:
             f"a {type(value).__name__}"
         )
     shape = np.shape(value)
-    if shape != ():
+    if int(np.prod(shape)) != 1:
         raise TypeError(
             f"{name} is only defined for functions with a scalar output, but the output "
             f"has shape {shape}. Sum it, or use jacrev/elementwise_grad/vjp."

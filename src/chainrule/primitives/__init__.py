@@ -23,6 +23,11 @@ The modules, each importing only those above it in this list:
   ``linalg_norms``, ``linalg``;
 * ``special_kernels`` (forwards), ``special``, ``special_reductions``; ``windows``
   (sliding windows for convolution and pooling);
+* ``fft`` (the Fourier transforms);
+* compositions of the above with no records of their own: ``statistics`` (``median``,
+  ``percentile``, ``cov`` ...), ``numpy_names`` and ``numpy_names_calculus`` (NumPy's
+  remaining differentiable names); ``passthrough`` (NumPy's functions without a
+  derivative: constants, or refused on traced values);
 * ``boxes`` (the array interface of boxes).
 
 A new primitive goes into the module of its family, with a spec in

@@ -44,11 +44,9 @@ __all__ = [
 zeros = np.zeros
 ones = np.ones
 empty = np.empty
-full = np.full
 eye = np.eye
 identity = np.identity
 arange = np.arange
-linspace = np.linspace
 logspace = np.logspace
 geomspace = np.geomspace
 tri = np.tri
@@ -146,6 +144,31 @@ def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
     """Ones with the shape and dtype of ``a`` (a constant: no gradient)."""
     _like_args("ones_like", order, subok)
     return ones_like_p(as_operand(a), dtype=dtype, shape=shape)
+
+
+def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    """``fill_value`` repeated to ``shape``; a traced ``fill_value`` keeps its gradient
+    (the result is a broadcast of it)."""
+    if isinstance(fill_value, Box):
+        target = np.dtype(dtype) if dtype is not None else dtype_of(fill_value)
+        out_shape = tuple(np.atleast_1d(shape).tolist())
+        return broadcast_to(astype_p(fill_value, target), out_shape)
+    return np.full(shape, fill_value, dtype=dtype, order=order)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
+             device=None):  # fmt: skip
+    """Evenly spaced numbers; traced ``start``/``stop`` keep their gradients (the points
+    are ``start + (stop - start) * t`` for NumPy's fractions ``t``)."""
+    if not (isinstance(start, Box) or isinstance(stop, Box)):
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    if axis != 0 or dtype is not None:
+        raise NotImplementedError("linspace with traced ends supports axis=0, dtype=None only")
+    t = np.linspace(0.0, 1.0, num, endpoint)
+    t = t.reshape(t.shape + (1,) * ndim_of(stop - start))
+    step = (stop - start) / ((num - 1) if endpoint else num) if num > 1 else stop - start
+    points = start + (stop - start) * t
+    return (points, step) if retstep else points
 
 
 def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):

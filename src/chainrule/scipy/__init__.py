@@ -1,8 +1,9 @@
 """``chainrule.scipy``: differentiable versions of SciPy functions (re-exports only).
 
-Only :mod:`chainrule.scipy.special` exists today; it needs no SciPy installed.
+:mod:`chainrule.scipy.special` and :mod:`chainrule.scipy.stats` (``norm``) need no
+SciPy installed; :mod:`chainrule.scipy.signal` (``convolve``) uses SciPy's forward.
 """
 
-from chainrule.scipy import special
+from chainrule.scipy import signal, special, stats
 
-__all__ = ["special"]
+__all__ = ["signal", "special", "stats"]

@@ -1,0 +1,116 @@
+"""autograd's vector spaces (``vspace(x)``): the space a value, and so its gradient,
+lives in, for arrays, Python numbers and pytrees (tuples, lists, dicts) of them.
+
+A :class:`VSpace` knows the shapes and dtypes of the leaves and gives the vector-space
+operations on values of that structure: ``zeros``, ``ones``, ``randn``,
+``standard_basis``, ``add``, ``scalar_mul``, ``inner_prod`` and ``covector`` (the
+conjugate, for complex leaves, so that ``inner_prod`` is real).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.trace import unbox_all
+from chainrule.functional.pytree import tree_flatten, tree_unflatten
+
+__all__ = ["VSpace", "vspace"]
+
+
+class VSpace:
+    """The vector space of values shaped like an example value."""
+
+    def __init__(self, value: Any):
+        leaves, self._treedef = tree_flatten(value)
+        arrays = [np.asarray(unbox_all(x)) for x in leaves]
+        self._specs = [(a.shape, np.result_type(a.dtype, np.float64) if a.dtype.kind in "biu"
+                        else a.dtype) for a in arrays]  # fmt: skip
+        self._scalar = [np.ndim(unbox_all(x)) == 0 and not isinstance(unbox_all(x), np.ndarray)
+                        for x in leaves]  # fmt: skip
+
+    # -- description -----------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self._specs[0][0] if len(self._specs) == 1 else tuple(s for s, _ in self._specs)
+
+    @property
+    def dtype(self) -> Any:
+        return self._specs[0][1] if len(self._specs) == 1 else tuple(d for _, d in self._specs)
+
+    @property
+    def size(self) -> int:
+        """The dimension of the space (complex entries count twice)."""
+        return sum(int(np.prod(s)) * (2 if np.dtype(d).kind == "c" else 1)
+                   for s, d in self._specs)  # fmt: skip
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape) if len(self._specs) == 1 else len(self._specs)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, VSpace)
+            and self._treedef == other._treedef
+            and self._specs == other._specs
+        )
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def __repr__(self) -> str:
+        return f"VSpace({self._specs})"
+
+    # -- building values ------------------------------------------------------------------
+    def _build(self, arrays: list) -> Any:
+        leaves = [a[()] if scalar else a for a, scalar in zip(arrays, self._scalar)]
+        return tree_unflatten(self._treedef, leaves)
+
+    def _leaves(self, value: Any) -> list:
+        return [np.asarray(unbox_all(x)) for x in tree_flatten(value)[0]]
+
+    def zeros(self) -> Any:
+        return self._build([np.zeros(s, d) for s, d in self._specs])
+
+    def ones(self) -> Any:
+        return self._build([np.ones(s, d) for s, d in self._specs])
+
+    def randn(self) -> Any:
+        def draw(shape, dtype):
+            if np.dtype(dtype).kind == "c":
+                return (np.random.randn(*shape) + 1j * np.random.randn(*shape)).astype(dtype)
+            return np.random.randn(*shape).astype(dtype)
+
+        return self._build([draw(s, d) for s, d in self._specs])
+
+    def standard_basis(self) -> Iterator[Any]:
+        """The unit vectors (and, for complex entries, the imaginary units)."""
+        for k, (shape, dtype) in enumerate(self._specs):
+            units = (1.0, 1j) if np.dtype(dtype).kind == "c" else (1.0,)
+            for index in np.ndindex(*shape):
+                for unit in units:
+                    arrays = [np.zeros(s, d) for s, d in self._specs]
+                    arrays[k][index] = unit
+                    yield self._build(arrays)
+
+    # -- operations -------------------------------------------------------------------------
+    def add(self, x: Any, y: Any) -> Any:
+        return self._build([a + b for a, b in zip(self._leaves(x), self._leaves(y))])
+
+    def scalar_mul(self, x: Any, a: Any) -> Any:
+        return self._build([v * a for v in self._leaves(x)])
+
+    def covector(self, x: Any) -> Any:
+        return self._build([np.conj(v) for v in self._leaves(x)])
+
+    def inner_prod(self, x: Any, y: Any) -> float:
+        """``Re <conj(x), y>`` summed over the leaves."""
+        return float(sum(np.real(np.vdot(a, b)) for a, b in zip(self._leaves(x),
+                                                                 self._leaves(y))))  # fmt: skip
+
+
+def vspace(value: Any) -> VSpace:
+    """The vector space of ``value``."""
+    return VSpace(value)
