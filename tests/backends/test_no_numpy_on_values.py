@@ -160,7 +160,41 @@ NOT_YET_ON_XP = dict.fromkeys(
     ],
     "not yet moved onto xp",
 )
-ALLOWED = {**HOST_ONLY, **NOT_YET_ON_XP}
+# The NumPy names and FFTs added for autograd's users were written before the backend
+# contract landed: the same debt, listed apart so that it is paid down visibly.
+NOT_YET_ON_XP_AUTOGRAD_NAMES = dict.fromkeys(
+    [
+        ("creation.py", "full", "np.atleast_1d"),
+        ("creation.py", "full", "np.full"),
+        ("creation.py", "linspace", "np.linspace"),
+        ("fft.py", "_irfftn_transpose", "np.full"),
+        ("fft.py", "_irfftn_transpose", "np.prod"),
+        ("fft.py", "_shifts", "np.atleast_1d"),
+        ("fft.py", "rfftn", "np.iscomplexobj"),
+        ("numpy_names.py", "asarray_chkfinite", "np.all"),
+        ("numpy_names.py", "asarray_chkfinite", "np.isfinite"),
+        ("numpy_names.py", "compress", "np.flatnonzero"),
+        ("numpy_names.py", "delete", "np.arange"),
+        ("numpy_names.py", "delete", "np.delete"),
+        ("numpy_names.py", "extract", "np.ravel"),
+        ("numpy_names.py", "fabs", "np.iscomplexobj"),
+        ("numpy_names.py", "ldexp", "np.exp2"),
+        ("numpy_names.py", "partition", "np.argpartition"),
+        ("numpy_names.py", "real_if_close", "np.abs"),
+        ("numpy_names.py", "real_if_close", "np.all"),
+        ("numpy_names.py", "real_if_close", "np.asarray"),
+        ("numpy_names.py", "rollaxis", "np.exceptions.AxisError"),
+        ("numpy_names_calculus.py", "gradient", "np.atleast_1d"),
+        ("statistics.py", "percentile", "np.asarray"),
+        ("statistics.py", "quantile", "np.any"),
+        ("statistics.py", "quantile", "np.asarray"),
+        ("statistics.py", "quantile", "np.floor"),
+        ("statistics.py", "quantile", "np.minimum"),
+    ],
+    "not yet moved onto xp",
+)
+
+ALLOWED = {**HOST_ONLY, **NOT_YET_ON_XP, **NOT_YET_ON_XP_AUTOGRAD_NAMES}
 
 
 def _numpy_calls():

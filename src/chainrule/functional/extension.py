@@ -121,8 +121,12 @@ def defjvp(fun: UserPrimitive, *jvpfuns: Callable | str | None, argnums=None) ->
     for i, jvp in zip(_positions(jvpfuns, argnums), jvpfuns):
         if jvp is None:
             record.nondiff = record.nondiff | {i}
+        elif isinstance(jvp, str):
+            if jvp != "same":
+                raise ValueError(f"defjvp: unknown rule name {jvp!r} (only 'same' is known)")
+            record.jvps[i] = _same(fun, i)
         else:
-            record.jvps[i] = _same(fun, i) if jvp == "same" else jvp
+            record.jvps[i] = jvp
 
 
 def defjvp_argnum(fun: UserPrimitive, jvpmaker: Callable) -> None:
@@ -152,9 +156,8 @@ def notrace_primitive(fun: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fun)
     def call(*args: Any, **kwargs: Any) -> Any:
-        args = [unbox_all(a) for a in args]
-        kwargs = {k: unbox_all(v) for k, v in kwargs.items()}
-        return fun(*args, **kwargs)
+        values = [unbox_all(a) for a in args]
+        return fun(*values, **{k: unbox_all(v) for k, v in kwargs.items()})
 
     return call
 
