@@ -256,9 +256,13 @@ def test_layer_level_follows_the_tutorials_formula_and_multiplies_out_to_grad():
     np.testing.assert_allclose(ops.path_sum, ex.path_sum, rtol=1e-12)
     assert all(len(line) <= 80 for line in str(ex).splitlines())
     assert all(len(line) <= 80 for line in str(ops).splitlines())
-    _inputs_released(loss)  # as a plain backward() leaves this small graph
+    # after a plain backward() too: it keeps a small graph's saved arrays
+    model, loss = _tour_network()
+    loss.backward()
     after = viz.explain_backward(loss, wrt=model[0].weight, model=model)
     assert str(after) == str(ex)
+    with pytest.raises(RuntimeError, match="second time"):
+        loss.backward()
 
 
 def test_user_names_set_the_factors_of_a_scalar_graph():
@@ -276,18 +280,6 @@ def test_unknown_level_is_a_clear_error():
         viz.explain_backward(y, wrt=x, level="modules")
 
 
-def _inputs_released(loss):
-    """The graph as backward() leaves a small one when it keeps the saved arrays and
-    outputs (``node.saved``, ``node.ans``) but drops the input tensors (``node.args``),
-    so that a second backward() still fails: explain_backward must then use them."""
-    from chainrule.core.reverse import toposort
-    from chainrule.tensors.graph import EagerNode
-
-    for node in toposort(loss._node):
-        if isinstance(node, EagerNode):
-            node.args = None
-
-
 @settings(max_examples=25, deadline=None)
 @given(programs(), st.sampled_from([(), (3,), (2, 3)]), st.integers(0, 2**16))
 def test_after_backward_the_kept_arrays_explain_the_gradient(steps, shape, seed):
@@ -295,8 +287,7 @@ def test_after_backward_the_kept_arrays_explain_the_gradient(steps, shape, seed)
     x = cr.tensor(rng.uniform(-1, 1, size=shape), requires_grad=True)
     c = cr.tensor(rng.uniform(-1, 1, size=shape[-1:]))
     loss = _run(steps, x, c)
-    loss.backward(retain_graph=True)
-    _inputs_released(loss)
+    loss.backward()
     ex = viz.explain_backward(loss, wrt=x, names={})
     np.testing.assert_allclose(ex.path_sum, x.grad.numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ex.total, x.grad.numpy(), rtol=1e-12, atol=1e-14)

@@ -227,10 +227,13 @@ class EagerNode(Node):
         ) from None
 
     def release(self) -> None:
-        """Free the saved inputs; keep the forward value only if it is small, and its
-        shape and dtype always (``meta``). Static keyword arguments are kept."""
+        """Drop the inputs (so a second ``backward()`` fails clearly). Their saved arrays
+        and the forward value are kept only when all are small, for ``viz`` to show and
+        explain after ``backward()``; the output's shape and dtype always (``meta``).
+        Static keyword arguments are kept."""
         self.args = None
-        self.saved = None
+        if not all(_small(v) for v in self.saved):
+            self.saved = None
         ans = self.ans
         if isinstance(ans, np.ndarray):
             self.meta = (ans.shape, ans.dtype)
@@ -238,6 +241,12 @@ class EagerNode(Node):
                 self.ans = None
         else:
             self.ans = None
+
+
+def _small(value) -> bool:
+    """Whether a saved value is cheap enough to keep after ``backward()``."""
+    size = getattr(value, "size", 1)
+    return not isinstance(size, int) or size <= KEEP_FOR_DISPLAY
 
 
 class TensorLeaf(Node):

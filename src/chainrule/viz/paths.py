@@ -54,8 +54,9 @@ def explain_backward(
 ) -> Explanation:
     """Explain ``d loss / d wrt`` as a sum over paths of chain-rule products.
 
-    ``loss`` must be a scalar Tensor whose graph is still recorded (call this before
-    ``loss.backward()``, or after ``loss.backward(retain_graph=True)``). ``wrt`` is a
+    ``loss`` must be a scalar Tensor whose graph still holds its saved arrays (before
+    ``loss.backward()``, after ``loss.backward(retain_graph=True)``, or after a plain
+    ``backward()`` of a graph whose saved arrays are small). ``wrt`` is a
     tensor the loss depends on (a parameter, or an intermediate value). ``names``
     (``{"W1": w1, ...}``) and ``model`` (names parameters after ``named_parameters()``)
     label the factors; by default the caller's variable names are used. At most
