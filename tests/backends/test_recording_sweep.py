@@ -74,6 +74,14 @@ NOT_YET = {
     "nanmean": "the NaN mask is computed with NumPy",
     "concatenate-constant": "a NumPy operand meets device operands",
     "diff-prepend": "the prepended value is a NumPy array",
+    **{
+        n: "the FFT rules build their padding and weights with NumPy"
+        for n in ("fft2-cut-ortho", "rfft-n-pad", "rfft2-cut")
+    },
+    **{
+        f"convolve-{n}": "the forward is SciPy's, which runs on NumPy arrays"
+        for n in ("full-1d", "valid-2d", "same-2d")
+    },
 }
 # forwards that are the identity call no function at all
 IDENTITY = {"stop_gradient"}
