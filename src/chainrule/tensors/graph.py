@@ -232,7 +232,7 @@ class EagerNode(Node):
         explain after ``backward()``; the output's shape and dtype always (``meta``).
         Static keyword arguments are kept."""
         self.args = None
-        if not all(_small(v) for v in self.saved):
+        if self.saved is not None and not all(_small(v) for v in self.saved):
             self.saved = None
         ans = self.ans
         if isinstance(ans, np.ndarray):
