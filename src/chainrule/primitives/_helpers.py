@@ -39,6 +39,9 @@ from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives._args import keepdims_shape
 
 _ndarray = np.ndarray
+# float64 scalars: a cotangent of one for another needs neither summing nor a cast
+_float64 = np.dtype(np.float64)
+_FLOAT64_SCALARS = frozenset({float, np.float64})
 
 
 # -- queries that look through boxes --------------------------------------------------------
@@ -73,8 +76,16 @@ def namespace_of(*xs):
 def unbroadcast(g, like):
     """Sum the cotangent ``g`` over the axes that broadcasting added to ``like``, and give
     it ``like``'s floating dtype (the real part, for a real ``like``)."""
-    if type(g) is _ndarray and type(like) is _ndarray:  # the common case, fast
-        if g.shape == like.shape and g.dtype == like.dtype:
+    # the common cases, fast: same-shape same-dtype arrays, float64 scalars and 0-d arrays
+    tg, tl = type(g), type(like)
+    if tg is _ndarray:
+        if tl is _ndarray:
+            if g.shape == like.shape and g.dtype == like.dtype:
+                return g
+        elif tl in _FLOAT64_SCALARS and not g.ndim and g.dtype == _float64:
+            return g
+    elif tg in _FLOAT64_SCALARS:
+        if tl in _FLOAT64_SCALARS or (tl is _ndarray and not like.ndim and like.dtype == _float64):
             return g
     shape = shape_of(like)
     g_shape = shape_of(g)
