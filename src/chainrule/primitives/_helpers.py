@@ -42,6 +42,8 @@ _ndarray = np.ndarray
 # float64 scalars: a cotangent of one for another needs neither summing nor a cast
 _float64 = np.dtype(np.float64)
 _FLOAT64_SCALARS = frozenset({float, np.float64})
+# inputs a ufunc's public function hands straight to NumPy (no box, no other library)
+_PLAIN_UFUNC_INPUTS = frozenset({_ndarray, float, np.float64})
 
 
 # -- queries that look through boxes --------------------------------------------------------
@@ -316,7 +318,7 @@ def split_results(res, n: int) -> tuple:
 def ufunc_function(prim: Primitive):
     """The public function of a record whose forward is the NumPy ufunc of its name.
 
-    On plain ``ndarray``/float arguments it calls the ufunc directly (the array
+    On plain ``ndarray``/float/``float64`` arguments it calls the ufunc directly (the array
     namespace of a plain ndarray is NumPy by definition); anything else (boxes, other
     array types, keyword arguments) goes through the record, which does the namespace
     lookup and the tracing. This halves the cost of the untraced calls that rules make
@@ -325,7 +327,7 @@ def ufunc_function(prim: Primitive):
     ufunc = getattr(np, prim.name, None)
     if not isinstance(ufunc, np.ufunc) or ufunc.nin not in (1, 2):
         raise TypeError(f"{prim.name} is not a NumPy ufunc of one or two inputs")
-    plain = (_ndarray, float)
+    plain = _PLAIN_UFUNC_INPUTS
 
     if ufunc.nin == 1:
 
