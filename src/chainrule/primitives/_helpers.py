@@ -39,6 +39,11 @@ from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives._args import keepdims_shape
 
 _ndarray = np.ndarray
+# float64 scalars: a cotangent of one for another needs neither summing nor a cast
+_float64 = np.dtype(np.float64)
+_FLOAT64_SCALARS = frozenset({float, np.float64})
+# inputs a ufunc's public function hands straight to NumPy (no box, no other library)
+_PLAIN_UFUNC_INPUTS = frozenset({_ndarray, float, np.float64})
 
 
 # -- queries that look through boxes --------------------------------------------------------
@@ -73,8 +78,16 @@ def namespace_of(*xs):
 def unbroadcast(g, like):
     """Sum the cotangent ``g`` over the axes that broadcasting added to ``like``, and give
     it ``like``'s floating dtype (the real part, for a real ``like``)."""
-    if type(g) is _ndarray and type(like) is _ndarray:  # the common case, fast
-        if g.shape == like.shape and g.dtype == like.dtype:
+    # the common cases, fast: same-shape same-dtype arrays, float64 scalars and 0-d arrays
+    tg, tl = type(g), type(like)
+    if tg is _ndarray:
+        if tl is _ndarray:
+            if g.shape == like.shape and g.dtype == like.dtype:
+                return g
+        elif tl in _FLOAT64_SCALARS and not g.ndim and g.dtype == _float64:
+            return g
+    elif tg in _FLOAT64_SCALARS:
+        if tl in _FLOAT64_SCALARS or (tl is _ndarray and not like.ndim and like.dtype == _float64):
             return g
     shape = shape_of(like)
     g_shape = shape_of(g)
@@ -305,7 +318,7 @@ def split_results(res, n: int) -> tuple:
 def ufunc_function(prim: Primitive):
     """The public function of a record whose forward is the NumPy ufunc of its name.
 
-    On plain ``ndarray``/float arguments it calls the ufunc directly (the array
+    On plain ``ndarray``/float/``float64`` arguments it calls the ufunc directly (the array
     namespace of a plain ndarray is NumPy by definition); anything else (boxes, other
     array types, keyword arguments) goes through the record, which does the namespace
     lookup and the tracing. This halves the cost of the untraced calls that rules make
@@ -314,7 +327,7 @@ def ufunc_function(prim: Primitive):
     ufunc = getattr(np, prim.name, None)
     if not isinstance(ufunc, np.ufunc) or ufunc.nin not in (1, 2):
         raise TypeError(f"{prim.name} is not a NumPy ufunc of one or two inputs")
-    plain = (_ndarray, float)
+    plain = _PLAIN_UFUNC_INPUTS
 
     if ufunc.nin == 1:
 
