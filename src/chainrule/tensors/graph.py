@@ -232,8 +232,16 @@ class EagerNode(Node):
         explain after ``backward()``; the output's shape and dtype always (``meta``).
         Static keyword arguments are kept."""
         self.args = None
-        if self.saved is not None and not all(_small(v) for v in self.saved):
-            self.saved = None
+        saved = self.saved
+        if saved is not None:
+            for value in saved:
+                if type(value) is np.ndarray:
+                    if value.size > KEEP_FOR_DISPLAY:
+                        self.saved = None
+                        break
+                elif not _small(value):
+                    self.saved = None
+                    break
         ans = self.ans
         if isinstance(ans, np.ndarray):
             self.meta = (ans.shape, ans.dtype)
@@ -241,6 +249,9 @@ class EagerNode(Node):
                 self.ans = None
         else:
             self.ans = None
+
+
+_ARRAY_OR_TUPLE = (np.ndarray, tuple)
 
 
 def _small(value) -> bool:
@@ -274,7 +285,8 @@ class EagerTrace(Trace):
             # tensor: Primitive.__call__ chose this trace for it.
             tensor = args[0]
             value = tensor._value
-            ans = prim.impl(array_namespace((value,), prim.name), value)
+            xp = np if type(value) is np.ndarray else array_namespace((value,), prim.name)
+            ans = prim.impl(xp, value)
             node = tensor._node
             if (
                 node is not None
@@ -304,7 +316,7 @@ class EagerTrace(Trace):
                         parents.append(node)
                 i += 1
             ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
-        if type(ans) is not np.ndarray and not isinstance(ans, np.ndarray | tuple):
+        if type(ans) is not np.ndarray and not isinstance(ans, _ARRAY_OR_TUPLE):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
         if anomaly._enabled.get():
