@@ -290,3 +290,20 @@ def test_utils_data_is_chainrules_data():
         )
     parts = data.random_split(data.TensorDataset(cr.arange(10)), [7, 3])
     assert [len(p) for p in parts] == [7, 3]
+
+
+@pytest.mark.parametrize(
+    ("call", "feature"),
+    [
+        (lambda: cr.ones(2).to_sparse(), "sparse"),
+        (lambda: cr.ones(2).to_sparse_csr(), "sparse"),
+        (lambda: cr.sparse_coo_tensor([[0]], [1.0], (2,)), "sparse"),
+        (lambda: cr.sparse_csr_tensor([0, 1], [0], [1.0]), "sparse"),
+        (lambda: cr.quantize_per_tensor(cr.ones(2), 0.1, 0, None), "quantized"),
+        (lambda: cr.ones(2).dequantize(), "quantized"),
+    ],
+)
+def test_features_outside_scope_are_named_not_attribute_errors(call, feature):
+    with pytest.raises(NotImplementedError, match=f"{feature} tensors .* not supported"):
+        call()
+    assert not cr.ones(2).is_sparse and not cr.ones(2).is_quantized

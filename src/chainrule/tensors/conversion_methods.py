@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.tensors.device import check_device
+from chainrule.tensors.device import check_device, unsupported
 from chainrule.tensors.device import device as Device
 from chainrule.tensors.graph import EagerBox
 from chainrule.tensors.methods import TensorMethods, values
@@ -38,6 +38,19 @@ class ConversionMethods(TensorMethods):
 
     def cuda(self, *args, **kwargs):
         check_device("cuda")
+
+    # sparse and quantized tensors are outside chainrule's scope: say so by name
+    is_sparse = False
+    is_quantized = False
+
+    def to_sparse(self, *args, **kwargs):
+        raise unsupported("sparse tensors (to_sparse)")
+
+    def to_sparse_csr(self, *args, **kwargs):
+        raise unsupported("sparse tensors (to_sparse_csr)")
+
+    def dequantize(self):
+        raise unsupported("quantized tensors (dequantize)")
 
     def cpu(self):
         return self

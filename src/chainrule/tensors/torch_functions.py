@@ -13,7 +13,7 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.trace import Box, unbox_all
-from chainrule.tensors.device import check_device
+from chainrule.tensors.device import check_device, unsupported
 from chainrule.tensors.factories import as_tensor
 from chainrule.tensors.random import default_generator
 from chainrule.tensors.tensor_class import Tensor
@@ -172,3 +172,15 @@ def randperm(n, *, dtype=None, requires_grad=False, device=None):
     check_device(device)
     drawn = default_generator().permutation(int(n))
     return Tensor(drawn, dtype=np.int64 if dtype is None else dtype, requires_grad=requires_grad)
+
+
+def sparse_coo_tensor(*args, **kwargs):
+    raise unsupported("sparse tensors (sparse_coo_tensor)")
+
+
+def sparse_csr_tensor(*args, **kwargs):
+    raise unsupported("sparse tensors (sparse_csr_tensor)")
+
+
+def quantize_per_tensor(*args, **kwargs):
+    raise unsupported("quantized tensors (quantize_per_tensor)")
