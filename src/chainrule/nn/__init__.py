@@ -8,7 +8,7 @@ and weights port by name; see ``docs/nn.md`` for the few documented differences
 (float64 by default, errors' types).
 """
 
-from chainrule.nn import functional, init, parallel
+from chainrule.nn import functional, init, parallel, utils
 from chainrule.nn.activation import (
     ELU,
     GELU,
@@ -43,6 +43,7 @@ from chainrule.nn.sparse import Embedding
 
 __all__ = [
     "functional",
+    "utils",
     "init",
     "parallel",
     "Parameter",

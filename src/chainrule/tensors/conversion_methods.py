@@ -11,8 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 import chainrule.numpy as cnp
+from chainrule.tensors.device import check_device, unsupported
+from chainrule.tensors.device import device as Device
 from chainrule.tensors.graph import EagerBox
 from chainrule.tensors.methods import TensorMethods, values
+
+_CPU = Device("cpu")
 
 _TRACED_VALUE = (
     "{name}(): can't turn a value that a transform (grad, jvp, ...) is differentiating "
@@ -25,8 +29,28 @@ class ConversionMethods(TensorMethods):
     __slots__ = ()
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> Device:
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def cuda(self, *args, **kwargs):
+        check_device("cuda")
+
+    # sparse and quantized tensors are outside chainrule's scope: say so by name
+    is_sparse = False
+    is_quantized = False
+
+    def to_sparse(self, *args, **kwargs):
+        raise unsupported("sparse tensors (to_sparse)")
+
+    def to_sparse_csr(self, *args, **kwargs):
+        raise unsupported("sparse tensors (to_sparse_csr)")
+
+    def dequantize(self):
+        raise unsupported("quantized tensors (dequantize)")
 
     def cpu(self):
         return self
@@ -60,12 +84,15 @@ class ConversionMethods(TensorMethods):
 
     def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
         """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)`` (other's
-        dtype); devices are accepted and ignored: chainrule tensors live on the CPU."""
+        dtype); the CPU is the only device accepted (chainrule tensors are NumPy arrays)."""
         for a in args:
             if isinstance(a, EagerBox):
                 dtype = a.dtype
-            elif not isinstance(a, str):  # a device string such as "cpu" is ignored
+            elif isinstance(a, (str, Device)):
+                check_device(a)
+            else:
                 dtype = a
+        check_device(device)
         if dtype is not None and np.dtype(dtype) != self.dtype:
             return cnp.astype(self, dtype)
         return self.clone() if copy else self

@@ -3,7 +3,8 @@
 
 Each returns a new leaf tensor (``requires_grad=`` makes it one that requires grad).
 Without ``dtype=`` floating results are float64 (PyTorch's default is float32); random
-ones draw from chainrule's generator (see ``manual_seed``).
+ones draw from chainrule's generator (see ``manual_seed``). ``device=`` accepts only
+the CPU.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import Box, shape_arg
+from chainrule.tensors.device import check_device
 from chainrule.tensors.random import default_generator
 from chainrule.tensors.tensor_class import Tensor
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A new leaf tensor (copies ``data``); Python floats become float64."""
+    check_device(device)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
-def as_tensor(data, dtype=None) -> Tensor:
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    check_device(device)
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
     return Tensor(data, dtype=dtype)
@@ -31,56 +35,57 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._wrap(np.asarray(array), None)
 
 
-def _new(value, dtype, requires_grad):
+def _new(value, dtype, requires_grad, device=None):
+    check_device(device)
     if dtype is not None:
         value = value.astype(dtype, copy=False)
     t = Tensor._wrap(value, None)
     return t.requires_grad_(True) if requires_grad else t
 
 
-def zeros(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.zeros(shape_arg(shape)), dtype, requires_grad)
+def zeros(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+    return _new(np.zeros(shape_arg(shape)), dtype, requires_grad, device)
 
 
-def ones(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.ones(shape_arg(shape)), dtype, requires_grad)
+def ones(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+    return _new(np.ones(shape_arg(shape)), dtype, requires_grad, device)
 
 
-def full(shape, fill_value, dtype=None, requires_grad=False) -> Tensor:
+def full(shape, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
     """``fill_value`` everywhere; the dtype follows it (bool, int64, float64) unless given."""
     shape = tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,)
     value = fill_value._value if isinstance(fill_value, Box) else fill_value
-    return _new(np.full(shape, value, dtype=dtype), None, requires_grad)
+    return _new(np.full(shape, value, dtype=dtype), None, requires_grad, device)
 
 
-def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.zeros_like(np.asarray(t)), dtype, requires_grad)
+def zeros_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
+    return _new(np.zeros_like(np.asarray(t)), dtype, requires_grad, device)
 
 
-def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.ones_like(np.asarray(t)), dtype, requires_grad)
+def ones_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
+    return _new(np.ones_like(np.asarray(t)), dtype, requires_grad, device)
 
 
-def randn(*shape, dtype=None, requires_grad=False) -> Tensor:
+def randn(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
     """Standard normal samples from chainrule's generator (see ``manual_seed``)."""
-    return _new(default_generator().standard_normal(shape_arg(shape)), dtype, requires_grad)
+    return _new(default_generator().standard_normal(shape_arg(shape)), dtype, requires_grad, device)
 
 
-def rand(*shape, dtype=None, requires_grad=False) -> Tensor:
-    return _new(default_generator().random(shape_arg(shape)), dtype, requires_grad)
+def rand(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
+    return _new(default_generator().random(shape_arg(shape)), dtype, requires_grad, device)
 
 
-def arange(*args, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.arange(*args), dtype, requires_grad)
+def arange(*args, dtype=None, requires_grad=False, device=None) -> Tensor:
+    return _new(np.arange(*args), dtype, requires_grad, device)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
-    return _new(np.eye(n, m), dtype, requires_grad)
+def eye(n, m=None, dtype=None, requires_grad=False, device=None) -> Tensor:
+    return _new(np.eye(n, m), dtype, requires_grad, device)
 
 
-def empty(*shape, dtype=None, requires_grad=False) -> Tensor:
+def empty(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
     """PyTorch leaves the values unspecified; here they are zeros."""
-    return zeros(*shape, dtype=dtype, requires_grad=requires_grad)
+    return zeros(*shape, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
 def _like(t, dtype):
@@ -89,32 +94,32 @@ def _like(t, dtype):
     return value.shape, value.dtype if dtype is None else np.dtype(dtype)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad=False) -> Tensor:
+def full_like(t, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
     """``fill_value`` in the shape of ``t``, with ``t``'s dtype unless given."""
     shape, dtype = _like(t, dtype)
     value = fill_value._value if isinstance(fill_value, Box) else fill_value
-    return _new(np.full(shape, value, dtype=dtype), None, requires_grad)
+    return _new(np.full(shape, value, dtype=dtype), None, requires_grad, device)
 
 
-def _random_like(draw, t, dtype, requires_grad, name):
+def _random_like(draw, t, dtype, requires_grad, name, device=None):
     shape, dtype = _like(t, dtype)
     if dtype.kind != "f":
         raise RuntimeError(f"{name}(): needs a real floating-point dtype, got {dtype}")
-    return _new(draw(shape), dtype, requires_grad)
+    return _new(draw(shape), dtype, requires_grad, device)
 
 
-def rand_like(t, dtype=None, requires_grad=False) -> Tensor:
+def rand_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
     """Uniform samples in [0, 1) in the shape (and dtype) of ``t``."""
-    return _random_like(default_generator().random, t, dtype, requires_grad, "rand_like")
+    return _random_like(default_generator().random, t, dtype, requires_grad, "rand_like", device)
 
 
-def randn_like(t, dtype=None, requires_grad=False) -> Tensor:
+def randn_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
     """Standard normal samples in the shape (and dtype) of ``t``."""
     draw = default_generator().standard_normal
-    return _random_like(draw, t, dtype, requires_grad, "randn_like")
+    return _random_like(draw, t, dtype, requires_grad, "randn_like", device)
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
+def linspace(start, end, steps, dtype=None, requires_grad=False, device=None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
     start, end = (float(v) if isinstance(v, Box) else v for v in (start, end))
-    return _new(np.linspace(start, end, int(steps)), dtype, requires_grad)
+    return _new(np.linspace(start, end, int(steps)), dtype, requires_grad, device)

@@ -16,6 +16,7 @@ from chainrule.tensors.methods import TensorMethods, dim_arg, values
 
 _MinMax = namedtuple("_MinMax", ["values", "indices"])
 _Sorted = namedtuple("_Sorted", ["values", "indices"])
+_TopK = namedtuple("_TopK", ["values", "indices"])
 
 
 class ReductionMethods(TensorMethods):
@@ -69,6 +70,19 @@ class ReductionMethods(TensorMethods):
         """``(values, indices)`` along ``dim``, as in PyTorch; ties keep their order."""
         order = _sort_order(self, dim, descending)
         return _Sorted(cnp.take_along_axis(self, order, axis=dim), self._constant(order))
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002  (PyTorch's name)
+        """The ``k`` largest (or smallest) entries along ``dim`` as ``(values, indices)``."""
+        if not 0 <= k <= self.shape[dim]:
+            raise ValueError(f"topk: k={k} is out of range for dimension of size {self.shape[dim]}")
+        order = np.take(_sort_order(self, dim, largest), np.arange(k), axis=dim)
+        return _TopK(cnp.take_along_axis(self, order, axis=dim), self._constant(order))
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        """The vector p-norm over ``dim`` (all entries by default): ``"fro"``/2, 1, inf,
+        -inf, 0 (a count of nonzeros, no gradient) or any other real ``p``."""
+        x = self if dtype is None else cnp.astype(self, dtype)
+        return _norm(x, p, dim_arg(dim, None), keepdim)
 
     def argsort(self, dim=-1, descending=False, stable=False):
         return self._constant(_sort_order(self, dim, descending))
@@ -125,3 +139,19 @@ def _sort_order(x, dim, descending):
     if descending:
         key = -key.astype(np.int64) if key.dtype.kind in "bu" else -key
     return np.argsort(key, axis=dim, kind="stable")
+
+
+def _norm(x, p, axis, keep):
+    if p in ("fro", 2, 2.0, None):
+        return cnp.sqrt(cnp.sum(cnp.square(cnp.abs(x)), axis=axis, keepdims=keep))
+    if p == "nuc" or not isinstance(p, (int, float)):
+        raise ValueError(f"norm: p={p!r} is not supported (use 'fro', inf, -inf or a number)")
+    if p == np.inf:
+        return cnp.max(cnp.abs(x), axis=axis, keepdims=keep)
+    if p == -np.inf:
+        return cnp.min(cnp.abs(x), axis=axis, keepdims=keep)
+    if p == 0:
+        return x._constant(np.sum(values(x) != 0, axis=axis, keepdims=keep).astype(x.dtype))
+    if p == 1:
+        return cnp.sum(cnp.abs(x), axis=axis, keepdims=keep)
+    return cnp.sum(cnp.abs(x) ** p, axis=axis, keepdims=keep) ** (1.0 / p)

@@ -1,0 +1,95 @@
+"""PyTorch's dtype names (``cr.float``, ``cr.long`` ...), ``cr.device`` and the default
+floating dtype (``get_default_dtype``/``set_default_dtype``).
+
+chainrule tensors live in NumPy arrays on the CPU, so ``device("cpu")`` (or the string
+``"cpu"``) is the only device accepted; any other is refused with an error naming it.
+The dtypes are NumPy's own types, so ``cr.float64`` is ``numpy.float64``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# PyTorch's dtype names; ``float`` and ``int`` shadow the builtins only inside this namespace
+float16 = half = np.float16
+float32 = np.float32
+float64 = double = np.float64
+int8 = np.int8
+int16 = short = np.int16
+int32 = np.int32
+int64 = long = np.int64
+uint8 = np.uint8
+complex64 = np.complex64
+complex128 = cdouble = np.complex128
+bool = np.bool_  # noqa: A001
+float = np.float32  # noqa: A001  (torch.float is 32-bit)
+int = np.int32  # noqa: A001  (torch.int is 32-bit)
+
+_DEFAULT = {"dtype": np.dtype(np.float64)}
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype of floating tensors made without ``dtype=`` (float64 in chainrule)."""
+    return _DEFAULT["dtype"]
+
+
+def set_default_dtype(dtype) -> None:
+    """Record the default floating dtype. Only float64 is supported for now: the
+    factories and ``nn`` layers make float64 values, so any other choice is refused
+    rather than silently ignored."""
+    chosen = np.dtype(dtype)
+    if chosen.kind != "f":
+        raise TypeError(f"set_default_dtype: needs a floating dtype, got {chosen}")
+    if chosen != np.float64:
+        raise NotImplementedError(
+            f"set_default_dtype({chosen}): chainrule's default floating dtype is float64 and "
+            "cannot be changed yet; pass dtype= to the factories or call .float() instead"
+        )
+    _DEFAULT["dtype"] = chosen
+
+
+class device:  # noqa: N801  (PyTorch's name)
+    """A device: only the CPU (``device("cpu")``, ``device("cpu", 0)``)."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):  # noqa: A002  (PyTorch's argument name)
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        name = str(type)
+        check_device(name)
+        self.type = "cpu"
+        self.index = index
+
+    def __repr__(self) -> str:
+        extra = "" if self.index is None else f", index={self.index}"
+        return f"device(type='cpu'{extra})"
+
+    def __str__(self) -> str:
+        return "cpu" if self.index is None else f"cpu:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):
+            return other in ("cpu", str(self))
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+def check_device(where) -> None:
+    """Accept ``None``, ``"cpu"``, ``"cpu:N"`` or a CPU :class:`device`; refuse others."""
+    if where is None or isinstance(where, device):
+        return
+    name = str(where)
+    if name == "cpu" or name.startswith("cpu:"):
+        return
+    raise RuntimeError(
+        f"device {name!r} is not supported: chainrule runs on the CPU only (NumPy arrays); "
+        "use device='cpu' or leave device= out"
+    )
+
+
+def unsupported(feature: str):
+    """The error for a PyTorch feature outside chainrule's scope."""
+    return NotImplementedError(f"{feature} is not supported by chainrule (dense CPU tensors only)")
