@@ -8,6 +8,8 @@ The dtypes are NumPy's own types, so ``cr.float64`` is ``numpy.float64``.
 
 from __future__ import annotations
 
+import builtins as _builtins
+
 import numpy as np
 
 # PyTorch's dtype names; ``float`` and ``int`` shadow the builtins only inside this namespace
@@ -55,10 +57,11 @@ class device:  # noqa: N801  (PyTorch's name)
 
     def __init__(self, type, index=None):  # noqa: A002  (PyTorch's argument name)
         if isinstance(type, device):
-            type, index = type.type, type.index
-        name = str(type)
+            name, index = "cpu", type.index
+        else:
+            name = str(type)
         check_device(name)
-        self.type = "cpu"
+        self.type: str = "cpu"
         self.index = index
 
     def __repr__(self) -> str:
@@ -68,12 +71,12 @@ class device:  # noqa: N801  (PyTorch's name)
     def __str__(self) -> str:
         return "cpu" if self.index is None else f"cpu:{self.index}"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other) -> _builtins.bool:  # (bool is np.bool_ in this module)
         if isinstance(other, str):
             return other in ("cpu", str(self))
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> _builtins.int:
         return hash((self.type, self.index))
 
 
