@@ -54,6 +54,8 @@ class device:  # noqa: N801  (PyTorch's name)
     """A device: only the CPU (``device("cpu")``, ``device("cpu", 0)``)."""
 
     __slots__ = ("type", "index")
+    type: str
+    index: _builtins.int | None
 
     def __init__(self, type, index=None):  # noqa: A002  (PyTorch's argument name)
         if isinstance(type, device):
@@ -61,7 +63,7 @@ class device:  # noqa: N801  (PyTorch's name)
         else:
             name = str(type)
         check_device(name)
-        self.type: str = "cpu"
+        self.type = "cpu"
         self.index = index
 
     def __repr__(self) -> str:
