@@ -34,7 +34,13 @@ def explain_first_layer(model: nn.Sequential, images, labels) -> str:
     z2 = model[2](h)
     L = F.cross_entropy(z2, labels)
     names = {"W1": W1, "z1": z1, "h": h, "z2": z2, "L": L}
-    return str(viz.explain_backward(L, wrt=W1, names=names))
+    # W1.grad holds the last training step's gradient (the whole training set), not this
+    # batch's: hidden while explaining, so the text does not compare the two
+    grad, W1.grad = W1.grad, None
+    try:
+        return str(viz.explain_backward(L, wrt=W1, names=names, model=model))
+    finally:
+        W1.grad = grad
 
 
 class NetworkSession:
