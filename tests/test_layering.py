@@ -20,7 +20,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "chainrule"
 
 # Bottom to top. A module may import its own layer's modules and any below it.
 LAYERS = [
-    ("core",),
+    ("core", "_files"),  # _files: opening user-given files safely (imports nothing)
     ("primitives",),
     ("numpy", "scipy"),
     ("tensors",),

@@ -12,12 +12,12 @@ from __future__ import annotations
 import gzip
 import math
 import os
-import stat
 import struct
 import zlib
 
 import numpy as np
 
+from chainrule._files import open_regular
 from chainrule.data.dataset import TensorDataset
 from chainrule.tensors import from_numpy
 
@@ -73,18 +73,7 @@ _CHUNK = 2**20
 
 
 def _open_regular(path: str):
-    """``path`` opened for binary reading if it is a regular file; a FIFO or a device
-    is refused without blocking on it."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IDXError(f"{path}: not a regular file (a pipe or a device?)")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+    return open_regular(path, IDXError)
 
 
 def _read_exactly(stream, n: int, path: str, what: str) -> bytes:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
 import struct
+
+from chainrule._files import open_regular as _open_regular
 
 MAX_HEADER = 16 * 2**20  # bytes of JSON header
 MAX_TENSORS = 65_536  # entries in one checkpoint
@@ -51,16 +52,7 @@ def open_regular(path: str):
         raise IsADirectoryError(f"{path} is a folder, not a checkpoint file")
     if not os.path.exists(path):
         raise FileNotFoundError(f"checkpoint not found: {path}")
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise CheckpointError(f"{path}: not a regular file (a pipe or a device?)")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+    return _open_regular(path, CheckpointError)
 
 
 def read_header(f, path: str) -> tuple[dict, int]:
