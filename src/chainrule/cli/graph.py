@@ -89,6 +89,8 @@ def run(args) -> int:
     path = args.output
     if os.path.splitext(path)[1].lower() not in FORMATS:
         raise CLIError(f"-o {path}: use a .svg, .png, .pdf or .dot file name")
+    if os.path.isdir(path):
+        raise CLIError(f"-o {path}: that is a directory; give a file name such as graph.svg")
     graph, value, grads = build_graph(args.expression, point)
     at = ", ".join(f"{k}={number(v)}" for k, v in point.items())
     print(f"f = {args.expression} at {at}:  f = {number(value)}")
