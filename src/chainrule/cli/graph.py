@@ -69,7 +69,7 @@ def build_graph(expression: str, point: dict[str, float]):
         raise CLIError(f"no value for {', '.join(missing)}: pass {example}")
     inputs = {n: cr.tensor(point[n], requires_grad=True) for n in names}
     # outside the domain (log of a negative number) the value is nan or inf: that is
-    # reported once by run(), not as NumPy's RuntimeWarnings with source lines
+    # reported once by run() in words, not as NumPy's RuntimeWarnings with source lines
     with np.errstate(all="ignore"):
         try:
             out = evaluate(expr, inputs)
@@ -78,8 +78,8 @@ def build_graph(expression: str, point: dict[str, float]):
         if not isinstance(out, cr.Tensor) or not out.requires_grad:
             raise CLIError(f"{expression!r} does not depend on its variables")
         out.backward(retain_graph=True)
-    labels = {**inputs, "f": out}
-    graph = viz.draw(out, names=labels)
+        # the picture's local derivatives overflow where the value does (x^x^x^x at 2)
+        graph = viz.draw(out, names={**inputs, "f": out})
     grads = {n: (t.grad.item() if t.grad is not None else 0.0) for n, t in inputs.items()}
     return graph, out.item(), grads
 
