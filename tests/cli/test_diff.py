@@ -145,3 +145,13 @@ def test_python_dash_m(tmp_path):
     assert bad.stderr.strip().splitlines() == [
         "chainrule diff: error: double-underscore names are never allowed (at column 1)"
     ]
+
+
+@pytest.mark.parametrize(
+    "expression, at", [("log(x)", "x=-1"), ("sqrt(x)", "x=-1"), ("asin(x)", "x=2")]
+)
+def test_a_point_outside_the_real_domain_is_refused_alike(expression, at, capsys):
+    assert main(["diff", expression, "--at", at]) == 2
+    err = capsys.readouterr().err
+    assert f"the function is not real at {at.replace('=', ' = ')} (outside its domain)" in err
+    assert err.count("\n") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from chainrule.cli import main
@@ -71,3 +73,25 @@ def test_graph_outside_the_domain_says_so_without_numpy_warnings(tmp_path, capfd
     captured = capfd.readouterr()
     assert "f = nan" in captured.out and "outside the expression's domain" in captured.out
     assert "RuntimeWarning" not in captured.err
+
+
+def test_graph_to_a_directory_is_one_line_and_status_2(tmp_path, capsys):
+    out = tmp_path / "pictures.svg"
+    out.mkdir()
+    assert main(["graph", "x^2", "--at", "x=1", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "is a directory" in err and len(err.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["pictures.svg"]
+    assert list(out.iterdir()) == []
+
+
+def test_graph_overflow_is_said_in_words_without_numpy_warnings(tmp_path, capfd):
+    out = tmp_path / "g.dot"
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")  # the suite's "error" would hide a caught one
+        assert main(["graph", "x^x^x^x^x^x^x^x", "--at", "x=2", "-o", str(out)]) == 0
+    assert [str(w.message) for w in seen] == []
+    captured = capfd.readouterr()
+    assert "f = inf" in captured.out and "not finite" in captured.out
+    assert "Warning" not in captured.err
+    assert "grad" in out.read_text()  # the picture is still drawn, with its gradients

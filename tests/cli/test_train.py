@@ -96,3 +96,13 @@ def test_resume_rejects_foreign_or_mismatched_checkpoints(tmp_path, capsys):
     assert "trained on digits" in capsys.readouterr().err
     assert main(["train", "mnist"]) == 2
     assert "--data" in capsys.readouterr().err
+
+
+def test_a_diverging_run_stops_with_one_line_naming_the_batch(tmp_path, capsys):
+    ck = tmp_path / "c.safetensors"
+    argv = ["train", "digits", "--lr", "1e308", "--epochs", "2", "--plain", "--save", str(ck)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "epoch 1, batch" in err and "smaller --lr" in err
+    assert not ck.exists()  # nothing trained on NaNs is saved

@@ -234,6 +234,11 @@ ROUND_TRIP = [
     "-x·cos(x)^2",
     "ln(x)/ln(2) + π",
     "3log_2(x^2 + 1) - log_10(x)/x",
+    # a negative constant squared, to a variable power: printed with the sign inside
+    # the base, (-sin(4))^(2x·sin(1)), never as sin(4)^(...), which is refused
+    "(sin(4)^2)^(x·sin(1))",
+    "(-sin(4))^(x·sin(1))",
+    "x/(sin(4)^2)^(x·sin(1))",
 ]
 
 

@@ -119,3 +119,32 @@ def test_index_and_static_arguments_are_written_as_numpy_would():
     many = tuple(np.zeros((2, 1, 1), int) for _ in range(4))
     assert index_text(many) == "[4 index arrays, broadcast to (2, 1, 1)]"
     assert static_text(np.zeros((3, 4), np.int64)) == "array (3, 4) int64"
+
+
+def test_saving_never_follows_a_symlink_at_the_old_temporary_name(graph, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "g.dot.tmp").symlink_to(victim)
+    graph.save(tmp_path / "g.dot")
+    assert victim.read_text() == "keep me"
+    assert (tmp_path / "g.dot").read_text().startswith("digraph")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.dot", "g.dot.tmp", "victim.txt"]
+
+
+def test_a_directory_as_output_is_refused_and_leaves_no_temporary_file(graph, tmp_path):
+    (tmp_path / "out.dot").mkdir()
+    with pytest.raises(IsADirectoryError, match="directory"):
+        graph.save(tmp_path / "out.dot")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.dot"]
+
+
+def test_a_failed_write_removes_its_temporary_file(graph, tmp_path, monkeypatch):
+    import os
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="No space"):
+        graph.save(tmp_path / "g.dot")
+    assert list(tmp_path.iterdir()) == []

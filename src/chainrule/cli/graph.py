@@ -69,7 +69,7 @@ def build_graph(expression: str, point: dict[str, float]):
         raise CLIError(f"no value for {', '.join(missing)}: pass {example}")
     inputs = {n: cr.tensor(point[n], requires_grad=True) for n in names}
     # outside the domain (log of a negative number) the value is nan or inf: that is
-    # reported once by run(), not as NumPy's RuntimeWarnings with source lines
+    # reported once by run() in words, not as NumPy's RuntimeWarnings with source lines
     with np.errstate(all="ignore"):
         try:
             out = evaluate(expr, inputs)
@@ -78,8 +78,8 @@ def build_graph(expression: str, point: dict[str, float]):
         if not isinstance(out, cr.Tensor) or not out.requires_grad:
             raise CLIError(f"{expression!r} does not depend on its variables")
         out.backward(retain_graph=True)
-    labels = {**inputs, "f": out}
-    graph = viz.draw(out, names=labels)
+        # the picture's local derivatives overflow where the value does (x^x^x^x at 2)
+        graph = viz.draw(out, names={**inputs, "f": out})
     grads = {n: (t.grad.item() if t.grad is not None else 0.0) for n, t in inputs.items()}
     return graph, out.item(), grads
 
@@ -89,6 +89,8 @@ def run(args) -> int:
     path = args.output
     if os.path.splitext(path)[1].lower() not in FORMATS:
         raise CLIError(f"-o {path}: use a .svg, .png, .pdf or .dot file name")
+    if os.path.isdir(path):
+        raise CLIError(f"-o {path}: that is a directory; give a file name such as graph.svg")
     graph, value, grads = build_graph(args.expression, point)
     at = ", ".join(f"{k}={number(v)}" for k, v in point.items())
     print(f"f = {args.expression} at {at}:  f = {number(value)}")

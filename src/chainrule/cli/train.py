@@ -382,15 +382,24 @@ def _train_epoch(models, opt, datasets, settings: dict, epoch: int, progress) ->
     t0 = time.perf_counter()
     seen = correct = 0
     loss_sum = 0.0
-    for images, labels in loader:
+    for batch, (images, labels) in enumerate(loader, 1):
         scale = 1 / len(labels)  # of the summed loss: the batch mean's gradient
         if workers is not None:
             images, labels, scale = workers.share(images, labels)
-        logits = net(images)
-        loss = F.cross_entropy(logits, labels, reduction="sum")
+        # a diverging run overflows inside the ops: it is stopped below in words, not
+        # with NumPy's warnings
+        with np.errstate(all="ignore"):
+            logits = net(images)
+            loss = F.cross_entropy(logits, labels, reduction="sum")
+        if not math.isfinite(float(loss)):
+            raise CLIError(
+                f"the loss is {float(loss)} at epoch {epoch + 1}, batch {batch}: training "
+                f"diverged; try a smaller --lr (this run used {settings['lr']:g})"
+            )
         opt.zero_grad()
-        (loss * scale).backward()
-        opt.step()
+        with np.errstate(all="ignore"):
+            (loss * scale).backward()
+            opt.step()
         n = len(labels)
         seen += n
         loss_sum += float(loss)

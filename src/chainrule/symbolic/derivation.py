@@ -90,7 +90,7 @@ class Derivation:
             if self.var.name in {GREEK.get(name, name) for name in values}:
                 raise TypeError(f"{self.var.name} given twice")
             values = {self.var.name: value, **values}
-        return _evaluate(self.result, self.expr.free_symbols | {self.var}, values)
+        return _evaluate(self.expr, self.result, self.expr.free_symbols | {self.var}, values)
 
 
 class Gradient(Mapping):
@@ -332,7 +332,10 @@ def _degree(expr: sp.Expr) -> int:
     return _POLY_MAX_DEGREE + 1  # anything else: treat as too big to expand
 
 
-def _evaluate(result: sp.Expr, known: set, values: dict) -> float:
+def _evaluate(function: sp.Expr, result: sp.Expr, known: set, values: dict) -> float:
+    """``result`` (the derivative of ``function``) at ``values``; a ValueError where the
+    function itself is not real there (log or sqrt at -1, asin at 2): a derivative is
+    only given inside the function's real domain."""
     values = {GREEK.get(name, name): v for name, v in values.items()}  # θ=1 is theta=1
     by_name = {s.name: s for s in known}
     unknown = [name for name in values if name not in by_name]
@@ -343,8 +346,11 @@ def _evaluate(result: sp.Expr, known: set, values: dict) -> float:
     if missing:
         raise ValueError(f"give a value for {', '.join(missing)}")
     point = {by_name[name]: sp.Float(float(v), 30) for name, v in values.items()}
-    value = value_at(result, point)
     where = ", ".join(f"{name} = {v:g}" for name, v in values.items())
+    own = value_at(function, point)
+    if own is not None and abs(own.imag) > 1e-12 * max(1.0, abs(own)):
+        raise ValueError(f"the function is not real at {where} (outside its domain)")
+    value = value_at(result, point)
     if value is None:
         raise ValueError(f"the derivative is undefined at {where}")
     if abs(value.imag) > 1e-12 * max(1.0, abs(value)):

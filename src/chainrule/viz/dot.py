@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 
 INSTALL_HINT = (
     "Rendering needs Graphviz's `dot` program, which was not found on PATH. Install "
@@ -63,9 +64,26 @@ def write_picture(dot_text: str, path) -> str:
             f"can't tell the format of {path!r}: use one of {', '.join(sorted(FORMATS))}"
         )
     fmt = FORMATS[ext]
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path!r} is a directory: give a file name to write")
     data = dot_text.encode() if fmt == "dot" else render(dot_text, fmt)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+    _write_atomically(data, path)
     return path
+
+
+def _write_atomically(data: bytes, path: str) -> None:
+    """Write ``data`` to a new, uniquely named file beside ``path`` (created exclusively,
+    so no existing file or symlink is followed), then rename it over ``path``. On any
+    failure the temporary file is removed and ``path`` is left as it was."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
