@@ -167,3 +167,12 @@ def test_an_expired_budget_leaves_no_timer_behind():
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) == handler
     assert b._open() == []
+
+
+def test_a_value_beyond_floats_is_refused_at_once():
+    """x^x^...^x at 10 is 10^10^10^...: evaluating it exactly never ends, so the value
+    is refused as soon as a part of it leaves the range of floats."""
+    d = derive("x^x^x^x^x^x^x^x")
+    outcome, cpu, wall = _timed(d.at, 10.0)
+    assert isinstance(outcome, ValueError) and "too large for a float" in str(outcome)
+    assert cpu < CPU_LIMIT

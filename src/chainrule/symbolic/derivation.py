@@ -90,7 +90,8 @@ class Derivation:
             if self.var.name in {GREEK.get(name, name) for name in values}:
                 raise TypeError(f"{self.var.name} given twice")
             values = {self.var.name: value, **values}
-        return _evaluate(self.expr, self.result, self.expr.free_symbols | {self.var}, values)
+        with budget("evaluating the derivative at this point"):
+            return _evaluate(self.expr, self.result, self.expr.free_symbols | {self.var}, values)
 
 
 class Gradient(Mapping):
@@ -352,7 +353,7 @@ def _evaluate(function: sp.Expr, result: sp.Expr, known: set, values: dict) -> f
         raise ValueError(f"the function is not real at {where} (outside its domain)")
     value = value_at(result, point)
     if value is None:
-        raise ValueError(f"the derivative is undefined at {where}")
+        raise ValueError(f"the derivative is undefined at {where}, or too large for a float")
     if abs(value.imag) > 1e-12 * max(1.0, abs(value)):
         raise ValueError(f"the derivative is not real at {where}")
     return float(value.real)

@@ -76,7 +76,9 @@ def value_at(expr: sp.Expr, point: dict) -> complex | None:
     """``expr`` at ``point`` as a complex number, or None if it is not finite."""
     try:
         value = complex(_substitute(expr, point, _memo_for(point)))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+    except OverflowError:
+        return None  # beyond floats: not finite as a float, and not worth SymPy's time
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError):
         try:
             value = complex(expr.evalf(_DIGITS, subs=point))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -120,5 +122,22 @@ def _substitute(expr, point: dict, memo: dict):
         value = expr.func(*(_substitute(arg, point, memo) for arg in expr.args))
         if isinstance(value, sp.Expr) and not value.is_Number and not value.free_symbols:
             value = value.evalf(_DIGITS)
+        _refuse_beyond_floats(value)
     memo[expr] = value
     return value
+
+
+# A part whose magnitude is beyond any float (2^1100 > 1.8e308) makes the whole value
+# unrepresentable; going on would let SymPy's arbitrary exponents grow without end
+# (x^x^x^x^x at 10 is 10^10^10^10^10, whose exponent alone has 10^10 digits).
+_MAX_EXPONENT_BITS = 1100
+
+
+def _refuse_beyond_floats(value) -> None:
+    """Raise OverflowError if a number in ``value`` is beyond the range of floats."""
+    if not isinstance(value, sp.Expr) or value.free_symbols:
+        return
+    for number in value.atoms(sp.Float):
+        sign, mantissa, exponent, bits = number._mpf_
+        if mantissa and exponent + bits > _MAX_EXPONENT_BITS:
+            raise OverflowError("a value beyond the range of floats")
