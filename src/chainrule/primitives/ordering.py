@@ -13,9 +13,9 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives._args import normalize_axes, normalize_one_axis
-from chainrule.primitives._helpers import deflinear, defzero, ndim_of
+from chainrule.primitives._helpers import deflinear, defzero, namespace_of, ndim_of
 from chainrule.primitives.indexing import take_along_axis
 from chainrule.primitives.shape import as_operand, ravel, transpose_p
 
@@ -125,7 +125,8 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
 
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     """Sorted copy; the gradient goes back to where each entry came from (a gather by
-    the sorting permutation, computed on the values)."""
+    the sorting permutation, computed on the values). Untraced values are sorted
+    directly, at NumPy's cost."""
     if order is not None:
         raise TypeError("sort: order= (structured arrays) is not supported")
     a = as_operand(a)
@@ -133,5 +134,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
         a = ravel(a)
         axis = 0
     ax = normalize_one_axis(axis, ndim_of(a))
+    if not isinstance(a, Box):  # nothing to differentiate: sort the values themselves
+        return namespace_of(a).sort(a, axis=ax, kind=kind)
     perm = np.argsort(np.asarray(unbox_all(a)), axis=ax, kind="stable")
     return take_along_axis(a, perm, axis=ax)
