@@ -226,6 +226,19 @@ class EagerNode(Node):
             _MODIFIED.format(i=i, name=self.prim.name, shape=a.shape, old=old, new=a._version)
         ) from None
 
+    def name(self) -> str:
+        """The node's name in PyTorch's style: ``MultiplyBackward`` for ``multiply``."""
+        return "".join(part.capitalize() for part in self.prim.name.split("_")) + "Backward"
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes this one passes cotangents to, as ``(node, 0)`` pairs in PyTorch's
+        layout (only the inputs that need a gradient are listed)."""
+        return tuple((parent, 0) for parent in self.parents)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
     def release(self) -> None:
         """Drop the inputs (so a second ``backward()`` fails clearly). Their saved arrays
         and the forward value are kept only when all are small, for ``viz`` to show and
@@ -271,6 +284,16 @@ class TensorLeaf(Node):
         super().__init__()
         self.tensor = weakref.ref(tensor)
         self.grad: Any = None
+
+    def name(self) -> str:
+        return "AccumulateGrad"  # PyTorch's name for where a leaf's gradient lands
+
+    @property
+    def next_functions(self) -> tuple:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
 
 
 class EagerTrace(Trace):
