@@ -10,7 +10,7 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 from autograd.scipy.special import logsumexp
-from peer_workloads import ELEMENTWISE_ROUNDS, MLP_LR, SCALAR_ROUNDS
+from peer_workloads import MLP_LR, numpy_like_graphs
 
 # autograd's tanh VJP is g / cosh(x)², which overflows to g / inf = 0 (the right limit)
 # for the large pre-activations of the matmul workload; the warning is noise here.
@@ -25,26 +25,7 @@ def to_numpy(value):
     return np.asarray(value)
 
 
-def scalar_graph(a, b):
-    x, y = a, b
-    for _ in range(SCALAR_ROUNDS):
-        m = x * y
-        s = m + b
-        x = anp.tanh(s)
-        p = x**2
-        e = anp.exp(p)
-        y = e * a
-    return x + y
-
-
-def elementwise_graph(x, y):
-    h = x
-    for _ in range(ELEMENTWISE_ROUNDS):
-        h = h * y
-        h = anp.sin(h)
-        h = h + x
-        h = anp.exp(h)
-    return anp.sum(h)
+scalar_graph, elementwise_graph = numpy_like_graphs(anp)
 
 
 def mlp_loss(params, x, labels):

@@ -8,7 +8,7 @@ backward (for the MLP one training step) that returns the gradients.
 from __future__ import annotations
 
 import numpy as np
-from peer_workloads import ELEMENTWISE_ROUNDS, MLP_LR, SCALAR_ROUNDS
+from peer_workloads import MLP_LR, numpy_like_graphs
 
 import chainrule as cr
 import chainrule.numpy as cnp
@@ -28,26 +28,7 @@ def to_numpy(value):
 
 
 # -- the graphs, written once for plain values and tensors alike ----------------------------
-def scalar_graph(a, b):
-    x, y = a, b
-    for _ in range(SCALAR_ROUNDS):
-        m = x * y
-        s = m + b
-        x = cnp.tanh(s)
-        p = x**2
-        e = cnp.exp(p)
-        y = e * a
-    return x + y
-
-
-def elementwise_graph(x, y):
-    h = x
-    for _ in range(ELEMENTWISE_ROUNDS):
-        h = h * y
-        h = cnp.sin(h)
-        h = h + x
-        h = cnp.exp(h)
-    return cnp.sum(h)
+scalar_graph, elementwise_graph = numpy_like_graphs(cnp)
 
 
 def mlp_loss(params, x, labels):

@@ -12,7 +12,7 @@ jax.config.update("jax_enable_x64", True)
 
 import jax.numpy as jnp  # noqa: E402  (after the float64 switch)
 import numpy as np  # noqa: E402
-from peer_workloads import ELEMENTWISE_ROUNDS, MLP_LR, SCALAR_ROUNDS  # noqa: E402
+from peer_workloads import MLP_LR, numpy_like_graphs  # noqa: E402
 
 
 def versions() -> dict:
@@ -23,26 +23,7 @@ def to_numpy(value):
     return np.asarray(value)
 
 
-def scalar_graph(a, b):
-    x, y = a, b
-    for _ in range(SCALAR_ROUNDS):
-        m = x * y
-        s = m + b
-        x = jnp.tanh(s)
-        p = x**2
-        e = jnp.exp(p)
-        y = e * a
-    return x + y
-
-
-def elementwise_graph(x, y):
-    h = x
-    for _ in range(ELEMENTWISE_ROUNDS):
-        h = h * y
-        h = jnp.sin(h)
-        h = h + x
-        h = jnp.exp(h)
-    return jnp.sum(h)
+scalar_graph, elementwise_graph = numpy_like_graphs(jnp)
 
 
 def mlp_loss(params, x, labels):

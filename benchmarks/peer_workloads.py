@@ -35,6 +35,34 @@ TITLES = {
 }
 
 
+def numpy_like_graphs(xp):
+    """``(scalar_graph, elementwise_graph)`` written once against a NumPy-like namespace
+    ``xp`` (``chainrule.numpy``, ``autograd.numpy``, ``jax.numpy``), so that the libraries
+    with NumPy's names run literally the same graph."""
+
+    def scalar_graph(a, b):
+        x, y = a, b
+        for _ in range(SCALAR_ROUNDS):
+            m = x * y
+            s = m + b
+            x = xp.tanh(s)
+            p = x**2
+            e = xp.exp(p)
+            y = e * a
+        return x + y
+
+    def elementwise_graph(x, y):
+        h = x
+        for _ in range(ELEMENTWISE_ROUNDS):
+            h = h * y
+            h = xp.sin(h)
+            h = h + x
+            h = xp.exp(h)
+        return xp.sum(h)
+
+    return scalar_graph, elementwise_graph
+
+
 def make_data(workload: str) -> dict:
     """Fresh inputs for one workload (NumPy arrays and floats; callers may not mutate them)."""
     if workload == "scalar":
