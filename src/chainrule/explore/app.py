@@ -63,36 +63,26 @@ async def _read_json(request) -> dict:
     return payload
 
 
-def create_app(timeout: float = 5.0, network: NetworkSession | None = None):
-    """The Starlette application. ``timeout``: seconds allowed for one expression."""
-    _imports()
-    from starlette.applications import Starlette
+async def _in_thread(fn, *args):
+    """``fn(*args)`` on Starlette's thread pool, so the event loop keeps serving."""
     from starlette.concurrency import run_in_threadpool
-    from starlette.responses import FileResponse, JSONResponse
-    from starlette.routing import Mount, Route
-    from starlette.staticfiles import StaticFiles
 
-    worker = ExpressionWorker(timeout=timeout)
-    sessions: dict[str, NetworkSession] = {} if network is None else {"net": network}
+    return await run_in_threadpool(fn, *args)
 
-    def net() -> NetworkSession:
-        if "net" not in sessions:  # the digits load on first use, not at start-up
-            sessions["net"] = NetworkSession()
-        return sessions["net"]
 
-    def answer(handler):
-        async def endpoint(request):
-            try:
-                return JSONResponse(await handler(request))
-            except _BadRequest as exc:
-                return JSONResponse({"error": str(exc)}, status_code=exc.status)
-            except Exception as exc:  # noqa: BLE001 - a bug of ours: JSON the page can show
-                message = f"internal error ({type(exc).__name__}: {exc})"
-                return JSONResponse({"error": message}, status_code=500)
+class _Handlers:
+    """The API's endpoints over one expression worker and one (lazily made) network."""
 
-        return endpoint
+    def __init__(self, timeout: float, network: NetworkSession | None):
+        self.worker = ExpressionWorker(timeout=timeout)
+        self._network = network
 
-    async def expression_route(request):
+    def net(self) -> NetworkSession:
+        if self._network is None:  # the digits load on first use, not at start-up
+            self._network = NetworkSession()
+        return self._network
+
+    async def expression(self, request):
         payload = await _read_json(request)
         text, point, wrt = payload.get("expr"), payload.get("point") or {}, payload.get("wrt")
         if not isinstance(text, str):
@@ -100,45 +90,73 @@ def create_app(timeout: float = 5.0, network: NetworkSession | None = None):
         if not isinstance(point, dict) or (wrt is not None and not isinstance(wrt, str)):
             raise _BadRequest("'point' must be an object of numbers and 'wrt' a name")
         try:
-            status, result = await run_in_threadpool(worker.analyse, text, point, wrt)
+            status, result = await _in_thread(self.worker.analyse, text, point, wrt)
         except WorkerTimeout as exc:
             raise _BadRequest(str(exc), 408) from None
         if status != "ok":
             raise _BadRequest(result, 400 if status == "error" else 500)
         return result
 
-    async def train_route(request):
+    async def train(self, request):
         steps = (await _read_json(request)).get("steps", 1)
         try:
-            return await run_in_threadpool(net().train, steps)
+            return await _in_thread(self.net().train, steps)
         except ValueError as exc:
             raise _BadRequest(str(exc)) from None
 
-    async def step_route(request):
-        return await run_in_threadpool(net().train, 1)
+    async def step(self, request):
+        return await _in_thread(self.net().train, 1)
 
-    async def state_route(request):
-        return await run_in_threadpool(net().state)
+    async def state(self, request):
+        return await _in_thread(self.net().state)
 
-    async def reset_route(request):
-        return await run_in_threadpool(net().reset)
+    async def reset(self, request):
+        return await _in_thread(self.net().reset)
 
-    async def index(request):
-        return FileResponse(STATIC / "index.html")
 
+def _answer(handler):
+    """An endpoint answering ``handler``'s dict as JSON, and every failure as JSON too."""
+    from starlette.responses import JSONResponse
+
+    async def endpoint(request):
+        try:
+            return JSONResponse(await handler(request))
+        except _BadRequest as exc:
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: JSON the page can show
+            message = f"internal error ({type(exc).__name__}: {exc})"
+            return JSONResponse({"error": message}, status_code=500)
+
+    return endpoint
+
+
+async def _index(request):
+    from starlette.responses import FileResponse
+
+    return FileResponse(STATIC / "index.html")
+
+
+def create_app(timeout: float = 5.0, network: NetworkSession | None = None):
+    """The Starlette application. ``timeout``: seconds allowed for one expression."""
+    _imports()
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    api = _Handlers(timeout, network)
     routes = [
-        Route("/", index),
-        Route("/api/expression", answer(expression_route), methods=["POST"]),
-        Route("/api/network", answer(state_route)),
-        Route("/api/network/step", answer(step_route), methods=["POST"]),
-        Route("/api/network/train", answer(train_route), methods=["POST"]),
-        Route("/api/network/reset", answer(reset_route), methods=["POST"]),
+        Route("/", _index),
+        Route("/api/expression", _answer(api.expression), methods=["POST"]),
+        Route("/api/network", _answer(api.state)),
+        Route("/api/network/step", _answer(api.step), methods=["POST"]),
+        Route("/api/network/train", _answer(api.train), methods=["POST"]),
+        Route("/api/network/reset", _answer(api.reset), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
-        worker.close()
+        api.worker.close()
 
     return Starlette(routes=routes, lifespan=lifespan)
