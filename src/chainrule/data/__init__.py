@@ -5,6 +5,13 @@ from chainrule.data import datasets
 from chainrule.data.dataloader import DataLoader, default_collate
 from chainrule.data.dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from chainrule.data.sampler import DistributedSampler
+from chainrule.data.samplers import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+)
 
 __all__ = [
     "Dataset",
@@ -15,5 +22,10 @@ __all__ = [
     "DataLoader",
     "default_collate",
     "DistributedSampler",
+    "Sampler",
+    "SequentialSampler",
+    "RandomSampler",
+    "SubsetRandomSampler",
+    "BatchSampler",
     "datasets",
 ]

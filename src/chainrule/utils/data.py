@@ -1,11 +1,16 @@
 """``torch.utils.data``'s path to :mod:`chainrule.data` (re-exports only)."""
 
 from chainrule.data import (
+    BatchSampler,
     ConcatDataset,
     DataLoader,
     Dataset,
     DistributedSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
     Subset,
+    SubsetRandomSampler,
     TensorDataset,
     datasets,
     default_collate,
@@ -13,11 +18,16 @@ from chainrule.data import (
 )
 
 __all__ = [
+    "BatchSampler",
     "ConcatDataset",
     "DataLoader",
     "Dataset",
     "DistributedSampler",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
     "Subset",
+    "SubsetRandomSampler",
     "TensorDataset",
     "datasets",
     "default_collate",
