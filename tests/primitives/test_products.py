@@ -171,3 +171,18 @@ def test_cross_of_integers_stays_integer():
     got = cnp.cross(a, b)
     assert got.dtype == np.cross(a, b).dtype
     np.testing.assert_array_equal(got, np.cross(a, b))
+
+
+def test_cotangent_through_a_transposed_weight_is_row_major_like_the_weight():
+    # x @ w.T is how layers multiply: w's gradient must come back in w's own layout
+    # (a strided gradient makes the optimizer's update several times slower)
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((5, 3)), rng.standard_normal((4, 3))
+    gx, gw = cr.grad(lambda x, w: cnp.sum(cnp.sin(x @ w.T)), argnums=(0, 1))(x, w)
+    assert gw.flags["C_CONTIGUOUS"] and gx.flags["C_CONTIGUOUS"]
+    g = np.cos(x @ w.T)
+    np.testing.assert_allclose(gw, g.T @ x, rtol=1e-14)
+    np.testing.assert_allclose(gx, g @ w, rtol=1e-14)
+    # and with the transposed operand first, broadcast against a batch
+    xt, b = rng.standard_normal((3, 5)), rng.standard_normal((2, 3, 4))
+    cr.check_grads(lambda xt, b: cnp.sum(cnp.sin(xt.T @ b)), modes=("rev", "fwd"), order=2)(xt, b)

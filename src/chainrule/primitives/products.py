@@ -41,10 +41,21 @@ __all__ = ["cross", "dot", "inner", "kron", "matmul", "outer", "tensordot", "vdo
 # are the row/column vectors NumPy treats them as.
 
 
+def _transposed_layout(x) -> bool:
+    """Whether ``x`` is a 2-D array stored column-major (typically the view ``w.T``).
+    Its cotangent is then computed transposed, so that it comes out in the same
+    layout: the cotangent reaching ``w`` through ``w.T`` is then row-major like ``w``,
+    and the update ``w - lr * g`` runs at full speed (a strided one is ~10x slower)."""
+    flags = getattr(x, "flags", None)
+    return flags is not None and x.ndim == 2 and flags.f_contiguous and not flags.c_contiguous
+
+
 def _matmul_vjp_a(ans, a, b):
     def pull(g):
         na, nb = ndim_of(a), ndim_of(b)
         if na >= 2 and nb >= 2:  # the hot path (neural networks)
+            if _transposed_layout(a):  # dA = (B gᵀ)ᵀ, column-major like A
+                return unbroadcast(S.mT(matmul_p(b, S.mT(g))), a)
             return unbroadcast(matmul_p(g, S.mT(b)), a)
         if na == 1 and nb == 1:  # vector . vector -> scalar
             return unbroadcast(g * b, a)
@@ -61,6 +72,8 @@ def _matmul_vjp_b(ans, a, b):
     def pull(g):
         na, nb = ndim_of(a), ndim_of(b)
         if na >= 2 and nb >= 2:
+            if _transposed_layout(b):  # dB = (gᵀ A)ᵀ, column-major like B
+                return unbroadcast(S.mT(matmul_p(S.mT(g), a)), b)
             return unbroadcast(matmul_p(S.mT(a), g), b)
         if na == 1 and nb == 1:
             return unbroadcast(g * a, b)
