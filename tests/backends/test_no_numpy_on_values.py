@@ -212,8 +212,30 @@ NOT_YET_ON_XP_SCIPY_STATS = dict.fromkeys(
     "host-side checks of concrete values, not yet on xp",
 )
 
+# odeint's augmented systems: SciPy's integrator calls their right-hand sides with
+# NumPy arrays (the state, the time), so they work in NumPy.
+ODEINT_RIGHT_HAND_SIDES = dict.fromkeys(
+    [
+        ("integrate.py", "_adjoint_dynamics", "np.concatenate"),
+        ("integrate.py", "_adjoint_dynamics", "np.ravel"),
+        ("integrate.py", "_flat", "np.concatenate"),
+        ("integrate.py", "_flat", "np.ravel"),
+        ("integrate.py", "_flat", "np.zeros"),
+        ("integrate.py", "_jvp_plain", "np.zeros"),
+        ("integrate.py", "_tangent_dynamics", "np.concatenate"),
+        ("integrate.py", "_tangent_dynamics", "np.ravel"),
+        ("integrate.py", "_tangent_dynamics", "np.zeros"),
+        ("integrate.py", "_vjp_plain", "np.zeros"),
+        ("integrate.py", "dynamics", "np.concatenate"),
+        ("integrate.py", "dynamics", "np.ravel"),
+        ("integrate.py", "dynamics", "np.zeros"),
+    ],
+    "called by SciPy's odeint on NumPy arrays",
+)
+
 ALLOWED = {
     **HOST_ONLY,
+    **ODEINT_RIGHT_HAND_SIDES,
     **NOT_YET_ON_XP,
     **NOT_YET_ON_XP_AUTOGRAD_NAMES,
     **NOT_YET_ON_XP_SCIPY_STATS,

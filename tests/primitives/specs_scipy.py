@@ -3,10 +3,12 @@ forwards against SciPy, derivatives by central differences. Order and shape
 parameters are fixed in each entry (they have no derivative)."""
 
 import numpy as np
-from scipy import linalg, special
+from scipy import integrate, linalg, special
 
+import chainrule.numpy as cnp
 import chainrule.scipy.linalg as cla
 import chainrule.scipy.special as csp
+from chainrule.scipy import integrate as csp_integrate
 from tests.primitives._spec import Arg, OpSpec
 
 SPECS = []
@@ -59,7 +61,7 @@ _add("multigammaln", lambda a: csp.multigammaln(a, 3), [Arg(M, 2.5, 5.0)],
 # -- linear algebra -------------------------------------------------------------------------
 def _triangular(lower):
     def draw(rng):
-        a = rng.uniform(-1.0, 1.0, (4, 4)) + 4.0 * np.eye(4)
+        a = rng.uniform(-1.0, 1.0, (3, 3)) + 3.0 * np.eye(3)
         return np.tril(a) if lower else np.triu(a)
 
     return draw
@@ -70,16 +72,17 @@ def _spd(rng):
     return a @ a.T + 3.0 * np.eye(3)
 
 
-for _lower in (True, False):
-    for _trans in (0, 1):
-        for _bshape in ((4,), (4, 2)):
-            for _unit in (False, True):
-                _kw = {"lower": _lower, "trans": _trans, "unit_diagonal": _unit}
-                _add(f"solve_triangular-{_lower}-{_trans}-{_bshape}-{_unit}",
-                     lambda a, b, _kw=_kw: cla.solve_triangular(a, b, **_kw),
-                     [Arg(draw=_triangular(_lower)), Arg(_bshape)],
-                     lambda a, b, _kw=_kw: linalg.solve_triangular(a, b, **_kw),
-                     ("solve_triangular",))  # fmt: skip
+# each triangle with each trans on a matrix b; a vector b; a unit diagonal
+for _lower, _trans, _bshape, _unit in [
+    (True, 0, (3, 2), False), (True, 1, (3, 2), False), (False, 0, (3, 2), False),
+    (False, 1, (3, 2), False), (True, 0, (3,), False), (False, 1, (3,), True),
+]:  # fmt: skip
+    _kw = {"lower": _lower, "trans": _trans, "unit_diagonal": _unit}
+    _add(f"solve_triangular-{_lower}-{_trans}-{_bshape}-{_unit}",
+         lambda a, b, _kw=_kw: cla.solve_triangular(a, b, **_kw),
+         [Arg(draw=_triangular(_lower)), Arg(_bshape)],
+         lambda a, b, _kw=_kw: linalg.solve_triangular(a, b, **_kw),
+         ("solve_triangular",))  # fmt: skip
 _add("solve_sylvester", cla.solve_sylvester,
      [Arg(draw=lambda r: r.uniform(-1, 1, (3, 3)) + 3 * np.eye(3)),
       Arg(draw=lambda r: r.uniform(-1, 1, (2, 2)) + 3 * np.eye(2)), Arg((3, 2))],
@@ -88,3 +91,17 @@ _add("sqrtm", cla.sqrtm, [Arg(draw=_spd)], linalg.sqrtm, ("sqrtm",))
 _add("sqrtm-nonsymmetric", cla.sqrtm,
      [Arg(draw=lambda r: r.uniform(-0.5, 0.5, (3, 3)) + 2 * np.eye(3))], linalg.sqrtm,
      ("sqrtm",))  # fmt: skip
+
+
+# -- odeint: y0, the times and the arguments ------------------------------------------------
+def _dynamics(y, t, a, b):
+    return -cnp.sqrt(t) * y + a - b * cnp.mean(y**2)
+
+
+def _solve(y0, t, a, b, module):
+    return module.odeint(_dynamics, y0, t, args=(a, b), rtol=1e-10, atol=1e-10)
+
+
+_add("odeint", lambda y0, t, a, b: _solve(y0, t, a, b, csp_integrate),
+     [Arg((2,)), Arg(draw=lambda r: np.sort(r.uniform(0.1, 0.6, 3))), Arg((2,)), Arg((), 0.2, 0.5)],
+     lambda y0, t, a, b: _solve(y0, t, a, b, integrate), ("odeint",), atol=1e-6, rtol=1e-6)  # fmt: skip

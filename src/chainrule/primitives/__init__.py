@@ -43,6 +43,7 @@ from chainrule.primitives import (  # noqa: F401
     boxes,
     creation,
     index_tricks,
+    integrate,
     linalg,
     padding,
     reductions_cumulative,
