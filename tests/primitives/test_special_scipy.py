@@ -43,3 +43,46 @@ def test_scipy_ufuncs_on_traced_values_dispatch_to_chainrule():
 def test_multigammaln_rejects_a_bad_dimension():
     with pytest.raises(ValueError, match="positive integer"):
         csp.multigammaln(3.0, 0)
+
+
+def _scipy_names():
+    """(our function, SciPy's, label) for every name added beside SciPy's own."""
+    import scipy.linalg
+    import scipy.stats
+
+    import chainrule.scipy.linalg as cla
+    import chainrule.scipy.stats as cst
+    from chainrule.primitives import special_scipy
+
+    pairs = [(getattr(csp, n), getattr(scipy.special, n), f"special.{n}")
+             for n in special_scipy.__all__]  # fmt: skip
+    pairs += [(getattr(cla, n), getattr(scipy.linalg, n), f"linalg.{n}") for n in cla.__all__]
+    for dist in ("t", "chi2", "gamma", "beta", "poisson", "multivariate_normal", "dirichlet"):
+        ours = getattr(cst, dist)
+        pairs += [(getattr(ours, n), getattr(getattr(scipy.stats, dist), n), f"stats.{dist}.{n}")
+                  for n in ours.__all__]  # fmt: skip
+    return pairs
+
+
+def test_names_take_scipys_leading_parameters():
+    """The parameters come in SciPy's order and with its names (a distribution method
+    whose SciPy signature is ``(x, *args, **kwds)`` is compared on ``x``)."""
+    import inspect
+
+    from tests.primitives.test_signatures import _check_signature
+
+    for ours, theirs, label in _scipy_names():
+        assert isinstance(theirs, np.ufunc) or inspect.isroutine(theirs), label
+        if isinstance(theirs, np.ufunc) or not _takes_varargs(theirs):
+            _check_signature(ours, theirs, label)
+            continue
+        lead = [p.name for p in inspect.signature(theirs).parameters.values()
+                if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]  # fmt: skip
+        assert list(inspect.signature(ours).parameters)[: len(lead)] == lead, label
+
+
+def _takes_varargs(fn) -> bool:
+    import inspect
+
+    kinds = [p.kind for p in inspect.signature(fn).parameters.values()]
+    return inspect.Parameter.VAR_POSITIONAL in kinds
