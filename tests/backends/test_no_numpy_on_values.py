@@ -77,6 +77,8 @@ HOST_ONLY = {
             ("padding.py", "_gather", "np.pad"),
             ("padding.py", "block", "np.arange"),
             ("padding.py", "make", "np.arange"),
+            ("scipy_linalg.py", "_band_indices", "np.indices"),
+            ("scipy_linalg.py", "_band_indices", "np.where"),
         ]
     },
     **{
@@ -194,7 +196,50 @@ NOT_YET_ON_XP_AUTOGRAD_NAMES = dict.fromkeys(
     "not yet moved onto xp",
 )
 
-ALLOWED = {**HOST_ONLY, **NOT_YET_ON_XP, **NOT_YET_ON_XP_AUTOGRAD_NAMES}
+# SciPy's distributions read values on the host where SciPy does: the Dirichlet
+# simplex checks, and the rank of a singular covariance (which eigenvalues count).
+NOT_YET_ON_XP_SCIPY_STATS = dict.fromkeys(
+    [
+        ("stats_multivariate.py", "_check_simplex", "np.abs"),
+        ("stats_multivariate.py", "_check_simplex", "np.any"),
+        ("stats_multivariate.py", "_check_simplex", "np.asarray"),
+        ("stats_multivariate.py", "_check_simplex", "np.sum"),
+        ("stats_multivariate.py", "_log_det_and_quad", "np.abs"),
+        ("stats_multivariate.py", "_log_det_and_quad", "np.asarray"),
+        ("stats_multivariate.py", "_log_det_and_quad", "np.count_nonzero"),
+        ("stats_multivariate.py", "_log_det_and_quad", "np.max"),
+    ],
+    "host-side checks of concrete values, not yet on xp",
+)
+
+# odeint's augmented systems: SciPy's integrator calls their right-hand sides with
+# NumPy arrays (the state, the time), so they work in NumPy.
+ODEINT_RIGHT_HAND_SIDES = dict.fromkeys(
+    [
+        ("integrate.py", "_adjoint_dynamics", "np.concatenate"),
+        ("integrate.py", "_adjoint_dynamics", "np.ravel"),
+        ("integrate.py", "_flat", "np.concatenate"),
+        ("integrate.py", "_flat", "np.ravel"),
+        ("integrate.py", "_flat", "np.zeros"),
+        ("integrate.py", "_jvp_plain", "np.zeros"),
+        ("integrate.py", "_tangent_dynamics", "np.concatenate"),
+        ("integrate.py", "_tangent_dynamics", "np.ravel"),
+        ("integrate.py", "_tangent_dynamics", "np.zeros"),
+        ("integrate.py", "_vjp_plain", "np.zeros"),
+        ("integrate.py", "dynamics", "np.concatenate"),
+        ("integrate.py", "dynamics", "np.ravel"),
+        ("integrate.py", "dynamics", "np.zeros"),
+    ],
+    "called by SciPy's odeint on NumPy arrays",
+)
+
+ALLOWED = {
+    **HOST_ONLY,
+    **ODEINT_RIGHT_HAND_SIDES,
+    **NOT_YET_ON_XP,
+    **NOT_YET_ON_XP_AUTOGRAD_NAMES,
+    **NOT_YET_ON_XP_SCIPY_STATS,
+}
 
 
 def _numpy_calls():

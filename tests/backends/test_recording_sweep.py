@@ -54,6 +54,19 @@ _SPECIAL_0D = "erf erfc erfinv gammaln digamma expit logit".split() + [
     "xlog1py-()-()",
 ]
 _LOGSUMEXP = ["(4,)-", "(3, 4)-", "()-", "b-(4,)-(4,)", "b-(3, 1)-(1, 4)", "return_sign"]
+_SCIPY_FUNCTIONS = [
+    f"solve_triangular-{case}"
+    for case in (
+        "True-0-(3, 2)-False",
+        "True-1-(3, 2)-False",
+        "False-0-(3, 2)-False",
+        "False-1-(3, 2)-False",
+        "True-0-(3,)-False",
+        "False-1-(3,)-True",
+    )
+] + ["solve_sylvester", "sqrtm", "sqrtm-nonsymmetric", "odeint"]
+_SCIPY_UFUNCS = [f"{n}-{s}" for n in ("j0", "j1", "y0", "y1", "i0", "i1") for s in ("()", "(3, 4)")]
+_SCIPY_UFUNCS += "gammasgn jv-2.0 jv-1.5 yv-2.0 iv-2.0 jn-3 yn-2 iv-order-array betainc".split()
 NOT_YET = {
     **{f"linalg-{n}": "rules still call numpy.linalg or NumPy on values" for n in _LINALG},
     **{n: "windows are made with numpy.lib.stride_tricks.as_strided" for n in _WINDOWS},
@@ -81,6 +94,10 @@ NOT_YET = {
     **{
         f"convolve-{n}": "the forward is SciPy's, which runs on NumPy arrays"
         for n in ("full-1d", "valid-2d", "same-2d")
+    },
+    **{
+        n: "the forward (and the rules' forwards) are SciPy's, not the inputs' namespace"
+        for n in _SCIPY_FUNCTIONS + _SCIPY_UFUNCS
     },
 }
 # forwards that are the identity call no function at all

@@ -21,13 +21,17 @@ The modules, each importing only those above it in this list:
 * ``products_einsum``, ``products_diagonal``, ``products``;
 * ``linalg_common``, ``linalg_solve``, ``linalg_decomp``, ``linalg_det``,
   ``linalg_norms``, ``linalg``;
-* ``special_kernels`` (forwards), ``special``, ``special_reductions``; ``windows``
-  (sliding windows for convolution and pooling);
+* ``special_kernels`` (forwards), ``special``, ``special_reductions``, ``special_scipy``
+  (SciPy's forwards, imported when first called; ``_scipy`` does the importing);
+  ``windows`` (sliding windows for convolution and pooling);
+* SciPy's solvers: ``scipy_linalg`` (triangular, Sylvester, matrix square root),
+  ``integrate`` (``odeint`` and its adjoint);
 * ``fft`` (the Fourier transforms);
 * compositions of the above with no records of their own: ``statistics`` (``median``,
   ``percentile``, ``cov`` ...), ``numpy_names`` and ``numpy_names_calculus`` (NumPy's
-  remaining differentiable names); ``passthrough`` (NumPy's functions without a
-  derivative: constants, or refused on traced values);
+  remaining differentiable names), ``stats_norm``, ``stats_univariate``,
+  ``stats_multivariate`` (``scipy.stats``' distributions); ``passthrough`` (NumPy's
+  functions without a derivative: constants, or refused on traced values);
 * ``boxes`` (the array interface of boxes).
 
 A new primitive goes into the module of its family, with a spec in
@@ -39,10 +43,15 @@ from chainrule.primitives import (  # noqa: F401
     boxes,
     creation,
     index_tricks,
+    integrate,
     linalg,
     padding,
     reductions_cumulative,
+    scipy_linalg,
     special_reductions,
+    special_scipy,
+    stats_multivariate,
+    stats_univariate,
     trigonometric,
     windows,
 )

@@ -3,7 +3,7 @@ the elementwise ones. (``logsumexp``, ``softmax`` and ``log_softmax`` are in
 :mod:`.special_reductions`; ``chainrule.scipy.special`` re-exports both modules.)
 
 The forwards (in :mod:`.special_kernels`) use NumPy only, in float64 (float32/float16
-inputs get results of their own dtype):
+inputs get results of their own dtype; complex inputs of ``erf``/``erfc`` go to SciPy's):
 
 * ``erf``/``erfc``: the everywhere-positive series
   ``erf x = 2/sqrt(pi) e^(-x²) sum_k 2^k x^(2k+1) / (1·3···(2k+1))`` for ``|x| < 1.5``,
@@ -31,7 +31,8 @@ from chainrule.core.trace import unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import as_array
-from chainrule.primitives._helpers import defbinary, defunary
+from chainrule.primitives._helpers import defbinary, defunary, dtype_of
+from chainrule.primitives._scipy import scipy_module
 from chainrule.primitives.selection import where_p
 from chainrule.primitives.special_kernels import (
     as_floating,
@@ -54,9 +55,26 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 # -- the error function and its inverse -------------------------------------------------------
-# d erf = 2/sqrt(pi) e^(-x²)
-erf_p = defunary("erf", erf_impl, lambda ans, x: _TWO_OVER_SQRT_PI * E.exp(-(x * x)))
-erfc_p = defunary("erfc", erfc_impl, lambda ans, x: -_TWO_OVER_SQRT_PI * E.exp(-(x * x)))
+def _complex_by_scipy(impl, name):
+    """The forward ``impl`` for real inputs; complex ones go to SciPy's ``name``."""
+
+    def forward(xp, x):
+        if dtype_of(x).kind == "c":
+            return getattr(scipy_module("special", f"chainrule.scipy.special.{name}"), name)(x)
+        return impl(xp, x)
+
+    return forward
+
+
+# d erf = 2/sqrt(pi) e^(-x²) (holomorphic: the same rule for complex x)
+erf_p = defunary(
+    "erf", _complex_by_scipy(erf_impl, "erf"), lambda ans, x: _TWO_OVER_SQRT_PI * E.exp(-(x * x))
+)
+erfc_p = defunary(
+    "erfc",
+    _complex_by_scipy(erfc_impl, "erfc"),
+    lambda ans, x: -_TWO_OVER_SQRT_PI * E.exp(-(x * x)),
+)
 # d erfinv = sqrt(pi)/2 e^(erfinv(x)²)  (infinite at ±1)
 erfinv_p = defunary(
     "erfinv",

@@ -1,7 +1,16 @@
-"""``chainrule.scipy.stats``: differentiable distribution functions (re-exports only).
+"""``chainrule.scipy.stats``: differentiable distribution functions (re-exports only):
+``norm``, ``t``, ``chi2``, ``gamma``, ``beta``, ``poisson``, ``multivariate_normal`` and
+``dirichlet``, each a module of SciPy's function names."""
 
-Only ``norm`` exists today."""
+from chainrule.scipy.stats import (
+    beta,
+    chi2,
+    dirichlet,
+    gamma,
+    multivariate_normal,
+    norm,
+    poisson,
+    t,
+)
 
-from chainrule.scipy.stats import norm
-
-__all__ = ["norm"]
+__all__ = ["beta", "chi2", "dirichlet", "gamma", "multivariate_normal", "norm", "poisson", "t"]

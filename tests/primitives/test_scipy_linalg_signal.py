@@ -1,0 +1,92 @@
+"""``chainrule.scipy.linalg``'s compositions (``cholesky``, ``cho_solve``,
+``solve_banded``) and ``chainrule.scipy.signal.convolve``'s ``axes``/``dot_axes``,
+against SciPy and NumPy, with their gradients; ``integrate.odeint``'s values."""
+
+import numpy as np
+import pytest
+from scipy import linalg, signal
+
+import chainrule as cr
+import chainrule.scipy.linalg as cla
+from chainrule.scipy.signal import convolve
+
+RNG = np.random.default_rng(1)
+
+
+def _spd(n):
+    a = RNG.normal(size=(n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+def test_cholesky_and_cho_solve_match_scipy():
+    a, b = _spd(3), RNG.normal(size=(3, 2))
+    for lower in (False, True):
+        np.testing.assert_allclose(cla.cholesky(a, lower=lower), linalg.cholesky(a, lower=lower))
+        factor = cla.cho_factor(a, lower=lower)
+        np.testing.assert_allclose(cla.cho_solve(factor, b), np.linalg.solve(a, b), rtol=1e-10)
+        cr.check_grads(lambda a, b: cla.cho_solve(cla.cho_factor(0.5 * (a + a.T), lower), b),
+                       (a, b), order=1)  # fmt: skip
+
+
+def test_solve_banded_matches_scipy_and_differentiates():
+    ab = RNG.normal(size=(3, 5))
+    ab[1] += 4.0  # a dominant diagonal
+    b = RNG.normal(size=5)
+    np.testing.assert_allclose(cla.solve_banded((1, 1), ab, b), linalg.solve_banded((1, 1), ab, b))
+    cr.check_grads(lambda ab, b: cla.solve_banded((1, 1), ab, b), (ab, b), order=1)
+    with pytest.raises(ValueError, match="l \\+ u \\+ 1 = 4 rows"):
+        cla.solve_banded((2, 1), ab, b)
+
+
+def test_bad_shapes_are_named():
+    with pytest.raises(ValueError, match="square"):
+        cla.solve_triangular(np.ones((2, 3)), np.ones(2))
+    with pytest.raises(ValueError, match="trans"):
+        cla.solve_triangular(np.eye(2), np.ones(2), trans="C")
+    with pytest.raises(ValueError, match="q must have shape"):
+        cla.solve_sylvester(np.eye(2), np.eye(3), np.ones((3, 2)))
+
+
+A35, A34, A342 = RNG.normal(size=(3, 5)), RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4, 2))
+
+
+@pytest.mark.parametrize("mode", ["full", "valid", "same"])
+def test_convolve_axes_and_dot_axes(mode):
+    got = convolve(A35, A34, axes=([1], [0]), mode=mode)
+    assert got.shape[:2] == (3, 4)
+    np.testing.assert_allclose(got[1, 2], signal.convolve(A35[1], A34[:, 2], mode))
+    np.testing.assert_allclose(convolve(A35, A34, axes=([], []), dot_axes=([0], [0]), mode=mode),
+                               np.tensordot(A35, A34, axes=([0], [0])))  # fmt: skip
+    got = convolve(A35, A342, axes=([1], [2]), dot_axes=([0], [0]), mode=mode)
+    want = sum(signal.convolve(A35[i], A342[i, 2], mode) for i in range(3))
+    np.testing.assert_allclose(got[2], want)
+
+
+def test_convolve_axes_gradients():
+    a, b = RNG.normal(size=(3, 3, 2)), RNG.normal(size=(3, 2, 3))
+    f = lambda a, b: convolve(a, b, axes=([1], [1]), dot_axes=([0], [2]), mode="same")  # noqa: E731
+    cr.check_grads(f, (a, b))
+
+
+def test_convolve_axes_errors():
+    with pytest.raises(ValueError, match="dot_axes pair sizes"):
+        convolve(A35, A34, axes=([0], [0]), dot_axes=([1], [1]))
+    with pytest.raises(ValueError, match="distinct"):
+        convolve(A35, A34, axes=([1], [0]), dot_axes=([1], [1]))
+
+
+def test_odeint_matches_scipy_and_checks_its_arguments():
+    from scipy import integrate
+
+    from chainrule.scipy.integrate import odeint
+
+    def decay(y, t, k):
+        return -k * y
+
+    t = np.linspace(0.0, 1.0, 5)
+    np.testing.assert_allclose(odeint(decay, np.ones(2), t, args=(0.5,)),
+                               integrate.odeint(decay, np.ones(2), t, args=(0.5,)))  # fmt: skip
+    with pytest.raises(TypeError, match="args\\[0\\] must be an array"):
+        odeint(decay, np.ones(2), t, args=("fast",))
+    with pytest.raises(ValueError, match="must be vectors"):
+        odeint(decay, np.ones((2, 2)), t, args=(0.5,))
