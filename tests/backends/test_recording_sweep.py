@@ -54,8 +54,18 @@ _SPECIAL_0D = "erf erfc erfinv gammaln digamma expit logit".split() + [
     "xlog1py-()-()",
 ]
 _LOGSUMEXP = ["(4,)-", "(3, 4)-", "()-", "b-(4,)-(4,)", "b-(3, 1)-(1, 4)", "return_sign"]
+_LINALG_COMPLEX = [
+    *"eigh eigh-batch eigvalsh svd-product svdvals norm-nuclear eig-real".split(),
+    *"eig-complex-pairs eig-complex-batch eigvals".split(),
+    *(f"svd-{s}" for s in ((3, 3), (4, 2), (2, 4), (2, 3, 2))),
+]
 NOT_YET = {
     **{f"linalg-{n}": "rules still call numpy.linalg or NumPy on values" for n in _LINALG},
+    **{
+        f"linalg-complex-{n}": "the transposed JVP's matmul meets a NumPy array, as the real "
+        "linalg rules do (not yet traced down)"
+        for n in _LINALG_COMPLEX
+    },
     **{n: "windows are made with numpy.lib.stride_tricks.as_strided" for n in _WINDOWS},
     **{
         f"cross-{n}": "the Levi-Civita constant is a NumPy array"

@@ -19,7 +19,7 @@ The modules, each importing only those above it in this list:
   ``indexing``, then ``joining``, ``ordering``, ``creation``, ``index_tricks``;
 * ``reductions``, ``reductions_extrema``, ``reductions_cumulative``, then ``padding``;
 * ``products_einsum``, ``products_diagonal``, ``products``;
-* ``linalg_common``, ``linalg_solve``, ``linalg_decomp``, ``linalg_det``,
+* ``linalg_common``, ``linalg_solve``, ``linalg_decomp``, ``linalg_eig``, ``linalg_det``,
   ``linalg_norms``, ``linalg``;
 * ``special_kernels`` (forwards), ``special``, ``special_reductions``; ``windows``
   (sliding windows for convolution and pooling);
@@ -40,6 +40,7 @@ from chainrule.primitives import (  # noqa: F401
     creation,
     index_tricks,
     linalg,
+    linalg_eig,
     padding,
     reductions_cumulative,
     special_reductions,
