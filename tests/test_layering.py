@@ -29,7 +29,17 @@ LAYERS = [
     ("symbolic", "viz"),
     ("explore",),  # the web app, on symbolic and viz
     # the public facades: the package root and the modules that only re-export
-    ("__init__", "autograd", "builtins", "extend", "misc", "serialization", "test_util", "utils"),
+    (
+        "__init__",
+        "autograd",
+        "builtins",
+        "extend",
+        "misc",
+        "serialization",
+        "test_util",
+        "utils",
+        "wrap_util",
+    ),
     ("cli", "__main__"),
 ]
 LAYER_OF = {name: level for level, names in enumerate(LAYERS) for name in names}

@@ -1,7 +1,10 @@
 """autograd's ``extend`` module: defining new primitives and their derivative rules
 (a public facade: the work is done in :mod:`chainrule.functional.extension` and
-:mod:`chainrule.functional.vspace`)."""
+:mod:`chainrule.functional.vspace`). It also answers for autograd's internal modules
+``autograd.core`` and ``autograd.tracer``: ``make_vjp(fun, x)``, ``primitive_vjps``,
+``primitive_jvps`` (:mod:`chainrule.functional.autograd_core`)."""
 
+from chainrule.functional.autograd_core import make_vjp, primitive_jvps, primitive_vjps
 from chainrule.functional.extension import (
     Box,
     def_linear,
@@ -29,8 +32,11 @@ __all__ = [
     "defvjp_argnums",
     "getval",
     "isbox",
+    "make_vjp",
     "notrace_primitive",
     "primitive",
+    "primitive_jvps",
+    "primitive_vjps",
     "register_notrace",
     "vspace",
 ]

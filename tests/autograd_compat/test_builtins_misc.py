@@ -7,6 +7,7 @@ import pytest
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.builtins import isinstance, type
+from chainrule.extend import defvjp, primitive
 from chainrule.misc import const_graph, flatten, flatten_func
 from chainrule.misc.fixed_points import fixed_point
 from chainrule.misc.optimizers import adam, rmsprop, sgd
@@ -60,9 +61,45 @@ def test_fixed_point_gradient_uses_the_adjoint_equation():
     assert np.isclose(cr.grad(sqrt)(2.0), 0.5 / np.sqrt(2.0))
 
 
-def test_const_graph_is_refused_by_name():
-    with pytest.raises(NotImplementedError, match="const_graph"):
-        const_graph(lambda x: x)
+def test_const_graph_records_once_and_replays_the_operations():
+    calls = []
+
+    @primitive
+    def logged(x, name):
+        calls.append(name)
+        return x
+
+    defvjp(logged, lambda ans, x, name: lambda g: g, None)
+
+    def f(a, x, y):
+        x = logged(x, "x")
+        a = logged(a, "a")  # a is fixed: not recorded, not replayed
+        return cnp.sin(x) * y + a * cnp.exp(y) + cnp.sum(cnp.stack([x, y]) ** 2)
+
+    fast = const_graph(f, 0.5)
+    assert fast(1.0, 2.0) == pytest.approx(f(0.5, 1.0, 2.0))
+    assert calls == ["x", "a", "x", "a"]
+    points = [(0.3, -1.2), (2.0, 0.1)]
+    wants = [f(0.5, x, y) for x, y in points]
+    calls.clear()
+    assert [fast(x, y) for x, y in points] == pytest.approx(wants)
+    assert calls == ["x", "x"]  # only the recorded call runs again
+    # replayed steps are ordinary primitive calls: an outer grad differentiates them
+    want = cr.grad(lambda x: f(0.5, x, 0.7))(0.4)
+    assert cr.grad(lambda x: fast(x, 0.7))(0.4) == pytest.approx(want)
+
+
+def test_const_graph_replays_an_inner_transform_and_records_new_shapes_again():
+    fast = const_graph(lambda x: cr.grad(lambda z: cnp.sum(cnp.tanh(z) * z))(x * 2.0))
+    for x in (np.array([0.1, -0.4]), np.array([1.5, 0.2]), np.arange(3.0)):
+        want = 1.0 * (np.tanh(2 * x) + 2 * x / np.cosh(2 * x) ** 2)
+        np.testing.assert_allclose(fast(x), want, rtol=1e-12)
+
+
+def test_const_graph_refuses_a_branch_on_a_recorded_value():
+    fast = const_graph(lambda x: x * 2.0 if x > 0 else -x)
+    with pytest.raises(TypeError, match="branches on a value"):
+        fast(1.0)
 
 
 @pytest.mark.parametrize("shape", [(1,), (1, 1)])

@@ -1,5 +1,7 @@
 """``chainrule.extend``: autograd's way of defining a primitive and its rules."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -95,4 +97,24 @@ def test_vspace_operations():
     assert len(basis) == vs.size
     x, y = vs.randn(), vs.ones()
     assert np.isclose(vs.inner_prod(vs.add(x, vs.scalar_mul(x, -1.0)), y), 0.0)
-    assert vs.inner_prod(y, y) == 5.0  # the real parts: 2 + 3 ones
+    # a complex entry is two real coordinates: ones() is 1 + 1j there, the sum of the basis
+    assert vs.inner_prod(y, y) == 2.0 + 3 * 2.0
+    total = functools.reduce(vs.add, basis)
+    assert vs.inner_prod(vs.add(total, vs.scalar_mul(y, -1.0)), y) == 0.0
+    assert np.array_equal(total[1]["a"], np.full(3, 1 + 1j))
+
+
+def test_vspace_operations_are_differentiable():
+    vs = vspace((np.ones(2), 1.0))
+    x = (np.array([0.5, -1.0]), 2.0)
+    cr.check_grads(vs.add, (x, vs.ones()), modes=("fwd", "rev"))
+    cr.check_grads(lambda v, a: vs.scalar_mul(v, a), (x, 1.5))
+    cr.check_grads(vs.inner_prod, (x, vs.randn()))
+    # grad of <x, x> is 2x, through the leaves of the pytree
+    g = cr.grad(lambda v: vs.inner_prod(v, v))(x)
+    assert np.allclose(g[0], 2 * x[0]) and np.isclose(g[1], 4.0)
+
+
+def test_vspace_of_a_scalar_draws_scalars():
+    vs = vspace(0.0)
+    assert vs == vspace(vs.randn()) and np.ndim(vs.randn()) == 0

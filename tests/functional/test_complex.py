@@ -73,3 +73,14 @@ def test_abs_forward_mode_on_complex_is_real():
     # d|z| along dz = Re(conj(z) dz) / |z| = 2 / sqrt(5)
     np.testing.assert_allclose(t, [2 / np.sqrt(5)])
     assert np.isrealobj(t)
+
+
+def test_second_derivatives_of_complex_abs():
+    # d|z| = conj(z)/|z| is itself a function of z: its derivative must not be dropped
+    cr.check_grads(cnp.abs, (1.1 + 1.2j,), order=2)
+    cr.check_grads(cr.grad(cnp.abs), (1.1 + 1.3j,), order=1)
+    z = np.array([0.5 - 0.2j, -1.0 + 2.0j])
+    cr.check_grads(lambda z: cnp.sum(cnp.abs(z) ** 3), (z,), order=2)
+    # at 0 the subgradient is 0 in both orders, never NaN
+    assert cr.grad(cnp.abs)(0j) == 0
+    assert cr.grad(lambda z: cr.grad(cnp.abs)(z).real)(0j) == 0

@@ -43,32 +43,41 @@ def _spd(*shape):
     return Arg(draw=draw)
 
 
-def _orthogonal(rng, shape):
-    return np.linalg.qr(rng.standard_normal(shape))[0]
+def _orthogonal(rng, shape, complex_=False):
+    """Orthonormal columns (unitary ones with ``complex_``)."""
+    z = rng.standard_normal(shape)
+    if complex_:
+        z = z + 1j * rng.standard_normal(shape)
+    return np.linalg.qr(z)[0]
 
 
-def _spread_sym(*shape):
-    """Symmetric with eigenvalues 1, 2, ..., n (times a jitter) in a random basis."""
+def _adjoint(q):
+    return np.conj(np.swapaxes(q, -1, -2))
+
+
+def _spread_sym(*shape, complex_=False):
+    """Symmetric (Hermitian with ``complex_``) with eigenvalues 1, 2, ..., n (times a
+    jitter) in a random basis."""
     n = shape[-1]
 
     def draw(rng):
-        q = _orthogonal(rng, shape)
+        q = _orthogonal(rng, shape, complex_)
         w = np.arange(1.0, n + 1) * rng.uniform(0.95, 1.05, shape[:-1])
-        return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2)
+        return (q * w[..., None, :]) @ _adjoint(q)
 
     return Arg(draw=draw)
 
 
-def _spread_rect(*shape):
+def _spread_rect(*shape, complex_=False):
     """(..., m, n) with singular values 1, 2, ..., min(m, n) (times a jitter)."""
     m, n = shape[-2:]
     k = min(m, n)
 
     def draw(rng):
-        u = _orthogonal(rng, shape[:-2] + (m, k))
-        v = _orthogonal(rng, shape[:-2] + (n, k))
+        u = _orthogonal(rng, shape[:-2] + (m, k), complex_)
+        v = _orthogonal(rng, shape[:-2] + (n, k), complex_)
         s = np.arange(1.0, k + 1) * rng.uniform(0.95, 1.05, shape[:-2] + (k,))
-        return (u * s[..., None, :]) @ np.swapaxes(v, -1, -2)
+        return (u * s[..., None, :]) @ _adjoint(v)
 
     return Arg(draw=draw)
 

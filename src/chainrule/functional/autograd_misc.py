@@ -15,7 +15,7 @@ from chainrule.functional.extension import defvjp, primitive
 from chainrule.functional.modes import vjp
 from chainrule.functional.pytree import tree_flatten, tree_unflatten
 
-__all__ = ["const_graph", "fixed_point", "flatten", "flatten_func"]
+__all__ = ["fixed_point", "flatten", "flatten_func"]
 
 
 def flatten(value: Any) -> tuple[Any, Callable[[Any], Any]]:
@@ -74,12 +74,3 @@ def _fixed_point_vjp(ans, f, a, x0, distance, tol):
 
 
 defvjp(fixed_point, None, _fixed_point_vjp, None, None, None)
-
-
-def const_graph(fun: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[..., Any]:
-    """autograd's graph-caching ``const_graph`` is not provided: chainrule traces
-    eagerly on every call."""
-    raise NotImplementedError(
-        "chainrule.misc.const_graph (autograd's graph caching) is not supported: call the "
-        "function directly; chainrule traces each call eagerly"
-    )

@@ -19,6 +19,7 @@ import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
 from chainrule.functional.arguments import Selection
 from chainrule.functional.gradients import grad
+from chainrule.functional.jacobians import jacrev
 from chainrule.functional.matching import astype, full_like
 from chainrule.functional.modes import jvp, vjp
 
@@ -153,8 +154,23 @@ hessian_vector_product = hessian_tensor_product
 
 
 def tensor_jacobian_product(fun: Callable[..., Any], argnum: int = 0) -> Callable[..., Any]:
-    """``tjp(*args, v) = tensordot(v, J, ndim(v))``: one VJP."""
-    return _with_vector(fun, argnum, lambda unary, x, v: vjp(unary, x)[1](v)[0])
+    """``tjp(*args, v) = tensordot(v, J, ndim(v))``: one VJP when ``v`` has the output's
+    shape; a ``v`` that covers only the output's leading axes leaves the trailing ones
+    (the Jacobian of ``tensordot(v, fun(x), ndim(v))``, one VJP per trailing entry)."""
+
+    def product(unary, x, v):
+        out, pull = vjp(unary, x)
+        out_shape, v_shape = np.shape(unbox_all(out)), np.shape(unbox_all(v))
+        if isinstance(out, (tuple, list, dict)) or out_shape == v_shape:
+            return pull(v)[0]
+        if out_shape[: len(v_shape)] != v_shape:
+            raise ValueError(
+                f"tensor_jacobian_product: the vector's shape {v_shape} is not the output's "
+                f"shape {out_shape} or a leading part of it"
+            )
+        return jacrev(lambda y: cnp.tensordot(v, unary(y), axes=len(v_shape)))(x)
+
+    return _with_vector(fun, argnum, product)
 
 
 vector_jacobian_product = tensor_jacobian_product

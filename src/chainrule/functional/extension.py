@@ -16,11 +16,13 @@ and the argument.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from chainrule.core.primitive import Primitive, add_any
 from chainrule.core.trace import Box, unbox_all
+from chainrule.functional.vspace import vspace
 
 __all__ = [
     "Box",
@@ -53,6 +55,34 @@ class UserPrimitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.record.name}>"
+
+    # -- autograd's older method forms, kept for programs written against them -------------
+    def defvjp(self, vjp: Callable, argnum: int = 0) -> None:
+        """Deprecated form: ``vjp(g, ans, vs, gvs, *args, **kwargs)`` is the cotangent of
+        argument ``argnum`` (``vs``/``gvs`` the vector spaces of that argument and of
+        ``ans``). Use the module function ``defvjp(fun, maker, ...)``."""
+        _deprecated("fun.defvjp(vjp, argnum)", "defvjp(fun, lambda ans, *args: lambda g: ...)")
+
+        def maker(ans, *args, **kwargs):
+            spaces = (vspace(args[argnum]), vspace(ans))
+            return lambda g: vjp(g, ans, *spaces, *args, **kwargs)
+
+        self.record.vjps[argnum] = maker
+
+    def defgrad(self, vjpmaker: Callable, argnum: int = 0) -> None:
+        """Deprecated form: ``vjpmaker(ans, *args, **kwargs) -> (g -> cotangent)`` for
+        argument ``argnum`` (the module function ``defvjp``'s convention)."""
+        _deprecated("fun.defgrad(maker, argnum)", "defvjp(fun, maker, argnums=[argnum])")
+        self.record.vjps[argnum] = vjpmaker
+
+    def defvjp_is_zero(self, argnums: Iterable[int] = (0,)) -> None:
+        """Deprecated form: the arguments at ``argnums`` carry no derivative."""
+        _deprecated("fun.defvjp_is_zero(argnums)", "defvjp(fun, None, ...)")
+        self.record.nondiff = self.record.nondiff | frozenset(argnums)
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"{old} is autograd's old form; write {new}", DeprecationWarning, stacklevel=3)
 
 
 def primitive(fun: Callable[..., Any]) -> UserPrimitive:

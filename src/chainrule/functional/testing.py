@@ -86,6 +86,10 @@ def numerical_jvp(f: Callable[..., Any], args: Sequence[Any], tangents: Any, eps
     return tree_unflatten(treedef, diffs)
 
 
+def _name_of(f: Callable[..., Any]) -> str:
+    return getattr(f, "__name__", type(f).__name__)
+
+
 def _close(a, b, atol, rtol) -> bool:
     a, b = _wide(a), _wide(b)
     return bool(np.all(np.abs(a - b) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
@@ -110,6 +114,7 @@ def check_jvp(
     rng: np.random.Generator | None = None,
     *,
     order_label: int = 1,
+    name: str | None = None,
 ) -> None:
     """Check ``f``'s forward mode at ``args`` against central differences along a
     random direction; raise ``AssertionError`` on a mismatch."""
@@ -126,8 +131,9 @@ def check_jvp(
                 else "shape mismatch"
             )
             raise AssertionError(
-                f"check_grads: forward mode (JVP), order {order_label}, output {i}: "
-                f"analytic {a!r} vs numerical {n!r} (max abs error {err}, atol={atol}, rtol={rtol})"
+                f"check_grads: forward mode (JVP), order {order_label}, output {i}: the (JVP) "
+                f"check of {name or _name_of(f)} failed: analytic {a!r} vs numerical {n!r} "
+                f"(max abs error {err}, atol={atol}, rtol={rtol})"
             )
 
 
@@ -140,6 +146,7 @@ def check_vjp(
     rng: np.random.Generator | None = None,
     *,
     order_label: int = 1,
+    name: str | None = None,
 ) -> None:
     """Check ``f``'s reverse mode at ``args``: ``<vjp(u), v>`` against ``<u, J v>`` with
     ``J v`` by central differences, for random ``u`` and ``v``; raise
@@ -152,8 +159,9 @@ def check_vjp(
     for i, (c, a) in enumerate(zip(_leaves(cts), _leaves(args))):
         if c.shape != a.shape:
             raise AssertionError(
-                f"check_grads: reverse mode (VJP), order {order_label}: cotangent {i} has "
-                f"shape {c.shape} but its input has shape {a.shape}"
+                f"check_grads: reverse mode (VJP), order {order_label}: the (VJP) check of "
+                f"{name or _name_of(f)} failed: cotangent {i} has shape {c.shape} but its "
+                f"input has shape {a.shape}"
             )
     tangents = _random_like(args, rng)
     numeric_jv = numerical_jvp(f, args, tangents, eps)
@@ -161,7 +169,8 @@ def check_vjp(
     rhs = _inner(cotangent, numeric_jv)
     if not _close(lhs, rhs, atol, rtol):
         raise AssertionError(
-            f"check_grads: reverse mode (VJP), order {order_label}: <vjp(u), v> = {lhs!r} "
+            f"check_grads: reverse mode (VJP), order {order_label}: the (VJP) check of "
+            f"{name or _name_of(f)} failed: <vjp(u), v> = {lhs!r} "
             f"but <u, J v> (numerical) = {rhs!r} (atol={atol}, rtol={rtol})"
         )
 
@@ -181,21 +190,28 @@ def check_grads(
     ``order``. Raises ``AssertionError`` naming the mode, the order and the mismatch.
 
     Called without ``args`` it returns a checker of the arguments, autograd's curried
-    form: ``check_grads(f, modes=["rev"])(x, y)``. ``argnum`` (an int or a tuple)
-    restricts the check to those arguments, the others held fixed (autograd's default
-    for the curried form is argument 0 only when given).
+    form: ``check_grads(f, modes=["rev"])(x, y, **kwargs)`` (keywords are held fixed).
+    ``argnum`` (an int or a tuple) restricts the check to those arguments, the others
+    held fixed; an int in ``args``' place is autograd's positional ``argnum``
+    (``check_grads(f, 1)(x, y)``): integers are never differentiable inputs.
     """
     if isinstance(modes, str):
         modes = (modes,)
+    if isinstance(args, int) and not isinstance(args, bool):
+        args, argnum = None, args
     if args is None:
 
-        def checker(*a: Any) -> None:
-            check_grads(f, a, order, modes, atol, rtol, eps, argnum=argnum)
+        def checker(*a: Any, **kwargs: Any) -> None:
+            target = (lambda *b: f(*b, **kwargs)) if kwargs else f
+            if kwargs:
+                target.__name__ = _name_of(f)
+            check_grads(target, a, order, modes, atol, rtol, eps, argnum=argnum)
 
         return checker
     args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
     if argnum is not None:
         sel = Selection(f, argnum, args, {})
+        sel.fun.__name__ = _name_of(f)
         return check_grads(sel.fun, sel.primals, order, modes, atol, rtol, eps)
     for mode in modes:
         if mode not in ("fwd", "rev"):
@@ -218,6 +234,8 @@ def _check_to_order(f, args, level, order, modes, tols, rng) -> None:
             def fwd_fun(*a):
                 return jvp(f, tuple(a[:n]), tuple(a[n:]))[1]
 
+            fwd_fun.__name__ = f"jvp_{_name_of(f)}"
+
             _check_to_order(fwd_fun, args + tuple(tangents), level + 1, order, modes, tols, rng)
     if "rev" in modes:
         check_vjp(f, args, atol, rtol, eps, rng, order_label=level)
@@ -226,5 +244,7 @@ def _check_to_order(f, args, level, order, modes, tols, rng) -> None:
 
             def rev_fun(*a):
                 return vjp(f, *a[:n])[1](tree_unflatten(ct_def, list(a[n:])))
+
+            rev_fun.__name__ = f"vjp_{_name_of(f)}"
 
             _check_to_order(rev_fun, args + tuple(ct_leaves), level + 1, order, modes, tols, rng)

@@ -5,6 +5,11 @@ A :class:`VSpace` knows the shapes and dtypes of the leaves and gives the vector
 operations on values of that structure: ``zeros``, ``ones``, ``randn``,
 ``standard_basis``, ``add``, ``scalar_mul``, ``inner_prod`` and ``covector`` (the
 conjugate, for complex leaves, so that ``inner_prod`` is real).
+
+A complex entry is two real coordinates: its basis has the units 1 and 1j, ``ones``
+puts ``1 + 1j`` there (the sum of the basis) and ``size`` counts it twice. The operations
+are written with ``chainrule.numpy``, so they can be differentiated (traced values pass
+through them).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
 from chainrule.functional.pytree import tree_flatten, tree_unflatten
 
@@ -65,23 +71,30 @@ class VSpace:
 
     # -- building values ------------------------------------------------------------------
     def _build(self, arrays: list) -> Any:
-        leaves = [a[()] if scalar else a for a, scalar in zip(arrays, self._scalar)]
+        leaves = [a[()] if scalar and np.ndim(unbox_all(a)) == 0 else a
+                  for a, scalar in zip(arrays, self._scalar)]  # fmt: skip
         return tree_unflatten(self._treedef, leaves)
 
     def _leaves(self, value: Any) -> list:
-        return [np.asarray(unbox_all(x)) for x in tree_flatten(value)[0]]
+        """The leaves of ``value``, traced ones kept traced."""
+        return tree_flatten(value)[0]
 
     def zeros(self) -> Any:
         return self._build([np.zeros(s, d) for s, d in self._specs])
 
     def ones(self) -> Any:
-        return self._build([np.ones(s, d) for s, d in self._specs])
+        def one(shape, dtype):
+            unit = 1 + 1j if np.dtype(dtype).kind == "c" else 1
+            return np.full(shape, unit, dtype)
+
+        return self._build([one(s, d) for s, d in self._specs])
 
     def randn(self) -> Any:
         def draw(shape, dtype):
+            real = np.asarray(np.random.randn(*shape))
             if np.dtype(dtype).kind == "c":
-                return (np.random.randn(*shape) + 1j * np.random.randn(*shape)).astype(dtype)
-            return np.random.randn(*shape).astype(dtype)
+                return (real + 1j * np.random.randn(*shape)).astype(dtype)
+            return real.astype(dtype)
 
         return self._build([draw(s, d) for s, d in self._specs])
 
@@ -97,18 +110,20 @@ class VSpace:
 
     # -- operations -------------------------------------------------------------------------
     def add(self, x: Any, y: Any) -> Any:
-        return self._build([a + b for a, b in zip(self._leaves(x), self._leaves(y))])
+        return self._build([cnp.add(a, b) for a, b in zip(self._leaves(x), self._leaves(y))])
 
     def scalar_mul(self, x: Any, a: Any) -> Any:
-        return self._build([v * a for v in self._leaves(x)])
+        return self._build([cnp.multiply(v, a) for v in self._leaves(x)])
 
     def covector(self, x: Any) -> Any:
-        return self._build([np.conj(v) for v in self._leaves(x)])
+        return self._build([cnp.conj(v) for v in self._leaves(x)])
 
-    def inner_prod(self, x: Any, y: Any) -> float:
-        """``Re <conj(x), y>`` summed over the leaves."""
-        return float(sum(np.real(np.vdot(a, b)) for a, b in zip(self._leaves(x),
-                                                                 self._leaves(y))))  # fmt: skip
+    def inner_prod(self, x: Any, y: Any) -> Any:
+        """``Re <conj(x), y>`` summed over the leaves (a float, or a traced scalar)."""
+        total = 0.0
+        for a, b in zip(self._leaves(x), self._leaves(y)):
+            total = total + cnp.real(cnp.sum(cnp.multiply(cnp.conj(a), b)))
+        return total
 
 
 def vspace(value: Any) -> VSpace:

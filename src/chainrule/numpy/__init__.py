@@ -122,6 +122,9 @@ from chainrule.primitives.statistics import *
 from chainrule.primitives.trigonometric import *
 from chainrule.scipy import special as _scipy_special  # its ufuncs dispatch through the table
 
+# the version of the NumPy underneath (autograd's numpy wrapper reports it the same way)
+__version__ = _np.__version__
+
 # extended-precision types exist on some platforms only
 for _name in ("float96", "float128", "complex192", "complex256"):
     if hasattr(_np, _name):

@@ -19,7 +19,7 @@ The modules, each importing only those above it in this list:
   ``indexing``, then ``joining``, ``ordering``, ``creation``, ``index_tricks``;
 * ``reductions``, ``reductions_extrema``, ``reductions_cumulative``, then ``padding``;
 * ``products_einsum``, ``products_diagonal``, ``products``;
-* ``linalg_common``, ``linalg_solve``, ``linalg_decomp``, ``linalg_det``,
+* ``linalg_common``, ``linalg_solve``, ``linalg_decomp``, ``linalg_eig``, ``linalg_det``,
   ``linalg_norms``, ``linalg``;
 * ``special_kernels`` (forwards), ``special``, ``special_reductions``, ``special_scipy``
   (SciPy's forwards, imported when first called; ``_scipy`` does the importing);
@@ -45,6 +45,7 @@ from chainrule.primitives import (  # noqa: F401
     index_tricks,
     integrate,
     linalg,
+    linalg_eig,
     padding,
     reductions_cumulative,
     scipy_linalg,

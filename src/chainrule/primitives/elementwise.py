@@ -122,9 +122,20 @@ cbrt_p = defunary(
 cbrt = ufunc_function(cbrt_p)
 
 
+def _abs_direction(ans, x):
+    """d|x|: sign(x) for real x (piecewise constant, subgradient 0 at 0); for complex z
+    the unit phase z/|z| (0 at 0), which is not constant and so is written with
+    differentiable ops: second derivatives of |z| need its derivative."""
+    if dtype_of(x).kind != "c":
+        return D.sign(x)
+    zero = D.equal(ans, 0.0)
+    # the phase is 0 at 0, and so is its derivative there (where's untaken branch)
+    return where_p(zero, 0.0, divide(x, ans + astype_p(zero, dtype=dtype_of(ans))))
+
+
 def _absolute_jvp(g, ans, x):
     # |z| is not holomorphic: its tangent is the real number Re(conj(z) dz) / |z|
-    d = D.sign(x)
+    d = _abs_direction(ans, x)
     if dtype_of(x).kind == "c":
         return broadcast_like(real_p(conj_p(d) * g), ans)
     return broadcast_like(g * d, ans)
@@ -135,7 +146,7 @@ def _absolute_jvp(g, ans, x):
 absolute_p = defunary(
     "absolute",
     lambda xp, x: xp.absolute(x),
-    lambda ans, x: conj_if_complex(D.sign(x)),
+    lambda ans, x: conj_if_complex(_abs_direction(ans, x)),
     jvp=_absolute_jvp,
 )
 absolute = abs = ufunc_function(absolute_p)

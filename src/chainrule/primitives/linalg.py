@@ -5,7 +5,7 @@ written with chainrule's own matrix ops (``matmul``, ``swapaxes``, ``solve``, ``
 elementwise masks), so they differentiate again: Hessians through ``eigh`` or ``svd``
 work like any other.
 
-Primitives: ``inv solve det slogdet cholesky eigh eigvalsh qr svd svdvals pinv
+Primitives: ``inv solve det slogdet cholesky eig eigh eigvalsh qr svd svdvals pinv
 vector_norm matrix_rank``. Everything else (``norm``, ``matrix_norm``, ``cond``,
 ``matrix_power``, ``multi_dot``, ``lstsq``, ``tensorinv``, ``tensorsolve``) composes them,
 and NumPy 2's array-API names (``matmul``, ``matrix_transpose``, ``outer``, ``trace``,
@@ -15,13 +15,13 @@ family.
 This module holds the compositions outside the norms and the array-API names. The
 records, each beside its public function, live by topic in ``linalg_solve`` (inverses,
 solves, ``pinv``, ``matrix_rank``), ``linalg_decomp`` (``cholesky``, ``eigh``, ``qr``,
-``svd`` and friends), ``linalg_det`` (``det``, ``slogdet``) and ``linalg_norms`` (norms
-and ``cond``); the helpers they share are in ``linalg_common``.
-``chainrule.numpy.linalg`` gathers the public names of all five.
+``svd`` and friends), ``linalg_eig`` (``eig``, ``eigvals``), ``linalg_det`` (``det``,
+``slogdet``) and ``linalg_norms`` (norms and ``cond``); the helpers they share are in
+``linalg_common``. ``chainrule.numpy.linalg`` gathers the public names of all six.
 
 Conventions (where a derivative needs one):
 
-* ``eigh``, ``eigvalsh`` and ``cholesky`` symmetrise their input, ``(A + Aᵀ)/2``, before
+* ``eigh``, ``eigvalsh`` and ``cholesky`` symmetrise their input, ``(A + Aᴴ)/2``, before
   decomposing (as JAX does), and their gradients are symmetric. For a symmetric input the
   result is NumPy's; for a non-symmetric one NumPy reads a single triangle instead.
   ``UPLO`` is accepted for compatibility and does not change the result.
@@ -41,10 +41,17 @@ Conventions (where a derivative needs one):
   that does not change near the input.
 * Norms: at the zero vector (and zero matrix, 'fro') the gradient is the subgradient 0,
   never NaN; 1- and inf-norms inherit ``abs``'s subgradient 0 at 0 and ``max``'s even
-  split of ties. Gradients of norms are for real inputs.
+  split of ties. For complex input, the vector and Frobenius norms are those of ``abs(x)``
+  (whose derivative is autograd's complex one) and the nuclear and 2-norms use the
+  complex ``svdvals``.
 * ``slogdet``'s sign and ``matrix_rank`` have derivative zero.
-* Derivatives are for real matrices: a traced complex input raises NotImplementedError
-  (plain complex arrays still run forward). ``eig``/``eigvals`` are forward-only.
+* Complex matrices: ``eig``/``eigvals``, ``eigh``/``eigvalsh``, ``svd``/``svdvals`` and
+  the norms differentiate them, in autograd's convention (for a real loss of
+  ``z = a + ib`` the gradient is ``dL/da - i dL/db``); their reverse mode is the
+  transpose of the forward mode. Complex eigen- and singular vectors are fixed only up
+  to a phase: differentiate functions that do not depend on it (``abs(V)``, ``U @ Vh``).
+  The other functions raise NotImplementedError for a traced complex input (plain
+  complex arrays still run forward).
 """
 
 from __future__ import annotations

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.trace import is_boxed
-from chainrule.primitives._helpers import dtype_of, namespace_of, shape_of
+from chainrule.core.reverse import ReverseBox, ReverseTrace, RootNode, backward_pass
+from chainrule.core.trace import is_boxed, new_trace
+from chainrule.primitives._args import contains_box
+from chainrule.primitives._helpers import conj_p, dtype_of, namespace_of, real_p, shape_of
+from chainrule.primitives.creation import asarray
+from chainrule.primitives.shape import mT
 
 LinAlgError = np.linalg.LinAlgError  # a ValueError subclass, as in NumPy
 
@@ -32,13 +36,60 @@ def eye_for(n, like):
     return namespace_of(like).eye(n, dtype=floating_dtype(like))
 
 
+def mH(x):
+    """The batched conjugate transpose (the plain transpose of a real matrix)."""
+    return conj_p(mT(x)) if dtype_of(x).kind == "c" else mT(x)
+
+
+# -- complex rules: the VJP as the transpose of the JVP -----------------------------------
+def transposed_jvp(jvp_rule, a, zero_tangent):
+    """The VJP ``g -> Ā`` that is the adjoint of the linear map ``dA -> jvp_rule(dA)``
+    under the pairing ``Re(sum(x * y))`` (autograd's complex convention), found by
+    running reverse mode through the JVP once. The JVP is written with chainrule's ops,
+    so the result differentiates again. ``jvp_rule`` may return a tuple of tangents
+    (one per result); ``None`` among the cotangents counts as zero."""
+    with new_trace(ReverseTrace) as trace:
+        t = trace.new_input(zero_tangent)
+        outs = jvp_rule(t)
+    single = not isinstance(outs, tuple)
+    outs = (outs,) if single else outs
+
+    def pull(g):
+        gs = (g,) if single else g
+        parents, cts = [], []
+        for out, ct in zip(outs, gs):
+            if ct is not None and isinstance(out, ReverseBox) and out._trace is trace:
+                parents.append(out._node)
+                cts.append(ct)
+        found = {}
+
+        def visit(node, ct):
+            if node is t._node:
+                found["a"] = ct
+
+        if parents:
+            backward_pass(RootNode(parents), cts, visit=visit)
+        ct = found.get("a")
+        if ct is None:
+            return zeros_for(shape_of(a), a)
+        if dtype_of(ct).kind == "c" and dtype_of(a).kind != "c":
+            ct = real_p(ct)  # a real input's cotangent is real
+        return ct
+
+    return pull
+
+
 # -- argument handling for the public functions -----------------------------------------
-def matrix_operand(a, cast_int=True):
+def matrix_operand(a, cast_int=True, complex_ok=False):
     """Array-likes become arrays (integers become float64, as in NumPy's decompositions
     and solvers; ``cast_int=False`` keeps them for the products that NumPy computes in
-    the input's dtype); traced values and Tensors pass through."""
+    the input's dtype); traced values and Tensors pass through. Traced complex matrices
+    are refused unless ``complex_ok`` (the function's rules handle them). A list or
+    tuple holding traced values is stacked into one traced array."""
+    if isinstance(a, list | tuple) and contains_box(a):
+        a = asarray(a)
     if is_boxed(a):
-        if dtype_of(a).kind == "c":
+        if dtype_of(a).kind == "c" and not complex_ok:
             raise NotImplementedError(
                 "chainrule.numpy.linalg: derivatives of complex matrices are not supported "
                 "(the rules are written for real inputs)"

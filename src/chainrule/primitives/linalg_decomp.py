@@ -1,6 +1,8 @@
 """Matrix decompositions (part of ``chainrule.numpy.linalg``): ``cholesky``, ``eigh``,
-``eigvalsh``, ``qr``, ``svd`` and ``svdvals``, with their records and public functions,
-plus the forward-only ``eig``/``eigvals``.
+``eigvalsh``, ``qr``, ``svd`` and ``svdvals``, with their records and public functions
+(the general ``eig`` is in :mod:`.linalg_eig`). ``eigh``/``eigvalsh``, ``svd`` and
+``svdvals`` take complex matrices too: their JVPs are written with conjugate transposes
+and their VJPs, for complex input, are the transposes of the JVPs.
 
 The derivatives of eigen- and singular vectors divide by eigenvalue (singular value)
 gaps; the conventions for symmetrising, signs and modes are listed in
@@ -18,20 +20,29 @@ from chainrule.core.trace import is_boxed
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
 from chainrule.primitives import shape as S
-from chainrule.primitives._helpers import namespace_of, shape_of, split_results
+from chainrule.primitives._helpers import (
+    conj_p,
+    dtype_of,
+    namespace_of,
+    real_p,
+    shape_of,
+    split_results,
+)
 from chainrule.primitives.joining import concatenate
 from chainrule.primitives.linalg_common import (
     check_matrix,
     eye_for,
     floating_dtype,
     matrix_operand,
+    mH,
+    transposed_jvp,
     zeros_for,
 )
 from chainrule.primitives.linalg_solve import solve_p
 from chainrule.primitives.products import matmul
 from chainrule.primitives.shape import mT
 
-__all__ = ["cholesky", "eig", "eigh", "eigvals", "eigvalsh", "qr", "svd", "svdvals"]
+__all__ = ["cholesky", "eigh", "eigvalsh", "qr", "svd", "svdvals"]
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 QRResult = namedtuple("QRResult", ["Q", "R"])
@@ -40,7 +51,12 @@ SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
 # -- matrix helpers used by the rules (all differentiable) ------------------------------
 def _sym(x):
-    return (x + mT(x)) * 0.5
+    """The (Hermitian) symmetric part: (X + Xᴴ) / 2."""
+    return (x + mH(x)) * 0.5
+
+
+def _is_complex(x):
+    return dtype_of(x).kind == "c"
 
 
 def _diag_embed(v):
@@ -80,7 +96,8 @@ def _gap_inverse(w):
 
 # -- symmetric decompositions: cholesky, eigh, eigvalsh ------------------------------------
 def _sym_impl(xp, a):
-    return (a + xp.swapaxes(a, -1, -2)) * 0.5
+    at = xp.swapaxes(a, -1, -2)
+    return (a + (xp.conj(at) if xp.iscomplexobj(a) else at)) * 0.5
 
 
 def _phi(x):
@@ -116,6 +133,9 @@ cholesky_p = defprimitive(
 
 def _eigh_vjp(argnums, ans, a):
     # Ā = V (diag(w̄) + F ∘ (Vᵀ V̄)) Vᵀ, symmetrised; F = 1/(wⱼ - wᵢ)
+    if _is_complex(a):
+        pull = transposed_jvp(lambda t: _eigh_jvp((t,), ans, a), a, zeros_for(shape_of(a), a))
+        return lambda g: [pull(g)]
     w, v = split_results(ans, 2)
 
     def pull(g):
@@ -132,10 +152,11 @@ def _eigh_vjp(argnums, ans, a):
 
 
 def _eigh_jvp(gs, ans, a):
-    # C = Vᵀ dA V:  dw = diag C,  dV = V (F ∘ C)
+    # C = Vᴴ dA V:  dw = Re diag C,  dV = V (F ∘ C) (no change of each vector's phase)
     w, v = split_results(ans, 2)
-    c = matmul(matmul(mT(v), _sym(gs[0])), v)
-    return (_diag_part(c), matmul(v, _gap_inverse(w) * c))
+    c = matmul(matmul(mH(v), _sym(gs[0])), v)
+    dw = _diag_part(c)
+    return (real_p(dw) if _is_complex(dw) else dw, matmul(v, _gap_inverse(w) * c))
 
 
 eigh_p = defprimitive(
@@ -149,14 +170,18 @@ eigh_p = defprimitive(
 
 def _eigvalsh_vjp(ans, a):
     # Ā = V diag(w̄) Vᵀ
+    if _is_complex(a):
+        return transposed_jvp(lambda t: _eigvalsh_jvp(t, ans, a), a, zeros_for(shape_of(a), a))
     v = split_results(eigh_p(a), 2)[1]
     return lambda g: matmul(v * S.expand_dims(g, -2), mT(v))
 
 
 def _eigvalsh_jvp(g, ans, a):
-    # dwᵢ = vᵢᵀ dA vᵢ
+    # dwᵢ = Re(vᵢᴴ dA vᵢ)
     v = split_results(eigh_p(a), 2)[1]
-    return R.sum(v * matmul(_sym(g), v), axis=-2)
+    dw = R.sum(conj_p(v) * matmul(_sym(g), v), axis=-2) if _is_complex(v) else (
+        R.sum(v * matmul(_sym(g), v), axis=-2))  # fmt: skip
+    return real_p(dw) if _is_complex(dw) else dw
 
 
 eigvalsh_p = defprimitive(
@@ -210,6 +235,9 @@ qr_p = defprimitive(
 def _svd_vjp(argnums, ans, a):
     # Ā = U [diag(s̄) + (F∘(UᵀŪ - ŪᵀU)) S + S (F∘(VᵀV̄ - V̄ᵀV))] Vᵀ
     #     + (I - UUᵀ) Ū S⁻¹ Vᵀ + U S⁻¹ V̄ᵀ (I - VVᵀ),   F = 1/(sⱼ² - sᵢ²)
+    if _is_complex(a):
+        pull = transposed_jvp(lambda t: _svd_jvp((t,), ans, a), a, zeros_for(shape_of(a), a))
+        return lambda g: [pull(g)]
     u, s, vh = split_results(ans, 3)
     v = mT(vh)
 
@@ -238,21 +266,27 @@ def _svd_vjp(argnums, ans, a):
 
 
 def _svd_jvp(gs, ans, a):
-    # dP = Uᵀ dA V:  ds = diag dP,  dU = U (F∘(dP S + S dPᵀ)) + (I - UUᵀ) dA V S⁻¹,
-    #                dV = V (F∘(S dP + dPᵀ S)) + (I - VVᵀ) dAᵀ U S⁻¹
+    # dP = Uᴴ dA V:  ds = Re diag dP,  dU = U (F∘(dP S + S dPᴴ)) + (I - UUᴴ) dA V S⁻¹,
+    #                dV = V (F∘(S dP + dPᴴ S)) + (I - VVᴴ) dAᴴ U S⁻¹
+    # For complex A the phases of uᵢ, vᵢ are free together; dU also turns uᵢ by
+    # i Im(dPᵢᵢ)/sᵢ, the one phase change that keeps A = U S Vᴴ (vᵢ's phase is kept).
     u, s, vh = split_results(ans, 3)
-    v = mT(vh)
+    v = mH(vh)
     g = gs[0]
     row, col = S.expand_dims(s, -2), S.expand_dims(s, -1)
     f = _gap_inverse(s * s)
     gv = matmul(g, v)
-    gtu = matmul(mT(g), u)
-    dp = matmul(mT(u), gv)
+    gtu = matmul(mH(g), u)
+    dp = matmul(mH(u), gv)
     dps = dp * row
     sdp = col * dp
-    du = matmul(u, f * (dps + mT(dps))) + (gv - matmul(u, matmul(mT(u), gv))) / row
-    dv = matmul(v, f * (sdp + mT(sdp))) + (gtu - matmul(v, matmul(vh, gtu))) / row
-    return (du, _diag_part(dp), mT(dv))
+    du = matmul(u, f * (dps + mH(dps))) + (gv - matmul(u, matmul(mH(u), gv))) / row
+    dv = matmul(v, f * (sdp + mH(sdp))) + (gtu - matmul(v, matmul(vh, gtu))) / row
+    ds = _diag_part(dp)
+    if _is_complex(ds):
+        du = du + u * (1j * S.expand_dims(E.imag_p(ds), -2) / row)
+        ds = real_p(ds)
+    return (du, ds, mH(dv))
 
 
 # Reduced SVD (full_matrices=False); s descending.
@@ -267,14 +301,18 @@ svd_p = defprimitive(
 
 def _svdvals_vjp(ans, a):
     # Ā = U diag(s̄) Vᵀ
+    if _is_complex(a):
+        return transposed_jvp(lambda t: _svdvals_jvp(t, ans, a), a, zeros_for(shape_of(a), a))
     u, _, vh = split_results(svd_p(a), 3)
     return lambda g: matmul(u * S.expand_dims(g, -2), vh)
 
 
 def _svdvals_jvp(g, ans, a):
-    # dsᵢ = uᵢᵀ dA vᵢ
+    # dsᵢ = Re(uᵢᴴ dA vᵢ)
     u, _, vh = split_results(svd_p(a), 3)
-    return R.sum(u * matmul(g, mT(vh)), axis=-2)
+    ds = R.sum(conj_p(u) * matmul(g, mH(vh)), axis=-2) if _is_complex(u) else (
+        R.sum(u * matmul(g, mT(vh)), axis=-2))  # fmt: skip
+    return real_p(ds) if _is_complex(ds) else ds
 
 
 svdvals_p = defprimitive(
@@ -299,14 +337,14 @@ def _check_uplo(uplo):
 
 
 def eigh(a, UPLO="L"):  # noqa: N803 (NumPy's name)
-    a = matrix_operand(a)
+    a = matrix_operand(a, complex_ok=True)
     check_matrix(a, "eigh")
     _check_uplo(UPLO)
     return EighResult(*split_results(eigh_p(a), 2))
 
 
 def eigvalsh(a, UPLO="L"):  # noqa: N803
-    a = matrix_operand(a)
+    a = matrix_operand(a, complex_ok=True)
     check_matrix(a, "eigvalsh")
     _check_uplo(UPLO)
     return eigvalsh_p(a)
@@ -334,7 +372,7 @@ def qr(a, mode="reduced"):
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
-    a = matrix_operand(a)
+    a = matrix_operand(a, complex_ok=True)
     check_matrix(a, "svd", square=False)
     if not compute_uv:
         return svdvals_p(a)
@@ -350,24 +388,6 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
 
 
 def svdvals(x, /):
-    x = matrix_operand(x)
+    x = matrix_operand(x, complex_ok=True)
     check_matrix(x, "svdvals", square=False)
     return svdvals_p(x)
-
-
-def _not_differentiable(name):
-    def fn(a):
-        if is_boxed(a):
-            raise NotImplementedError(
-                f"linalg.{name} has no derivative in chainrule (complex eigen-decomposition "
-                "of a general matrix); for a symmetric matrix use eigh / eigvalsh"
-            )
-        return getattr(np.linalg, name)(a)
-
-    fn.__name__ = name
-    fn.__doc__ = f"NumPy's ``linalg.{name}`` on plain arrays (no derivative)."
-    return fn
-
-
-eig = _not_differentiable("eig")
-eigvals = _not_differentiable("eigvals")

@@ -20,7 +20,7 @@ from chainrule.primitives import reductions as R
 from chainrule.primitives import reductions_extrema as X
 from chainrule.primitives import shape as S
 from chainrule.primitives._args import keepdims_shape, normalize_one_axis
-from chainrule.primitives._helpers import ndim_of, shape_of
+from chainrule.primitives._helpers import dtype_of, ndim_of, shape_of
 from chainrule.primitives.linalg_common import (
     LinAlgError,
     check_matrix,
@@ -80,7 +80,14 @@ def _restore_dims(ret, shape, axis, keepdims):
     return S.reshape(ret, keepdims_shape(shape, axis)) if keepdims else ret
 
 
+def _modulus(x):
+    """|x| for complex x: every vector norm (and Frobenius's) is the norm of the moduli,
+    and ``absolute`` carries the complex derivative (autograd's convention)."""
+    return E.absolute(x) if dtype_of(x).kind == "c" else x
+
+
 def _vector_norm(x, ord, axis, keepdims):
+    x = _modulus(x)
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order {ord!r} for vectors")
     if ord == np.inf:
@@ -101,7 +108,7 @@ def _matrix_norm(x, ord, axes, keepdims):
     if row == col:
         raise ValueError("Duplicate axes given.")
     if ord is None or ord in ("fro", "f"):
-        return vector_norm_p(x, ord=2.0, axis=tuple(sorted(axes)), keepdims=keepdims)
+        return vector_norm_p(_modulus(x), ord=2.0, axis=tuple(sorted(axes)), keepdims=keepdims)
     if ord == "nuc" or (not isinstance(ord, str) and ord in (2, -2)):
         s = svdvals_p(S.moveaxis(x, (row, col), (-2, -1)))
         reduce = {"nuc": R.sum, 2: X.amax, -2: X.amin}[ord]
@@ -120,12 +127,12 @@ def _matrix_norm(x, ord, axes, keepdims):
 
 def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 (NumPy's name)
     """NumPy's ``linalg.norm``; at the zero vector the gradient is 0 (a subgradient)."""
-    x = matrix_operand(x)
+    x = matrix_operand(x, complex_ok=True)
     nd = ndim_of(x)
     if axis is None:
         two = ord is None or (nd == 2 and ord in ("f", "fro")) or (nd == 1 and ord == 2)
         if two:
-            return vector_norm_p(x, ord=2.0, axis=None, keepdims=keepdims)
+            return vector_norm_p(_modulus(x), ord=2.0, axis=None, keepdims=keepdims)
         axis = tuple(range(nd))
     elif not isinstance(axis, tuple):
         try:
@@ -141,14 +148,14 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 (NumPy's name)
 
 
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
-    x = matrix_operand(x)
+    x = matrix_operand(x, complex_ok=True)
     if axis is not None:
         axis = _normalize_axes(axis if isinstance(axis, tuple) else (axis,), ndim_of(x))
     return _vector_norm(x, ord, axis, keepdims)
 
 
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
-    x = matrix_operand(x)
+    x = matrix_operand(x, complex_ok=True)
     check_matrix(x, "matrix_norm", square=False)
     return _matrix_norm(x, ord, _normalize_axes((-2, -1), ndim_of(x)), keepdims)
 

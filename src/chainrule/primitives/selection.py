@@ -70,9 +70,10 @@ where_p = defprimitive(
 )
 
 
-def where(condition, x=MISSING, y=MISSING, /):
+def where(condition, x=MISSING, y=MISSING):
     """``x`` where ``condition`` holds, else ``y``; with the condition alone, the
-    indices where it holds (``numpy.nonzero``, no gradient)."""
+    indices where it holds (``numpy.nonzero``, no gradient). Unlike NumPy's, the
+    arguments may also be passed by keyword (autograd accepts that)."""
     if x is MISSING and y is MISSING:
         return np.where(np.asarray(unbox_all(condition)))
     if x is MISSING or y is MISSING:
