@@ -20,30 +20,6 @@ backend.register_namespace(DeviceArray, RECORDER)
 # Entries that do not yet stay on a non-NumPy namespace, with what takes them off it.
 # They are strict expected failures: one that starts passing fails the run, so the
 # list can only shrink.
-_LINALG = (
-    (
-        "inv-3x3 inv-batch inv-1x1 cholesky-3x3 cholesky-batch cholesky-upper eigh-values "
-        "eigh-vectors-squared eigh-batch-vectors-squared eigh-matrix-exp eigh-batch-matrix-exp "
-        "eigvalsh-4x4 eigvalsh-batch qr-sign-free qr-mode-r svd-gauge-free-4x4 svd-gauge-free-5x3 "
-        "svd-gauge-free-3x5 svd-batch-gauge-free svd-polar-4x4 svd-polar-tall "
-        "svd-s-square-default svd-compute-uv-false svdvals-wide svdvals-batch pinv-rcond "
-        "norm-nuc norm-ord2-matrix norm-ordneg2-matrix norm-nuc-axes-keepdims cond "
-        "matrix-power-neg2-batch lstsq-x tensorinv tensorsolve"
-    ).split()
-    + [
-        f"solve-{a}-{b}"
-        for a, b in (
-            ((3, 3), (3,)),
-            ((3, 3), (3, 2)),
-            ((2, 4, 4), (4,)),
-            ((2, 3, 3), (2, 3, 2)),
-            ((3, 3), (2, 3, 1)),
-            ((2, 1, 3, 3), (4, 3, 2)),
-        )
-    ]
-    + [f"qr-R-{s}" for s in ((3, 3), (5, 3), (2, 4, 3))]
-    + [f"pinv-{s}" for s in ((3, 3), (5, 3), (3, 5), (2, 4, 3))]
-)
 _WINDOWS = [
     f"sliding_windows{t}-{c}"
     for c in ("2x2", "3x3-pad1", "3x2-stride2-asympad", "2x3-dilated", "1d-stride3")
@@ -55,12 +31,7 @@ _SPECIAL_0D = "erf erfc erfinv gammaln digamma expit logit".split() + [
 ]
 _LOGSUMEXP = ["(4,)-", "(3, 4)-", "()-", "b-(4,)-(4,)", "b-(3, 1)-(1, 4)", "return_sign"]
 NOT_YET = {
-    **{f"linalg-{n}": "rules still call numpy.linalg or NumPy on values" for n in _LINALG},
     **{n: "windows are made with numpy.lib.stride_tricks.as_strided" for n in _WINDOWS},
-    **{
-        f"cross-{n}": "the Levi-Civita constant is a NumPy array"
-        for n in ("3", "batched-broadcast", "axis0", "axisc", "2d")
-    },
     **{
         f"{n}-()" if "-" not in n else n: "a 0-d result comes back as a NumPy scalar"
         for n in _SPECIAL_0D
@@ -71,7 +42,6 @@ NOT_YET = {
     "index_update-values-only": "the values' cotangent is gathered with NumPy",
     "nan_to_num-with-nonfinite": "its replacement values are NumPy constants",
     "sum-where": "the where= mask is converted with numpy.asarray",
-    "nanmean": "the NaN mask is computed with NumPy",
     "concatenate-constant": "a NumPy operand meets device operands",
     "diff-prepend": "the prepended value is a NumPy array",
     **{
