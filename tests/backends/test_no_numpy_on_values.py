@@ -33,6 +33,7 @@ VALUE_FREE = {
 SHAPES = "shape arithmetic on Python ints (a shape, an axis permutation, sizes)"
 INDICES = "index bookkeeping on the host: NumPy index arrays (CuPy accepts them)"
 CONSTRUCTORS = "NumPy's own constructors: chainrule.numpy.array makes NumPy arrays"
+QUANTILES = "the quantile positions q: a host constant, turned into index arrays"
 HOST_ONLY = {
     **{
         k: SHAPES
@@ -54,6 +55,10 @@ HOST_ONLY = {
             ("shape.py", "size", "np.prod"),
             ("padding.py", "_pairs", "np.asarray"),
             ("padding.py", "_pairs", "np.broadcast_to"),
+            ("fft.py", "_shifts", "np.atleast_1d"),
+            ("fft.py", "_irfftn_transpose", "np.prod"),
+            ("numpy_names_calculus.py", "gradient", "np.atleast_1d"),
+            ("creation.py", "full", "np.atleast_1d"),
         ]
     },
     **{
@@ -86,9 +91,22 @@ HOST_ONLY = {
             ("creation.py", "array", "np.array"),
             ("creation.py", "asarray", "np.asarray"),
             ("creation.py", "meshgrid", "np.meshgrid"),
+            ("creation.py", "full", "np.full"),
+            ("creation.py", "linspace", "np.linspace"),
         ]
     },
     ("_args.py", "normalize_one_axis", "np.exceptions.AxisError"): "an exception class",
+    ("numpy_names.py", "rollaxis", "np.exceptions.AxisError"): "an exception class",
+    **{
+        k: QUANTILES
+        for k in [
+            ("statistics.py", "percentile", "np.asarray"),
+            ("statistics.py", "quantile", "np.any"),
+            ("statistics.py", "quantile", "np.asarray"),
+            ("statistics.py", "quantile", "np.floor"),
+            ("statistics.py", "quantile", "np.minimum"),
+        ]
+    },
     ("selection.py", "_in_range", "np.bool_"): "a 0-d constant, weak with any library",
     ("_args.py", "as_array", "np.asarray"): "lists and scalars only; other arrays pass",
 }
@@ -125,27 +143,11 @@ NOT_YET_ON_XP = dict.fromkeys(
 # contract landed: the same debt, listed apart so that it is paid down visibly.
 NOT_YET_ON_XP_AUTOGRAD_NAMES = dict.fromkeys(
     [
-        ("creation.py", "full", "np.atleast_1d"),
-        ("creation.py", "full", "np.full"),
-        ("creation.py", "linspace", "np.linspace"),
-        ("fft.py", "_irfftn_transpose", "np.full"),
-        ("fft.py", "_irfftn_transpose", "np.prod"),
-        ("fft.py", "_shifts", "np.atleast_1d"),
-        ("fft.py", "rfftn", "np.iscomplexobj"),
         ("numpy_names.py", "compress", "np.flatnonzero"),
         ("numpy_names.py", "delete", "np.arange"),
         ("numpy_names.py", "delete", "np.delete"),
         ("numpy_names.py", "extract", "np.ravel"),
-        ("numpy_names.py", "fabs", "np.iscomplexobj"),
-        ("numpy_names.py", "ldexp", "np.exp2"),
         ("numpy_names.py", "partition", "np.argpartition"),
-        ("numpy_names.py", "rollaxis", "np.exceptions.AxisError"),
-        ("numpy_names_calculus.py", "gradient", "np.atleast_1d"),
-        ("statistics.py", "percentile", "np.asarray"),
-        ("statistics.py", "quantile", "np.any"),
-        ("statistics.py", "quantile", "np.asarray"),
-        ("statistics.py", "quantile", "np.floor"),
-        ("statistics.py", "quantile", "np.minimum"),
     ],
     "not yet moved onto xp",
 )

@@ -25,20 +25,8 @@ _WINDOWS = [
     for c in ("2x2", "3x3-pad1", "3x2-stride2-asympad", "2x3-dilated", "1d-stride3")
     for t in ("", "_transpose")
 ] + ["sliding_windows-maxpool-neg-inf-pad", "sliding_window_view-axes"]
-_SPECIAL_0D = "erf erfc erfinv gammaln digamma expit logit".split() + [
-    "xlogy-()-()",
-    "xlog1py-()-()",
-]
-_LOGSUMEXP = ["(4,)-", "(3, 4)-", "()-", "b-(4,)-(4,)", "b-(3, 1)-(1, 4)", "return_sign"]
 NOT_YET = {
     **{n: "windows are made with numpy.lib.stride_tricks.as_strided" for n in _WINDOWS},
-    **{
-        f"{n}-()" if "-" not in n else n: "a 0-d result comes back as a NumPy scalar"
-        for n in _SPECIAL_0D
-    },
-    **{f"logsumexp-{n}": "a full reduction comes back as a NumPy scalar" for n in _LOGSUMEXP},
-    "getitem-int": "an integer index returns a NumPy scalar, not a device array",
-    "getitem-int-pair": "an integer index returns a NumPy scalar, not a device array",
     "index_update-values-only": "the values' cotangent is gathered with NumPy",
     "nan_to_num-with-nonfinite": "its replacement values are NumPy constants",
     "sum-where": "the where= mask is converted with numpy.asarray",
