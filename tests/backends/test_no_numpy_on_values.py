@@ -80,8 +80,6 @@ HOST_ONLY = {
             ("joining.py", "repeat", "np.repeat"),
             ("padding.py", "_gather", "np.arange"),
             ("padding.py", "_gather", "np.pad"),
-            ("padding.py", "block", "np.arange"),
-            ("padding.py", "make", "np.arange"),
         ]
     },
     **{
@@ -133,9 +131,6 @@ NOT_YET_ON_XP = dict.fromkeys(
         ("linalg_norms.py", "cond", "np.asarray"),
         ("linalg_norms.py", "cond", "np.linalg.cond"),
         ("linalg_solve.py", "matrix_rank", "np.any"),
-        ("padding.py", "_linear_ramp", "np.arange"),
-        ("padding.py", "pad", "np.pad"),
-        ("windows.py", "_windows_impl", "np.lib.stride_tricks.as_strided"),
     ],
     "not yet moved onto xp",
 )
