@@ -113,7 +113,6 @@ HOST_ONLY = {
 NOT_YET_ON_XP = dict.fromkeys(
     [
         ("_helpers.py", "dtype_of", "np.asarray"),
-        ("index_tricks.py", "__getitem__", "np.asarray"),
         ("linalg.py", "lstsq", "np.asarray"),
         ("linalg.py", "lstsq", "np.empty"),
         ("linalg.py", "lstsq", "np.int32"),
