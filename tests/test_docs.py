@@ -16,6 +16,7 @@ PAGES = {
     "tensor.md": (),
     "autograd.md": (),
     "nn.md": ("safetensors",),
+    "backends.md": ("array_api_strict",),
 }
 
 

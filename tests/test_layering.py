@@ -20,7 +20,9 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "chainrule"
 
 # Bottom to top. A module may import its own layer's modules and any below it.
 LAYERS = [
-    ("core", "_files"),  # _files: opening user-given files safely (imports nothing)
+    # _files: opening user-given files safely; _startup: Ctrl-C while `python -m
+    # chainrule` imports the package (both import nothing of ours)
+    ("core", "_files", "_startup"),
     ("primitives",),
     ("numpy", "scipy"),
     ("tensors",),

@@ -9,6 +9,7 @@
 """
 
 from chainrule import (
+    _startup,  # first: Ctrl-C while `python -m chainrule` starts ends in one line
     autograd,
     data,
     nn,
@@ -158,6 +159,8 @@ from chainrule.tensors import (  # noqa: A004  (PyTorch's names shadow builtins 
 )
 
 __version__ = "0.1.0"
+
+_startup.restore()  # imported: the command's own Ctrl-C handling takes over
 
 __all__ = [
     "Tensor",

@@ -1,7 +1,8 @@
-"""``python -m chainrule`` runs the command line."""
+"""``python -m chainrule`` runs the command line, through the console script's entry
+point (``chainrule_cli``), so that Ctrl-C ends it in one line and status 130 as well."""
 
 import sys
 
-from chainrule.cli import main
+from chainrule_cli import main
 
 sys.exit(main())

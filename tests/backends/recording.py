@@ -15,11 +15,16 @@ import numpy as np
 
 
 class DeviceArray(np.ndarray):
-    """An array on the pretend device."""
+    """An array on the pretend device. As with CuPy, indexing never hands back a host
+    scalar: ``x[0]`` or ``x[()]`` of a device array is a 0-d device array."""
 
     @property
     def device(self) -> str:
         return "pretend-device"
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return np.asarray(item).view(DeviceArray) if isinstance(item, np.generic) else item
 
 
 def to_device(x) -> DeviceArray:

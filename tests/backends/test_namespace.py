@@ -78,3 +78,10 @@ def test_array_api_strict_meets_numpy_with_a_clear_error():
     xps = pytest.importorskip("array_api_strict")
     with pytest.raises(DeviceMismatchError, match="array_api_strict array of shape"):
         cnp.add(xps.asarray(np.ones(2)), np.ones(2))
+
+
+def test_numbers_in_r_join_device_values_on_the_device():
+    x = to_device(np.arange(3.0))
+    g = cr.grad(lambda v: cnp.sum(cnp.r_[v, 2.0, 3] ** 2))(x)
+    assert isinstance(g, DeviceArray)
+    np.testing.assert_array_equal(g, [0.0, 2.0, 4.0])

@@ -3,9 +3,18 @@
 import numpy as np
 
 import chainrule.numpy as cnp
+from chainrule.primitives.ordering import permute_p, unpermute_p
 from tests.primitives._spec import Arg, OpSpec
 
 S, V, M, T = (), (4,), (3, 4), (2, 3, 4)
+# a permutation of each row of a (3, 4) array
+_PERM = np.argsort(np.random.default_rng(7).standard_normal(M), axis=1)
+
+
+def _unpermuted(x, perm, axis):
+    out = np.empty_like(x)
+    np.put_along_axis(out, perm, x, axis=axis)
+    return out
 
 
 def _spec(name, fun, shapes, ref, covers, **kw):
@@ -455,16 +464,38 @@ SPECS = [
         ("getitem", "concatenate"),
     ),
     # sorting: random continuous data has no ties, so sort is smooth there
-    _spec("sort-vector", cnp.sort, [(6,)], np.sort, ("getitem",)),
+    _spec("sort-vector", cnp.sort, [(6,)], np.sort, ("sort",)),
     _spec(
-        "sort-axis0", lambda x: cnp.sort(x, axis=0), [M], lambda x: np.sort(x, axis=0), ("getitem",)
+        "sort-axis0", lambda x: cnp.sort(x, axis=0), [M], lambda x: np.sort(x, axis=0), ("sort",)
     ),
     _spec(
         "sort-None",
         lambda x: cnp.sort(x, axis=None),
         [M],
         lambda x: np.sort(x, axis=None),
-        ("getitem", "reshape"),
+        ("sort", "reshape"),
+    ),
+    _spec(
+        "sort-stable-middle-axis",
+        lambda x: cnp.sort(x, axis=1, stable=True),
+        [T],
+        lambda x: np.sort(x, axis=1, stable=True),
+        ("sort",),
+    ),
+    # the gather and scatter by a sorting permutation that sort's derivatives are made of
+    _spec(
+        "permute",
+        lambda x: permute_p(x, perm=_PERM, axis=1),
+        [M],
+        lambda x: np.take_along_axis(x, _PERM, axis=1),
+        ("permute",),
+    ),
+    _spec(
+        "unpermute",
+        lambda x: unpermute_p(x, perm=_PERM, axis=1),
+        [M],
+        lambda x: _unpermuted(x, _PERM, 1),
+        ("unpermute",),
     ),
     _spec(
         "full_like-traced-fill",

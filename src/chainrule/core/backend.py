@@ -85,6 +85,13 @@ def _slow_namespace(args, name):
     return numpy if found is None else found[0]
 
 
+def is_foreign_array(x) -> bool:
+    """Whether ``x`` is an array of a library other than NumPy (CuPy, array-api-strict,
+    a registered type), which NumPy conversions must leave alone."""
+    ns = _namespace_of(x)
+    return ns is not None and ns is not numpy
+
+
 def _flatten(args):
     for a in args:
         if isinstance(a, _SEQUENCES):
@@ -131,3 +138,48 @@ def _mismatch(name, first, second) -> str:
 
 def _library(namespace) -> str:
     return getattr(namespace, "__name__", type(namespace).__name__)
+
+
+# The array API standard's dtype names: every conforming namespace defines them.
+_STANDARD_DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+)
+
+
+def numpy_dtype(value) -> numpy.dtype:
+    """The dtype of ``value`` as a NumPy dtype, for NumPy values and for arrays of any
+    library (CuPy uses NumPy's dtypes; array-api-strict has its own, mapped by the
+    standard's names). Raises ``TypeError`` for something that is not a number or array."""
+    ns = _namespace_of(value)
+    if ns is None or ns is numpy:
+        try:
+            return numpy.result_type(value)
+        except ValueError:  # an object NumPy can't read a dtype from
+            raise TypeError(f"{type(value).__name__} has no NumPy dtype") from None
+    dtype = value.dtype
+    if isinstance(dtype, numpy.dtype):
+        return dtype
+    for name in _STANDARD_DTYPES:
+        if getattr(ns, name, None) == dtype:
+            return numpy.dtype(name)
+    raise TypeError(f"{_library(ns)} dtype {dtype} has no NumPy counterpart")
+
+
+def namespace_dtype(namespace, dtype: numpy.dtype) -> object:
+    """NumPy's ``dtype`` as the namespace's own dtype object (the inverse of
+    :func:`numpy_dtype`)."""
+    if namespace is numpy:
+        return dtype
+    return getattr(namespace, numpy.dtype(dtype).name)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.backend import numpy_dtype
 from chainrule.core.trace import unbox_all
 from chainrule.functional.pytree import tree_flatten
 
@@ -49,7 +50,7 @@ def check_differentiable(x: Any, where: str) -> None:
         kind = type(value).__name__
     else:
         try:
-            dtype = np.result_type(value)
+            dtype = numpy_dtype(value)
         except TypeError:  # a string, an arbitrary object: not an array at all
             dtype = None
         if dtype is not None and dtype.kind in "fc":

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.backend import numpy_dtype
 from chainrule.core.trace import unbox_all
 from chainrule.functional.arguments import Argnums, Selection, check_callable, transform_over
-from chainrule.functional.matching import full_like
+from chainrule.functional.matching import filled_array, full_like
 from chainrule.functional.modes import jvp, vjp
 from chainrule.functional.pytree import tree_map
 
@@ -38,7 +39,8 @@ def value_and_grad(
         out, vjp_fn = res[0], res[1]
         _check_scalar_output(out, "grad")
         # a one-element output of any shape ((1,), (1, 1)) counts as a scalar, as in autograd
-        seed = np.ones(np.shape(unbox_all(out)), np.result_type(unbox_all(out)))
+        # (in the output's library and device: a CuPy output gets a CuPy seed)
+        seed = filled_array(out, 1)
         grads = sel.arrange(vjp_fn(seed))
         return ((out, res[2]), grads) if has_aux else (out, grads)
 
@@ -55,7 +57,7 @@ def _check_scalar_output(out: Any, name: str) -> None:
             f"{'None' if value is None else 'a ' + type(value).__name__}"
         )
     try:
-        dtype = np.result_type(value)
+        dtype = numpy_dtype(value)
     except TypeError:
         dtype = None
     if dtype is None or dtype.kind in "OSUV":

@@ -5,15 +5,21 @@ a float32 input's is float32); a tangent has its primal's dtype, an output tange
 output's. A plain scalar's derivative is a NumPy scalar (autograd's convention), an
 array's an array, a ``Tensor``'s a ``Tensor``. Values traced by an outer transform are
 converted with chainrule's own ops, so the outer transform sees the conversion.
+
+Seeds, zeros and conversions are made in the array library (and on the device) of the
+value they belong to (:mod:`chainrule.core.backend`): a CuPy input gets a CuPy
+gradient, and no NumPy constant meets a device array in the backward pass.
 """
 
 from __future__ import annotations
 
+from numbers import Number
 from typing import Any
 
 import numpy as np
 
 import chainrule.numpy as cnp
+from chainrule.core.backend import array_namespace, namespace_dtype, numpy_dtype
 from chainrule.core.trace import Box, unbox_all
 from chainrule.tensors import Tensor
 
@@ -28,43 +34,62 @@ __all__ = [
 
 
 def as_scalar_if(arr: Any, x: Any) -> Any:
-    """``arr`` (of ``x``'s shape) as a NumPy scalar where ``x`` is a plain scalar: not
-    an array and not traced."""
-    if np.ndim(arr) == 0 and not isinstance(x, (np.ndarray, Box)):
+    """``arr`` (of ``x``'s shape) as a NumPy scalar where ``x`` is a plain scalar: a
+    Python or NumPy number, not an array and not traced."""
+    if isinstance(x, (Number, np.generic)) and np.ndim(arr) == 0:
         return arr[()]
     return arr
+
+
+def _namespace(value: Any) -> Any:
+    return array_namespace((value,))
+
+
+def filled_array(x: Any, fill: float) -> Any:
+    """``fill`` in the shape and dtype of ``x`` (which may be traced: only its shape and
+    dtype are read), as an array of ``x``'s library and device, even for a scalar."""
+    value = unbox_all(x)
+    xp = _namespace(value)
+    if xp is np:
+        return np.full(np.shape(value), fill, np.result_type(value))
+    return xp.full_like(value, fill)
 
 
 def full_like(x: Any, fill: float) -> Any:
     """``fill`` in the shape and dtype of ``x``, which may be traced (only its shape and
     dtype are read); a NumPy scalar for a plain scalar."""
-    value = unbox_all(x)
-    return as_scalar_if(np.full(np.shape(value), fill, np.result_type(value)), x)
+    return as_scalar_if(filled_array(x, fill), x)
 
 
 def astype(x: Any, dtype: np.dtype) -> Any:
     """``x`` in ``dtype``: traceably where ``x`` is traced, a scalar staying a scalar."""
     if isinstance(x, Box):
         return cnp.astype(x, dtype)
-    return as_scalar_if(np.asarray(x).astype(dtype), x)
+    xp = _namespace(x)
+    if xp is np:
+        return as_scalar_if(np.asarray(x).astype(dtype), x)
+    return xp.astype(x, namespace_dtype(xp, dtype))
 
 
 def cotangent_like(ct: Any, x: Any) -> Any:
     """The cotangent ``ct`` in the shape and dtype of its primal ``x``; ``None`` (the
     input did not reach the output) is a zero of ``x``'s kind."""
     if isinstance(ct, Box):  # traced by an outer transform: fix the dtype, traceably
-        target = np.result_type(unbox_all(x))
-        if np.result_type(unbox_all(ct)).kind == "c" and target.kind != "c":
+        target = numpy_dtype(unbox_all(x))
+        if numpy_dtype(unbox_all(ct)).kind == "c" and target.kind != "c":
             ct = cnp.real(ct)  # a real input's cotangent is real, at every level
-        if np.result_type(unbox_all(ct)) != target:
+        if numpy_dtype(unbox_all(ct)) != target:
             ct = astype(ct, target)
         return ct
     if isinstance(x, Tensor):  # a Tensor in, a Tensor out (even where no rule ran)
         return Tensor._wrap(np.asarray(cotangent_like(ct, x._value)), None)
     if ct is None:
         return full_like(x, 0)
-    ct = np.asarray(ct)
     value = unbox_all(x)
+    xp = _namespace(value)
+    if xp is not np:
+        return _on_namespace(xp, ct, value)
+    ct = np.asarray(ct)
     target = np.result_type(value)
     if ct.dtype != target:
         if ct.dtype.kind == "c" and target.kind != "c":
@@ -76,14 +101,30 @@ def cotangent_like(ct: Any, x: Any) -> Any:
     return as_scalar_if(ct, x)
 
 
+def _on_namespace(xp: Any, ct: Any, value: Any) -> Any:
+    """``ct`` as an array of ``value``'s library (not NumPy), dtype and shape. A weak
+    cotangent (a Python or NumPy scalar a rule returned) is filled in on the device."""
+    target = numpy_dtype(value)
+    if _namespace(ct) is not xp:  # weak: a number, a 0-d NumPy array
+        ct = np.asarray(ct)[()]
+        return xp.full_like(value, ct.real if target.kind != "c" else ct)
+    if numpy_dtype(ct).kind == "c" and target.kind != "c":
+        ct = xp.real(ct)
+    if numpy_dtype(ct) != target:
+        ct = xp.astype(ct, value.dtype)
+    if tuple(ct.shape) != tuple(value.shape):
+        ct = xp.broadcast_to(ct, value.shape) + xp.zeros_like(value)  # a writable copy
+    return ct
+
+
 def tangent_like(t: Any, p: Any, i: int) -> Any:
     """The input tangent ``t`` in its primal ``p``'s dtype (``1.0`` along a float32
     input is float32; an integer tangent is cast). A complex tangent for a real primal
     is an error; ``i`` numbers the tangent in it."""
     if isinstance(t, Box):
         return t
-    target = np.result_type(unbox_all(p))
-    dtype = np.result_type(t)
+    target = numpy_dtype(unbox_all(p))
+    dtype = numpy_dtype(t)
     if dtype == target:
         return t
     if dtype.kind == "c" and target.kind != "c":
@@ -97,11 +138,16 @@ def tangent_like(t: Any, p: Any, i: int) -> Any:
 
 
 def output_tangent(t: Any, value: Any) -> Any:
-    """An output tangent as a NumPy value of its output's shape and floating precision
+    """An output tangent as a value of its output's library, shape and floating precision
     (a rule fed Python floats may return one; a float32 output gets a float32 tangent)."""
-    if isinstance(t, Box) or not isinstance(t, (float, int, complex, np.ndarray, np.generic)):
+    if isinstance(t, Box):
         return t
     value = unbox_all(value)
+    xp = _namespace(value)
+    if xp is not np:
+        return _on_namespace(xp, t, value)
+    if not isinstance(t, (float, int, complex, np.ndarray, np.generic)):
+        return t
     try:
         target = np.result_type(value)
     except TypeError:

@@ -11,6 +11,7 @@ import operator
 
 import numpy as np
 
+from chainrule.core.backend import array_namespace, is_foreign_array
 from chainrule.core.trace import Box, unbox_all
 
 # The default of a parameter whose ``None`` means something (``clip``'s bounds, ...).
@@ -40,31 +41,45 @@ def as_array(x, floating=False):
     """Plain inputs (lists, scalars) become arrays, of a floating dtype if ``floating``
     (integers and booleans as float64); traced values and arrays of other libraries
     (CuPy, ...: anything with ``__array_namespace__`` but not NumPy's) pass through."""
-    if isinstance(x, Box) or _foreign_array(x):
+    if isinstance(x, Box) or is_foreign_array(x):
         return x
     x = np.asarray(x)
     return x.astype(np.float64) if floating and x.dtype.kind not in "fc" else x
 
 
-def _foreign_array(x) -> bool:
-    return (
-        type(x) is not np.ndarray
-        and hasattr(x, "__array_namespace__")
-        and not isinstance(x, np.ndarray | np.generic)
-    )
+def plain_value(x):
+    """The value under any boxes, with the namespace of its library: ``(xp, value)``,
+    for host-side tests of values (masks, zero checks) that stay on the device."""
+    value = unbox_all(x)
+    xp = array_namespace((value,))
+    return xp, xp.asarray(value)
+
+
+def any_true(x) -> bool:
+    """Whether any entry of the (possibly traced) value ``x`` is true, as a Python bool."""
+    xp, value = plain_value(x)
+    return bool(xp.any(value))
+
+
+def all_true(x) -> bool:
+    """Whether every entry of the (possibly traced) value ``x`` is true."""
+    xp, value = plain_value(x)
+    return bool(xp.all(value))
 
 
 def has_zero(x) -> bool:
-    return bool(np.any(np.asarray(unbox_all(x)) == 0))
+    xp, value = plain_value(x)
+    return bool(xp.any(value == 0))
 
 
 def inf_minus_inf(x, y):
     """Where ``x - y`` is NaN although ``x`` is infinite (inf - inf, or a NaN ``y``): a
     plain mask, computed without a traced subtraction or a floating-point warning, so
     that a rule can route those entries around the subtraction."""
-    xv = unbox_all(x)
+    xv, yv = unbox_all(x), unbox_all(y)
+    xp = array_namespace((xv, yv))
     with np.errstate(invalid="ignore"):
-        return np.isnan(np.subtract(xv, unbox_all(y))) & np.isinf(xv)
+        return xp.isnan(xp.subtract(xv, yv)) & xp.isinf(xv)
 
 
 # -- axes -------------------------------------------------------------------------------------

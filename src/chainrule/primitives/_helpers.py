@@ -33,7 +33,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.backend import array_namespace
+from chainrule.core.backend import array_namespace, namespace_dtype, numpy_dtype
 from chainrule.core.primitive import Primitive, defprimitive
 from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives._args import keepdims_shape
@@ -61,7 +61,7 @@ def dtype_of(x):
         return x.dtype
     if isinstance(x, list | tuple):  # array-likes (result_type would read them as dtypes)
         return np.asarray(x).dtype
-    return np.result_type(x)
+    return numpy_dtype(x)  # a NumPy dtype for other libraries' arrays too
 
 
 def ndim_of(x) -> int:
@@ -233,6 +233,13 @@ def defzero(name, impl, **extra):
     return defprimitive(name, _named(impl, name), zero_derivative=True, **extra)
 
 
+def copy_of(xp, x):
+    """A fresh, writable copy of ``x``: ``xp.array`` where the library has it (NumPy,
+    CuPy), the array API standard's ``asarray(copy=True)`` otherwise."""
+    make = getattr(xp, "array", None)
+    return make(x) if make is not None else xp.asarray(x, copy=True)
+
+
 # -- the records unbroadcast and broadcast_like are made of ----------------------------------
 # sum's transpose spreads the cotangent back over the summed axes; broadcast_to's is
 # unbroadcast. broadcast_to copies, so gradients handed to users are writable arrays.
@@ -248,17 +255,27 @@ reshape_p = deflinear(
 )
 broadcast_to_p = deflinear(
     "broadcast_to",
-    lambda xp, x, shape: xp.array(xp.broadcast_to(x, shape)),
+    lambda xp, x, shape: copy_of(xp, xp.broadcast_to(x, shape)),
     lambda g, ans, x, shape: unbroadcast(g, x),
 )
 # real's transpose: the cotangent of the real part is g itself (autograd's convention)
 real_p = deflinear("real", lambda xp, x: xp.real(x), lambda g, ans, x: g)
 conj_p = deflinear("conj", lambda xp, x: xp.conj(x), lambda g, ans, x: conj_p(g))
+
+
+def _cast(xp, x, dtype):
+    """``x`` in ``dtype`` (a NumPy dtype or type): the array's own ``astype`` where it
+    has one (NumPy, CuPy), else the array API standard's ``xp.astype``."""
+    if hasattr(x, "astype"):
+        return x.astype(dtype, copy=False)
+    return xp.astype(x, namespace_dtype(xp, np.dtype(dtype)), copy=False)
+
+
 # A cast: the cotangent is cast back (an integer input has none); the tangent is cast
 # along with the value, unless the target dtype has no tangents.
 astype_p = defprimitive(
     "astype",
-    lambda xp, x, dtype: xp.asarray(x).astype(dtype, copy=False),
+    lambda xp, x, dtype: _cast(xp, xp.asarray(x), dtype),
     vjp={0: lambda ans, x, dtype: lambda g: unbroadcast(g, x) if _floating(x) else None},
     jvp={0: lambda g, ans, x, dtype: astype_p(g, dtype) if np.dtype(dtype).kind in "fc" else None},
 )
@@ -270,8 +287,8 @@ def _floating(x) -> bool:
 
 def _safe_mul_impl(xp, x, y):
     out = xp.multiply(x, y)
-    if out.dtype.kind in "fc" and not xp.isfinite(out).all():
-        out = xp.where(xp.equal(x, 0), xp.zeros((), out.dtype), out)
+    if dtype_of(out).kind in "fc" and not xp.all(xp.isfinite(out)):
+        out = xp.where(xp.equal(x, 0), xp.zeros((), dtype=out.dtype), out)
     return out
 
 

@@ -15,7 +15,14 @@ import numpy as np
 
 from chainrule.core.trace import Box
 from chainrule.primitives._args import contains_box
-from chainrule.primitives._helpers import astype_p, defzero, dtype_of, ndim_of, shape_of
+from chainrule.primitives._helpers import (
+    astype_p,
+    defzero,
+    dtype_of,
+    namespace_of,
+    ndim_of,
+    shape_of,
+)
 from chainrule.primitives.joining import stack
 from chainrule.primitives.shape import as_operand, broadcast_to, reshape
 
@@ -164,8 +171,9 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
     if axis != 0 or dtype is not None:
         raise NotImplementedError("linspace with traced ends supports axis=0, dtype=None only")
-    t = np.linspace(0.0, 1.0, num, endpoint)
-    t = t.reshape(t.shape + (1,) * ndim_of(stop - start))
+    # the fractions in the ends' library, so that they meet the ends on their device
+    t = namespace_of(start, stop).linspace(0.0, 1.0, num, endpoint=endpoint)
+    t = reshape(t, t.shape + (1,) * ndim_of(stop - start))
     step = (stop - start) / ((num - 1) if endpoint else num) if num > 1 else stop - start
     points = start + (stop - start) * t
     return (points, step) if retstep else points

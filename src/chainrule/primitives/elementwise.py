@@ -15,9 +15,8 @@ import math
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
 from chainrule.primitives import discrete as D
-from chainrule.primitives._args import inf_minus_inf
+from chainrule.primitives._args import any_true, inf_minus_inf
 from chainrule.primitives._helpers import (
     astype_p,
     broadcast_like,
@@ -89,7 +88,7 @@ def _pow_dx(ans, x, y):
     # formula is 0 * 0^(-1) = NaN (PyTorch and JAX say 0 there too); there the base is
     # taken as 1, so that 0^(-1) is not even evaluated.
     both_zero = D.logical_and(D.equal(x, 0), D.equal(y, 0))
-    if not np.any(unbox_all(both_zero)):
+    if not any_true(both_zero):
         return y * power(x, y - 1.0)
     return where_p(both_zero, 0.0, y * power(where_p(both_zero, 1.0, x), y - 1.0))
 
@@ -179,7 +178,7 @@ def _log_share(x, y, ans, log_half):
     infinite and so is the answer, that is inf - inf; the share is then 1/2 for a tie
     (both -inf, or both +inf) and 1 for x = +inf alone, never NaN."""
     stuck = inf_minus_inf(x, ans)
-    if not np.any(stuck):
+    if not any_true(stuck):
         return subtract(x, ans)
     d = subtract(where_p(stuck, 0.0, x), where_p(stuck, 0.0, ans))
     return where_p(stuck, where_p(D.equal(x, y), log_half, 0.0), d)

@@ -26,7 +26,7 @@ from numpy.fft import fftfreq, rfftfreq  # noqa: F401  (constants of the lengths
 
 from chainrule.core.trace import unbox_all
 from chainrule.primitives import elementwise as E
-from chainrule.primitives._helpers import deflinear, unbroadcast
+from chainrule.primitives._helpers import deflinear, dtype_of, namespace_of, unbroadcast
 from chainrule.primitives.ordering import roll
 from chainrule.primitives.padding import pad
 
@@ -101,12 +101,13 @@ def _irfftn_transpose(g, ans, x, s, axes, norm):
     # d y / d X_k = c w_k e^{iθ} over the reals: the cotangent is c w_k conj(rfftn(g))_k
     last = s[-1]
     m = last // 2 + 1
-    weights = np.full(m, 2.0)
-    weights[0] = 1.0
+    # the first bin and (for an even length) the last appear once in the full spectrum
+    weights = [1.0] + [2.0] * (m - 1)
     if last % 2 == 0:
         weights[-1] = 1.0
     ndim = len(np.shape(unbox_all(g)))
-    weights = weights.reshape((m,) + (1,) * (ndim - 1 - axes[-1] % ndim))
+    xp = namespace_of(g)  # made in g's library, so that it meets g on its device
+    weights = xp.reshape(xp.asarray(weights), (m,) + (1,) * (ndim - 1 - axes[-1] % ndim))
     scale = weights * _norm_factor(norm, int(np.prod(s)))
     ct = E.conj(rfftn_p(g, s, axes, "backward")) * scale
     return _back(ct, x, axes)
@@ -156,7 +157,7 @@ def ifftn(a, s=None, axes=None, norm=None, out=None):
 
 def rfftn(a, s=None, axes=None, norm=None, out=None):
     """N-dimensional DFT of real input (the last axis's half spectrum)."""
-    if np.iscomplexobj(unbox_all(a)):
+    if dtype_of(a).kind == "c":
         raise TypeError("rfftn: input must be real; use fftn for complex input")
     s, axes = _axes_and_lengths(a, s, axes)
     return rfftn_p(a, s, axes, _check_norm(norm))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.core.backend import namespace_dtype
 from chainrule.core.trace import Box
-from chainrule.primitives._helpers import dtype_of, ndim_of
+from chainrule.primitives._helpers import dtype_of, namespace_of, ndim_of
 from chainrule.primitives.joining import concatenate
 from chainrule.primitives.shape import atleast_1d, reshape
 
@@ -45,7 +46,12 @@ class _Concatenator:
         # Python numbers are weak, as in NumPy: r_[float32 x, 3.0] stays float32
         weak = (bool, int, float, complex)
         target = np.result_type(*(i if type(i) in weak else dtype_of(i) for i in items))
-        items = [np.asarray(i, target) if type(i) in weak else i for i in items]
+        # the numbers become arrays of the traced items' library (and device)
+        xp = namespace_of(*(i for i in items if type(i) not in weak))
+        items = [
+            xp.asarray(i, dtype=namespace_dtype(xp, target)) if type(i) in weak else i
+            for i in items
+        ]
         parts = []
         for item in items:
             item = atleast_1d(item)

@@ -19,7 +19,14 @@ from chainrule.core.trace import Box, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import normalize_one_axis, reject_out
-from chainrule.primitives._helpers import dtype_of, ndim_of, reshape_to, shape_of, split_results
+from chainrule.primitives._helpers import (
+    dtype_of,
+    namespace_of,
+    ndim_of,
+    reshape_to,
+    shape_of,
+    split_results,
+)
 from chainrule.primitives.indexing import getitem, take
 from chainrule.primitives.shape import (
     as_operand,
@@ -223,6 +230,8 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
             if extra is None:
                 continue
             if extra is not a and ndim_of(extra) == 0:
+                if not isinstance(extra, Box):  # a constant: made in a's library
+                    extra = namespace_of(a).asarray(extra)
                 s = list(shape_of(a))
                 s[ax] = 1
                 extra = broadcast_to(extra, tuple(s))

@@ -20,7 +20,8 @@ from chainrule.primitives import joining as J
 from chainrule.primitives import reductions_cumulative as C
 from chainrule.primitives import shape as S
 from chainrule.primitives import trigonometric as T
-from chainrule.primitives._args import as_array, normalize_one_axis
+from chainrule.primitives._args import all_true, as_array, normalize_one_axis, plain_value
+from chainrule.primitives._helpers import dtype_of
 from chainrule.primitives.indexing import take, take_along_axis
 from chainrule.primitives.products_diagonal import diag
 from chainrule.primitives.selection import where
@@ -61,7 +62,7 @@ def rollaxis(a, axis, start=0):
 
 def fabs(x, /):
     """Absolute value of real numbers (complex input is refused, as in NumPy)."""
-    if np.iscomplexobj(unbox_all(x)):
+    if dtype_of(x).kind == "c":
         raise TypeError("fabs: complex input is not supported; use cnp.abs")
     return E.abs(x)
 
@@ -73,7 +74,8 @@ def copy(a, order="K", subok=False):
 
 def asarray_chkfinite(a, dtype=None, order=None):
     """``asarray`` that refuses NaN and infinity."""
-    if not np.all(np.isfinite(unbox_all(a))):
+    xp, value = plain_value(a)
+    if not all_true(xp.isfinite(value)):
         raise ValueError("array must not contain infs or NaNs")
     return as_array(a)
 
@@ -148,11 +150,12 @@ def extract(condition, arr):
 
 def real_if_close(a, tol=100):
     """The real part when every imaginary part is within ``tol`` machine epsilons."""
-    value = np.asarray(unbox_all(a))
-    if value.dtype.kind != "c":
+    xp, value = plain_value(a)
+    dtype = dtype_of(value)
+    if dtype.kind != "c":
         return a
-    limit = tol * np.finfo(value.dtype).eps if tol > 1 else tol
-    return E.real(a) if np.all(np.abs(value.imag) < limit) else a
+    limit = tol * np.finfo(dtype).eps if tol > 1 else tol
+    return E.real(a) if all_true(xp.abs(xp.imag(value)) < limit) else a
 
 
 def copysign(x1, x2, /):
@@ -162,7 +165,8 @@ def copysign(x1, x2, /):
 
 def ldexp(x1, x2, /):
     """``x1 * 2**x2`` for integer ``x2``."""
-    return x1 * np.exp2(unbox_all(x2))
+    xp, exponent = plain_value(x2)  # integers: no gradient
+    return x1 * xp.exp2(exponent)
 
 
 def heaviside(x1, x2, /):

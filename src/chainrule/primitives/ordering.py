@@ -1,10 +1,15 @@
 """Element order along axes: flipping, rotating, rolling and sorting.
 
 Records: ``flip`` and ``roll`` (linear, so each VJP is the op undone and each JVP is the
-op itself) and the zero-derivative ``argsort``. ``fliplr``/``flipud``
-are flips, ``rot90`` is flips and a transpose, and ``sort`` is a gather by the sorting
-permutation (``indexing.take_along_axis``), which routes the gradient back to where each
-entry came from.
+op itself), the zero-derivative ``argsort``, and ``sort``. ``fliplr``/``flipud`` are
+flips and ``rot90`` is flips and a transpose.
+
+``sort`` sorts the values themselves (NumPy's time and memory, even when traced). Its
+derivative needs the sorting permutation, which only the derivative computes: the VJP
+scatters each cotangent back to where its value came from (``unpermute``), the JVP
+gathers the tangent in sorted order (``permute``). Those two linear records are each
+other's transposes, so derivatives of any order stay a gather or a scatter, never a
+sum over repeated indices. With ties any sorting permutation gives a valid subgradient.
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import unbox_all
 from chainrule.primitives._args import normalize_axes, normalize_one_axis
-from chainrule.primitives._helpers import deflinear, defzero, namespace_of, ndim_of
-from chainrule.primitives.indexing import take_along_axis
+from chainrule.primitives._helpers import deflinear, defzero, ndim_of
 from chainrule.primitives.shape import as_operand, ravel, transpose_p
 
 __all__ = [
@@ -123,18 +128,62 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return argsort_p(a, axis=normalize_one_axis(axis, ndim_of(a)), kind=kind)
 
 
+# The sorting permutation ``perm`` (along ``axis``) is static: an integer array of the
+# values' library, computed from the primal and carried as a keyword.
+permute_p = deflinear(
+    "permute",
+    lambda xp, x, perm, axis: xp.take_along_axis(x, perm, axis=axis),
+    lambda g, ans, x, perm, axis: unpermute_p(g, perm=perm, axis=axis),
+)
+
+
+def _unpermute_impl(xp, x, perm, axis):
+    out = xp.empty_like(x)
+    xp.put_along_axis(out, perm, x, axis=axis)
+    return out
+
+
+# unpermute(permute(x)) == x: entry k of x goes back to position perm[k]
+unpermute_p = deflinear(
+    "unpermute",
+    _unpermute_impl,
+    lambda g, ans, x, perm, axis: permute_p(g, perm=perm, axis=axis),
+)
+
+
+def _sorting_permutation(x, axis, kind):
+    """The permutation that sorts the primal ``x`` along ``axis`` (an integer array,
+    no derivative, so the primal's boxes are dropped)."""
+    return argsort_p(unbox_all(x), axis=axis, kind=kind)
+
+
+def _sort_vjp(ans, x, axis, kind):
+    perm = _sorting_permutation(x, axis, kind)  # computed when the backward pass gets here
+    return lambda g: unpermute_p(g, perm=perm, axis=axis)
+
+
+# d sort(x) = dx gathered in sorted order
+sort_p = defprimitive(
+    "sort",
+    lambda xp, x, axis, kind: xp.sort(x, axis=axis, kind=kind),
+    vjp={0: _sort_vjp},
+    jvp={
+        0: lambda g, ans, x, axis, kind: permute_p(
+            g, perm=_sorting_permutation(x, axis, kind), axis=axis
+        )
+    },
+)
+
+
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
-    """Sorted copy; the gradient goes back to where each entry came from (a gather by
-    the sorting permutation, computed on the values). Untraced values are sorted
-    directly, at NumPy's cost."""
+    """Sorted copy (``numpy.sort``); the gradient goes back to where each entry came
+    from."""
     if order is not None:
         raise TypeError("sort: order= (structured arrays) is not supported")
     a = as_operand(a)
+    if stable:
+        kind = "stable"
     if axis is None:
         a = ravel(a)
         axis = 0
-    ax = normalize_one_axis(axis, ndim_of(a))
-    if not isinstance(a, Box):  # nothing to differentiate: sort the values themselves
-        return namespace_of(a).sort(a, axis=ax, kind=kind)
-    perm = np.argsort(np.asarray(unbox_all(a)), axis=ax, kind="stable")
-    return take_along_axis(a, perm, axis=ax)
+    return sort_p(a, axis=normalize_one_axis(axis, ndim_of(a)), kind=kind)

@@ -22,11 +22,12 @@ import builtins
 
 import numpy as np
 
+from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import Box, is_boxed, unbox_all
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import contains_box
-from chainrule.primitives._helpers import dtype_of, shape_of
+from chainrule.primitives._helpers import dtype_of, namespace_of, shape_of
 from chainrule.primitives.indexing import getitem, take
 from chainrule.primitives.joining import concatenate
 from chainrule.primitives.reductions import mean
@@ -150,12 +151,13 @@ def _linear_ramp(array, widths, end_values):
     nd = len(widths)
     ends = _pairs(end_values, nd, "end_values", kind=float)
     dtype = dtype_of(array) if dtype_of(array).kind in "fc" else np.dtype(np.float64)
+    xp = namespace_of(array)  # the ramps are made in the array's library
 
     def block(first):
         def make(out, ax, width):
             end = ends[ax][0 if first else 1]
             # NumPy's linspace(end, edge, width, endpoint=False), reversed after the array
-            t = np.arange(width, dtype=dtype) / width
+            t = xp.arange(width, dtype=namespace_dtype(xp, dtype)) / width
             t = t if first else t[::-1]
             t = t.reshape(tuple(width if i == ax else 1 for i in range(nd)))
             edge = _edge_slice(out, ax, first)
@@ -172,7 +174,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
     ``minimum``, ``mean`` and ``linear_ramp``; differentiable in ``array``."""
     array = as_operand(array)
     if not is_boxed(array) and not contains_box(list(kwargs.values())):
-        return np.pad(array, unbox_all(pad_width), mode=mode, **kwargs)
+        return namespace_of(array).pad(array, unbox_all(pad_width), mode=mode, **kwargs)
     nd = len(shape_of(array))
     widths = _pairs(pad_width, nd, "pad_width")
     if builtins.any(w < 0 for pair in widths for w in pair):

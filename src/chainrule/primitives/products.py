@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
 from chainrule.primitives import shape as S
 from chainrule.primitives._args import as_array, reject_out
 from chainrule.primitives._helpers import (
     conj_if_complex,
     dtype_of,
+    namespace_of,
     ndim_of,
     reshape_to,
     shape_of,
@@ -294,6 +296,9 @@ _LEVI_CIVITA = np.zeros((3, 3, 3))
 for _i, _j, _k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
     _LEVI_CIVITA[_i, _j, _k] = 1.0
     _LEVI_CIVITA[_i, _k, _j] = -1.0
+_LEVI_CIVITA_3D = _LEVI_CIVITA.tolist()
+_LEVI_CIVITA_2D = [[0.0, 1.0], [-1.0, 0.0]]
+_EMBED_2D = np.eye(3, 2).tolist()  # a 2-vector is the 3-vector (x, y, 0)
 
 
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
@@ -313,13 +318,18 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     dtype = np.result_type(dtype_of(a), dtype_of(b))
     if dtype.kind not in "fciu":  # integers stay integers, as in NumPy
         dtype = np.dtype(np.float64)
+    # the constants are made in the operands' library, so they meet them on their device
+    xp = namespace_of(a, b)
+
+    def constant(table):
+        return xp.asarray(table, dtype=namespace_dtype(xp, dtype))
+
     if da == 2 and db == 2:
-        eps2 = np.array([[0.0, 1.0], [-1.0, 0.0]], dtype=dtype)
-        return einsum("...j,...k,jk->...", a, b, eps2)
-    embed = np.eye(3, 2, dtype=dtype)  # a 2-vector is the 3-vector (x, y, 0)
+        return einsum("...j,...k,jk->...", a, b, constant(_LEVI_CIVITA_2D))
+    embed = constant(_EMBED_2D)
     if da == 2:
         a = einsum("...j,ij->...i", a, embed)
     if db == 2:
         b = einsum("...j,ij->...i", b, embed)
-    c = einsum("...j,...k,ijk->...i", a, b, _LEVI_CIVITA.astype(dtype))
+    c = einsum("...j,...k,ijk->...i", a, b, constant(_LEVI_CIVITA_3D))
     return S.moveaxis(c, -1, axisc)

@@ -25,6 +25,7 @@ import builtins
 
 import numpy as np
 
+from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
 from chainrule.core.trace import unbox_all
 from chainrule.primitives import discrete as D
@@ -33,6 +34,7 @@ from chainrule.primitives import shape as S
 from chainrule.primitives._args import (
     has_zero,
     normalize_axis,
+    plain_value,
     reduced_count,
     reject_out,
     ufunc_reduction_axis,
@@ -60,17 +62,18 @@ def count_as(n, like):
     """A reduction's element count ``n`` (an int, or an integer array for masked
     reductions) ready to divide ``like`` by: an array count takes ``like``'s floating
     dtype, so that a float32 mean stays float32 (an int count is a weak Python scalar)."""
-    if isinstance(n, np.ndarray | np.generic):
-        dt = dtype_of(like)
-        return n.astype(dt if dt.kind in "fc" else np.float64)
-    return n
+    if isinstance(n, int | float):
+        return n
+    dt = dtype_of(like)
+    return E.astype(n, dt if dt.kind in "fc" else np.float64)
 
 
 def _mask(where, a):
     """A ``where=`` argument as a plain boolean array (None when it selects everything)."""
     if where is None or where is True:
         return None
-    return np.asarray(unbox_all(where), dtype=bool)
+    xp, mask = plain_value(where)
+    return mask if dtype_of(mask).kind == "b" else mask != 0
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
@@ -99,7 +102,8 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     mask = _mask(where, a)
     if mask is not None:
         total = sum_p(where_p(mask, a, 0), axis=ax, keepdims=bool(keepdims))
-        count = np.sum(np.broadcast_to(mask, shape_of(a)), axis=ax, keepdims=bool(keepdims))
+        xp = namespace_of(mask)
+        count = xp.sum(xp.broadcast_to(mask, shape_of(a)), axis=ax, keepdims=bool(keepdims))
         return E.divide(total, count_as(count, total))
     n = reduced_count(shape_of(a), ax)
     return E.divide(sum_p(a, axis=ax, keepdims=bool(keepdims)), n)
@@ -120,12 +124,13 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     if dtype is not None:
         a = E.astype(a, dtype)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
-    present = ~np.isnan(np.asarray(unbox_all(a)))
+    xp, value = plain_value(a)
+    present = ~xp.isnan(value)
     mask = _mask(where, a)
     if mask is not None:
         present = present & mask
     total = nansum(a, axis=ax, keepdims=keepdims, where=mask)
-    count = np.sum(present, axis=ax, keepdims=bool(keepdims))
+    count = xp.sum(present, axis=ax, keepdims=bool(keepdims))
     return E.divide(total, count_as(count, total))
 
 
@@ -233,7 +238,7 @@ def var(
     ax = normalize_axis(axis, ndim_of(a))
     mask = _mask(where, a)
     if mask is not None:
-        mask = np.broadcast_to(mask, shape_of(a))
+        mask = namespace_of(mask).broadcast_to(mask, shape_of(a))
     if mean is None:
         mean = _mean(a, axis=ax, keepdims=True, where=mask)
     dev = E.subtract(a, mean)
@@ -242,7 +247,8 @@ def var(
         n = builtins.max(reduced_count(shape_of(a), ax) - ddof, 0)
     else:
         sq = where_p(mask, sq, 0.0)
-        n = np.maximum(np.sum(mask, axis=ax, keepdims=bool(keepdims)) - ddof, 0)
+        xp = namespace_of(mask)
+        n = xp.maximum(xp.sum(mask, axis=ax, keepdims=bool(keepdims)) - ddof, 0)
     total = sum_p(sq, axis=ax, keepdims=bool(keepdims))
     return E.divide(total, count_as(n, total))
 
@@ -271,8 +277,9 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     if weights is None:
         ax = normalize_axis(axis, len(shape))
         avg = mean(a, axis=ax, keepdims=keepdims)
-        scl = np.asarray(reduced_count(shape, ax) / 1.0)
-        scl = np.broadcast_to(scl, shape_of(avg)).astype(dtype_of(avg), copy=True)
+        xp = namespace_of(avg)
+        dtype = namespace_dtype(xp, dtype_of(avg))
+        scl = xp.full(shape_of(avg), reduced_count(shape, ax) / 1.0, dtype=dtype)
         return (avg, scl) if returned else avg
     w = S.as_operand(weights)
     wshape = shape_of(w)
@@ -293,7 +300,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         w = S.broadcast_to(w, shape)
     ax = normalize_axis(axis, len(shape))
     scl = sum_p(w, axis=ax, keepdims=bool(keepdims))
-    if np.any(np.asarray(unbox_all(scl)) == 0):
+    if has_zero(scl):
         raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
     avg = E.divide(sum_p(E.multiply(a, w), axis=ax, keepdims=bool(keepdims)), scl)
     if returned:

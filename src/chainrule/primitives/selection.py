@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
 from chainrule.primitives import discrete as D
-from chainrule.primitives._args import MISSING, reject_out
+from chainrule.primitives._args import MISSING, plain_value, reject_out
 from chainrule.primitives._helpers import (
     astype_p,
     broadcast_like,
     defbinary,
     dtype_of,
+    namespace_of,
     ufunc_function,
     unbroadcast,
 )
@@ -33,8 +34,10 @@ __all__ = ["maximum", "minimum", "fmax", "fmin", "where", "clip"]
 
 
 def _zero_of(x):
-    """A zero of ``x``'s dtype, as a 0-d array (broadcasts anywhere, never traced)."""
-    return np.zeros((), dtype_of(x))
+    """A zero of ``x``'s dtype, as a 0-d array of its library (broadcasts anywhere,
+    never traced)."""
+    xp = namespace_of(x)
+    return xp.zeros((), dtype=namespace_dtype(xp, dtype_of(x)))
 
 
 # -- where --------------------------------------------------------------------------------
@@ -75,7 +78,8 @@ def where(condition, x=MISSING, y=MISSING):
     indices where it holds (``numpy.nonzero``, no gradient). Unlike NumPy's, the
     arguments may also be passed by keyword (autograd accepts that)."""
     if x is MISSING and y is MISSING:
-        return np.where(np.asarray(unbox_all(condition)))
+        xp, value = plain_value(condition)
+        return xp.where(value)
     if x is MISSING or y is MISSING:
         raise ValueError("where: either both or neither of x and y should be given")
     return where_p(condition, x, y)

@@ -22,6 +22,7 @@ from chainrule.primitives._helpers import (
     broadcast_to_p,
     dtype_of,
     keep_reduced_dims,
+    namespace_of,
     shape_of,
     unbroadcast,
 )
@@ -58,15 +59,17 @@ def _lse_weights(ans, a, b, axis, keepdims, signed):
     # a slice whose answer is infinite (all -inf, or some +inf) would give inf - inf = NaN
     # here: its infinite entries equal to the answer share the weight as max's ties do
     # (1/k each; b_i / sum b with weights b), instead of a NaN gradient
-    stuck = np.broadcast_to(inf_minus_inf(a, ans_k), full)
-    if not stuck.any():
+    stuck = inf_minus_inf(a, ans_k)
+    xp = namespace_of(stuck)
+    stuck = xp.broadcast_to(stuck, full)
+    if not xp.any(stuck):
         diff = a - ans_k
     else:
-        bv = 1.0 if b is None else np.broadcast_to(unbox_all(b), full)
-        total = np.abs(np.sum(np.where(stuck, bv, 0.0), axis=axis, keepdims=True))
-        share = np.broadcast_to(-np.log(np.where(total > 0, total, 1.0)), full)
+        bv = 1.0 if b is None else xp.broadcast_to(unbox_all(b), full)
+        total = xp.abs(xp.sum(xp.where(stuck, bv, 0.0), axis=axis, keepdims=True))
+        share = xp.broadcast_to(-xp.log(xp.where(total > 0, total, 1.0)), full)
         diff = where_p(stuck, 0.0, a) - where_p(stuck, 0.0, ans_k)
-        diff = where_p(stuck, share.astype(dtype_of(diff)), diff)
+        diff = where_p(stuck, E.astype(share, dtype_of(diff)), diff)
     w = E.exp(diff)
     if signed:
         bw = w if b is None else b * w
@@ -126,13 +129,13 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if not return_sign:
         return out
     # the sign is piecewise constant: computed on plain values, it is a constant
-    av = np.asarray(unbox_all(a), dtype=np.float64)
-    bv = None if b is None else np.asarray(unbox_all(b), dtype=np.float64)
-    m = np.max(av, axis=ax, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    e = np.exp(av - m) if bv is None else bv * np.exp(av - m)
-    sign = np.sign(np.sum(e, axis=ax, keepdims=bool(keepdims)))
-    return out, sign[()] if sign.ndim == 0 else sign
+    av, bv = unbox_all(a), None if b is None else unbox_all(b)
+    xp = namespace_of(*args)
+    m = xp.max(av, axis=ax, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0.0)
+    e = xp.exp(av - m) if bv is None else bv * xp.exp(av - m)
+    sign = xp.sign(xp.sum(e, axis=ax, keepdims=bool(keepdims)))
+    return out, sign[()] if sign.ndim == 0 and xp is np else sign
 
 
 def _softmax_impl(xp, x, axis):

@@ -20,6 +20,7 @@ from chainrule.primitives import reductions_cumulative as C
 from chainrule.primitives import reductions_extrema as X
 from chainrule.primitives import shape as S
 from chainrule.primitives._args import as_array, normalize_one_axis
+from chainrule.primitives._helpers import namespace_of
 from chainrule.primitives.indexing import take
 from chainrule.primitives.ordering import sort
 from chainrule.primitives.products import dot
@@ -52,15 +53,16 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
         ax = normalize_one_axis(axis, np.ndim(unbox_all(a)))
         data = a
     ordered = sort(data, axis=ax)
+    xp = namespace_of(ordered)  # the positions are host bookkeeping; the weights meet data
     n = np.shape(unbox_all(ordered))[ax]
     pos = q * (n - 1)
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, n - 1)
-    w = pos - lo
+    w = xp.asarray(pos - lo)
     low, high = take(ordered, lo, axis=ax), take(ordered, hi, axis=ax)
     if q.ndim:  # quantiles lead, as in NumPy
         low, high = S.moveaxis(low, ax, 0), S.moveaxis(high, ax, 0)
-        w = w.reshape(w.shape + (1,) * (np.ndim(unbox_all(low)) - 1))
+        w = xp.reshape(w, w.shape + (1,) * (np.ndim(unbox_all(low)) - 1))
     result = low + (high - low) * w
     if keepdims:
         result = _keep(result, np.shape(unbox_all(a)), axis, q.ndim)

@@ -94,7 +94,7 @@ def _geometry(in_shape, window_shape, strides, dilation, padding):
     return spatial, out
 
 
-# -- forward implementations (the only raw NumPy in this file) ---------------------------------
+# -- forward implementations (strided views through the values' library) ---------------------
 def _windows_impl(xp, x, window_shape, strides, dilation, padding, pad_value=0.0):
     k = len(window_shape)
     _, out = _geometry(x.shape, window_shape, strides, dilation, padding)
@@ -103,13 +103,15 @@ def _windows_impl(xp, x, window_shape, strides, dilation, padding, pad_value=0.0
         x = xp.pad(x, ((0, 0),) * lead + padding, mode="constant", constant_values=pad_value)
     st = x.strides
     spatial_st = st[lead:]
-    return np.lib.stride_tricks.as_strided(
+    # NumPy's views are made read-only (they alias x); CuPy's as_strided has no such flag
+    extra = {"writeable": False} if xp is np else {}
+    return xp.lib.stride_tricks.as_strided(
         x,
         shape=x.shape[:lead] + out + tuple(window_shape),
         strides=st[:lead]
         + tuple(a * s for a, s in zip(spatial_st, strides, strict=True))
         + tuple(a * d for a, d in zip(spatial_st, dilation, strict=True)),
-        writeable=False,
+        **extra,
     )
 
 
