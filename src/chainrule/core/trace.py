@@ -30,6 +30,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
+import numpy as np
+
 from chainrule.core.array_ops import ops as _ops
 
 # Trace levels: a new trace is above every earlier one (next() is atomic under the GIL).
@@ -172,7 +174,10 @@ class Box:
         raise TypeError(_IMMUTABLE)
 
     def __len__(self) -> int:
-        return len(unbox_all(self))
+        shape = self._visible_shape()
+        if not shape:
+            raise TypeError("len() of a 0-d traced value")
+        return shape[0]
 
     def __iter__(self) -> Iterator:
         """Unpack along the first axis with one ``split`` (O(n) in reverse mode, where n
@@ -183,7 +188,11 @@ class Box:
         return (_ops.squeeze(p, axis=0) for p in _ops.split(self, n, axis=0))
 
     def __bool__(self) -> bool:
-        return bool(unbox_all(self))
+        return bool(self._value)  # through each box, so a batched one can refuse
+
+    def _visible_shape(self) -> tuple:
+        """The shape the traced function sees (a batch axis of ``vmap`` is hidden)."""
+        return visible_shape(self._value)
 
     # -- conversions: refused where they would drop the derivative -------------------------
     def __float__(self) -> float:
@@ -303,6 +312,15 @@ def new_trace(trace_type, *args):
         yield trace
     finally:
         trace.active = False
+
+
+def visible_shape(x) -> tuple:
+    """``x``'s shape as the function being transformed sees it: the value's shape
+    without the batch axes of the ``vmap`` transforms that ``x`` is boxed by."""
+    if isinstance(x, Box):
+        return x._visible_shape()
+    shape = getattr(x, "shape", None)
+    return tuple(shape) if shape is not None else np.shape(x)
 
 
 def unbox_all(x):

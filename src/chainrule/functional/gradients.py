@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.functional.arguments import Argnums, Selection, check_callable, transform_over
 from chainrule.functional.matching import full_like
 from chainrule.functional.modes import jvp, vjp
@@ -38,7 +38,7 @@ def value_and_grad(
         out, vjp_fn = res[0], res[1]
         _check_scalar_output(out, "grad")
         # a one-element output of any shape ((1,), (1, 1)) counts as a scalar, as in autograd
-        seed = np.ones(np.shape(unbox_all(out)), np.result_type(unbox_all(out)))
+        seed = np.ones(visible_shape(out), np.result_type(unbox_all(out)))
         grads = sel.arrange(vjp_fn(seed))
         return ((out, res[2]), grads) if has_aux else (out, grads)
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.functional.arguments import (
     Argnums,
     Selection,
@@ -28,7 +28,7 @@ __all__ = ["jacrev", "jacfwd", "jacobian", "hessian"]
 
 
 def _shape(x: Any) -> tuple[int, ...]:
-    return np.shape(unbox_all(x))
+    return visible_shape(x)
 
 
 def _dtype(x: Any) -> np.dtype:

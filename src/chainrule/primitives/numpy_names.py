@@ -13,7 +13,7 @@ import numpy as np
 # index-building constants: no traced values in them
 from numpy import index_exp, ix_, mgrid, ndenumerate, ndindex, ogrid, s_  # noqa: F401
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import joining as J
@@ -40,7 +40,7 @@ concat, pow, permute_dims, row_stack = J.concatenate, E.power, S.transpose, J.vs
 
 
 def _shape(x) -> tuple:
-    return np.shape(unbox_all(x))
+    return visible_shape(x)
 
 
 def matrix_transpose(x, /):

@@ -15,10 +15,8 @@ The forward is SciPy's (imported when first called; ``pip install scipy``).
 
 from __future__ import annotations
 
-import numpy as np
-
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import visible_shape
 from chainrule.primitives.ordering import flip
 
 __all__ = ["convolve"]
@@ -43,12 +41,12 @@ def _valid(full, shape: tuple, other: tuple):
 
 
 def _vjp_a(ans, a, b):
-    sa, sb = np.shape(unbox_all(a)), np.shape(unbox_all(b))
+    sa, sb = visible_shape(a), visible_shape(b)
     return lambda g: _valid(convolve_full_p(g, flip(b)), sa, sb)
 
 
 def _vjp_b(ans, a, b):
-    sa, sb = np.shape(unbox_all(a)), np.shape(unbox_all(b))
+    sa, sb = visible_shape(a), visible_shape(b)
     return lambda g: _valid(convolve_full_p(g, flip(a)), sb, sa)
 
 
@@ -73,7 +71,7 @@ def convolve(in1, in2, mode="full", method="auto", axes=None, dot_axes=((), ()))
         )
     if mode not in _MODES:
         raise ValueError(f"convolve: mode must be one of {_MODES}, got {mode!r}")
-    sa, sb = np.shape(unbox_all(in1)), np.shape(unbox_all(in2))
+    sa, sb = visible_shape(in1), visible_shape(in2)
     if len(sa) != len(sb):
         raise ValueError(f"convolve: in1 and in2 must have the same ndim, got {sa} and {sb}")
     full = convolve_full_p(in1, in2)
