@@ -63,7 +63,7 @@ def _check_scalar_output(out: Any, name: str) -> None:
             f"{name} needs a function returning a scalar array or float, but it returned "
             f"a {type(value).__name__}"
         )
-    shape = np.shape(value)
+    shape = visible_shape(out)
     if int(np.prod(shape)) != 1:
         raise TypeError(
             f"{name} is only defined for functions with a scalar output, but the output "

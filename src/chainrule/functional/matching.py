@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, unbox_all, visible_shape
 from chainrule.tensors import Tensor
 
 __all__ = [
@@ -39,7 +39,7 @@ def full_like(x: Any, fill: float) -> Any:
     """``fill`` in the shape and dtype of ``x``, which may be traced (only its shape and
     dtype are read); a NumPy scalar for a plain scalar."""
     value = unbox_all(x)
-    return as_scalar_if(np.full(np.shape(value), fill, np.result_type(value)), x)
+    return as_scalar_if(np.full(visible_shape(x), fill, np.result_type(value)), x)
 
 
 def astype(x: Any, dtype: np.dtype) -> Any:
@@ -70,7 +70,7 @@ def cotangent_like(ct: Any, x: Any) -> Any:
         if ct.dtype.kind == "c" and target.kind != "c":
             ct = ct.real
         ct = ct.astype(target)
-    shape = np.shape(value)
+    shape = visible_shape(x)
     if ct.shape != shape:
         ct = np.broadcast_to(ct, shape).copy()
     return as_scalar_if(ct, x)
@@ -101,6 +101,7 @@ def output_tangent(t: Any, value: Any) -> Any:
     (a rule fed Python floats may return one; a float32 output gets a float32 tangent)."""
     if isinstance(t, Box) or not isinstance(t, (float, int, complex, np.ndarray, np.generic)):
         return t
+    shape = visible_shape(value)
     value = unbox_all(value)
     try:
         target = np.result_type(value)
@@ -109,7 +110,6 @@ def output_tangent(t: Any, value: Any) -> Any:
     arr = np.asarray(t)
     if arr.dtype != target and arr.dtype.kind == target.kind and target.kind in "fc":
         arr = arr.astype(target)
-    shape = np.shape(value)
     if arr.shape != shape and arr.ndim == 0:
         arr = np.broadcast_to(arr, shape).copy()
     return arr if isinstance(value, np.ndarray) or arr.ndim else arr[()]
