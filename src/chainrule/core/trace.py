@@ -30,8 +30,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
-import numpy as np
-
 from chainrule.core.array_ops import ops as _ops
 
 # Trace levels: a new trace is above every earlier one (next() is atomic under the GIL).
@@ -319,8 +317,31 @@ def visible_shape(x) -> tuple:
     without the batch axes of the ``vmap`` transforms that ``x`` is boxed by."""
     if isinstance(x, Box):
         return x._visible_shape()
+    return _plain_shape(x)
+
+
+def _plain_shape(x) -> tuple:
+    """The shape of an array, a scalar (``()``) or nested lists of them."""
     shape = getattr(x, "shape", None)
-    return tuple(shape) if shape is not None else np.shape(x)
+    if shape is not None:
+        return tuple(shape)
+    if isinstance(x, list):
+        return (len(x), *(_plain_shape(x[0]) if x else ()))
+    return ()
+
+
+def example_value(x, what: str):
+    """The plain value of ``x`` for code that reads values (an index, a rank), refusing
+    a value with a ``vmap`` batch axis: it differs per example, so one reading of it
+    would be wrong for all but one of them. ``what`` names the reader in the error."""
+    value = unbox_all(x)
+    if isinstance(x, Box) and visible_shape(x) != _plain_shape(value):
+        raise NotImplementedError(
+            f"vmap: {what} reads a value that differs per example (it depends on the "
+            "mapped inputs); this is not batched yet. Move it outside vmap, or map "
+            "with a Python loop."
+        )
+    return value
 
 
 def unbox_all(x):

@@ -84,8 +84,8 @@ def jacrev(
     *,
     argnum: Argnums | None = None,
 ) -> Callable[..., Any]:
-    """Jacobian by reverse mode: the VJPs of all output elements, batched. Shape: out.shape + in.shape.
-    With ``has_aux``, ``(jacobian, aux)``."""
+    """Jacobian by reverse mode: the VJPs of all output elements, in one batch.
+    Shape: out.shape + in.shape. With ``has_aux``, ``(jacobian, aux)``."""
 
     def jacobian_at(sel: Selection) -> Any:
         res = vjp(sel.fun, *sel.primals, has_aux=has_aux)
@@ -126,8 +126,8 @@ def jacfwd(
     *,
     argnum: Argnums | None = None,
 ) -> Callable[..., Any]:
-    """Jacobian by forward mode: the JVPs of all input elements, batched. Shape: out.shape + in.shape.
-    With ``has_aux``, ``(jacobian, aux)``."""
+    """Jacobian by forward mode: the JVPs of all input elements, in one batch.
+    Shape: out.shape + in.shape. With ``has_aux``, ``(jacobian, aux)``."""
 
     def jacobian_at(sel: Selection) -> Any:
         in_leaves, in_def = tree_flatten(sel.primals)

@@ -114,19 +114,19 @@ def shift_axis(axis, rank: int):
 
 
 @functools.cache
-def _parameters(prim) -> tuple[str, ...]:
-    """The names of ``prim``'s forward parameters after the namespace ``xp``."""
-    return tuple(inspect.signature(prim.impl).parameters)[1:]
+def _signature(prim) -> inspect.Signature:
+    """The signature of ``prim``'s forward (its first parameter is the namespace)."""
+    return inspect.signature(prim.impl)
 
 
 def parameters(prim, args, kwargs, n_arrays: int) -> dict:
     """The parameters of a call after its first ``n_arrays`` (given positionally or by
     name, defaults filled in), by name."""
-    sig = inspect.signature(prim.impl)
+    sig = _signature(prim)
     bound = sig.bind(None, *args, **kwargs)
     bound.apply_defaults()
-    names = _parameters(prim)
-    return {k: bound.arguments[k] for k in names[n_arrays:]}
+    names = tuple(sig.parameters)[1 + n_arrays :]
+    return {k: bound.arguments[k] for k in names}
 
 
 # -- rule shapes -------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from chainrule.primitives.batching import (
     move_axis,
     to_front,
 )
-from chainrule.primitives.indexing import index_update_p
+from chainrule.primitives.indexing import _sub_shape, index_update_p
 from chainrule.primitives.products_diagonal import diagonal_p
 from chainrule.primitives.products_einsum import einsum_p
 
@@ -40,7 +40,7 @@ def _matmul(prim, args, dims, kwargs):
     (a, b), (da, db) = args, dims
     ra, rb = logical_rank(a, da), logical_rank(b, db)
     a, b = to_front(a, da), to_front(b, db)
-    da, db = da and 0, db and 0
+    da, db = (None if d is None else 0 for d in (da, db))
     if ra == 1:
         a = reshape_p(a, shape=shape_of(a)[:-1] + (1, shape_of(a)[-1]))
     if rb == 1:
@@ -169,8 +169,7 @@ def _index_update(prim, args, dims, kwargs):
     x = materialize(x, dx, size)
     at = _indexed_batch_axis(index)
     if dv is not None or at != 0:
-        # the shape of one example's x[index]: index bookkeeping on a zero-size view
-        picked = np.broadcast_to(np.empty((), bool), shape_of(x)[1:])[index].shape
+        picked = _sub_shape(shape_of(x)[1:], index)  # the shape of one example's x[index]
         values = expand_rank(materialize(values, dv, size), len(picked))
         values = move_axis(broadcast_to_p(values, shape=(size, *picked)), 0, at)
     return prim(x, values, index=(slice(None), *index)), 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import example_value, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -126,8 +126,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if not return_sign:
         return out
     # the sign is piecewise constant: computed on plain values, it is a constant
-    av = np.asarray(unbox_all(a), dtype=np.float64)
-    bv = None if b is None else np.asarray(unbox_all(b), dtype=np.float64)
+    av = np.asarray(example_value(a, "logsumexp's sign"), dtype=np.float64)
+    bv = None if b is None else np.asarray(example_value(b, "logsumexp's sign"), np.float64)
     m = np.max(av, axis=ax, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
     e = np.exp(av - m) if bv is None else bv * np.exp(av - m)
