@@ -185,9 +185,41 @@ def test_out_axes_none_on_a_batched_output_is_an_error():
         cr.vmap(lambda x: x * 2, out_axes=3)(X)
 
 
-def test_a_batched_value_read_as_an_index_is_refused():
-    with pytest.raises(NotImplementedError, match="vmap: an index array .* differs per example"):
-        cr.vmap(lambda x: x[cnp.argmax(x)])(X)
+def test_index_arrays_that_differ_per_example():
+    np.testing.assert_allclose(cr.vmap(lambda x: x[cnp.argmax(x)])(X), X.max(1))
+    tables = rng.standard_normal((5, 4, 6, 3))
+    rows = np.array([[0, 2], [1, 1], [2, 0], [2, 2], [0, 1]])
+    cases = [
+        lambda t, r: t[r],
+        lambda t, r: t[:, r],  # advanced after a slice: NumPy's axis order differs
+        lambda t, r: t[r, :, r],  # non-adjacent advanced indices
+        lambda t, r: t[..., r[0]],
+        lambda t, r: t[r, 1:, 2],
+    ]
+    for f in cases:
+        np.testing.assert_allclose(cr.vmap(f)(tables, rows), _loop(f, tables, rows))
+    table = tables[0]
+    picked = cr.vmap(lambda r: cnp.take(table, r, axis=1))(rows)  # only the index batched
+    np.testing.assert_allclose(picked, _loop(lambda r: np.take(table, r, axis=1), rows))
+    gather = lambda t, r: cnp.sum(cnp.sin(t[:, r]))  # noqa: E731
+    per_example = cr.vmap(cr.grad(gather), in_axes=(None, 0))(table, rows)
+    np.testing.assert_allclose(per_example, np.stack([cr.grad(gather)(table, r) for r in rows]))
+    total = lambda t: cnp.sum(cr.vmap(gather, in_axes=(None, 0))(t, rows))  # noqa: E731
+    np.testing.assert_allclose(cr.grad(total)(table), per_example.sum(0))
+
+
+def test_sort_under_vmap_and_its_gradient():
+    np.testing.assert_allclose(cr.vmap(cnp.sort)(X), np.sort(X, axis=1))
+    top2 = lambda x: cnp.sum(cnp.sort(x)[-2:] ** 2)  # noqa: E731
+    got = cr.vmap(cr.grad(top2))(X)
+    np.testing.assert_allclose(got, np.stack([cr.grad(top2)(x) for x in X]))
+
+
+def test_per_example_masks_and_writes_are_refused_clearly():
+    with pytest.raises(NotImplementedError, match="vmap: a boolean mask .* cnp.where"):
+        cr.vmap(lambda x: x[x > 0])(X)
+    with pytest.raises(NotImplementedError, match="vmap: index_update at positions"):
+        cr.vmap(lambda x: cnp.index_update(x, cnp.argmax(x), 0.0))(X)
 
 
 def test_escaped_batched_values_are_refused():

@@ -24,10 +24,6 @@ BATCH = 3
 # computed from the data, a rank, a sign): vmap refuses them with a clear error instead
 # of reading the whole batch as one example. This list must stay exact.
 NOT_BATCHED = {
-    "getitem-traced-index": "an index array computed from the mapped values",
-    "sort-vector": "sort reads the values for its permutation",
-    "sort-axis0": "sort reads the values for its permutation",
-    "sort-None": "sort reads the values for its permutation",
     "linalg-lstsq-x": "lstsq reads the rank of each matrix",
     "linalg-lstsq-residuals": "lstsq reads the rank of each matrix",
     "nanmean": "nanmean counts the NaNs of the values",

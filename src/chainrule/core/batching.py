@@ -27,7 +27,7 @@ registered under :data:`ONE_OFF`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from chainrule.core.primitive import registry
 from chainrule.core.trace import Box, Trace, box_type, visible_shape
@@ -38,6 +38,26 @@ BatchRule = Callable[..., tuple[Any, "int | None"]]
 batch_rules: dict[str, BatchRule] = {}
 # the key of the rule for primitives made per call (custom rules, checkpoint)
 ONE_OFF = "<one-off primitive>"
+
+
+class Batched(NamedTuple):
+    """An item of a boxed keyword argument (see ``Primitive.boxed_kwargs``) that this
+    trace batches, as its rule sees it: the value one level down, and its batch axis."""
+
+    value: Any
+    dim: int
+
+
+def index_part(v: Any) -> Any:
+    """An index array as indexing uses it: boxes of the derivative transforms removed
+    (an index is not differentiated), the batch boxes of ``vmap`` kept."""
+    while isinstance(v, Box) and not isinstance(v, BatchBox):
+        v = v._value
+    return v
+
+
+def is_batched(v: Any) -> bool:
+    return isinstance(index_part(v), BatchBox)
 
 
 class BatchBox(Box):
@@ -83,6 +103,11 @@ class BatchTrace(Trace):
             else:
                 values.append(a)
                 dims.append(None)
+        if prim.boxed_kwargs:
+            kwargs = dict(kwargs)
+            for name in prim.boxed_kwargs:
+                if name in kwargs:
+                    kwargs[name] = tuple(self._marked(a) for a in kwargs[name])
         key = prim.name if registry.get(prim.name) is prim else ONE_OFF
         rule = batch_rules.get(key)
         if rule is None:
@@ -91,3 +116,8 @@ class BatchTrace(Trace):
         if out_dim is None:
             return out
         return box_type(BatchBox, out)(out, self, out_dim)
+
+    def _marked(self, item: Any) -> Any:
+        if isinstance(item, BatchBox) and item._trace is self:
+            return Batched(index_part(item._value), item._bdim)
+        return item

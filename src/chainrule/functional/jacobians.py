@@ -45,6 +45,14 @@ def _basis(x: Any) -> np.ndarray:
     return np.eye(size, dtype=_dtype(x)).reshape((size, *shape))
 
 
+def _batched(fun: Callable[..., Any], basis: np.ndarray, out_axes: Any = 0) -> Any:
+    """``vmap(fun, out_axes=out_axes)(basis)``; a basis of one direction is one plain
+    call (its result reshapes the same way, without a batch of one)."""
+    if basis.shape[0] == 1:
+        return fun(basis[0])
+    return vmap(fun, out_axes=out_axes)(basis)
+
+
 def _unstack(batch: Any, lead_shape: tuple, tail_shape: tuple, dtype: np.dtype) -> Any:
     """A batch of ``prod(lead_shape)`` results (each of ``tail_shape``) as one array of
     ``lead_shape + tail_shape``; zeros of ``dtype`` when the batch is empty."""
@@ -105,7 +113,7 @@ def jacrev(
                 ct[k] = e
                 return tree_flatten(res[1](tree_unflatten(out_def, ct)))[0]
 
-            return vmap(pull)(basis)
+            return _batched(pull, basis)
 
         per_out = [rows(k) for k in range(len(out_leaves))]
 
@@ -147,7 +155,7 @@ def jacfwd(
                 return jvp(sel.fun, sel.primals, tree_unflatten(in_def, t), has_aux=has_aux)
 
             out_axes = (None, 0, None) if has_aux else (None, 0)
-            last[:] = vmap(push, out_axes=out_axes)(basis)
+            last[:] = _batched(push, basis, out_axes)
             return tree_flatten(last[1])[0]
 
         per_in = [columns(j) for j in range(len(in_leaves))]

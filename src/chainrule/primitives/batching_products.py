@@ -12,6 +12,7 @@ import string
 
 import numpy as np
 
+from chainrule.core.batching import Batched
 from chainrule.primitives._helpers import (
     broadcast_to_p,
     dtype_of,
@@ -32,6 +33,7 @@ from chainrule.primitives.batching import (
 from chainrule.primitives.indexing import _sub_shape, index_update_p
 from chainrule.primitives.products_diagonal import diagonal_p
 from chainrule.primitives.products_einsum import einsum_p
+from chainrule.primitives.shape import transpose_p
 
 
 def _matmul(prim, args, dims, kwargs):
@@ -146,18 +148,73 @@ def _indexed_batch_axis(index: tuple) -> int:
     return len(np.broadcast_shapes(*(a.shape for a in arrays)))
 
 
+def _example_shape(item) -> tuple:
+    if isinstance(item, Batched):
+        shape = shape_of(item.value)
+        return shape[: item.dim] + shape[item.dim + 1 :]
+    return shape_of(item)
+
+
+def _per_example_index(index: tuple, size: int, rank: int, xp) -> tuple[tuple, list | None]:
+    """For an index holding per-example arrays (``Batched``) into ``x`` batched first
+    with ``rank`` dimensions per example: the index that picks every example's entries
+    at once (an ``arange`` over the batch joins the advanced indices), and the axis
+    order that turns its result into the batch-first, per-example layout (``None``:
+    already so). NumPy puts the advanced dimensions first when the advanced indices
+    are not adjacent, which the leading ``arange`` makes them unless they start the
+    index."""
+    advanced = [
+        p for p, i in enumerate(index) if isinstance(i, (Batched, np.ndarray, int))
+        and not isinstance(i, bool)
+    ]  # fmt: skip
+    k = len(np.broadcast_shapes(*(_example_shape(index[p]) for p in advanced)))
+    items = [
+        expand_rank(to_front(i.value, i.dim), k) if isinstance(i, Batched) else i for i in index
+    ]
+    batch = reshape_p(xp.arange(size), shape=(size,) + (1,) * k)
+    first = advanced[0]
+    if first == 0 or advanced[-1] - first + 1 != len(advanced):
+        return (batch, *items), None
+    consumed = sum(1 for i in index if i is not None and i is not Ellipsis)
+    before = sum(rank - consumed if i is Ellipsis else 1 for i in index[:first])
+    return (batch, *items), [0, *range(1 + k, 1 + k + before), *range(1, 1 + k)]
+
+
+def _complete(perm: list, rank: int) -> list:
+    return perm + list(range(len(perm), rank))
+
+
 def _getitem(prim, args, dims, kwargs):
     (x,), (d,) = args, dims
     index = kwargs["index"]
-    return prim(to_front(x, d), index=(slice(None), *index)), _indexed_batch_axis(index)
+    if not any(isinstance(i, Batched) for i in index):
+        return prim(to_front(x, d), index=(slice(None), *index)), _indexed_batch_axis(index)
+    size = batch_size([i.value for i in index if isinstance(i, Batched)],
+                      [i.dim for i in index if isinstance(i, Batched)])  # fmt: skip
+    x = materialize(x, d, size)
+    full, perm = _per_example_index(index, size, len(shape_of(x)) - 1, namespace_of(x))
+    out = prim(x, index=full)
+    if perm is not None:
+        out = transpose_p(out, axes=tuple(_complete(perm, len(shape_of(out)))))
+    return out, 0
 
 
 def _scatter_add(prim, args, dims, kwargs):
+    """The adjoint of getitem: the values are laid out as getitem's batched result."""
     (x,), (d,) = args, dims
-    index = kwargs["index"]
-    size = shape_of(x)[d]
-    x = move_axis(x, d, _indexed_batch_axis(index))
-    return prim(x, shape=(size, *kwargs["shape"]), index=(slice(None), *index)), 0
+    index, shape = kwargs["index"], tuple(kwargs["shape"])
+    batched = [(i.value, i.dim) for i in index if isinstance(i, Batched)]
+    if not batched:
+        size = shape_of(x)[d]
+        x = move_axis(x, d, _indexed_batch_axis(index))
+        return prim(x, shape=(size, *shape), index=(slice(None), *index)), 0
+    size = batch_size(*zip(*batched))
+    x = materialize(x, d, size)
+    full, perm = _per_example_index(index, size, len(shape), namespace_of(x))
+    if perm is not None:  # into the order NumPy's indexing produces
+        perm = _complete(perm, len(shape_of(x)))
+        x = transpose_p(x, axes=tuple(perm.index(a) for a in range(len(perm))))
+    return prim(x, shape=(size, *shape), index=full), 0
 
 
 def _index_update(prim, args, dims, kwargs):
@@ -165,6 +222,8 @@ def _index_update(prim, args, dims, kwargs):
     indexing puts it, and broadcast to the full indexed shape."""
     (x, values), (dx, dv) = args, dims
     index = kwargs["index"]
+    if any(isinstance(i, Batched) for i in index):  # (public index_update refuses it)
+        raise NotImplementedError("vmap: index_update at positions that differ per example")
     size = batch_size(args, dims)
     x = materialize(x, dx, size)
     at = _indexed_batch_axis(index)

@@ -19,7 +19,7 @@ import numpy as np
 
 from chainrule.core.array_ops import register_array_ops
 from chainrule.core.primitive import numpy_overrides
-from chainrule.core.trace import unbox_all, visible_shape
+from chainrule.core.trace import example_value, unbox_all, visible_shape
 from chainrule.primitives import (
     discrete,
     indexing,
@@ -65,7 +65,7 @@ def _invert(a):
 def _array(box, dtype, copy):
     if dtype is not None and np.dtype(dtype).kind in "biu":
         # integer or boolean values carry no gradient: nothing is dropped
-        return np.asarray(unbox_all(box)).astype(dtype)
+        return np.asarray(example_value(box, "conversion to a NumPy array")).astype(dtype)
     raise TypeError(
         "can't convert a traced value to a NumPy array: that would drop its gradient. "
         "Use chainrule.numpy functions inside differentiated code (or cr.stop_gradient "
