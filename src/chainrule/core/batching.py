@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from chainrule.core.primitive import registry
+from chainrule.core.primitive import Primitive, registry
 from chainrule.core.trace import Box, Trace, box_type, visible_shape
 
 BatchRule = Callable[..., tuple[Any, "int | None"]]
@@ -94,8 +94,9 @@ class BatchTrace(Trace):
     def new_input(self, value, bdim: int) -> BatchBox:
         return box_type(BatchBox, value)(value, self, bdim)
 
-    def process(self, prim, args, kwargs):
-        values, dims = [], []
+    def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
+        values: list = []
+        dims: list[int | None] = []
         for a in args:
             if isinstance(a, BatchBox) and a._trace is self:
                 values.append(a._value)

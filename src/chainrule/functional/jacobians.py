@@ -168,7 +168,8 @@ def jacfwd(
 
         def block(k: int, j: int) -> Any:
             o, x_shape = out_leaves[k], _shape(in_leaves[j])  # tangents take o's dtype
-            batch = None if per_in[j] is None else per_in[j][k]
+            column = per_in[j]
+            batch = None if column is None else column[k]
             stacked = _unstack(batch, x_shape, _shape(o), _dtype(o))
             return _move_lead_to_tail(stacked, len(x_shape), len(x_shape) + len(_shape(o)))
 

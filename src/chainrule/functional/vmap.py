@@ -97,7 +97,8 @@ def _in_leaf_axes(in_axes: Any, args: tuple, kwargs: dict) -> tuple[list, TreeDe
 
 def _batch_size(leaves: list, axes: list, names: list) -> tuple[int, list]:
     """The common batch size, and each mapped leaf's axis made non-negative."""
-    sizes, fixed = [], []
+    sizes: list[tuple[str, int]] = []
+    fixed: list[int | None] = []
     for leaf, axis, name in zip(leaves, axes, names):
         if axis is None:
             fixed.append(None)
