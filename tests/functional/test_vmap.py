@@ -146,6 +146,11 @@ def test_custom_vjp_and_checkpoint_run_per_example():
     np.testing.assert_allclose(ck, np.exp(X))
 
 
+def test_a_batched_setting_is_applied_per_example():
+    got = cr.vmap(lambda x, v: cnp.full_like(x, v))(X, np.arange(5.0))
+    np.testing.assert_allclose(got, np.arange(5.0)[:, None] * np.ones_like(X))
+
+
 def test_python_control_flow_on_batched_values_is_refused():
     def f(x):
         if cnp.sum(x) > 0:
@@ -220,6 +225,8 @@ def test_per_example_masks_and_writes_are_refused_clearly():
         cr.vmap(lambda x: x[x > 0])(X)
     with pytest.raises(NotImplementedError, match="vmap: index_update at positions"):
         cr.vmap(lambda x: cnp.index_update(x, cnp.argmax(x), 0.0))(X)
+    with pytest.raises(NotImplementedError, match="vmap: a NumPy function without a deriv"):
+        cr.vmap(lambda x: cnp.convolve(x, np.ones(2)))(X)  # NumPy's, passed through
 
 
 def test_escaped_batched_values_are_refused():

@@ -6,7 +6,7 @@ front, where NumPy's broadcasting and its stacks of matrices already do the righ
 thing, and to shift the ``axis`` arguments by one. With the batch axis in front a
 negative axis needs no change: it counts from the end, where nothing moved.
 
-Shapes here (rules of one primitive are in ``batching_arrays``, ``batching_linalg``):
+Shapes here (rules of one primitive are in ``batching_arrays``, ``batching_products``):
 
 * :func:`elementwise`: broadcasting ops; each batched argument gets its batch axis in
   front and the missing dimensions after it, so it lines up with the others;
@@ -17,9 +17,8 @@ Shapes here (rules of one primitive are in ``batching_arrays``, ``batching_linal
   first (``argmax``, ``argsort``, ``cumsum``), each example flattened;
 * :func:`stacked`: linear algebra on the last two axes, which NumPy maps over leading
   axes by itself;
-* :func:`loop`: one call per example, stacked. It is used only for the primitives in
-  :data:`LOOPED`, each with the reason no vectorised form exists, and for batched
-  values in a parameter that is not an array (a batched ``fill_value``).
+* :func:`loop`: one call per example, stacked. It is used only where :data:`LOOPED`
+  says, each with the reason no vectorised form exists.
 """
 
 from __future__ import annotations
@@ -35,12 +34,22 @@ from chainrule.primitives.indexing import getitem_p
 from chainrule.primitives.joining import stack
 from chainrule.primitives.shape import transpose_p
 
-# Primitives batched by a loop over the examples, and why.
+# the key of LOOPED for the rules wrapped by _loop_if_parameter_batched
+BATCHED_PARAMETER = "<a batched parameter>"
+# Where a loop over the examples batches a primitive, and why (the rule of each calls
+# ``loop`` in that case only).
 LOOPED = {
-    "convolve_full": "NumPy's convolve takes 1-d inputs only, with no stack of them",
+    "convolve_full": (
+        "when both arguments are batched: SciPy's convolve has no stack of convolutions "
+        "(one batched argument is vectorised, see batching_arrays)"
+    ),
     ONE_OFF: (
         "custom_vjp / custom_jvp / checkpoint calls: their rules are the user's functions "
         "of one example, so each example is called with them"
+    ),
+    BATCHED_PARAMETER: (
+        "a batched value where a rule expects a setting of one example (full_like's "
+        "fill_value): each example is called with its own"
     ),
 }
 
@@ -209,7 +218,7 @@ def _tuple_getitem(prim, args, dims, kwargs):
     return prim(res, i), dims[0]
 
 
-defbatch(loop, *LOOPED)
+defbatch(loop, ONE_OFF)
 defbatch(_tuple_getitem, "tuple_getitem")
 defbatch(
     elementwise,

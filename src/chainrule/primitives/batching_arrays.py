@@ -102,6 +102,19 @@ def _fft(prim, args, dims, kwargs):
     return prim(to_front(x, d), **params), 0
 
 
+def _convolve(prim, args, dims, kwargs):
+    """A full convolution along a batch axis of length 1 in one operand leaves the
+    other's batch axis as it is: one batched operand is one call. Both batched: a loop
+    (see ``LOOPED``)."""
+    (a, b), (da, db) = args, dims
+    if da is not None and db is not None:
+        return loop(prim, args, dims, kwargs)
+    a = to_front(a, da) if da is not None else reshape_p(a, shape=(1, *shape_of(a)))
+    b = to_front(b, db) if db is not None else reshape_p(b, shape=(1, *shape_of(b)))
+    return prim(a, b, **kwargs), 0
+
+
+defbatch(_convolve, "convolve_full")
 defbatch(_reshape, "reshape")
 defbatch(_broadcast_to, "broadcast_to")
 defbatch(_transpose, "transpose")

@@ -70,7 +70,7 @@ def _mask(where, a):
     """A ``where=`` argument as a plain boolean array (None when it selects everything)."""
     if where is None or where is True:
         return None
-    return np.asarray(unbox_all(where), dtype=bool)
+    return np.asarray(example_value(where, "a where= mask"), dtype=bool)
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):

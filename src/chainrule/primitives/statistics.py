@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all, visible_shape
+from chainrule.core.trace import example_value, visible_shape
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -42,7 +42,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
         )
     if out is not None:
         raise TypeError("chainrule.numpy.quantile: out= is not supported on traced values")
-    q = np.asarray(unbox_all(q), dtype=float)
+    q = np.asarray(example_value(q, "quantile's q"), dtype=float)
     if np.any((q < 0) | (q > 1)):
         raise ValueError("quantile: q must be in the range [0, 1]")
     a = as_array(a, floating=True)
@@ -78,7 +78,7 @@ def _keep(result, shape, axis, lead):
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None, interpolation=None):  # fmt: skip
     """``q``-th percentiles (``q`` in [0, 100])."""
-    q = np.asarray(unbox_all(q), dtype=float) / 100.0
+    q = np.asarray(example_value(q, "percentile's q"), dtype=float) / 100.0
     return quantile(a, q, axis, out, overwrite_input, method, keepdims,
                     weights=weights, interpolation=interpolation)  # fmt: skip
 
