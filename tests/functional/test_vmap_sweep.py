@@ -26,7 +26,6 @@ BATCH = 3
 NOT_BATCHED = {
     "linalg-lstsq-x": "lstsq reads the rank of each matrix",
     "linalg-lstsq-residuals": "lstsq reads the rank of each matrix",
-    "nanmean": "nanmean counts the NaNs of the values",
     "logsumexp-return_sign": "logsumexp reads the sign of the values",
 }
 

@@ -120,13 +120,15 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     if dtype is not None:
         a = E.astype(a, dtype)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
-    present = ~np.isnan(np.asarray(example_value(a, "nanmean's count")))
+    # the count is an integer-valued primitive: a constant to derivatives, batched by vmap
+    present = D.logical_not(D.isnan(a))
     mask = _mask(where, a)
     if mask is not None:
-        present = present & mask
+        present = D.logical_and(present, mask)
     total = nansum(a, axis=ax, keepdims=keepdims, where=mask)
-    count = np.sum(present, axis=ax, keepdims=bool(keepdims))
-    return E.divide(total, count_as(count, total))
+    count = count_nonzero_p(present, axis=ax, keepdims=bool(keepdims))
+    dt = dtype_of(total)
+    return E.divide(total, E.astype(count, dt if dt.kind in "fc" else np.float64))
 
 
 # -- prod ---------------------------------------------------------------------------------
