@@ -71,7 +71,6 @@ NOT_YET = {
     "index_update-values-only": "the values' cotangent is gathered with NumPy",
     "nan_to_num-with-nonfinite": "its replacement values are NumPy constants",
     "sum-where": "the where= mask is converted with numpy.asarray",
-    "nanmean": "the NaN mask is computed with NumPy",
     "concatenate-constant": "a NumPy operand meets device operands",
     "diff-prepend": "the prepended value is a NumPy array",
     **{
