@@ -1,7 +1,7 @@
 """chainrule: automatic differentiation on NumPy.
 
 * Functional API (JAX/autograd style): ``grad``, ``vjp``, ``jvp``, ``jacfwd``,
-  ``jacrev``, ``hessian``, ... over :mod:`chainrule.numpy`.
+  ``jacrev``, ``hessian``, ``vmap``, ... over :mod:`chainrule.numpy`.
 * PyTorch-style API: :class:`Tensor` with ``.backward()``, plus ``nn``, ``optim``, ``data``,
   and PyTorch's top-level names (``cr.float``, ``cr.device``, ``cr.cat``, ``cr.topk`` ...),
   so that ``import chainrule as torch`` runs common PyTorch code on the CPU.
@@ -58,6 +58,7 @@ from chainrule.functional import (
     value_and_grad,
     vector_jacobian_product,
     vjp,
+    vmap,
 )
 from chainrule.tensors import (  # noqa: A004  (PyTorch's names shadow builtins here)
     Tensor,
@@ -294,4 +295,5 @@ __all__ = [
     "stop_gradient",
     "value_and_grad",
     "vjp",
+    "vmap",
 ]

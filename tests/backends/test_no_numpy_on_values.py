@@ -64,6 +64,7 @@ HOST_ONLY = {
     **{
         k: INDICES
         for k in [
+            ("batching_products.py", "_diag", "np.arange"),
             ("indexing.py", "_index_array", "np.asarray"),
             ("indexing.py", "_sub_shape", "np.empty"),
             ("indexing.py", "_surviving_writes", "np.arange"),

@@ -14,6 +14,9 @@ A :class:`Primitive` is the unit the tracers understand. It holds:
   names the primitive and the argument: rules are never missing silently.
 * ``zero_derivative``: piecewise-constant and integer-valued ops (floor, sign,
   comparisons, argmax) whose output is a constant to every trace.
+* ``boxed_kwargs``: keyword arguments (tuples, such as an index) whose items may be
+  boxes of a ``vmap`` (an index array that differs per example): they take part in
+  choosing the trace that processes a call, as the positional arguments do.
 
 Rules are ordinary traced computations (they call chainrule's own differentiable ops),
 so a rule applied under an outer trace is recorded by it: that is what makes
@@ -50,6 +53,7 @@ class Primitive:
         "nondiff",
         "zero_derivative",
         "multiple_results",
+        "boxed_kwargs",
     )
 
     def __init__(self, name: str, impl: Callable[..., Any], *, multiple_results: bool = False):
@@ -64,12 +68,17 @@ class Primitive:
         self.nondiff: frozenset[int] = frozenset()
         self.zero_derivative = False
         self.multiple_results = multiple_results
+        self.boxed_kwargs: tuple[str, ...] = ()
 
     def __call__(self, *args, **kwargs):
         top = None
         for a in args:
             if isinstance(a, Box) and (top is None or a._trace.level > top.level):
                 top = a._trace
+        for name in self.boxed_kwargs:
+            for a in kwargs.get(name, ()):
+                if isinstance(a, Box) and (top is None or a._trace.level > top.level):
+                    top = a._trace
         if top is None:
             if kwargs or len(args) != 1:
                 return self.impl(array_namespace(args, self.name), *args, **kwargs)
@@ -148,6 +157,7 @@ def defprimitive(
     nondiff: Sequence[int] = (),
     zero_derivative: bool = False,
     multiple_results: bool = False,
+    boxed_kwargs: Sequence[str] = (),
 ) -> Primitive:
     """Declare a primitive: its forward and every rule, in one record."""
     if name in registry:
@@ -159,5 +169,6 @@ def defprimitive(
     prim.jvp_joint = jvp_joint
     prim.nondiff = frozenset(nondiff)
     prim.zero_derivative = zero_derivative
+    prim.boxed_kwargs = tuple(boxed_kwargs)
     registry[name] = prim
     return prim

@@ -172,7 +172,10 @@ class Box:
         raise TypeError(_IMMUTABLE)
 
     def __len__(self) -> int:
-        return len(unbox_all(self))
+        shape = self._visible_shape()
+        if not shape:
+            raise TypeError("len() of a 0-d traced value")
+        return shape[0]
 
     def __iter__(self) -> Iterator:
         """Unpack along the first axis with one ``split`` (O(n) in reverse mode, where n
@@ -183,7 +186,11 @@ class Box:
         return (_ops.squeeze(p, axis=0) for p in _ops.split(self, n, axis=0))
 
     def __bool__(self) -> bool:
-        return bool(unbox_all(self))
+        return bool(self._value)  # through each box, so a batched one can refuse
+
+    def _visible_shape(self) -> tuple:
+        """The shape the traced function sees (a batch axis of ``vmap`` is hidden)."""
+        return visible_shape(self._value)
 
     # -- conversions: refused where they would drop the derivative -------------------------
     def __float__(self) -> float:
@@ -303,6 +310,38 @@ def new_trace(trace_type, *args):
         yield trace
     finally:
         trace.active = False
+
+
+def visible_shape(x) -> tuple:
+    """``x``'s shape as the function being transformed sees it: the value's shape
+    without the batch axes of the ``vmap`` transforms that ``x`` is boxed by."""
+    if isinstance(x, Box):
+        return x._visible_shape()
+    return _plain_shape(x)
+
+
+def _plain_shape(x) -> tuple:
+    """The shape of an array, a scalar (``()``) or nested lists of them."""
+    shape = getattr(x, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    if isinstance(x, list):
+        return (len(x), *(_plain_shape(x[0]) if x else ()))
+    return ()
+
+
+def example_value(x, what: str):
+    """The plain value of ``x`` for code that reads values (an index, a rank), refusing
+    a value with a ``vmap`` batch axis: it differs per example, so one reading of it
+    would be wrong for all but one of them. ``what`` names the reader in the error."""
+    value = unbox_all(x)
+    if isinstance(x, Box) and visible_shape(x) != _plain_shape(value):
+        raise NotImplementedError(
+            f"vmap: {what} reads a value that differs per example (it depends on the "
+            "mapped inputs); this is not batched yet. Move it outside vmap, or map "
+            "with a Python loop."
+        )
+    return value
 
 
 def unbox_all(x):

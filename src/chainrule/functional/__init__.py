@@ -7,7 +7,8 @@ From the bottom up (each module imports only those above it in this list):
 * :mod:`.matching`: derivatives in the shape and dtype of their values;
 * :mod:`.modes`: ``vjp``, ``jvp``, ``linearize``;
 * :mod:`.gradients`: ``grad``, ``value_and_grad``, ``elementwise_grad``, ``hvp``;
-* :mod:`.jacobians`: ``jacfwd``, ``jacrev``, ``hessian``;
+* :mod:`.vmap`: ``vmap`` (a function of one example mapped over a batch);
+* :mod:`.jacobians`: ``jacfwd``, ``jacrev``, ``hessian`` (one batched pass, by ``vmap``);
 * :mod:`.custom_call`: a call with hand-made rules as a one-off primitive;
 * :mod:`.custom`: ``custom_vjp``, ``custom_jvp``, ``stop_gradient``;
 * :mod:`.checkpoint`: ``checkpoint`` (recompute instead of store);
@@ -36,6 +37,7 @@ from chainrule.functional.gradients import elementwise_grad, grad, hvp, value_an
 from chainrule.functional.jacobians import hessian, jacfwd, jacobian, jacrev
 from chainrule.functional.modes import jvp, linearize, vjp
 from chainrule.functional.testing import check_grads
+from chainrule.functional.vmap import vmap
 
 __all__ = [
     "check_grads",
@@ -67,4 +69,5 @@ __all__ = [
     "value_and_grad",
     "vector_jacobian_product",
     "vjp",
+    "vmap",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import visible_shape
 from chainrule.functional.extension import defvjp, primitive
 from chainrule.functional.modes import vjp
 from chainrule.functional.pytree import tree_flatten, tree_unflatten
@@ -22,7 +22,7 @@ def flatten(value: Any) -> tuple[Any, Callable[[Any], Any]]:
     """``(vector, unflatten)``: the leaves of ``value`` raveled and joined into one 1-D
     array, and the inverse; both are differentiable."""
     leaves, treedef = tree_flatten(value)
-    shapes = [np.shape(unbox_all(x)) for x in leaves]
+    shapes = [visible_shape(x) for x in leaves]
     sizes = [int(np.prod(s)) for s in shapes]
     vector = cnp.concatenate([cnp.ravel(x) for x in leaves]) if leaves else np.zeros(0)
 

@@ -28,7 +28,7 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.functional.arguments import Argnums, argnum_positions, check_callable
 from chainrule.functional.custom_call import (
     SplitCall,
@@ -208,7 +208,7 @@ def _align(cts: Sequence[Any], args: Sequence[Any], name: str) -> list:
             )
         for c, x in zip(c_leaves, a_leaves):
             if c is not None and is_array_leaf(x):
-                c_shape, x_shape = np.shape(unbox_all(c)), np.shape(unbox_all(x))
+                c_shape, x_shape = visible_shape(c), visible_shape(x)
                 if c_shape != x_shape:
                     raise ValueError(
                         f"custom_vjp bwd of {name!r}: the cotangent of argument {k} has "
@@ -309,7 +309,7 @@ def _fit_tangents(tangents: list, out_values: Sequence[Any], name: str) -> list:
         )
     fitted = []
     for k, (t, o) in enumerate(zip(tangents, out_values)):
-        t_shape, o_shape = np.shape(unbox_all(t)), np.shape(o)
+        t_shape, o_shape = visible_shape(t), np.shape(o)
         if t_shape != o_shape:
             if t_shape != ():
                 raise ValueError(

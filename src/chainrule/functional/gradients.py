@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.backend import numpy_dtype
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.functional.arguments import Argnums, Selection, check_callable, transform_over
 from chainrule.functional.matching import filled_array, full_like
 from chainrule.functional.modes import jvp, vjp
@@ -65,7 +65,7 @@ def _check_scalar_output(out: Any, name: str) -> None:
             f"{name} needs a function returning a scalar array or float, but it returned "
             f"a {type(value).__name__}"
         )
-    shape = np.shape(value)
+    shape = visible_shape(out)
     if int(np.prod(shape)) != 1:
         raise TypeError(
             f"{name} is only defined for functions with a scalar output, but the output "

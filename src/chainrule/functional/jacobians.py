@@ -1,18 +1,19 @@
-"""Jacobians and Hessians: ``jacrev`` (one VJP per output element), ``jacfwd`` (one
-JVP per input element) and ``hessian`` (forward-over-reverse). Results have shape
+"""Jacobians and Hessians: ``jacrev`` (the VJP of every unit cotangent), ``jacfwd``
+(the JVP of every unit tangent) and ``hessian`` (forward-over-reverse). Each runs its
+basis as one batch through ``vmap``: one traced pass, not one per element. Results have shape
 ``out.shape + in.shape`` and follow pytrees on both sides, as in JAX: the output's
 structure outside, each leaf holding the selected arguments' structure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.functional.arguments import (
     Argnums,
     Selection,
@@ -23,33 +24,42 @@ from chainrule.functional.arguments import (
 from chainrule.functional.matching import full_like
 from chainrule.functional.modes import jvp, vjp
 from chainrule.functional.pytree import TreeDef, tree_flatten, tree_unflatten
+from chainrule.functional.vmap import vmap
 
 __all__ = ["jacrev", "jacfwd", "jacobian", "hessian"]
 
 
 def _shape(x: Any) -> tuple[int, ...]:
-    return np.shape(unbox_all(x))
+    return visible_shape(x)
 
 
 def _dtype(x: Any) -> np.dtype:
     return np.result_type(unbox_all(x))
 
 
-def _basis(x: Any) -> list[np.ndarray]:
-    """The unit directions of ``x``'s elements, each shaped and typed like ``x``."""
+def _basis(x: Any) -> np.ndarray:
+    """The unit directions of ``x``'s elements, stacked: shape ``(x.size,) + x.shape``,
+    in ``x``'s dtype."""
     shape = _shape(x)
     size = int(np.prod(shape, dtype=np.int64))
-    eye = np.eye(size, dtype=_dtype(x))
-    return [eye[i].reshape(shape) for i in range(size)]
+    return np.eye(size, dtype=_dtype(x)).reshape((size, *shape))
 
 
-def _stack(pieces: Sequence[Any], lead_shape: tuple, tail_shape: tuple, dtype: np.dtype) -> Any:
-    """Stack ``pieces`` (each of ``tail_shape``) into ``lead_shape + tail_shape``;
-    ``dtype`` is that of the (empty) result when there are no pieces."""
-    if not pieces:
-        return np.zeros(tuple(lead_shape) + tuple(tail_shape), dtype)
-    stacked = cnp.stack(pieces) if len(pieces) > 1 else cnp.expand_dims(pieces[0], 0)
-    return cnp.reshape(stacked, tuple(lead_shape) + tuple(tail_shape))
+def _batched(fun: Callable[..., Any], basis: np.ndarray, out_axes: Any = 0) -> Any:
+    """``vmap(fun, out_axes=out_axes)(basis)``; a basis of one direction is one plain
+    call (its result reshapes the same way, without a batch of one)."""
+    if basis.shape[0] == 1:
+        return fun(basis[0])
+    return vmap(fun, out_axes=out_axes)(basis)
+
+
+def _unstack(batch: Any, lead_shape: tuple, tail_shape: tuple, dtype: np.dtype) -> Any:
+    """A batch of ``prod(lead_shape)`` results (each of ``tail_shape``) as one array of
+    ``lead_shape + tail_shape``; zeros of ``dtype`` when the batch is empty."""
+    shape = tuple(lead_shape) + tuple(tail_shape)
+    if batch is None:
+        return np.zeros(shape, dtype)
+    return cnp.reshape(batch, shape)
 
 
 def _move_lead_to_tail(x: Any, lead_ndim: int, total_ndim: int) -> Any:
@@ -82,8 +92,8 @@ def jacrev(
     *,
     argnum: Argnums | None = None,
 ) -> Callable[..., Any]:
-    """Jacobian by reverse mode: one VJP per output element. Shape: out.shape + in.shape.
-    With ``has_aux``, ``(jacobian, aux)``."""
+    """Jacobian by reverse mode: the VJPs of all output elements, in one batch.
+    Shape: out.shape + in.shape. With ``has_aux``, ``(jacobian, aux)``."""
 
     def jacobian_at(sel: Selection) -> Any:
         res = vjp(sel.fun, *sel.primals, has_aux=has_aux)
@@ -91,17 +101,25 @@ def jacrev(
         in_leaves, in_def = tree_flatten(sel.primals)
         zeros = [full_like(o, 0) for o in out_leaves]
 
-        def row(k: int, e: np.ndarray) -> list:
-            """The input cotangents for the unit cotangent ``e`` of output leaf ``k``."""
-            ct = list(zeros)
-            ct[k] = e
-            return tree_flatten(res[1](tree_unflatten(out_def, ct)))[0]
+        def rows(k: int) -> list:
+            """Input cotangents for each unit cotangent of output leaf ``k``, in one
+            batched pass: one batch entry per element of the output leaf."""
+            basis = _basis(out_leaves[k])
+            if basis.shape[0] == 0:
+                return [None] * len(in_leaves)
 
-        rows = [[row(k, e) for e in _basis(o)] for k, o in enumerate(out_leaves)]
+            def pull(e: Any) -> list:
+                ct = list(zeros)
+                ct[k] = e
+                return tree_flatten(res[1](tree_unflatten(out_def, ct)))[0]
+
+            return _batched(pull, basis)
+
+        per_out = [rows(k) for k in range(len(out_leaves))]
 
         def block(k: int, j: int) -> Any:
             x = in_leaves[j]  # cotangents take the input's dtype
-            return _stack([r[j] for r in rows[k]], _shape(out_leaves[k]), _shape(x), _dtype(x))
+            return _unstack(per_out[k][j], _shape(out_leaves[k]), _shape(x), _dtype(x))
 
         result = _jacobian_tree(sel, out_def, in_def, block)
         return (result, res[2]) if has_aux else result
@@ -116,22 +134,31 @@ def jacfwd(
     *,
     argnum: Argnums | None = None,
 ) -> Callable[..., Any]:
-    """Jacobian by forward mode: one JVP per input element. Shape: out.shape + in.shape.
-    With ``has_aux``, ``(jacobian, aux)``."""
+    """Jacobian by forward mode: the JVPs of all input elements, in one batch.
+    Shape: out.shape + in.shape. With ``has_aux``, ``(jacobian, aux)``."""
 
     def jacobian_at(sel: Selection) -> Any:
         in_leaves, in_def = tree_flatten(sel.primals)
         zeros = [full_like(x, 0) for x in in_leaves]
-        last: list = []  # the latest jvp's (out, tangents[, aux])
+        last: list = []  # a jvp's (out, tangents[, aux]), the primal parts unbatched
 
-        def column(j: int, e: np.ndarray) -> list:
-            """The output tangents along the unit direction ``e`` of input leaf ``j``."""
-            t = list(zeros)
-            t[j] = e
-            last[:] = jvp(sel.fun, sel.primals, tree_unflatten(in_def, t), has_aux=has_aux)
+        def columns(j: int) -> list | None:
+            """Output tangents along each unit direction of input leaf ``j``, in one
+            batched pass: one batch entry per element of the input leaf."""
+            basis = _basis(in_leaves[j])
+            if basis.shape[0] == 0:
+                return None
+
+            def push(e: Any) -> tuple:
+                t = list(zeros)
+                t[j] = e
+                return jvp(sel.fun, sel.primals, tree_unflatten(in_def, t), has_aux=has_aux)
+
+            out_axes = (None, 0, None) if has_aux else (None, 0)
+            last[:] = _batched(push, basis, out_axes)
             return tree_flatten(last[1])[0]
 
-        columns = [[column(j, e) for e in _basis(x)] for j, x in enumerate(in_leaves)]
+        per_in = [columns(j) for j in range(len(in_leaves))]
         if last:
             out, aux = last[0], last[2] if has_aux else None
         else:  # no inputs with elements: evaluate once for the output structure
@@ -141,7 +168,9 @@ def jacfwd(
 
         def block(k: int, j: int) -> Any:
             o, x_shape = out_leaves[k], _shape(in_leaves[j])  # tangents take o's dtype
-            stacked = _stack([c[k] for c in columns[j]], x_shape, _shape(o), _dtype(o))
+            column = per_in[j]
+            batch = None if column is None else column[k]
+            stacked = _unstack(batch, x_shape, _shape(o), _dtype(o))
             return _move_lead_to_tail(stacked, len(x_shape), len(x_shape) + len(_shape(o)))
 
         result = _jacobian_tree(sel, out_def, in_def, block)

@@ -20,7 +20,7 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.backend import array_namespace, namespace_dtype, numpy_dtype
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, unbox_all, visible_shape
 from chainrule.tensors import Tensor
 
 __all__ = [
@@ -50,9 +50,12 @@ def filled_array(x: Any, fill: float) -> Any:
     dtype are read), as an array of ``x``'s library and device, even for a scalar."""
     value = unbox_all(x)
     xp = _namespace(value)
+    shape = visible_shape(x)  # without the batch axes of vmap transforms around x
     if xp is np:
-        return np.full(np.shape(value), fill, np.result_type(value))
-    return xp.full_like(value, fill)
+        return np.full(shape, fill, np.result_type(value))
+    if shape == tuple(value.shape):
+        return xp.full_like(value, fill)
+    return xp.full(shape, fill, dtype=value.dtype, device=value.device)
 
 
 def full_like(x: Any, fill: float) -> Any:
@@ -95,7 +98,7 @@ def cotangent_like(ct: Any, x: Any) -> Any:
         if ct.dtype.kind == "c" and target.kind != "c":
             ct = ct.real
         ct = ct.astype(target)
-    shape = np.shape(value)
+    shape = visible_shape(x)
     if ct.shape != shape:
         ct = np.broadcast_to(ct, shape).copy()
     return as_scalar_if(ct, x)
@@ -142,6 +145,7 @@ def output_tangent(t: Any, value: Any) -> Any:
     (a rule fed Python floats may return one; a float32 output gets a float32 tangent)."""
     if isinstance(t, Box):
         return t
+    shape = visible_shape(value)
     value = unbox_all(value)
     xp = _namespace(value)
     if xp is not np:
@@ -155,7 +159,6 @@ def output_tangent(t: Any, value: Any) -> Any:
     arr = np.asarray(t)
     if arr.dtype != target and arr.dtype.kind == target.kind and target.kind in "fc":
         arr = arr.astype(target)
-    shape = np.shape(value)
     if arr.shape != shape and arr.ndim == 0:
         arr = np.broadcast_to(arr, shape).copy()
     return arr if isinstance(value, np.ndarray) or arr.ndim else arr[()]

@@ -15,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-import numpy as np
-
 from chainrule.core.forward import JVPBox, JVPTrace
 from chainrule.core.reverse import ReverseBox, ReverseTrace, RootNode, backward_pass
-from chainrule.core.trace import Box, Trace, new_trace, unbox_all
+from chainrule.core.trace import Box, Trace, new_trace, visible_shape
 from chainrule.functional.arguments import check_callable, check_differentiable
 from chainrule.functional.matching import (
     cotangent_like,
@@ -114,10 +112,10 @@ def _cotangent_leaves(cotangent: Any, out_def: TreeDef, out_values: list) -> lis
             f"vjp_fn: the cotangent's structure {ct_def} does not match the output's {out_def}"
         )
     for ct, value in zip(ct_leaves, out_values):
-        if np.shape(unbox_all(ct)) != np.shape(unbox_all(value)):
+        if visible_shape(ct) != visible_shape(value):
             raise ValueError(
-                f"vjp_fn: cotangent shape {np.shape(unbox_all(ct))} does not match "
-                f"the output shape {np.shape(unbox_all(value))}"
+                f"vjp_fn: cotangent shape {visible_shape(ct)} does not match "
+                f"the output shape {visible_shape(value)}"
             )
     return ct_leaves
 
@@ -160,10 +158,10 @@ def _primals_and_tangents(primals: Sequence[Any], tangents: Sequence[Any]):
         raise ValueError(f"jvp: tangents' structure {t_def} does not match primals' {p_def}")
     for i, (p, t) in enumerate(zip(p_leaves, t_leaves)):
         check_differentiable(p, f"primal leaf {i}")
-        if np.shape(unbox_all(p)) != np.shape(unbox_all(t)):
+        if visible_shape(p) != visible_shape(t):
             raise ValueError(
-                f"jvp: tangent {i} has shape {np.shape(unbox_all(t))} but its primal has "
-                f"shape {np.shape(unbox_all(p))}"
+                f"jvp: tangent {i} has shape {visible_shape(t)} but its primal has "
+                f"shape {visible_shape(p)}"
             )
     t_leaves = [tangent_like(t, p, i) for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
     return p_leaves, p_def, t_leaves

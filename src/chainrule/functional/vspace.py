@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 import chainrule.numpy as cnp
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.functional.pytree import tree_flatten, tree_unflatten
 
 __all__ = ["VSpace", "vspace"]
@@ -34,7 +34,7 @@ class VSpace:
         arrays = [np.asarray(unbox_all(x)) for x in leaves]
         self._specs = [(a.shape, np.result_type(a.dtype, np.float64) if a.dtype.kind in "biu"
                         else a.dtype) for a in arrays]  # fmt: skip
-        self._scalar = [np.ndim(unbox_all(x)) == 0 and not isinstance(unbox_all(x), np.ndarray)
+        self._scalar = [len(visible_shape(x)) == 0 and not isinstance(unbox_all(x), np.ndarray)
                         for x in leaves]  # fmt: skip
 
     # -- description -----------------------------------------------------------------

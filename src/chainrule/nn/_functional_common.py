@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 
 __all__ = ["ShapeError"]
 
@@ -23,7 +23,7 @@ class ShapeError(ValueError, RuntimeError):
 
 
 def _shape(x) -> tuple:
-    return tuple(np.shape(unbox_all(x)))
+    return visible_shape(x)
 
 
 def _dtype(x) -> np.dtype:

@@ -32,7 +32,9 @@ The modules, each importing only those above it in this list:
   remaining differentiable names), ``stats_norm``, ``stats_univariate``,
   ``stats_multivariate`` (``scipy.stats``' distributions); ``passthrough`` (NumPy's
   functions without a derivative: constants, or refused on traced values);
-* ``boxes`` (the array interface of boxes).
+* ``boxes`` (the array interface of boxes);
+* ``batching`` (the batching rules of ``vmap``: shared moves and rule shapes), then
+  ``batching_arrays`` and ``batching_products`` (the rules of one primitive each).
 
 A new primitive goes into the module of its family, with a spec in
 ``tests/primitives/specs_<family>.py``; ``chainrule.numpy`` (or ``.linalg``,
@@ -40,6 +42,8 @@ A new primitive goes into the module of its family, with a spec in
 """
 
 from chainrule.primitives import (  # noqa: F401
+    batching_arrays,
+    batching_products,
     boxes,
     creation,
     index_tricks,

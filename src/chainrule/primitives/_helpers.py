@@ -35,7 +35,7 @@ import numpy as np
 
 from chainrule.core.backend import array_namespace, namespace_dtype, numpy_dtype
 from chainrule.core.primitive import Primitive, defprimitive
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, unbox_all, visible_shape
 from chainrule.primitives._args import keepdims_shape
 
 _ndarray = np.ndarray
@@ -50,7 +50,7 @@ _PLAIN_UFUNC_INPUTS = frozenset({_ndarray, float, np.float64})
 def shape_of(x) -> tuple:
     if type(x) is _ndarray:
         return x.shape
-    return np.shape(unbox_all(x))
+    return visible_shape(x)
 
 
 def dtype_of(x):
@@ -65,7 +65,7 @@ def dtype_of(x):
 
 
 def ndim_of(x) -> int:
-    return np.ndim(unbox_all(x))
+    return len(visible_shape(x))
 
 
 def namespace_of(*xs):

@@ -13,11 +13,13 @@ otherwise raise ``TypeError`` telling the user to use ``chainrule.numpy``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from chainrule.core.array_ops import register_array_ops
 from chainrule.core.primitive import numpy_overrides
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import example_value, unbox_all, visible_shape
 from chainrule.primitives import (
     discrete,
     indexing,
@@ -63,7 +65,7 @@ def _invert(a):
 def _array(box, dtype, copy):
     if dtype is not None and np.dtype(dtype).kind in "biu":
         # integer or boolean values carry no gradient: nothing is dropped
-        return np.asarray(unbox_all(box)).astype(dtype)
+        return np.asarray(example_value(box, "conversion to a NumPy array")).astype(dtype)
     raise TypeError(
         "can't convert a traced value to a NumPy array: that would drop its gradient. "
         "Use chainrule.numpy functions inside differentiated code (or cr.stop_gradient "
@@ -108,9 +110,9 @@ def _array_function(func, args, kwargs):
 
 
 register_array_ops(
-    shape=lambda x: np.shape(unbox_all(x)),
-    ndim=lambda x: np.ndim(unbox_all(x)),
-    size=lambda x: np.size(unbox_all(x)),
+    shape=visible_shape,
+    ndim=lambda x: len(visible_shape(x)),
+    size=lambda x: math.prod(visible_shape(x)),
     dtype=lambda x: np.result_type(unbox_all(x)),
     add=ew.add,
     subtract=ew.subtract,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.fft import fftfreq, rfftfreq  # noqa: F401  (constants of the lengths only)
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import visible_shape
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._helpers import deflinear, dtype_of, namespace_of, unbroadcast
 from chainrule.primitives.ordering import roll
@@ -40,7 +40,7 @@ _NORMS = (None, "backward", "ortho", "forward")
 
 def _fit(x, shape: tuple, axes: tuple):
     """``x`` cut or zero-padded at the end of each of ``axes`` to ``shape``'s lengths."""
-    have = np.shape(unbox_all(x))
+    have = visible_shape(x)
     index = [slice(None)] * len(have)
     widths = [(0, 0)] * len(have)
     for ax in axes:
@@ -57,7 +57,7 @@ def _fit(x, shape: tuple, axes: tuple):
 
 def _back(ct, x, axes):
     """A cotangent cut or padded to the input's lengths, in the input's dtype."""
-    return unbroadcast(_fit(ct, np.shape(unbox_all(x)), axes), x)
+    return unbroadcast(_fit(ct, visible_shape(x), axes), x)
 
 
 def _fftn_transpose(g, ans, x, s, axes, norm):
@@ -80,7 +80,7 @@ ifftn_p = deflinear(
 
 def _rfftn_transpose(g, ans, x, s, axes, norm):
     # the half spectrum is the full one cut short: pad back with zeros, then transpose
-    full_shape = list(np.shape(unbox_all(g)))
+    full_shape = list(visible_shape(g))
     full_shape[axes[-1]] = s[-1]
     full = _fit(g, tuple(full_shape), axes[-1:])
     return _back(fftn_p(full, s, axes, norm), x, axes)
@@ -105,7 +105,7 @@ def _irfftn_transpose(g, ans, x, s, axes, norm):
     weights = [1.0] + [2.0] * (m - 1)
     if last % 2 == 0:
         weights[-1] = 1.0
-    ndim = len(np.shape(unbox_all(g)))
+    ndim = len(visible_shape(g))
     xp = namespace_of(g)  # made in g's library, so that it meets g on its device
     weights = xp.reshape(xp.asarray(weights), (m,) + (1,) * (ndim - 1 - axes[-1] % ndim))
     scale = weights * _norm_factor(norm, int(np.prod(s)))
@@ -122,7 +122,7 @@ irfftn_p = deflinear(
 def _axes_and_lengths(x, s, axes, real_inverse: bool = False) -> tuple:
     """NumPy's defaults: the last ``len(s)`` axes (all without ``s``), and the input's
     lengths (for ``irfftn``'s last axis, ``2 (m - 1)``); axes as non-negative ints."""
-    shape = np.shape(unbox_all(x))
+    shape = visible_shape(x)
     if axes is None:
         axes = tuple(range(len(shape) - (len(s) if s is not None else len(shape)), len(shape)))
     axes = tuple(int(a) % len(shape) for a in axes)
@@ -227,7 +227,7 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
 
 
 def _shifts(x, axes, sign):
-    shape = np.shape(unbox_all(x))
+    shape = visible_shape(x)
     axes = tuple(range(len(shape))) if axes is None else tuple(np.atleast_1d(axes).tolist())
     return roll(x, tuple(sign * (shape[a] // 2) for a in axes), axes)
 

@@ -29,8 +29,9 @@ import operator
 
 import numpy as np
 
+from chainrule.core.batching import index_part, is_batched
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, example_value, unbox_all
 from chainrule.primitives._args import normalize_one_axis, reject_out
 from chainrule.primitives._helpers import (
     dtype_of,
@@ -49,7 +50,7 @@ __all__ = ["take", "take_along_axis", "index_update", "index_add"]
 def _plain(v):
     """Strip boxes from an index component (nested lists included)."""
     if isinstance(v, Box):
-        return unbox_all(v)
+        return example_value(v, "an index array")
     if isinstance(v, list):
         return [_plain(item) for item in v]
     return v
@@ -72,12 +73,29 @@ def _scalar_index(v):
     return None if v is None else operator.index(unbox_all(v))
 
 
+def _batched_index_array(item):
+    """A per-example index array (under ``vmap``), kept boxed for the batching rule."""
+    item = index_part(item)
+    kind = dtype_of(item).kind
+    if kind == "b":
+        raise NotImplementedError(
+            "vmap: a boolean mask that differs per example selects a different number of "
+            "entries in each example; use cnp.where(mask, x, 0) instead"
+        )
+    if kind not in "iu":
+        raise IndexError(f"index arrays must hold integers, got dtype {dtype_of(item)}")
+    return item
+
+
 def normalize_index(index) -> tuple:
     """The static form of an index: a tuple of ints, slices, None, Ellipsis, bool
     scalars and integer arrays (boolean masks of rank >= 1 expanded by ``nonzero``)."""
     items = index if isinstance(index, tuple) else (index,)
     out = []
     for item in items:
+        if is_batched(item):  # an index array that differs per example: vmap's rule
+            out.append(_batched_index_array(item))
+            continue
         if isinstance(item, Box) or isinstance(item, list):
             item = _index_array(item)
             if item.ndim == 0 and item.dtype.kind in "iu":
@@ -128,6 +146,7 @@ def _scatter_add_impl(xp, x, shape, index):
 getitem_p = defprimitive(
     "getitem",
     _getitem_impl,
+    boxed_kwargs=("index",),
     vjp={
         0: lambda ans, x, index: (
             lambda g: unbroadcast(scatter_add_p(g, shape=shape_of(x), index=index), x)
@@ -139,6 +158,7 @@ getitem_p = defprimitive(
 scatter_add_p = defprimitive(
     "scatter_add",
     _scatter_add_impl,
+    boxed_kwargs=("index",),
     vjp={0: lambda ans, x, shape, index: lambda g: getitem_p(g, index=index)},
     jvp={0: lambda g, ans, x, shape, index: scatter_add_p(g, shape=shape, index=index)},
 )
@@ -166,6 +186,7 @@ def _index_update_impl(xp, x, values, index):
 index_update_p = defprimitive(
     "index_update",
     _index_update_impl,
+    boxed_kwargs=("index",),
     vjp={
         0: lambda ans, x, values, index: (
             lambda g: unbroadcast(index_update_p(g, 0.0, index=index), x)
@@ -213,6 +234,11 @@ def index_update(x, index, values):
     """A copy of ``x`` with ``x[index] = values`` (JAX's ``x.at[index].set(values)``);
     differentiable in ``x`` and ``values``."""
     idx = normalize_index(index)
+    if any(is_batched(i) for i in idx):
+        raise NotImplementedError(
+            "vmap: index_update at positions that differ per example is not batched yet; "
+            "use cnp.where with a mask built from the positions"
+        )
     sub = _sub_shape(shape_of(x), idx)
     vshape = shape_of(values)
     try:
@@ -229,6 +255,11 @@ def index_add(x, index, values):
     """``x`` with ``values`` added at ``index`` (JAX's ``x.at[index].add(values)``);
     repeated indices accumulate, like ``numpy.add.at``."""
     idx = normalize_index(index)
+    if any(is_batched(i) for i in idx):
+        raise NotImplementedError(
+            "vmap: index_update at positions that differ per example is not batched yet; "
+            "use cnp.where with a mask built from the positions"
+        )
     sub = _sub_shape(shape_of(x), idx)
     spread = broadcast_to(values, sub) if shape_of(values) != sub else values
     return add(x, scatter_add_p(spread, shape=shape_of(x), index=idx))
@@ -244,6 +275,8 @@ def take(a, indices, axis=None, out=None, mode="raise"):
         a = ravel(a)
         axis = 0
     ax = normalize_one_axis(axis, len(shape_of(a)))
+    if is_batched(indices) and mode == "raise":  # per-example indices under vmap
+        return getitem_p(a, index=(slice(None),) * ax + (_batched_index_array(indices),))
     idx = _index_array(indices)
     n = shape_of(a)[ax]
     if mode == "wrap":
@@ -259,7 +292,8 @@ def take(a, indices, axis=None, out=None, mode="raise"):
 def take_along_axis(arr, indices, axis=-1):
     """Pick values along an axis at matching index positions (``numpy.take_along_axis``)."""
     arr = as_operand(arr)
-    idx = _index_array(indices)
+    # (per-example indices under vmap stay boxed: the batching rule of getitem reads them)
+    idx = _batched_index_array(indices) if is_batched(indices) else _index_array(indices)
     if axis is None:
         if idx.ndim != 1:
             raise ValueError("take_along_axis: with axis=None the indices must be 1-d")

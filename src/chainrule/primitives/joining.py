@@ -15,7 +15,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, example_value, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import normalize_one_axis, reject_out
@@ -208,7 +208,7 @@ def repeat(a, repeats, axis=None):
         axis = 0
     shape = shape_of(a)
     ax = normalize_one_axis(axis, len(shape))
-    reps = np.asarray(unbox_all(repeats))
+    reps = np.asarray(example_value(repeats, "repeat's counts"))
     if reps.ndim == 0 or reps.size == 1:
         r = int(reps.reshape(()))
         if r < 0:

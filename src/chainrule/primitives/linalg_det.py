@@ -13,7 +13,7 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import example_value, unbox_all
 from chainrule.primitives import reductions as R
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import shape_of, split_results
@@ -46,7 +46,10 @@ def _cofactor(ans, a):
         return _scalar_to_matrix(ans) * mT(inv_p(a))
     u, s, vh = split_results(svd_p(a), 3)
     # det(U) det(V) = ±1: piecewise constant, so a plain value
-    sign = np.linalg.det(np.asarray(unbox_all(u))) * np.linalg.det(np.asarray(unbox_all(vh)))
+    u_val, vh_val = (
+        np.asarray(example_value(m, "det's gradient at a singular matrix")) for m in (u, vh)
+    )
+    sign = np.linalg.det(u_val) * np.linalg.det(vh_val)
     others = R.others_along_last(s) * np.expand_dims(sign, -1).astype(floating_dtype(a))
     return matmul(u * S.expand_dims(others, -2), vh)
 

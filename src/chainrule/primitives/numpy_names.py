@@ -13,7 +13,7 @@ import numpy as np
 # index-building constants: no traced values in them
 from numpy import index_exp, ix_, mgrid, ndenumerate, ndindex, ogrid, s_  # noqa: F401
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import example_value, unbox_all, visible_shape
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import joining as J
@@ -41,7 +41,7 @@ concat, pow, permute_dims, row_stack = J.concatenate, E.power, S.transpose, J.vs
 
 
 def _shape(x) -> tuple:
-    return np.shape(unbox_all(x))
+    return visible_shape(x)
 
 
 def matrix_transpose(x, /):
@@ -145,7 +145,7 @@ def compress(condition, a, axis=None, out=None):
 
 def extract(condition, arr):
     """The entries of ``arr`` where ``condition`` holds, flattened."""
-    return compress(np.ravel(unbox_all(condition)), arr)
+    return compress(np.ravel(example_value(condition, "extract's condition")), arr)
 
 
 def real_if_close(a, tol=100):

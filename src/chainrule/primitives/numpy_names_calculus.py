@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import joining as J
 from chainrule.primitives import reductions as R
@@ -30,10 +30,10 @@ def _slice(ndim, axis, s):
 
 def _gradient_1d(f, axis, h, edge_order):
     """Central differences inside, one-sided differences at the ends (uniform ``h``)."""
-    nd = len(np.shape(unbox_all(f)))
+    nd = len(visible_shape(f))
     if edge_order != 1:
         raise NotImplementedError("chainrule.numpy.gradient supports edge_order=1 only")
-    if np.shape(unbox_all(f))[axis] < 2:
+    if visible_shape(f)[axis] < 2:
         raise ValueError("gradient: each differentiated axis needs at least 2 points")
     inner = (f[_slice(nd, axis, slice(2, None))] - f[_slice(nd, axis, slice(None, -2))]) / (2.0 * h)
     first = (f[_slice(nd, axis, slice(1, 2))] - f[_slice(nd, axis, slice(0, 1))]) / h
@@ -45,13 +45,13 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     """NumPy's ``gradient`` with scalar spacings: one array per axis (a single array for
     one axis)."""
     f = as_array(f, floating=True)
-    nd = len(np.shape(unbox_all(f)))
+    nd = len(visible_shape(f))
     axes = range(nd) if axis is None else np.atleast_1d(axis).tolist()
     axes = [normalize_one_axis(a, nd) for a in axes]
     spacing = [1.0] * len(axes) if not varargs else list(varargs)
     if len(spacing) == 1:
         spacing = spacing * len(axes)
-    if len(spacing) != len(axes) or any(np.ndim(unbox_all(h)) for h in spacing):
+    if len(spacing) != len(axes) or any(len(visible_shape(h)) for h in spacing):
         raise NotImplementedError("chainrule.numpy.gradient supports scalar spacings only")
     out = [_gradient_1d(f, a, h, edge_order) for a, h in zip(axes, spacing)]
     return out[0] if len(out) == 1 else tuple(out)
@@ -60,13 +60,13 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """Integral of ``y`` by the trapezoidal rule (sample points ``x`` or spacing ``dx``)."""
     y = as_array(y, floating=True)
-    nd = len(np.shape(unbox_all(y)))
+    nd = len(visible_shape(y))
     axis = normalize_one_axis(axis, nd)
     if x is None:
         d = dx
     else:
         d = J.diff(x, axis=-1)
-        if np.ndim(unbox_all(d)) == 1 and nd > 1:
+        if len(visible_shape(d)) == 1 and nd > 1:
             d = S.reshape(d, tuple(-1 if i == axis else 1 for i in range(nd)))
     mids = (y[_slice(nd, axis, slice(1, None))] + y[_slice(nd, axis, slice(None, -1))]) / 2.0
     return R.sum(d * mids, axis=axis)
@@ -75,7 +75,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def polyval(p, x):
     """The polynomial with coefficients ``p`` (highest power first) at ``x``, by Horner."""
     result = x * 0.0
-    for i in range(np.shape(unbox_all(p))[0]):
+    for i in range(visible_shape(p)[0]):
         result = result * x + p[i]
     return result
 
@@ -98,12 +98,12 @@ def vecmat(x1, x2, /):
 def unstack(x, /, *, axis=0):
     """The slices of ``x`` along ``axis``, as a tuple."""
     moved = S.moveaxis(x, axis, 0)
-    return tuple(moved[i] for i in range(np.shape(unbox_all(moved))[0]))
+    return tuple(moved[i] for i in range(visible_shape(moved)[0]))
 
 
 def broadcast_arrays(*args, subok=False):
     """The arguments broadcast to their common shape."""
-    shape = np.broadcast_shapes(*(np.shape(unbox_all(a)) for a in args))
+    shape = np.broadcast_shapes(*(visible_shape(a) for a in args))
     return tuple(S.broadcast_to(a, shape) for a in args)
 
 
@@ -128,12 +128,12 @@ def block(arrays):
 def _max_ndim(arrays):
     if isinstance(arrays, list):
         return max(_max_ndim(a) for a in arrays)
-    return np.ndim(unbox_all(arrays))
+    return len(visible_shape(arrays))
 
 
 def _atleast(x, n):
     x = as_array(x)
-    shape = np.shape(unbox_all(x))
+    shape = visible_shape(x)
     return S.reshape(x, (1,) * (n - len(shape)) + shape)
 
 
@@ -144,5 +144,5 @@ def make_diagonal(D, offset=0, axis1=-1, axis2=-2):
         raise NotImplementedError(
             "make_diagonal supports offset=0 with axis1, axis2 = -1, -2 only (as autograd)"
         )
-    n = np.shape(unbox_all(D))[-1]
+    n = visible_shape(D)[-1]
     return S.expand_dims(D, -1) * eye(n, dtype=np.result_type(unbox_all(D), 1.0))

@@ -24,7 +24,7 @@ import numpy as np
 
 from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import Box, is_boxed, unbox_all
+from chainrule.core.trace import Box, example_value, is_boxed, unbox_all
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import contains_box
 from chainrule.primitives._helpers import dtype_of, namespace_of, shape_of
@@ -38,7 +38,7 @@ __all__ = ["pad"]
 
 
 def _pairs(value, nd: int, name: str, kind=int) -> tuple:
-    arr = np.asarray(unbox_all(value))
+    arr = np.asarray(example_value(value, f"pad's {name}"))
     try:
         arr = np.broadcast_to(arr, (nd, 2))
     except ValueError:

@@ -27,7 +27,7 @@ import numpy as np
 
 from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import example_value, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
@@ -72,6 +72,7 @@ def _mask(where, a):
     """A ``where=`` argument as a plain boolean array (None when it selects everything)."""
     if where is None or where is True:
         return None
+    example_value(where, "a where= mask")  # refuses a mask that differs per example
     xp, mask = plain_value(where)
     return mask if dtype_of(mask).kind == "b" else mask != 0
 
@@ -124,14 +125,15 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     if dtype is not None:
         a = E.astype(a, dtype)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
-    xp, value = plain_value(a)
-    present = ~xp.isnan(value)
+    # the count is an integer-valued primitive: a constant to derivatives, batched by vmap
+    present = D.logical_not(D.isnan(a))
     mask = _mask(where, a)
     if mask is not None:
-        present = present & mask
+        present = D.logical_and(present, mask)
     total = nansum(a, axis=ax, keepdims=keepdims, where=mask)
-    count = xp.sum(present, axis=ax, keepdims=bool(keepdims))
-    return E.divide(total, count_as(count, total))
+    count = count_nonzero_p(present, axis=ax, keepdims=bool(keepdims))
+    dt = dtype_of(total)
+    return E.divide(total, E.astype(count, dt if dt.kind in "fc" else np.float64))
 
 
 # -- prod ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import numpy as np
 
 from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
+from chainrule.core.trace import example_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives._args import MISSING, plain_value, reject_out
 from chainrule.primitives._helpers import (
@@ -78,6 +79,7 @@ def where(condition, x=MISSING, y=MISSING):
     indices where it holds (``numpy.nonzero``, no gradient). Unlike NumPy's, the
     arguments may also be passed by keyword (autograd accepts that)."""
     if x is MISSING and y is MISSING:
+        example_value(condition, "where(condition)")  # the same for every example
         xp, value = plain_value(condition)
         return xp.where(value)
     if x is MISSING or y is MISSING:

@@ -21,7 +21,7 @@ import operator
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import unbox_all, visible_shape
 from chainrule.primitives._args import contains_box, normalize_axes, normalize_one_axis
 from chainrule.primitives._helpers import (
     broadcast_to_p,
@@ -306,15 +306,15 @@ def broadcast_to(array, shape, subok=False):
 
 
 def shape(a) -> tuple:
-    return np.shape(unbox_all(a))
+    return visible_shape(a)
 
 
 def ndim(a) -> int:
-    return np.ndim(unbox_all(a))
+    return len(visible_shape(a))
 
 
 def size(a, axis=None) -> int:
-    s = np.shape(unbox_all(a))
+    s = visible_shape(a)
     if axis is None:
         return int(np.prod(s, dtype=np.int64))
     return s[normalize_one_axis(axis, len(s))]

@@ -18,10 +18,8 @@ The forward is SciPy's (imported when first called; ``pip install scipy``).
 
 from __future__ import annotations
 
-import numpy as np
-
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import visible_shape
 from chainrule.primitives import shape as S
 from chainrule.primitives._scipy import scipy_module
 from chainrule.primitives.ordering import flip
@@ -43,12 +41,12 @@ def _valid(full, shape: tuple, other: tuple):
 
 
 def _vjp_a(ans, a, b):
-    sa, sb = np.shape(unbox_all(a)), np.shape(unbox_all(b))
+    sa, sb = visible_shape(a), visible_shape(b)
     return lambda g: _valid(convolve_full_p(g, flip(b)), sa, sb)
 
 
 def _vjp_b(ans, a, b):
-    sa, sb = np.shape(unbox_all(a)), np.shape(unbox_all(b))
+    sa, sb = visible_shape(a), visible_shape(b)
     return lambda g: _valid(convolve_full_p(g, flip(a)), sb, sa)
 
 
@@ -111,7 +109,7 @@ def convolve(in1, in2, mode="full", method="auto", axes=None, dot_axes=((), ()))
     """
     if mode not in _MODES:
         raise ValueError(f"convolve: mode must be one of {_MODES}, got {mode!r}")
-    sa, sb = np.shape(unbox_all(in1)), np.shape(unbox_all(in2))
+    sa, sb = visible_shape(in1), visible_shape(in2)
     ca, cb, da, db = _check_axes(sa, sb, axes, dot_axes)
     ka = [k for k in range(len(sa)) if k not in ca + da]
     kb = [k for k in range(len(sb)) if k not in cb + db]

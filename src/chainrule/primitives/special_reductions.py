@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import example_value, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -129,7 +129,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if not return_sign:
         return out
     # the sign is piecewise constant: computed on plain values, it is a constant
-    av, bv = unbox_all(a), None if b is None else unbox_all(b)
+    av = example_value(a, "logsumexp's sign")
+    bv = None if b is None else example_value(b, "logsumexp's sign")
     xp = namespace_of(*args)
     m = xp.max(av, axis=ax, keepdims=True)
     m = xp.where(xp.isfinite(m), m, 0.0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import example_value, visible_shape
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -43,18 +43,18 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
         )
     if out is not None:
         raise TypeError("chainrule.numpy.quantile: out= is not supported on traced values")
-    q = np.asarray(unbox_all(q), dtype=float)
+    q = np.asarray(example_value(q, "quantile's q"), dtype=float)
     if np.any((q < 0) | (q > 1)):
         raise ValueError("quantile: q must be in the range [0, 1]")
     a = as_array(a, floating=True)
     if axis is None:
         data, ax = S.ravel(a), 0
     else:
-        ax = normalize_one_axis(axis, np.ndim(unbox_all(a)))
+        ax = normalize_one_axis(axis, len(visible_shape(a)))
         data = a
     ordered = sort(data, axis=ax)
     xp = namespace_of(ordered)  # the positions are host bookkeeping; the weights meet data
-    n = np.shape(unbox_all(ordered))[ax]
+    n = visible_shape(ordered)[ax]
     pos = q * (n - 1)
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, n - 1)
@@ -62,10 +62,10 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     low, high = take(ordered, lo, axis=ax), take(ordered, hi, axis=ax)
     if q.ndim:  # quantiles lead, as in NumPy
         low, high = S.moveaxis(low, ax, 0), S.moveaxis(high, ax, 0)
-        w = xp.reshape(w, w.shape + (1,) * (np.ndim(unbox_all(low)) - 1))
+        w = xp.reshape(w, w.shape + (1,) * (len(visible_shape(low)) - 1))
     result = low + (high - low) * w
     if keepdims:
-        result = _keep(result, np.shape(unbox_all(a)), axis, q.ndim)
+        result = _keep(result, visible_shape(a), axis, q.ndim)
     return result
 
 
@@ -80,7 +80,7 @@ def _keep(result, shape, axis, lead):
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None, interpolation=None):  # fmt: skip
     """``q``-th percentiles (``q`` in [0, 100])."""
-    q = np.asarray(unbox_all(q), dtype=float) / 100.0
+    q = np.asarray(example_value(q, "percentile's q"), dtype=float) / 100.0
     return quantile(a, q, axis, out, overwrite_input, method, keepdims,
                     weights=weights, interpolation=interpolation)  # fmt: skip
 
@@ -96,24 +96,24 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if fweights is not None or aweights is not None:
         raise NotImplementedError("chainrule.numpy.cov does not support fweights/aweights")
     x = S.atleast_2d(as_array(m, floating=True))
-    if not rowvar and np.shape(unbox_all(x))[0] != 1:
+    if not rowvar and visible_shape(x)[0] != 1:
         x = S.transpose(x)
     if y is not None:
         y = S.atleast_2d(as_array(y, floating=True))
-        if not rowvar and np.shape(unbox_all(y))[0] != 1:
+        if not rowvar and visible_shape(y)[0] != 1:
             y = S.transpose(y)
         x = S.concatenate([x, y], axis=0)
-    n = np.shape(unbox_all(x))[1]
+    n = visible_shape(x)[1]
     ddof = (0 if bias else 1) if ddof is None else ddof
     centred = x - R.mean(x, axis=1, keepdims=True)
     c = dot(centred, S.transpose(E.conj(centred))) / (n - ddof)
-    return S.squeeze(c) if np.ndim(unbox_all(m)) < 2 and y is None else c
+    return S.squeeze(c) if len(visible_shape(m)) < 2 and y is None else c
 
 
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     """Pearson correlation coefficients: the covariance scaled by the deviations."""
     c = cov(x, y, rowvar)
-    if np.ndim(unbox_all(c)) == 0:
+    if len(visible_shape(c)) == 0:
         return c / c
     d = E.sqrt(E.real(diagonal(c)))
     return c / S.expand_dims(d, 1) / S.expand_dims(d, 0)
