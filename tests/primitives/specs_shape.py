@@ -485,14 +485,14 @@ SPECS = [
     # the gather and scatter by a sorting permutation that sort's derivatives are made of
     _spec(
         "permute",
-        lambda x: permute_p(x, perm=_PERM, axis=1),
+        lambda x: permute_p(x, _PERM, axis=1),
         [M],
         lambda x: np.take_along_axis(x, _PERM, axis=1),
         ("permute",),
     ),
     _spec(
         "unpermute",
-        lambda x: unpermute_p(x, perm=_PERM, axis=1),
+        lambda x: unpermute_p(x, _PERM, axis=1),
         [M],
         lambda x: _unpermuted(x, _PERM, 1),
         ("unpermute",),

@@ -47,6 +47,17 @@ LOOPED = {
         "custom_vjp / custom_jvp / checkpoint calls: their rules are the user's functions "
         "of one example, so each example is called with them"
     ),
+    "odeint": (
+        "the right-hand side is the user's function of one state: SciPy integrates one "
+        "system per call, so each example is integrated with its own"
+    ),
+    **{
+        name: (
+            "SciPy's forward: stacks of matrices need SciPy 1.15 or later, and chainrule "
+            "supports SciPy from 1.10"
+        )
+        for name in ("solve_triangular", "solve_sylvester", "sqrtm")
+    },
     BATCHED_PARAMETER: (
         "a batched value where a rule expects a setting of one example (full_like's "
         "fill_value): each example is called with its own"
@@ -218,7 +229,7 @@ def _tuple_getitem(prim, args, dims, kwargs):
     return prim(res, i), dims[0]
 
 
-defbatch(loop, ONE_OFF)
+defbatch(loop, ONE_OFF, "odeint", "solve_triangular", "solve_sylvester", "sqrtm")
 defbatch(_tuple_getitem, "tuple_getitem")
 defbatch(
     elementwise,
@@ -231,6 +242,8 @@ defbatch(
     *"less_equal equal not_equal logical_and logical_or logical_xor logical_not".split(),
     *"isnan isinf isfinite signbit".split(),
     *"erf erfc erfinv gammaln digamma polygamma expit logit xlogy xlog1py".split(),
+    *"erfcinv ndtri log_ndtr gamma rgamma gammasgn beta betaln betainc gammainc".split(),
+    *"gammaincc stdtr i0 i1 iv ive j0 j1 jv y0 y1 yv".split(),
 )
 defbatch(same_layout, "astype", "round", "nan_to_num")
 defbatch(along_axes(), "sum", "prod", "max", "min", "count_nonzero", "all", "any")
@@ -238,4 +251,4 @@ defbatch(along_axes(), "softmax", "log_softmax", "vector_norm", "flip")
 defbatch(along_axes(n_arrays=2), "logsumexp")
 defbatch(along_axes(flatten_none=True), "argmax", "argmin", "argsort", "cumsum", "cumprod")
 defbatch(stacked, "inv", "pinv", "matrix_rank", "cholesky", "eigh", "eigvalsh", "qr", "svd")
-defbatch(stacked, "svdvals", "det", "slogdet", "sliding_windows")
+defbatch(stacked, "svdvals", "det", "slogdet", "sliding_windows", "eig")

@@ -114,7 +114,17 @@ def _convolve(prim, args, dims, kwargs):
     return prim(a, b, **kwargs), 0
 
 
+def _permutation(prim, args, dims, kwargs):
+    """permute / unpermute(x, perm, axis): one permutation per example, so both arrays
+    get the batch axis first (an unbatched one repeated) and the axis shifts by one."""
+    size = batch_size(args, dims)
+    x, perm = (materialize(a, d, size) for a, d in zip(args, dims))
+    return prim(x, perm, axis=shift_axis(kwargs["axis"], logical_rank(x, 0))), 0
+
+
 defbatch(_convolve, "convolve_full")
+defbatch(_permutation, "permute", "unpermute")
+defbatch(along_axes(), "sort")
 defbatch(_reshape, "reshape")
 defbatch(_broadcast_to, "broadcast_to")
 defbatch(_transpose, "transpose")

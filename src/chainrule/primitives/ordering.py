@@ -19,7 +19,6 @@ import operator
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
 from chainrule.primitives._args import normalize_axes, normalize_one_axis
 from chainrule.primitives._helpers import deflinear, defzero, ndim_of
 from chainrule.primitives.shape import as_operand, ravel, transpose_p
@@ -128,12 +127,13 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return argsort_p(a, axis=normalize_one_axis(axis, ndim_of(a)), kind=kind)
 
 
-# The sorting permutation ``perm`` (along ``axis``) is static: an integer array of the
-# values' library, computed from the primal and carried as a keyword.
+# The sorting permutation ``perm`` (along ``axis``) is an integer array of the values'
+# library, computed from the primal; it is an argument without a derivative.
 permute_p = deflinear(
     "permute",
     lambda xp, x, perm, axis: xp.take_along_axis(x, perm, axis=axis),
-    lambda g, ans, x, perm, axis: unpermute_p(g, perm=perm, axis=axis),
+    lambda g, ans, x, perm, axis: unpermute_p(g, perm, axis=axis),
+    nondiff=(1,),
 )
 
 
@@ -147,19 +147,20 @@ def _unpermute_impl(xp, x, perm, axis):
 unpermute_p = deflinear(
     "unpermute",
     _unpermute_impl,
-    lambda g, ans, x, perm, axis: permute_p(g, perm=perm, axis=axis),
+    lambda g, ans, x, perm, axis: permute_p(g, perm, axis=axis),
+    nondiff=(1,),
 )
 
 
 def _sorting_permutation(x, axis, kind):
-    """The permutation that sorts the primal ``x`` along ``axis`` (an integer array,
-    no derivative, so the primal's boxes are dropped)."""
-    return argsort_p(unbox_all(x), axis=axis, kind=kind)
+    """The permutation that sorts the primal ``x`` along ``axis`` (an integer array: a
+    constant to derivatives; under ``vmap``, one permutation per example)."""
+    return argsort_p(x, axis=axis, kind=kind)
 
 
 def _sort_vjp(ans, x, axis, kind):
     perm = _sorting_permutation(x, axis, kind)  # computed when the backward pass gets here
-    return lambda g: unpermute_p(g, perm=perm, axis=axis)
+    return lambda g: unpermute_p(g, perm, axis=axis)
 
 
 # d sort(x) = dx gathered in sorted order
@@ -169,7 +170,7 @@ sort_p = defprimitive(
     vjp={0: _sort_vjp},
     jvp={
         0: lambda g, ans, x, axis, kind: permute_p(
-            g, perm=_sorting_permutation(x, axis, kind), axis=axis
+            g, _sorting_permutation(x, axis, kind), axis=axis
         )
     },
 )
