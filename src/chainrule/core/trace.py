@@ -76,6 +76,15 @@ class Trace:
             i += 1
         return vals, argnums, fields
 
+    def refuse_concrete(self, what: str) -> None:
+        """Called before a box of this trace hands out a Python value to user code
+        (``bool(x)``, ``float(x)``, ...); a trace that records a program raises here
+        (see :mod:`chainrule.core.staging`)."""
+
+    def note_concrete(self, box: Box) -> None:
+        """Called when the library itself takes a decision on the value of ``box`` (an
+        index array, a rule's mask); a trace that records a program guards it."""
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} level={self.level}>"
 
@@ -183,19 +192,24 @@ class Box:
         return (_ops.squeeze(p, axis=0) for p in _ops.split(self, n, axis=0))
 
     def __bool__(self) -> bool:
+        _ask_concrete(self, "bool()")
         return bool(unbox_all(self))
 
     # -- conversions: refused where they would drop the derivative -------------------------
     def __float__(self) -> float:
+        _ask_concrete(self, "float()")
         raise TypeError(_NOT_A_NUMBER)
 
     def __int__(self) -> int:
+        _ask_concrete(self, "int()")
         raise TypeError(_NOT_A_NUMBER)
 
     def __complex__(self) -> complex:
+        _ask_concrete(self, "complex()")
         raise TypeError(_NOT_A_NUMBER)
 
     def __index__(self) -> int:
+        _ask_concrete(self, "use as an index")
         raise TypeError(_NOT_A_NUMBER)
 
     def __array__(self, dtype=None, copy=None):
@@ -303,6 +317,23 @@ def new_trace(trace_type, *args):
         yield trace
     finally:
         trace.active = False
+
+
+def _ask_concrete(x, what: str) -> None:
+    """Let every trace under the boxes of ``x`` refuse to give out its Python value."""
+    while isinstance(x, Box):
+        x._trace.refuse_concrete(what)
+        x = x._value
+
+
+def concrete_value(x):
+    """The plain value under the boxes of ``x``, for a decision the library takes on it
+    in Python (an index array, a mask that picks a rule's branch). A program being
+    staged records a guard: replayed with other values, it checks that they agree."""
+    while isinstance(x, Box):
+        x._trace.note_concrete(x)
+        x = x._value
+    return x
 
 
 def unbox_all(x):

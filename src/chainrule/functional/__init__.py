@@ -12,6 +12,7 @@ From the bottom up (each module imports only those above it in this list):
 * :mod:`.custom`: ``custom_vjp``, ``custom_jvp``, ``stop_gradient``;
 * :mod:`.checkpoint`: ``checkpoint`` (recompute instead of store);
 * :mod:`.testing`: ``check_grads`` (derivatives against finite differences);
+* :mod:`.jit`: ``jit``, ``make_program`` (staged programs, compiled to Python);
 * :mod:`.autograd_names`: HIPS autograd's names for the same transforms.
 """
 
@@ -34,6 +35,7 @@ from chainrule.functional.checkpoint import checkpoint
 from chainrule.functional.custom import custom_jvp, custom_vjp, stop_gradient
 from chainrule.functional.gradients import elementwise_grad, grad, hvp, value_and_grad
 from chainrule.functional.jacobians import hessian, jacfwd, jacobian, jacrev
+from chainrule.functional.jit import jit, make_program
 from chainrule.functional.modes import jvp, linearize, vjp
 from chainrule.functional.testing import check_grads
 
@@ -55,9 +57,11 @@ __all__ = [
     "jacfwd",
     "jacobian",
     "jacrev",
+    "jit",
     "jvp",
     "linearize",
     "make_ggnvp",
+    "make_program",
     "make_hvp",
     "make_jvp",
     "make_vjp",

@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, concrete_value
 
 # The default of a parameter whose ``None`` means something (``clip``'s bounds, ...).
 MISSING = object()
@@ -55,16 +55,16 @@ def _foreign_array(x) -> bool:
 
 
 def has_zero(x) -> bool:
-    return bool(np.any(np.asarray(unbox_all(x)) == 0))
+    return bool(np.any(np.asarray(concrete_value(x)) == 0))
 
 
 def inf_minus_inf(x, y):
     """Where ``x - y`` is NaN although ``x`` is infinite (inf - inf, or a NaN ``y``): a
     plain mask, computed without a traced subtraction or a floating-point warning, so
     that a rule can route those entries around the subtraction."""
-    xv = unbox_all(x)
+    xv = concrete_value(x)
     with np.errstate(invalid="ignore"):
-        return np.isnan(np.subtract(xv, unbox_all(y))) & np.isinf(xv)
+        return np.isnan(np.subtract(xv, concrete_value(y))) & np.isinf(xv)
 
 
 # -- axes -------------------------------------------------------------------------------------

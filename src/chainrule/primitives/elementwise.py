@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives._args import inf_minus_inf
 from chainrule.primitives._helpers import (
@@ -89,7 +89,7 @@ def _pow_dx(ans, x, y):
     # formula is 0 * 0^(-1) = NaN (PyTorch and JAX say 0 there too); there the base is
     # taken as 1, so that 0^(-1) is not even evaluated.
     both_zero = D.logical_and(D.equal(x, 0), D.equal(y, 0))
-    if not np.any(unbox_all(both_zero)):
+    if not np.any(concrete_value(both_zero)):
         return y * power(x, y - 1.0)
     return where_p(both_zero, 0.0, y * power(where_p(both_zero, 1.0, x), y - 1.0))
 

@@ -30,7 +30,7 @@ import operator
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, concrete_value, unbox_all
 from chainrule.primitives._args import normalize_one_axis, reject_out
 from chainrule.primitives._helpers import (
     dtype_of,
@@ -49,7 +49,7 @@ __all__ = ["take", "take_along_axis", "index_update", "index_add"]
 def _plain(v):
     """Strip boxes from an index component (nested lists included)."""
     if isinstance(v, Box):
-        return unbox_all(v)
+        return concrete_value(v)
     if isinstance(v, list):
         return [_plain(item) for item in v]
     return v
@@ -69,7 +69,7 @@ def _index_array(v) -> np.ndarray:
 
 def _scalar_index(v):
     """A plain int for any integer-like slice bound or scalar index."""
-    return None if v is None else operator.index(unbox_all(v))
+    return None if v is None else operator.index(concrete_value(v))
 
 
 def normalize_index(index) -> tuple:

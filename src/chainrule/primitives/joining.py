@@ -15,7 +15,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import normalize_one_axis, reject_out
@@ -149,7 +149,7 @@ def _split_along(name, ary, indices_or_sections, axis, equal):
     if isinstance(indices_or_sections, int | np.integer):
         indices = _section_bounds(name, shape[ax], int(indices_or_sections), equal)
     else:
-        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
+        indices = tuple(int(i) for i in concrete_value(indices_or_sections))
     return _split_at(ary, indices, ax)
 
 
@@ -201,7 +201,7 @@ def repeat(a, repeats, axis=None):
         axis = 0
     shape = shape_of(a)
     ax = normalize_one_axis(axis, len(shape))
-    reps = np.asarray(unbox_all(repeats))
+    reps = np.asarray(concrete_value(repeats))
     if reps.ndim == 0 or reps.size == 1:
         r = int(reps.reshape(()))
         if r < 0:

@@ -53,7 +53,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value, unbox_all
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import products, products_diagonal
 from chainrule.primitives import reductions as R
@@ -158,7 +158,7 @@ def lstsq(a, b, rcond=None):
     if rcond is None or rcond < 0:
         rcond = np.finfo(np.float64).eps * (max(m, n) if rcond is None else 1)
     s = svdvals_p(a)
-    s_val = np.asarray(unbox_all(s))
+    s_val = np.asarray(concrete_value(s))
     rank = int(np.sum(s_val > rcond * s_val[0])) if s_val.size else 0
     x = products.matmul(pinv_p(a, rcond=float(rcond), hermitian=False), b)
     if rank == n and m > n:

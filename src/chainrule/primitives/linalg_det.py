@@ -13,7 +13,7 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import reductions as R
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import shape_of, split_results
@@ -42,11 +42,12 @@ def _cofactor(ans, a):
     inverse but still has cofactors; from ``A = U S Vᵀ`` they are
     ``det(U) det(V) U diag(ŝ) Vᵀ`` with ``ŝᵢ = prod_{j≠i} sⱼ`` (exact with zeros in s;
     its own derivatives at a singular A are those of ``svd``, so undefined there)."""
-    if np.all(np.asarray(unbox_all(ans)) != 0):
+    if np.all(np.asarray(concrete_value(ans)) != 0):
         return _scalar_to_matrix(ans) * mT(inv_p(a))
     u, s, vh = split_results(svd_p(a), 3)
     # det(U) det(V) = ±1: piecewise constant, so a plain value
-    sign = np.linalg.det(np.asarray(unbox_all(u))) * np.linalg.det(np.asarray(unbox_all(vh)))
+    uv, vhv = np.asarray(concrete_value(u)), np.asarray(concrete_value(vh))
+    sign = np.linalg.det(uv) * np.linalg.det(vhv)
     others = R.others_along_last(s) * np.expand_dims(sign, -1).astype(floating_dtype(a))
     return matmul(u * S.expand_dims(others, -2), vh)
 

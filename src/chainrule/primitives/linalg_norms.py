@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -167,5 +167,5 @@ def cond(x, p=None):
         x_inv = inv(x)
     except LinAlgError:
         # singular: the condition number is inf (NumPy's answer), a constant
-        return np.linalg.cond(np.asarray(unbox_all(x)), p)
+        return np.linalg.cond(np.asarray(concrete_value(x)), p)
     return norm(x, p, axis=axes) * norm(x_inv, p, axis=axes)

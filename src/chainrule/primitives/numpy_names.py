@@ -13,7 +13,7 @@ import numpy as np
 # index-building constants: no traced values in them
 from numpy import index_exp, ix_, mgrid, ndenumerate, ndindex, ogrid, s_  # noqa: F401
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import joining as J
@@ -73,7 +73,7 @@ def copy(a, order="K", subok=False):
 
 def asarray_chkfinite(a, dtype=None, order=None):
     """``asarray`` that refuses NaN and infinity."""
-    if not np.all(np.isfinite(unbox_all(a))):
+    if not np.all(np.isfinite(concrete_value(a))):
         raise ValueError("array must not contain infs or NaNs")
     return as_array(a)
 
@@ -120,7 +120,7 @@ def select(condlist, choicelist, default=0):
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """NumPy's partition, taking the values in the positions NumPy's ordering gives
     (so the gradient goes back to each value's source)."""
-    idx = np.argpartition(unbox_all(a), kth, axis=axis)
+    idx = np.argpartition(concrete_value(a), kth, axis=axis)
     if axis is None:
         return take(S.ravel(a), idx)
     return take_along_axis(a, idx, axis=axis)
@@ -131,24 +131,24 @@ def delete(arr, obj, axis=None):
     if axis is None:
         arr, axis = S.ravel(arr), 0
     n = _shape(arr)[axis]
-    keep = np.delete(np.arange(n), unbox_all(obj))
+    keep = np.delete(np.arange(n), concrete_value(obj))
     return take(arr, keep, axis=axis)
 
 
 def compress(condition, a, axis=None, out=None):
     """The slices of ``a`` along ``axis`` where ``condition`` holds."""
-    kept = np.flatnonzero(unbox_all(condition))
+    kept = np.flatnonzero(concrete_value(condition))
     return take(S.ravel(a) if axis is None else a, kept, axis=0 if axis is None else axis)
 
 
 def extract(condition, arr):
     """The entries of ``arr`` where ``condition`` holds, flattened."""
-    return compress(np.ravel(unbox_all(condition)), arr)
+    return compress(np.ravel(concrete_value(condition)), arr)
 
 
 def real_if_close(a, tol=100):
     """The real part when every imaginary part is within ``tol`` machine epsilons."""
-    value = np.asarray(unbox_all(a))
+    value = np.asarray(concrete_value(a))
     if value.dtype.kind != "c":
         return a
     limit = tol * np.finfo(value.dtype).eps if tol > 1 else tol
@@ -162,7 +162,7 @@ def copysign(x1, x2, /):
 
 def ldexp(x1, x2, /):
     """``x1 * 2**x2`` for integer ``x2``."""
-    return x1 * np.exp2(unbox_all(x2))
+    return x1 * np.exp2(concrete_value(x2))
 
 
 def heaviside(x1, x2, /):

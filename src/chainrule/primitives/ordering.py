@@ -13,7 +13,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, concrete_value
 from chainrule.primitives._args import normalize_axes, normalize_one_axis
 from chainrule.primitives._helpers import deflinear, defzero, namespace_of, ndim_of
 from chainrule.primitives.indexing import take_along_axis
@@ -136,5 +136,5 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     ax = normalize_one_axis(axis, ndim_of(a))
     if not isinstance(a, Box):  # nothing to differentiate: sort the values themselves
         return namespace_of(a).sort(a, axis=ax, kind=kind)
-    perm = np.argsort(np.asarray(unbox_all(a)), axis=ax, kind="stable")
+    perm = np.argsort(np.asarray(concrete_value(a)), axis=ax, kind="stable")
     return take_along_axis(a, perm, axis=ax)

@@ -23,7 +23,7 @@ import builtins
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import Box, is_boxed, unbox_all
+from chainrule.core.trace import Box, concrete_value, is_boxed
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import contains_box
 from chainrule.primitives._helpers import dtype_of, shape_of
@@ -37,7 +37,7 @@ __all__ = ["pad"]
 
 
 def _pairs(value, nd: int, name: str, kind=int) -> tuple:
-    arr = np.asarray(unbox_all(value))
+    arr = np.asarray(concrete_value(value))
     try:
         arr = np.broadcast_to(arr, (nd, 2))
     except ValueError:
@@ -172,7 +172,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
     ``minimum``, ``mean`` and ``linear_ramp``; differentiable in ``array``."""
     array = as_operand(array)
     if not is_boxed(array) and not contains_box(list(kwargs.values())):
-        return np.pad(array, unbox_all(pad_width), mode=mode, **kwargs)
+        return np.pad(array, concrete_value(pad_width), mode=mode, **kwargs)
     nd = len(shape_of(array))
     widths = _pairs(pad_width, nd, "pad_width")
     if builtins.any(w < 0 for pair in widths for w in pair):

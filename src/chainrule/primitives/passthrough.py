@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, concrete_value
 
 __all__: list[str] = []  # filled below, one public function per listed name
 
@@ -62,7 +62,7 @@ def _plain(x: Any) -> tuple[Any, bool]:
     """``x`` with every box unwrapped (inside lists, tuples and dicts too), and whether
     there was one."""
     if isinstance(x, Box):
-        return unbox_all(x), True
+        return concrete_value(x), True
     if isinstance(x, (list, tuple)):
         parts = [_plain(v) for v in x]
         return type(x)(p for p, _ in parts), any(t for _, t in parts)

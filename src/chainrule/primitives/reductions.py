@@ -26,7 +26,7 @@ import builtins
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
@@ -120,7 +120,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     if dtype is not None:
         a = E.astype(a, dtype)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
-    present = ~np.isnan(np.asarray(unbox_all(a)))
+    present = ~np.isnan(np.asarray(concrete_value(a)))
     mask = _mask(where, a)
     if mask is not None:
         present = present & mask
@@ -197,7 +197,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
     if dtype is not None:
         a = E.astype(a, dtype)
     if where is not None and where is not True:
-        a = where_p(unbox_all(where), a, 1)
+        a = where_p(concrete_value(where), a, 1)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
     res = prod_p(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
@@ -293,7 +293,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         w = S.broadcast_to(w, shape)
     ax = normalize_axis(axis, len(shape))
     scl = sum_p(w, axis=ax, keepdims=bool(keepdims))
-    if np.any(np.asarray(unbox_all(scl)) == 0):
+    if np.any(np.asarray(concrete_value(scl)) == 0):
         raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
     avg = E.divide(sum_p(E.multiply(a, w), axis=ax, keepdims=bool(keepdims)), scl)
     if returned:
@@ -328,7 +328,7 @@ def _truth(prim, name, a, axis, out, keepdims, where):
     a = S.as_operand(a)
     if where is not None and where is not True:
         # entries left out count as true for all, as false for any
-        mask = unbox_all(where)
+        mask = concrete_value(where)
         a = D.logical_or(a, D.logical_not(mask)) if prim is all_p else D.logical_and(a, mask)
     return prim(a, axis=ufunc_reduction_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
 

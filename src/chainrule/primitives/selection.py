@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives._args import MISSING, reject_out
 from chainrule.primitives._helpers import (
@@ -74,7 +74,7 @@ def where(condition, x=MISSING, y=MISSING, /):
     """``x`` where ``condition`` holds, else ``y``; with the condition alone, the
     indices where it holds (``numpy.nonzero``, no gradient)."""
     if x is MISSING and y is MISSING:
-        return np.where(np.asarray(unbox_all(condition)))
+        return np.where(np.asarray(concrete_value(condition)))
     if x is MISSING or y is MISSING:
         raise ValueError("where: either both or neither of x and y should be given")
     return where_p(condition, x, y)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -62,7 +62,7 @@ def _lse_weights(ans, a, b, axis, keepdims, signed):
     if not stuck.any():
         diff = a - ans_k
     else:
-        bv = 1.0 if b is None else np.broadcast_to(unbox_all(b), full)
+        bv = 1.0 if b is None else np.broadcast_to(concrete_value(b), full)
         total = np.abs(np.sum(np.where(stuck, bv, 0.0), axis=axis, keepdims=True))
         share = np.broadcast_to(-np.log(np.where(total > 0, total, 1.0)), full)
         diff = where_p(stuck, 0.0, a) - where_p(stuck, 0.0, ans_k)
@@ -126,8 +126,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if not return_sign:
         return out
     # the sign is piecewise constant: computed on plain values, it is a constant
-    av = np.asarray(unbox_all(a), dtype=np.float64)
-    bv = None if b is None else np.asarray(unbox_all(b), dtype=np.float64)
+    av = np.asarray(concrete_value(a), dtype=np.float64)
+    bv = None if b is None else np.asarray(concrete_value(b), dtype=np.float64)
     m = np.max(av, axis=ax, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
     e = np.exp(av - m) if bv is None else bv * np.exp(av - m)

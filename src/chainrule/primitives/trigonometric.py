@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives._helpers import defbinary, deflinear, defunary, real_p, ufunc_function
 from chainrule.primitives.elementwise import absolute, add, divide, imag_p, negative, sqrt, subtract
@@ -82,7 +82,7 @@ def _sinc_deriv(ans, x):
     # exact at 0 to every order (sinc''(0) = -pi²/3).
     small = D.less(absolute(x), 0.1)
     far = divide(cos(np.pi * x) - ans, where_p(small, 1.0, x))
-    if not np.any(unbox_all(small)):
+    if not np.any(concrete_value(small)):
         return far
     u = (np.pi * np.pi) * (x * x)
     near = _SINC_SERIES[0]

@@ -1,0 +1,186 @@
+"""From a staged :class:`~chainrule.core.staging.Program` to a plain Python function.
+
+Three passes clean the program, then :func:`generate` writes it out as straight-line
+Python source, one line per equation, each calling the primitive's forward
+(``record.impl(xp, ...)``) exactly as an eager call would, so the results are the
+eager ones bit for bit:
+
+* common subexpressions: an equation with the same record, inputs and keyword
+  arguments as an earlier one reuses its output;
+* constant folding: an equation whose inputs are all constants is evaluated once, here
+  (tracing already evaluates most of these: an operation on constants alone never
+  reaches the trace);
+* dead code: equations whose outputs no result needs are dropped (guards are kept:
+  they are checks, see :mod:`chainrule.core.staging`).
+
+The source is kept (``CompiledProgram.source``): a learner can read the forward and
+backward pass of their function as the code that actually runs.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.staging import Const, Equation, Program, Var, guard_p
+
+
+# -- passes -------------------------------------------------------------------------------
+def _const_key(value: Any) -> Any:
+    """A key under which equal constants compare equal (by value for Python and NumPy
+    scalars, with the type so that 1, 1.0, True and -0.0 stay apart; by identity for
+    arrays)."""
+    if isinstance(value, (bool, int, float, complex, str, np.generic)) or value is None:
+        return (type(value), repr(value))
+    return ("id", id(value))
+
+
+def _kwargs_key(kwargs: dict) -> Any:
+    try:
+        key = tuple(sorted((k, _static_key(v)) for k, v in kwargs.items()))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _static_key(v: Any) -> Any:
+    if isinstance(v, (tuple, list)):
+        return (type(v), tuple(_static_key(x) for x in v))
+    if isinstance(v, np.ndarray):
+        return ("id", id(v))
+    return (type(v), v)
+
+
+def eliminate_common(program: Program) -> Program:
+    """Share the output of equations that repeat an earlier one."""
+    seen: dict[Any, Var] = {}
+    rename: dict[Var, Var] = {}
+    eqns = []
+    for eqn in program.eqns:
+        inputs = [rename.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
+        eqn = Equation(eqn.prim, inputs, eqn.kwargs, eqn.out, eqn.xp)
+        kw = _kwargs_key(eqn.kwargs)
+        if eqn.out is not None and kw is not None:
+            ins = tuple(("v", a.num) if isinstance(a, Var) else _const_key(a.value) for a in inputs)
+            key = (id(eqn.prim), ins, kw, id(eqn.xp))
+            earlier = seen.get(key)
+            if earlier is not None:
+                rename[eqn.out] = earlier
+                continue
+            seen[key] = eqn.out
+        eqns.append(eqn)
+    outs = [rename.get(v, v) if isinstance(v, Var) else v for v in program.outvars]
+    return Program(program.invars, eqns, outs)
+
+
+def fold_constants(program: Program) -> Program:
+    """Evaluate the equations whose inputs are all constants."""
+    values: dict[Var, Const] = {}
+    eqns = []
+    for eqn in program.eqns:
+        inputs = [values.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
+        if eqn.out is not None and all(isinstance(a, Const) for a in inputs):
+            values[eqn.out] = Const(eqn.prim.impl(eqn.xp, *(a.value for a in inputs), **eqn.kwargs))
+            continue
+        eqns.append(Equation(eqn.prim, inputs, eqn.kwargs, eqn.out, eqn.xp))
+    outs = [values.get(v, v) if isinstance(v, Var) else v for v in program.outvars]
+    return Program(program.invars, eqns, outs)
+
+
+def eliminate_dead(program: Program) -> Program:
+    """Drop the equations no output depends on (guards always stay)."""
+    live = {v for v in program.outvars if isinstance(v, Var)}
+    kept = []
+    for eqn in reversed(program.eqns):
+        if eqn.prim is guard_p or eqn.out in live:
+            kept.append(eqn)
+            live.update(a for a in eqn.inputs if isinstance(a, Var))
+    kept.reverse()
+    return Program(program.invars, kept, program.outvars)
+
+
+def optimize(program: Program) -> Program:
+    return eliminate_dead(fold_constants(eliminate_common(program)))
+
+
+# -- code generation ----------------------------------------------------------------------
+class CompiledProgram:
+    """The generated function (``fn(*inputs) -> tuple of outputs``) and its source."""
+
+    __slots__ = ("fn", "source", "program")
+
+    def __init__(self, fn, source: str, program: Program):
+        self.fn = fn
+        self.source = source
+        self.program = program
+
+
+def _literal(value: Any) -> str | None:
+    """Python source for ``value`` if it reads back as an equal object of the same type."""
+    if value is None or isinstance(value, (bool, str)):
+        return repr(value)
+    if type(value) is int:
+        return repr(value)
+    if type(value) is float and math.isfinite(value):
+        return repr(value)
+    if type(value) is tuple and all(_literal(v) is not None for v in value):
+        inner = ", ".join(_literal(v) for v in value)  # type: ignore[misc]
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return None
+
+
+class _Names:
+    """The generated module's global names: forwards, namespaces and constants."""
+
+    def __init__(self):
+        self.globals: dict[str, Any] = {}
+        self._by_id: dict[int, str] = {}
+
+    def bind(self, obj: Any, stem: str) -> str:
+        name = self._by_id.get(id(obj))
+        if name is not None:
+            return name
+        name = f"_{stem}"
+        k = 1
+        while name in self.globals:
+            name = f"_{stem}{k}"
+            k += 1
+        self.globals[name] = obj
+        self._by_id[id(obj)] = name
+        return name
+
+    def value(self, value: Any) -> str:
+        text = _literal(value)
+        return text if text is not None else self.bind(value, "c")
+
+
+def _var_name(v: Var) -> str:
+    name = v.name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def generate(program: Program, name: str = "program") -> CompiledProgram:
+    """Write ``program`` as a Python function and compile it."""
+    names = _Names()
+
+    def operand(a) -> str:
+        return _var_name(a) if isinstance(a, Var) else names.value(a.value)
+
+    lines = [f"def {name}({', '.join(_var_name(v) for v in program.invars)}):"]
+    for eqn in program.eqns:
+        fn = names.bind(eqn.prim.impl, eqn.prim.name)
+        xp = names.bind(eqn.xp, getattr(eqn.xp, "__name__", "xp").split(".")[0])
+        args = [xp] + [operand(a) for a in eqn.inputs]
+        args += [f"{k}={names.value(v)}" for k, v in eqn.kwargs.items()]
+        call = f"{fn}({', '.join(args)})"
+        lines.append(f"    {call}" if eqn.out is None else f"    {_var_name(eqn.out)} = {call}")
+    outs = [operand(v) for v in program.outvars]
+    lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
+    source = "\n".join(lines) + "\n"
+    namespace = dict(names.globals)
+    exec(compile(source, f"<chainrule.jit {name}>", "exec"), namespace)  # noqa: S102
+    return CompiledProgram(namespace[name], source, program)
