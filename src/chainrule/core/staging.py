@@ -38,22 +38,30 @@ class GuardFailure(Exception):
     """A replayed program met a value on which tracing took a different decision."""
 
 
-def _guard_impl(xp, x, expected):
-    same = (
-        x is expected
-        or type(x) is type(expected)
+def _same(xp, x, expected) -> bool:
+    if isinstance(expected, tuple):
+        return (
+            isinstance(x, tuple)
+            and len(x) == len(expected)
+            and all(_same(xp, a, b) for a, b in zip(x, expected))
+        )
+    return x is expected or (
+        type(x) is type(expected)
         and getattr(x, "shape", ()) == getattr(expected, "shape", ())
         and getattr(x, "dtype", None) == getattr(expected, "dtype", None)
         and bool(xp.all(x == expected))
     )
-    if not same:
+
+
+def _guard_impl(xp, *values, fn, expected):
+    if not _same(xp, fn(*values), expected):
         raise GuardFailure
     return None
 
 
-# A check, not an operation: the value ``x`` that the library read while tracing (an
-# index array, a rule's mask) must equal the one it read then. Not in the registry (it
-# is the staging machinery's own, never called by user code).
+# A check, not an operation: ``fn`` of the values, which the library read while
+# tracing to take a decision (an index array, a rule's mask), must give what it gave
+# then. Not in the registry: it is the staging machinery's own, never user-called.
 guard_p = Primitive("guard", _guard_impl)
 
 
@@ -217,11 +225,22 @@ class StagingTrace(Trace):
         self.eqns.append(Equation(prim, inputs, dict(kwargs), var, xp))
         return box_type(StagingBox, ans)(ans, self, var)
 
-    def note_concrete(self, box: Box) -> None:
-        value = box._value
-        expected = value.copy() if hasattr(value, "copy") else value
-        xp = array_namespace((value,), "guard")
-        self.eqns.append(Equation(guard_p, [box._var, Const(expected)], {}, None, xp))
+    def note_concrete(self, fn, xs: tuple, result) -> None:
+        inputs: list = []
+        values = []
+        for x in xs:
+            while isinstance(x, Box) and x._trace is not self:
+                x = x._value
+            if isinstance(x, Box):
+                inputs.append(x._var)
+                values.append(x._value)
+            else:
+                inputs.append(Const(x))
+                values.append(x)
+        expected = result.copy() if hasattr(result, "copy") else result
+        xp = array_namespace(tuple(values), "guard")
+        kwargs = {"fn": fn, "expected": expected}
+        self.eqns.append(Equation(guard_p, inputs, kwargs, None, xp))
 
     def refuse_concrete(self, what: str) -> None:
         raise ConcretizationError(

@@ -81,9 +81,9 @@ class Trace:
         (``bool(x)``, ``float(x)``, ...); a trace that records a program raises here
         (see :mod:`chainrule.core.staging`)."""
 
-    def note_concrete(self, box: Box) -> None:
-        """Called when the library itself takes a decision on the value of ``box`` (an
-        index array, a rule's mask); a trace that records a program guards it."""
+    def note_concrete(self, fn, xs: tuple, result) -> None:
+        """Called when the library takes a decision on ``result = fn(*values of xs)``
+        (see :func:`concrete_read`); a trace that records a program guards it."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} level={self.level}>"
@@ -328,12 +328,30 @@ def _ask_concrete(x, what: str) -> None:
 
 def concrete_value(x):
     """The plain value under the boxes of ``x``, for a decision the library takes on it
-    in Python (an index array, a mask that picks a rule's branch). A program being
-    staged records a guard: replayed with other values, it checks that they agree."""
-    while isinstance(x, Box):
-        x._trace.note_concrete(x)
-        x = x._value
+    in Python (an index array, a permutation). A program being staged records a guard:
+    replayed with other values, it checks that they are the same."""
+    return concrete_read(_identity, x)
+
+
+def _identity(x):
     return x
+
+
+def concrete_read(fn, *xs):
+    """``fn`` of the plain values under the boxes of ``xs``: a plain result (a mask, a
+    flag) on which the library takes a decision in Python. A program being staged
+    records a guard that recomputes ``fn`` when it is replayed and checks that the
+    result is the same, so that the decision still holds."""
+    result = fn(*(unbox_all(x) for x in xs))
+    noted = set()
+    for x in xs:
+        while isinstance(x, Box):
+            trace = x._trace
+            if trace not in noted:
+                noted.add(trace)
+                trace.note_concrete(fn, xs, result)
+            x = x._value
+    return result
 
 
 def unbox_all(x):

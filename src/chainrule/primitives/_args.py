@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, concrete_value
+from chainrule.core.trace import Box, concrete_read
 
 # The default of a parameter whose ``None`` means something (``clip``'s bounds, ...).
 MISSING = object()
@@ -55,16 +55,23 @@ def _foreign_array(x) -> bool:
 
 
 def has_zero(x) -> bool:
-    return bool(np.any(np.asarray(concrete_value(x)) == 0))
+    return concrete_read(_has_zero, x)
+
+
+def _has_zero(v) -> bool:
+    return bool(np.any(np.asarray(v) == 0))
 
 
 def inf_minus_inf(x, y):
     """Where ``x - y`` is NaN although ``x`` is infinite (inf - inf, or a NaN ``y``): a
     plain mask, computed without a traced subtraction or a floating-point warning, so
     that a rule can route those entries around the subtraction."""
-    xv = concrete_value(x)
+    return concrete_read(_inf_minus_inf, x, y)
+
+
+def _inf_minus_inf(xv, yv):
     with np.errstate(invalid="ignore"):
-        return np.isnan(np.subtract(xv, concrete_value(y))) & np.isinf(xv)
+        return np.isnan(np.subtract(xv, yv)) & np.isinf(xv)
 
 
 # -- axes -------------------------------------------------------------------------------------

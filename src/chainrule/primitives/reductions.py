@@ -26,7 +26,7 @@ import builtins
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import concrete_value, unbox_all
+from chainrule.core.trace import concrete_read, concrete_value, unbox_all
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
@@ -113,6 +113,10 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     return sum(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
 
 
+def _not_nan(v):
+    return ~np.isnan(np.asarray(v))
+
+
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """Mean of the non-NaN entries; NaN entries get zero gradient."""
     reject_out("nanmean", out)
@@ -120,7 +124,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     if dtype is not None:
         a = E.astype(a, dtype)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
-    present = ~np.isnan(np.asarray(concrete_value(a)))
+    present = concrete_read(_not_nan, a)
     mask = _mask(where, a)
     if mask is not None:
         present = present & mask
@@ -293,7 +297,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         w = S.broadcast_to(w, shape)
     ax = normalize_axis(axis, len(shape))
     scl = sum_p(w, axis=ax, keepdims=bool(keepdims))
-    if np.any(np.asarray(concrete_value(scl)) == 0):
+    if has_zero(scl):
         raise ZeroDivisionError("average: weights sum to zero, can't be normalized")
     avg = E.divide(sum_p(E.multiply(a, w), axis=ax, keepdims=bool(keepdims)), scl)
     if returned:

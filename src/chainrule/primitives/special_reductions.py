@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import concrete_value
+from chainrule.core.trace import concrete_read, concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -126,13 +126,18 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if not return_sign:
         return out
     # the sign is piecewise constant: computed on plain values, it is a constant
-    av = np.asarray(concrete_value(a), dtype=np.float64)
-    bv = None if b is None else np.asarray(concrete_value(b), dtype=np.float64)
-    m = np.max(av, axis=ax, keepdims=True)
+    sign = concrete_read(lambda *v: _lse_sign(*v, axis=ax, keepdims=bool(keepdims)), *args)
+    return out, sign
+
+
+def _lse_sign(av, bv=None, *, axis, keepdims):
+    av = np.asarray(av, dtype=np.float64)
+    bv = None if bv is None else np.asarray(bv, dtype=np.float64)
+    m = np.max(av, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
     e = np.exp(av - m) if bv is None else bv * np.exp(av - m)
-    sign = np.sign(np.sum(e, axis=ax, keepdims=bool(keepdims)))
-    return out, sign[()] if sign.ndim == 0 else sign
+    sign = np.sign(np.sum(e, axis=axis, keepdims=keepdims))
+    return sign[()] if sign.ndim == 0 else sign
 
 
 def _softmax_impl(xp, x, axis):
