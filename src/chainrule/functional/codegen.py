@@ -158,9 +158,48 @@ class _Names:
         return text if text is not None else self.bind(value, "c")
 
 
+class _Probe:
+    """A stand-in array namespace that records the calls a forward makes on it."""
+
+    def __init__(self):
+        self.calls: list = []
+
+    def __getattr__(self, name: str):
+        def record(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            return _Probe
+
+        return record
+
+
+def direct_call(eqn: Equation) -> str | None:
+    """The name of the namespace function that ``eqn``'s forward merely forwards to
+    (``lambda xp, x, y: xp.multiply(x, y)``), so the code can call it without the
+    wrapper; ``None`` when the forward does anything else."""
+    probe = _Probe()
+    markers = [object() for _ in eqn.inputs]
+    try:
+        out = eqn.prim.impl(probe, *markers, **eqn.kwargs)
+    except Exception:  # the forward looked at its inputs: not a plain forwarder
+        return None
+    if out is not _Probe or len(probe.calls) != 1:
+        return None
+    name, args, kwargs = probe.calls[0]
+    same_args = len(args) == len(markers) and all(a is m for a, m in zip(args, markers))
+    if not same_args or kwargs.keys() != eqn.kwargs.keys():
+        return None
+    if any(kwargs[k] is not v for k, v in eqn.kwargs.items()):
+        return None
+    return name if callable(getattr(eqn.xp, name, None)) else None
+
+
 def _var_name(v: Var) -> str:
     name = v.name
     return name + "_" if keyword.iskeyword(name) else name
+
+
+def _module_name(xp: Any) -> str:
+    return getattr(xp, "__name__", "xp").split(".")[0]
 
 
 def generate(program: Program, name: str = "program") -> CompiledProgram:
@@ -172,9 +211,13 @@ def generate(program: Program, name: str = "program") -> CompiledProgram:
 
     lines = [f"def {name}({', '.join(_var_name(v) for v in program.invars)}):"]
     for eqn in program.eqns:
-        fn = names.bind(eqn.prim.impl, eqn.prim.name)
-        xp = names.bind(eqn.xp, getattr(eqn.xp, "__name__", "xp").split(".")[0])
-        args = [xp] + [operand(a) for a in eqn.inputs]
+        direct = direct_call(eqn)
+        if direct is not None:
+            fn = names.bind(getattr(eqn.xp, direct), f"{_module_name(eqn.xp)}_{direct}")
+            args = [operand(a) for a in eqn.inputs]
+        else:
+            fn = names.bind(eqn.prim.impl, eqn.prim.name)
+            args = [names.bind(eqn.xp, _module_name(eqn.xp))] + [operand(a) for a in eqn.inputs]
         args += [f"{k}={names.value(v)}" for k, v in eqn.kwargs.items()]
         call = f"{fn}({', '.join(args)})"
         lines.append(f"    {call}" if eqn.out is None else f"    {_var_name(eqn.out)} = {call}")
