@@ -21,6 +21,7 @@ value, and a staging trace refuses with the line of user code that asked.
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
@@ -68,10 +69,11 @@ guard_p = Primitive("guard", _guard_impl)
 class Var:
     """A value of a program: its number, shape and dtype (the 'abstract value')."""
 
-    __slots__ = ("num", "shape", "dtype", "kind")
+    __slots__ = ("num", "shape", "dtype", "kind", "cls")
 
     def __init__(self, num: int, value: Any):
         self.num = num
+        self.cls = type(value)  # the Python type of the value while tracing
         if isinstance(value, tuple):  # the output of a multiple-result primitive
             self.kind, self.shape, self.dtype = "tuple", (len(value),), None
         else:
@@ -87,7 +89,7 @@ class Var:
             out = chr(ord("a") + n % 26) + out
             n //= 26
             if not n:
-                return out
+                return out + "_" if keyword.iskeyword(out) else out  # as_, if_, in_ ...
 
     def type_str(self) -> str:
         if self.kind == "tuple":

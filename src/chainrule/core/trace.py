@@ -330,10 +330,11 @@ def concrete_value(x):
     """The plain value under the boxes of ``x``, for a decision the library takes on it
     in Python (an index array, a permutation). A program being staged records a guard:
     replayed with other values, it checks that they are the same."""
-    return concrete_read(_identity, x)
+    return concrete_read(identity, x)
 
 
-def _identity(x):
+def identity(x):
+    """The read of :func:`concrete_value` (a guard on it compares the value itself)."""
     return x
 
 

@@ -9,7 +9,8 @@ eager ones bit for bit:
   arguments as an earlier one reuses its output;
 * constant folding: an equation whose inputs are all constants is evaluated once, here
   (tracing already evaluates most of these: an operation on constants alone never
-  reaches the trace);
+  reaches the trace), and so is ``x and False``, which rules use to build masks; a
+  guard on constants alone is checked here and dropped;
 * dead code: equations whose outputs no result needs are dropped (guards are kept:
   they are checks, see :mod:`chainrule.core.staging`).
 
@@ -19,13 +20,13 @@ backward pass of their function as the code that actually runs.
 
 from __future__ import annotations
 
-import keyword
 import math
 from typing import Any
 
 import numpy as np
 
-from chainrule.core.staging import Const, Equation, Program, Var, guard_p
+from chainrule.core.staging import Const, Equation, GuardFailure, Program, Var, guard_p
+from chainrule.functional.codegen_scalar import scalar_globals, scalar_source
 
 
 # -- passes -------------------------------------------------------------------------------
@@ -77,14 +78,45 @@ def eliminate_common(program: Program) -> Program:
     return Program(program.invars, eqns, outs)
 
 
+# An operand that fixes the result whatever the other one is (``x and False``), for the
+# masks that rules build from one traced and one constant flag.
+_ABSORBING = {"logical_and": False, "logical_or": True}
+
+
+def _absorbed(eqn: Equation, inputs: list) -> Const | None:
+    flag = _ABSORBING.get(eqn.prim.name)
+    if flag is None or eqn.out is None or eqn.out.shape != () or eqn.kwargs:
+        return None
+    for a in inputs:
+        if isinstance(a, Const) and isinstance(a.value, (bool, np.bool_)) and a.value == flag:
+            return Const(np.bool_(flag))
+    return None
+
+
+def _guard_holds(eqn: Equation, inputs: list) -> bool:
+    """A guard on constants alone is checked once, here."""
+    try:
+        eqn.prim.impl(eqn.xp, *(a.value for a in inputs), **eqn.kwargs)
+    except GuardFailure:
+        return False
+    return True
+
+
 def fold_constants(program: Program) -> Program:
-    """Evaluate the equations whose inputs are all constants."""
+    """Evaluate the equations whose inputs are all constants (and ``x and False``)."""
     values: dict[Var, Const] = {}
     eqns = []
     for eqn in program.eqns:
         inputs = [values.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
-        if eqn.out is not None and all(isinstance(a, Const) for a in inputs):
+        constant = all(isinstance(a, Const) for a in inputs)
+        if eqn.out is None and constant and _guard_holds(eqn, inputs):
+            continue
+        if eqn.out is not None and constant:
             values[eqn.out] = Const(eqn.prim.impl(eqn.xp, *(a.value for a in inputs), **eqn.kwargs))
+            continue
+        absorbed = _absorbed(eqn, inputs)
+        if absorbed is not None:
+            values[eqn.out] = absorbed
             continue
         eqns.append(Equation(eqn.prim, inputs, eqn.kwargs, eqn.out, eqn.xp))
     outs = [values.get(v, v) if isinstance(v, Var) else v for v in program.outvars]
@@ -109,7 +141,8 @@ def optimize(program: Program) -> Program:
 
 # -- code generation ----------------------------------------------------------------------
 class CompiledProgram:
-    """The generated function (``fn(*inputs) -> tuple of outputs``) and its source."""
+    """The generated function (``fn(*inputs) -> tuple of outputs``) and its source (the
+    scalar version's, where that is what runs first)."""
 
     __slots__ = ("fn", "source", "program")
 
@@ -193,23 +226,20 @@ def direct_call(eqn: Equation) -> str | None:
     return name if callable(getattr(eqn.xp, name, None)) else None
 
 
-def _var_name(v: Var) -> str:
-    name = v.name
-    return name + "_" if keyword.iskeyword(name) else name
-
-
 def _module_name(xp: Any) -> str:
     return getattr(xp, "__name__", "xp").split(".")[0]
 
 
-def generate(program: Program, name: str = "program") -> CompiledProgram:
-    """Write ``program`` as a Python function and compile it."""
+def generate(program: Program, name: str = "program", scalar: bool = True) -> CompiledProgram:
+    """Write ``program`` as a Python function and compile it. With ``scalar``, a
+    program on float scalars runs as Python float arithmetic first (see
+    :mod:`.codegen_scalar`), and as NumPy calls where Python raises."""
     names = _Names()
 
     def operand(a) -> str:
-        return _var_name(a) if isinstance(a, Var) else names.value(a.value)
+        return a.name if isinstance(a, Var) else names.value(a.value)
 
-    lines = [f"def {name}({', '.join(_var_name(v) for v in program.invars)}):"]
+    lines = [f"def {name}({', '.join(v.name for v in program.invars)}):"]
     for eqn in program.eqns:
         direct = direct_call(eqn)
         if direct is not None:
@@ -220,10 +250,26 @@ def generate(program: Program, name: str = "program") -> CompiledProgram:
             args = [names.bind(eqn.xp, _module_name(eqn.xp))] + [operand(a) for a in eqn.inputs]
         args += [f"{k}={names.value(v)}" for k, v in eqn.kwargs.items()]
         call = f"{fn}({', '.join(args)})"
-        lines.append(f"    {call}" if eqn.out is None else f"    {_var_name(eqn.out)} = {call}")
+        lines.append(f"    {call}" if eqn.out is None else f"    {eqn.out.name} = {call}")
     outs = [operand(v) for v in program.outvars]
     lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
     source = "\n".join(lines) + "\n"
-    namespace = dict(names.globals)
+    fn = _compile(source, name, names.globals)
+    fast_source = scalar_source(program, name) if scalar else None
+    if fast_source is None:
+        return CompiledProgram(fn, source, program)
+    fast = _compile(fast_source, name, scalar_globals(GuardFailure))
+
+    def run(*args):
+        try:
+            return fast(*args)
+        except (ArithmeticError, ValueError):  # 1 / 0, log(-1): NumPy's inf and NaN
+            return fn(*args)
+
+    return CompiledProgram(run, fast_source, program)
+
+
+def _compile(source: str, name: str, names: dict):
+    namespace = dict(names)
     exec(compile(source, f"<chainrule.jit {name}>", "exec"), namespace)  # noqa: S102
-    return CompiledProgram(namespace[name], source, program)
+    return namespace[name]

@@ -158,9 +158,10 @@ def _has_box(sig: _Signature) -> bool:
 class JittedFunction:
     """``fun``, traced and compiled once per argument signature (see :func:`jit`)."""
 
-    def __init__(self, fun: Callable, static_argnums, static_argnames):
+    def __init__(self, fun: Callable, static_argnums, static_argnames, exact: bool):
         check_callable(fun, "jit")
         self.fun = fun
+        self.exact = exact
         self.static_argnums, self.static_argnames = _check_static(static_argnums, static_argnames)
         self._cache: dict[Any, tuple[_Traced, CompiledProgram]] = {}
         self.fallbacks = 0  # calls run eagerly because a guard failed
@@ -175,7 +176,7 @@ class JittedFunction:
             traced = _trace(self.fun, sig)
             name = getattr(self.fun, "__name__", "program")
             name = name if name.isidentifier() else "program"
-            entry = (traced, generate(optimize(traced.program), name))
+            entry = (traced, generate(optimize(traced.program), name, scalar=not self.exact))
             self._cache[sig.key] = entry
         return entry
 
@@ -211,6 +212,8 @@ def jit(
     fun: Callable,
     static_argnums: int | Sequence[int] = (),
     static_argnames: str | Sequence[str] = (),
+    *,
+    exact: bool = False,
 ) -> JittedFunction:
     """``fun`` traced once per argument signature and replayed as generated code.
 
@@ -218,8 +221,14 @@ def jit(
     memory layout of every array leaf, and the value of every static argument
     (``static_argnums`` / ``static_argnames``, which must be hashable; they may steer
     Python control flow). Non-numeric leaves (strings, ``None``) are static too.
+
+    The compiled code calls each primitive's NumPy forward as an eager call would, so
+    results are the eager ones bit for bit; except that a program on Python float
+    scalars runs as Python float arithmetic and the ``math`` module (tens of times
+    faster), where ``exp``, ``tanh`` ... may differ from NumPy's in the last bit.
+    ``exact=True`` keeps NumPy's calls there too.
     """
-    return JittedFunction(fun, static_argnums, static_argnames)
+    return JittedFunction(fun, static_argnums, static_argnames, exact)
 
 
 def make_program(
