@@ -150,7 +150,7 @@ class Equation:
 
 
 def _short(v: Any) -> str:
-    if hasattr(v, "shape") and hasattr(v, "dtype") and getattr(v, "ndim", 0):
+    if hasattr(v, "shape") and hasattr(v, "dtype") and len(v.shape) > 0:
         return f"const:{type_str(v.shape, v.dtype)}"
     text = repr(v)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -209,7 +209,7 @@ class StagingTrace(Trace):
         vals = list(args)
         inputs: list = []
         for i, a in enumerate(args):
-            if isinstance(a, Box) and a._trace is self:
+            if isinstance(a, StagingBox) and a._trace is self:
                 vals[i] = a._value
                 inputs.append(a._var)
             elif isinstance(a, Box):
@@ -233,7 +233,7 @@ class StagingTrace(Trace):
         for x in xs:
             while isinstance(x, Box) and x._trace is not self:
                 x = x._value
-            if isinstance(x, Box):
+            if isinstance(x, StagingBox):
                 inputs.append(x._var)
                 values.append(x._value)
             else:
@@ -263,7 +263,7 @@ def _closure_error(prim: Primitive) -> TypeError:
 
 def staged_output(trace: StagingTrace, x: Any) -> Var | Const:
     """The program output for a result of the traced function."""
-    if isinstance(x, Box) and x._trace is trace:
+    if isinstance(x, StagingBox) and x._trace is trace:
         return x._var
     if isinstance(x, Box):
         raise TypeError(

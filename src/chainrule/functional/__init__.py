@@ -12,7 +12,9 @@ From the bottom up (each module imports only those above it in this list):
 * :mod:`.custom`: ``custom_vjp``, ``custom_jvp``, ``stop_gradient``;
 * :mod:`.checkpoint`: ``checkpoint`` (recompute instead of store);
 * :mod:`.testing`: ``check_grads`` (derivatives against finite differences);
-* :mod:`.jit`: ``jit``, ``make_program`` (staged programs, compiled to Python);
+* :mod:`.codegen`, :mod:`.codegen_scalar`: staged programs cleaned up and written as
+  Python (NumPy calls; float arithmetic for scalar programs);
+* :mod:`.jit`: ``jit``, ``make_program``;
 * :mod:`.autograd_names`: HIPS autograd's names for the same transforms.
 """
 

@@ -107,7 +107,7 @@ def fold_constants(program: Program) -> Program:
     values: dict[Var, Const] = {}
     eqns = []
     for eqn in program.eqns:
-        inputs = [values.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
+        inputs: list[Any] = [values.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
         constant = all(isinstance(a, Const) for a in inputs)
         if eqn.out is None and constant and _guard_holds(eqn, inputs):
             continue
@@ -115,7 +115,7 @@ def fold_constants(program: Program) -> Program:
             values[eqn.out] = Const(eqn.prim.impl(eqn.xp, *(a.value for a in inputs), **eqn.kwargs))
             continue
         absorbed = _absorbed(eqn, inputs)
-        if absorbed is not None:
+        if absorbed is not None and eqn.out is not None:
             values[eqn.out] = absorbed
             continue
         eqns.append(Equation(eqn.prim, inputs, eqn.kwargs, eqn.out, eqn.xp))

@@ -127,18 +127,16 @@ def scalar_source(program: Program, name: str) -> str | None:
             return None
         lines.append(f"    {line}")
     invars = set(program.invars)
-    outs = []
+    outs: list[str] = []
     for v in program.outvars:
         if isinstance(v, Const) or v in invars:
-            outs.append(None)  # filled in from the NumPy version's conventions below
-        elif v.cls is np.float64:
+            return None  # returned as they are: the NumPy version does that
+        if v.cls is np.float64:
             outs.append(f"_float64({v.name})")
         elif v.cls is np.bool_:
             outs.append(f"_bool({v.name})")
         else:
             return None
-    if any(o is None for o in outs):
-        return None
     lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
     return "\n".join(lines) + "\n"
 
