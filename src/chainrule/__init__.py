@@ -30,6 +30,7 @@ from chainrule.core.anomaly import detect_anomaly
 from chainrule.functional import (
     check_grads,
     checkpoint,
+    cond,
     custom_jvp,
     custom_vjp,
     deriv,
@@ -274,6 +275,7 @@ __all__ = [
     "zeros_like",
     "check_grads",
     "checkpoint",
+    "cond",
     "custom_jvp",
     "custom_vjp",
     "detect_anomaly",

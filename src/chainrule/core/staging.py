@@ -150,6 +150,8 @@ class Equation:
 
 
 def _short(v: Any) -> str:
+    if callable(v) and hasattr(v, "__name__"):  # a branch of cond, a guard's check
+        return f"<{v.__name__}>"
     if hasattr(v, "shape") and hasattr(v, "dtype") and len(v.shape) > 0:
         return f"const:{type_str(v.shape, v.dtype)}"
     text = repr(v)

@@ -15,6 +15,7 @@ From the bottom up (each module imports only those above it in this list):
 * :mod:`.codegen`, :mod:`.codegen_scalar`: staged programs cleaned up and written as
   Python (NumPy calls; float arithmetic for scalar programs);
 * :mod:`.jit`: ``jit``, ``make_program``;
+* :mod:`.control_flow`: ``cond`` (a traced choice that ``jit`` keeps);
 * :mod:`.autograd_names`: HIPS autograd's names for the same transforms.
 """
 
@@ -34,6 +35,7 @@ from chainrule.functional.autograd_names import (
     vector_jacobian_product,
 )
 from chainrule.functional.checkpoint import checkpoint
+from chainrule.functional.control_flow import cond
 from chainrule.functional.custom import custom_jvp, custom_vjp, stop_gradient
 from chainrule.functional.gradients import elementwise_grad, grad, hvp, value_and_grad
 from chainrule.functional.jacobians import hessian, jacfwd, jacobian, jacrev
@@ -44,6 +46,7 @@ from chainrule.functional.testing import check_grads
 __all__ = [
     "check_grads",
     "checkpoint",
+    "cond",
     "custom_jvp",
     "custom_vjp",
     "deriv",
