@@ -94,7 +94,7 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, *operands: Any) -> An
     that ``jit`` keeps (see the module docstring)."""
     check_callable(true_fn, "cond")
     check_callable(false_fn, "cond")
-    single = []
+    single: list[bool] = []
 
     def branch(fn):
         @functools.wraps(fn)
