@@ -83,13 +83,18 @@ def eliminate_common(program: Program) -> Program:
 _ABSORBING = {"logical_and": False, "logical_or": True}
 
 
-def _absorbed(eqn: Equation, inputs: list) -> Const | None:
+def _absorbed(eqn: Equation, inputs: list, outputs: set) -> Const | None:
+    """The constant result of ``x and False`` / ``x or True``; an array one only where
+    it is not a result of the program (a caller could modify a shared array)."""
     flag = _ABSORBING.get(eqn.prim.name)
-    if flag is None or eqn.out is None or eqn.out.shape != () or eqn.kwargs:
+    out = eqn.out
+    if flag is None or out is None or eqn.kwargs or out.dtype != np.bool_:
+        return None
+    if out.shape != () and out in outputs:
         return None
     for a in inputs:
         if isinstance(a, Const) and isinstance(a.value, (bool, np.bool_)) and a.value == flag:
-            return Const(np.bool_(flag))
+            return Const(np.bool_(flag) if out.shape == () else np.full(out.shape, flag))
     return None
 
 
@@ -105,6 +110,7 @@ def _guard_holds(eqn: Equation, inputs: list) -> bool:
 def fold_constants(program: Program) -> Program:
     """Evaluate the equations whose inputs are all constants (and ``x and False``)."""
     values: dict[Var, Const] = {}
+    outputs = {v for v in program.outvars if isinstance(v, Var)}
     eqns = []
     for eqn in program.eqns:
         inputs: list[Any] = [values.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
@@ -114,7 +120,7 @@ def fold_constants(program: Program) -> Program:
         if eqn.out is not None and constant:
             values[eqn.out] = Const(eqn.prim.impl(eqn.xp, *(a.value for a in inputs), **eqn.kwargs))
             continue
-        absorbed = _absorbed(eqn, inputs)
+        absorbed = _absorbed(eqn, inputs, outputs)
         if absorbed is not None and eqn.out is not None:
             values[eqn.out] = absorbed
             continue
