@@ -69,22 +69,24 @@ def _literal(value: Any) -> str | None:
     return None
 
 
-def _operand(a) -> str | None:
-    return a.name if isinstance(a, Var) else _literal(a.value)
+def _operand(a, alias: dict) -> str | None:
+    return alias.get(a.name, a.name) if isinstance(a, Var) else _literal(a.value)
 
 
-def _statement(eqn: Equation) -> str | None:
-    """One line of Python for ``eqn``, or ``None`` if it has no scalar form."""
+def _statement(eqn: Equation, alias: dict) -> str | None:
+    """One line of Python for ``eqn``, or ``None`` if it has no scalar form. An
+    equation that only copies its input (``x ** 1``) writes no line: ``alias`` maps its
+    output to the input's name."""
     if eqn.prim is guard_p:
         # a guard on a flag read as it is: compare it with the value seen while tracing
         expected = _literal(eqn.kwargs["expected"])
         if eqn.kwargs["fn"] is not identity or expected is None or len(eqn.inputs) != 1:
             return None
-        x = _operand(eqn.inputs[0])
+        x = _operand(eqn.inputs[0], alias)
         return None if x is None else f"if {x} != {expected}: raise _GuardFailure"
     if eqn.kwargs or eqn.out is None or not _scalar_var(eqn.out):
         return None
-    args = [_operand(a) for a in eqn.inputs]
+    args = [_operand(a, alias) for a in eqn.inputs]
     if any(a is None for a in args):
         return None
     name, out = eqn.prim.name, eqn.out.name
@@ -96,8 +98,9 @@ def _statement(eqn: Equation) -> str | None:
         y = eqn.inputs[1].value
         if not isinstance(y, (int, float, np.float64)) or not float(y).is_integer():
             return None  # integer powers only (a fractional one of x < 0 is complex)
-        if y == 1:
-            return f"{out} = {args[0]}"  # x¹ = x exactly
+        if y == 1 and isinstance(eqn.inputs[0], Var):
+            alias[out] = args[0]  # x¹ = x exactly: no line, later uses read x
+            return ""
         if y == 2:
             return f"{out} = {args[0]} * {args[0]}"  # both correctly rounded: the same
         return f"{out} = {args[0]} ** {args[1]}"
@@ -121,20 +124,22 @@ def scalar_source(program: Program, name: str) -> str | None:
     if not all(_scalar_var(v) and v.cls in _SCALAR_TYPES for v in program.invars):
         return None
     lines = [f"def {name}({', '.join(v.name for v in program.invars)}):"]
+    alias: dict[str, str] = {}
     for eqn in program.eqns:
-        line = _statement(eqn)
+        line = _statement(eqn, alias)
         if line is None:
             return None
-        lines.append(f"    {line}")
+        if line:
+            lines.append(f"    {line}")
     invars = set(program.invars)
     outs: list[str] = []
     for v in program.outvars:
         if isinstance(v, Const) or v in invars:
             return None  # returned as they are: the NumPy version does that
         if v.cls is np.float64:
-            outs.append(f"_float64({v.name})")
+            outs.append(f"_float64({alias.get(v.name, v.name)})")
         elif v.cls is np.bool_:
-            outs.append(f"_bool({v.name})")
+            outs.append(f"_bool({alias.get(v.name, v.name)})")
         else:
             return None
     lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
