@@ -57,16 +57,23 @@ def _static_key(v: Any) -> Any:
 
 
 def eliminate_common(program: Program) -> Program:
-    """Share the output of equations that repeat an earlier one."""
+    """Share the output of equations that repeat an earlier one, and check a repeated
+    guard once (same check of the same values: it gave the same result while tracing)."""
     seen: dict[Any, Var] = {}
     rename: dict[Var, Var] = {}
+    guards: set[Any] = set()
     eqns = []
     for eqn in program.eqns:
         inputs = [rename.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
         eqn = Equation(eqn.prim, inputs, eqn.kwargs, eqn.out, eqn.xp)
+        ins = tuple(("v", a.num) if isinstance(a, Var) else _const_key(a.value) for a in inputs)
+        if eqn.prim is guard_p:
+            check = (id(eqn.kwargs["fn"]), ins, id(eqn.xp))
+            if check in guards:
+                continue
+            guards.add(check)
         kw = _kwargs_key(eqn.kwargs)
         if eqn.out is not None and kw is not None:
-            ins = tuple(("v", a.num) if isinstance(a, Var) else _const_key(a.value) for a in inputs)
             key = (id(eqn.prim), ins, kw, id(eqn.xp))
             earlier = seen.get(key)
             if earlier is not None:
