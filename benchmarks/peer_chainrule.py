@@ -87,6 +87,22 @@ def _jitted(graph, *names):
     return factory
 
 
+def jit_mlp(data):
+    state = {"params": [p.copy() for p in data["params"]]}
+    x, labels = data["x"], data["labels"]
+
+    @cr.jit
+    def step(params, x, labels):
+        grads = cr.grad(mlp_loss)(params, x, labels)
+        return [p - MLP_LR * gp for p, gp in zip(params, grads)], grads
+
+    def run():
+        state["params"], grads = step(state["params"], x, labels)
+        return grads
+
+    return run
+
+
 def jit_hessian(data):
     h = cr.jit(cr.hessian(hessian_f(data["m"])))
     x = data["x"]
@@ -166,6 +182,7 @@ IMPLS = {
     "chainrule jit": {
         "scalar": _jitted(scalar_graph, "a", "b"),
         "elementwise": _jitted(elementwise_graph, "x", "y"),
+        "mlp": jit_mlp,
         "matmul": _jitted(matmul_graph, "a", "b"),
         "hessian": jit_hessian,
     },

@@ -295,3 +295,14 @@ def test_scalar_path_falls_back_to_numpy_where_python_raises():
     with pytest.warns(RuntimeWarning):
         assert f(2.0, 0.0) == np.inf  # NumPy's division by 0
     assert f(np.e, 2.0) == np.log(np.e) / 2.0
+
+
+def test_a_repeated_guard_is_checked_once():
+    from chainrule.scipy.special import logsumexp
+
+    # every row of the Hessian re-reads logsumexp's inf - inf mask of the same values
+    w = np.arange(1.0, 5.0)
+    h = cr.jit(cr.hessian(lambda v: logsumexp(v * w)))
+    names = [e.prim.name for e in h.program(_x(4)).eqns]
+    assert names.count("guard") == 1 and names.count("logsumexp") == 1
+    _same(h(_x(4, seed=7)), cr.hessian(lambda v: logsumexp(v * w))(_x(4, seed=7)))
