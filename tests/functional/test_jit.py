@@ -306,3 +306,17 @@ def test_a_repeated_guard_is_checked_once():
     names = [e.prim.name for e in h.program(_x(4)).eqns]
     assert names.count("guard") == 1 and names.count("logsumexp") == 1
     _same(h(_x(4, seed=7)), cr.hessian(lambda v: logsumexp(v * w))(_x(4, seed=7)))
+
+
+def test_backward_pass_keeps_its_silenced_warnings():
+    # the backward pass evaluates local derivatives where a `where` discards them
+    # (1/x at 0); eagerly NumPy's warnings are silenced there, and so in the program
+    def f(x):
+        return cnp.sum(1 / cnp.where(x == 0, 1.0, x))
+
+    x = np.array([0.0, 2.0])
+    grad = cr.jit(cr.grad(f))
+    _same(grad(x), cr.grad(f)(x))  # RuntimeWarnings are errors in this test suite
+    assert "with _errstate(" in grad.source(x)
+    with pytest.warns(RuntimeWarning):  # the forward pass warns as it does eagerly
+        cr.jit(lambda x: 1 / x)(x)

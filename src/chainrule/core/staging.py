@@ -130,16 +130,31 @@ class Const:
 
 
 class Equation:
-    """``outvar = prim(*inputs, **kwargs)``, evaluated in namespace ``xp``."""
+    """``outvar = prim(*inputs, **kwargs)``, evaluated in namespace ``xp``, under the
+    floating-point error settings ``errstate`` (``xp.geterr()`` while tracing: the
+    backward pass silences NumPy's warnings, and a replay must too)."""
 
-    __slots__ = ("prim", "inputs", "kwargs", "out", "xp")
+    __slots__ = ("prim", "inputs", "kwargs", "out", "xp", "errstate")
 
-    def __init__(self, prim: Primitive, inputs: list, kwargs: dict, out: Var | None, xp: Any):
+    def __init__(
+        self,
+        prim: Primitive,
+        inputs: list,
+        kwargs: dict,
+        out: Var | None,
+        xp: Any,
+        errstate: tuple | None = None,
+    ):
         self.prim = prim
         self.inputs = inputs
         self.kwargs = kwargs
         self.out = out
         self.xp = xp
+        self.errstate = errstate
+
+    def replace(self, inputs: list) -> Equation:
+        """The same equation on other inputs."""
+        return Equation(self.prim, inputs, self.kwargs, self.out, self.xp, self.errstate)
 
     def __str__(self) -> str:
         args = " ".join(repr(a) if isinstance(a, Const) else a.name for a in self.inputs)
@@ -226,7 +241,7 @@ class StagingTrace(Trace):
             raise _closure_error(prim)
         xp = array_namespace(vals, prim.name)
         var = self.new_var(ans)
-        self.eqns.append(Equation(prim, inputs, dict(kwargs), var, xp))
+        self.eqns.append(Equation(prim, inputs, dict(kwargs), var, xp, error_state(xp)))
         return box_type(StagingBox, ans)(ans, self, var)
 
     def note_concrete(self, fn, xs: tuple, result) -> None:
@@ -253,6 +268,12 @@ class StagingTrace(Trace):
             "cnp.where(cond, a, b) for a value-dependent choice, or make the argument "
             "static (static_argnums / static_argnames)."
         )
+
+
+def error_state(xp: Any) -> tuple | None:
+    """The namespace's floating-point error settings (NumPy's ``geterr``), if it has any."""
+    geterr = getattr(xp, "geterr", None)
+    return tuple(sorted(geterr().items())) if geterr is not None else None
 
 
 def _closure_error(prim: Primitive) -> TypeError:

@@ -65,7 +65,7 @@ def eliminate_common(program: Program) -> Program:
     eqns = []
     for eqn in program.eqns:
         inputs = [rename.get(a, a) if isinstance(a, Var) else a for a in eqn.inputs]
-        eqn = Equation(eqn.prim, inputs, eqn.kwargs, eqn.out, eqn.xp)
+        eqn = eqn.replace(inputs)
         ins = tuple(("v", a.num) if isinstance(a, Var) else _const_key(a.value) for a in inputs)
         if eqn.prim is guard_p:
             check = (id(eqn.kwargs["fn"]), ins, id(eqn.xp))
@@ -131,7 +131,7 @@ def fold_constants(program: Program) -> Program:
         if absorbed is not None and eqn.out is not None:
             values[eqn.out] = absorbed
             continue
-        eqns.append(Equation(eqn.prim, inputs, eqn.kwargs, eqn.out, eqn.xp))
+        eqns.append(eqn.replace(inputs))
     outs = [values.get(v, v) if isinstance(v, Var) else v for v in program.outvars]
     return Program(program.invars, eqns, outs)
 
@@ -243,17 +243,30 @@ def _module_name(xp: Any) -> str:
     return getattr(xp, "__name__", "xp").split(".")[0]
 
 
-def generate(program: Program, name: str = "program", scalar: bool = True) -> CompiledProgram:
+def generate(
+    program: Program, name: str = "program", scalar: bool = True, errstate: tuple | None = None
+) -> CompiledProgram:
     """Write ``program`` as a Python function and compile it. With ``scalar``, a
     program on float scalars runs as Python float arithmetic first (see
-    :mod:`.codegen_scalar`), and as NumPy calls where Python raises."""
+    :mod:`.codegen_scalar`), and as NumPy calls where Python raises. Equations traced
+    under other floating-point error settings than ``errstate`` (those in effect when
+    tracing began: the backward pass silences NumPy's warnings) run in a
+    ``with np.errstate(...)`` block of their settings, as they did eagerly."""
     names = _Names()
 
     def operand(a) -> str:
         return a.name if isinstance(a, Var) else names.value(a.value)
 
     lines = [f"def {name}({', '.join(v.name for v in program.invars)}):"]
+    block = None
     for eqn in program.eqns:
+        wanted = eqn.errstate if eqn.errstate not in (None, errstate) else None
+        if wanted != block:
+            block = wanted
+            if block is not None:
+                settings = ", ".join(f"{k}={v!r}" for k, v in block)
+                lines.append(f"    with {names.bind(np.errstate, 'errstate')}({settings}):")
+        indent = "        " if block is not None else "    "
         direct = direct_call(eqn)
         if direct is not None:
             fn = names.bind(getattr(eqn.xp, direct), f"{_module_name(eqn.xp)}_{direct}")
@@ -263,7 +276,7 @@ def generate(program: Program, name: str = "program", scalar: bool = True) -> Co
             args = [names.bind(eqn.xp, _module_name(eqn.xp))] + [operand(a) for a in eqn.inputs]
         args += [f"{k}={names.value(v)}" for k, v in eqn.kwargs.items()]
         call = f"{fn}({', '.join(args)})"
-        lines.append(f"    {call}" if eqn.out is None else f"    {eqn.out.name} = {call}")
+        lines.append(indent + (call if eqn.out is None else f"{eqn.out.name} = {call}"))
     outs = [operand(v) for v in program.outvars]
     lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
     source = "\n".join(lines) + "\n"

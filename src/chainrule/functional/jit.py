@@ -30,7 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.staging import GuardFailure, Program, StagingTrace, staged_output
+from chainrule.core.staging import (
+    GuardFailure,
+    Program,
+    StagingTrace,
+    error_state,
+    staged_output,
+)
 from chainrule.core.trace import Box, new_trace
 from chainrule.functional.arguments import check_callable
 from chainrule.functional.codegen import CompiledProgram, generate, optimize
@@ -173,10 +179,12 @@ class JittedFunction:
     def _compiled(self, sig: _Signature) -> tuple[_Traced, CompiledProgram]:
         entry = self._cache.get(sig.key)
         if entry is None:
+            errstate = error_state(np)
             traced = _trace(self.fun, sig)
             name = getattr(self.fun, "__name__", "program")
             name = name if name.isidentifier() else "program"
-            entry = (traced, generate(optimize(traced.program), name, scalar=not self.exact))
+            program = optimize(traced.program)
+            entry = (traced, generate(program, name, scalar=not self.exact, errstate=errstate))
             self._cache[sig.key] = entry
         return entry
 
