@@ -62,6 +62,20 @@ def _leaf_key(x: Any) -> Any:
     return (type(x), tuple(x.shape), str(x.dtype), str(getattr(x, "device", "")))
 
 
+def _flat_key(args: tuple) -> tuple | None:
+    """The signature of positional NumPy arrays and Python floats, or ``None``."""
+    key: list[Any] = []
+    for a in args:
+        if type(a) is np.ndarray:
+            flags = a.flags
+            key.append((a.shape, a.dtype, flags.c_contiguous, flags.f_contiguous))
+        elif type(a) is float:
+            key.append(float)
+        else:
+            return None
+    return tuple(key)
+
+
 def _tree_key(td: TreeDef) -> Any:
     meta = td.meta
     if isinstance(meta, list):
@@ -170,6 +184,7 @@ class JittedFunction:
         self.exact = exact
         self.static_argnums, self.static_argnames = _check_static(static_argnums, static_argnames)
         self._cache: dict[Any, tuple[_Traced, CompiledProgram]] = {}
+        self._flat_cache: dict[Any, tuple[_Traced, CompiledProgram]] = {}
         self.fallbacks = 0  # calls run eagerly because a guard failed
         functools.update_wrapper(self, fun)
 
@@ -189,15 +204,26 @@ class JittedFunction:
         return entry
 
     def __call__(self, *args, **kwargs):
-        sig = self._signature(args, kwargs)
-        if _has_box(sig):  # under another transform: trace through fun inline
-            return self.fun(*args, **kwargs)
-        traced, compiled = self._compiled(sig)
+        # the common call, positional arrays and floats only, skips the pytree machinery
+        flat = None if kwargs or self.static_argnums else _flat_key(args)
+        entry = self._flat_cache.get(flat) if flat is not None else None
+        inputs = args
+        if entry is None:
+            sig = self._signature(args, kwargs)
+            if _has_box(sig):  # under another transform: trace through fun inline
+                return self.fun(*args, **kwargs)
+            entry = self._compiled(sig)
+            if flat is not None:
+                self._flat_cache[flat] = entry
+            inputs = tuple(sig.leaves[i] for i in sig.dynamic)
+        traced, compiled = entry
         try:
-            outs = compiled.fn(*(sig.leaves[i] for i in sig.dynamic))
+            outs = compiled.fn(*inputs)
         except GuardFailure:
             self.fallbacks += 1
             return self.fun(*args, **kwargs)
+        if traced.out_tree.kind == "leaf":
+            return outs[0]
         return tree_unflatten(traced.out_tree, outs)
 
     def program(self, *args, **kwargs) -> Program:
