@@ -77,6 +77,38 @@ def functional_hessian(data):
     return lambda: (h(x),)
 
 
+# -- jit: the same gradients, traced once and replayed as generated code -----------------------
+def _jitted(graph, *names):
+    def factory(data):
+        args = [data[n] for n in names]
+        g = cr.jit(cr.grad(graph, argnums=tuple(range(len(args)))))
+        return lambda: g(*args)
+
+    return factory
+
+
+def jit_mlp(data):
+    state = {"params": [p.copy() for p in data["params"]]}
+    x, labels = data["x"], data["labels"]
+
+    @cr.jit
+    def step(params, x, labels):
+        grads = cr.grad(mlp_loss)(params, x, labels)
+        return [p - MLP_LR * gp for p, gp in zip(params, grads)], grads
+
+    def run():
+        state["params"], grads = step(state["params"], x, labels)
+        return grads
+
+    return run
+
+
+def jit_hessian(data):
+    h = cr.jit(cr.hessian(hessian_f(data["m"])))
+    x = data["x"]
+    return lambda: (h(x),)
+
+
 # -- Tensor ----------------------------------------------------------------------------------
 def _tensor(graph, *names):
     def factory(data):
@@ -146,6 +178,13 @@ IMPLS = {
         "mlp": functional_mlp,
         "matmul": _functional(matmul_graph, "a", "b"),
         "hessian": functional_hessian,
+    },
+    "chainrule jit": {
+        "scalar": _jitted(scalar_graph, "a", "b"),
+        "elementwise": _jitted(elementwise_graph, "x", "y"),
+        "mlp": jit_mlp,
+        "matmul": _jitted(matmul_graph, "a", "b"),
+        "hessian": jit_hessian,
     },
     "chainrule Tensor": {
         "scalar": _tensor(scalar_graph, "a", "b"),

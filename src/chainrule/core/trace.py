@@ -76,6 +76,15 @@ class Trace:
             i += 1
         return vals, argnums, fields
 
+    def refuse_concrete(self, what: str) -> None:
+        """Called before a box of this trace hands out a Python value to user code
+        (``bool(x)``, ``float(x)``, ...); a trace that records a program raises here
+        (see :mod:`chainrule.core.staging`)."""
+
+    def note_concrete(self, fn, xs: tuple, result) -> None:
+        """Called when the library takes a decision on ``result = fn(*values of xs)``
+        (see :func:`concrete_read`); a trace that records a program guards it."""
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} level={self.level}>"
 
@@ -186,6 +195,7 @@ class Box:
         return (_ops.squeeze(p, axis=0) for p in _ops.split(self, n, axis=0))
 
     def __bool__(self) -> bool:
+        _ask_concrete(self, "bool()")
         return bool(self._value)  # through each box, so a batched one can refuse
 
     def _visible_shape(self) -> tuple:
@@ -194,15 +204,19 @@ class Box:
 
     # -- conversions: refused where they would drop the derivative -------------------------
     def __float__(self) -> float:
+        _ask_concrete(self, "float()")
         raise TypeError(_NOT_A_NUMBER)
 
     def __int__(self) -> int:
+        _ask_concrete(self, "int()")
         raise TypeError(_NOT_A_NUMBER)
 
     def __complex__(self) -> complex:
+        _ask_concrete(self, "complex()")
         raise TypeError(_NOT_A_NUMBER)
 
     def __index__(self) -> int:
+        _ask_concrete(self, "use as an index")
         raise TypeError(_NOT_A_NUMBER)
 
     def __array__(self, dtype=None, copy=None):
@@ -334,14 +348,49 @@ def example_value(x, what: str):
     """The plain value of ``x`` for code that reads values (an index, a rank), refusing
     a value with a ``vmap`` batch axis: it differs per example, so one reading of it
     would be wrong for all but one of them. ``what`` names the reader in the error."""
-    value = unbox_all(x)
-    if isinstance(x, Box) and visible_shape(x) != _plain_shape(value):
+    if isinstance(x, Box) and visible_shape(x) != _plain_shape(unbox_all(x)):
         raise NotImplementedError(
             f"vmap: {what} reads a value that differs per example (it depends on the "
             "mapped inputs); this is not batched yet. Move it outside vmap, or map "
             "with a Python loop."
         )
-    return value
+    return concrete_value(x)
+
+
+def _ask_concrete(x, what: str) -> None:
+    """Let every trace under the boxes of ``x`` refuse to give out its Python value."""
+    while isinstance(x, Box):
+        x._trace.refuse_concrete(what)
+        x = x._value
+
+
+def concrete_value(x):
+    """The plain value under the boxes of ``x``, for a decision the library takes on it
+    in Python (an index array, a permutation). A program being staged records a guard:
+    replayed with other values, it checks that they are the same."""
+    return concrete_read(identity, x)
+
+
+def identity(x):
+    """The read of :func:`concrete_value` (a guard on it compares the value itself)."""
+    return x
+
+
+def concrete_read(fn, *xs):
+    """``fn`` of the plain values under the boxes of ``xs``: a plain result (a mask, a
+    flag) on which the library takes a decision in Python. A program being staged
+    records a guard that recomputes ``fn`` when it is replayed and checks that the
+    result is the same, so that the decision still holds."""
+    result = fn(*(unbox_all(x) for x in xs))
+    noted = set()
+    for x in xs:
+        while isinstance(x, Box):
+            trace = x._trace
+            if trace not in noted:
+                noted.add(trace)
+                trace.note_concrete(fn, xs, result)
+            x = x._value
+    return result
 
 
 def unbox_all(x):

@@ -13,6 +13,10 @@ From the bottom up (each module imports only those above it in this list):
 * :mod:`.custom`: ``custom_vjp``, ``custom_jvp``, ``stop_gradient``;
 * :mod:`.checkpoint`: ``checkpoint`` (recompute instead of store);
 * :mod:`.testing`: ``check_grads`` (derivatives against finite differences);
+* :mod:`.codegen`, :mod:`.codegen_scalar`: staged programs cleaned up and written as
+  Python (NumPy calls; float arithmetic for scalar programs);
+* :mod:`.jit`: ``jit``, ``make_program``;
+* :mod:`.control_flow`: ``cond`` (a traced choice that ``jit`` keeps);
 * :mod:`.autograd_names`: HIPS autograd's names for the same transforms.
 """
 
@@ -32,9 +36,11 @@ from chainrule.functional.autograd_names import (
     vector_jacobian_product,
 )
 from chainrule.functional.checkpoint import checkpoint
+from chainrule.functional.control_flow import cond
 from chainrule.functional.custom import custom_jvp, custom_vjp, stop_gradient
 from chainrule.functional.gradients import elementwise_grad, grad, hvp, value_and_grad
 from chainrule.functional.jacobians import hessian, jacfwd, jacobian, jacrev
+from chainrule.functional.jit import jit, make_program
 from chainrule.functional.modes import jvp, linearize, vjp
 from chainrule.functional.testing import check_grads
 from chainrule.functional.vmap import vmap
@@ -42,6 +48,7 @@ from chainrule.functional.vmap import vmap
 __all__ = [
     "check_grads",
     "checkpoint",
+    "cond",
     "custom_jvp",
     "custom_vjp",
     "deriv",
@@ -57,9 +64,11 @@ __all__ = [
     "jacfwd",
     "jacobian",
     "jacrev",
+    "jit",
     "jvp",
     "linearize",
     "make_ggnvp",
+    "make_program",
     "make_hvp",
     "make_jvp",
     "make_vjp",

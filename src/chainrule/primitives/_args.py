@@ -12,7 +12,7 @@ import operator
 import numpy as np
 
 from chainrule.core.backend import array_namespace, is_foreign_array
-from chainrule.core.trace import Box, unbox_all
+from chainrule.core.trace import Box, concrete_read, concrete_value
 
 # The default of a parameter whose ``None`` means something (``clip``'s bounds, ...).
 MISSING = object()
@@ -49,37 +49,55 @@ def as_array(x, floating=False):
 
 def plain_value(x):
     """The value under any boxes, with the namespace of its library: ``(xp, value)``,
-    for host-side tests of values (masks, zero checks) that stay on the device."""
-    value = unbox_all(x)
+    for host-side tests of values (masks, zero checks) that stay on the device. (A
+    program being staged by ``jit`` records a guard on the value.)"""
+    value = concrete_value(x)
     xp = array_namespace((value,))
     return xp, xp.asarray(value)
 
 
+# Decisions in Python on values go through concrete_read, so that a staged program
+# recomputes them when it is replayed (see chainrule.core.trace.concrete_read).
+def _any(v) -> bool:
+    xp = array_namespace((v,))
+    return bool(xp.any(xp.asarray(v)))
+
+
+def _all(v) -> bool:
+    xp = array_namespace((v,))
+    return bool(xp.all(xp.asarray(v)))
+
+
+def _has_zero(v) -> bool:
+    xp = array_namespace((v,))
+    return bool(xp.any(xp.asarray(v) == 0))
+
+
+def _inf_minus_inf(xv, yv):
+    xp = array_namespace((xv, yv))
+    with np.errstate(invalid="ignore"):
+        return xp.isnan(xp.subtract(xv, yv)) & xp.isinf(xv)
+
+
 def any_true(x) -> bool:
     """Whether any entry of the (possibly traced) value ``x`` is true, as a Python bool."""
-    xp, value = plain_value(x)
-    return bool(xp.any(value))
+    return concrete_read(_any, x)
 
 
 def all_true(x) -> bool:
     """Whether every entry of the (possibly traced) value ``x`` is true."""
-    xp, value = plain_value(x)
-    return bool(xp.all(value))
+    return concrete_read(_all, x)
 
 
 def has_zero(x) -> bool:
-    xp, value = plain_value(x)
-    return bool(xp.any(value == 0))
+    return concrete_read(_has_zero, x)
 
 
 def inf_minus_inf(x, y):
     """Where ``x - y`` is NaN although ``x`` is infinite (inf - inf, or a NaN ``y``): a
     plain mask, computed without a traced subtraction or a floating-point warning, so
     that a rule can route those entries around the subtraction."""
-    xv, yv = unbox_all(x), unbox_all(y)
-    xp = array_namespace((xv, yv))
-    with np.errstate(invalid="ignore"):
-        return xp.isnan(xp.subtract(xv, yv)) & xp.isinf(xv)
+    return concrete_read(_inf_minus_inf, x, y)
 
 
 # -- axes -------------------------------------------------------------------------------------

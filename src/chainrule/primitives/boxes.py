@@ -19,7 +19,7 @@ import numpy as np
 
 from chainrule.core.array_ops import register_array_ops
 from chainrule.core.primitive import numpy_overrides
-from chainrule.core.trace import example_value, unbox_all, visible_shape
+from chainrule.core.trace import concrete_value, example_value, unbox_all, visible_shape
 from chainrule.primitives import (
     discrete,
     indexing,
@@ -43,13 +43,20 @@ def _is_integral(x) -> bool:
     return isinstance(x, np.ndarray | np.generic) and x.dtype.kind in "biu"
 
 
+def _is_bool(x) -> bool:
+    x = unbox_all(x)
+    return isinstance(x, bool) or isinstance(x, np.ndarray | np.generic) and x.dtype.kind == "b"
+
+
 def _bitwise(ufunc, logical):
     """``&``, ``|``, ``^``: bitwise on integer and boolean values, as in PyTorch and
     NumPy (they carry no gradient, so NumPy computes them); logical on float values."""
 
     def op(a, b):
+        if _is_bool(a) and _is_bool(b):  # the logical op (a primitive) gives the same
+            return logical(a, b)
         if _is_integral(a) and _is_integral(b):
-            return np.asarray(ufunc(unbox_all(a), unbox_all(b)))
+            return np.asarray(ufunc(concrete_value(a), concrete_value(b)))
         return logical(a, b)
 
     op.__name__ = ufunc.__name__
@@ -57,8 +64,8 @@ def _bitwise(ufunc, logical):
 
 
 def _invert(a):
-    if _is_integral(a):
-        return np.asarray(np.invert(unbox_all(a)))
+    if _is_integral(a) and not _is_bool(a):
+        return np.asarray(np.invert(concrete_value(a)))
     return discrete.logical_not(a)
 
 
@@ -79,7 +86,8 @@ _BITWISE = frozenset((np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert))
 def _array_ufunc(box, ufunc, method, inputs, kwargs):
     if ufunc in _BITWISE and method == "__call__" and not kwargs:
         if all(_is_integral(x) for x in inputs):  # no gradient: NumPy computes it
-            return box._plain_result(np.asarray(ufunc(*(unbox_all(x) for x in inputs))))
+            plain = [concrete_value(x) for x in inputs]
+            return box._plain_result(np.asarray(ufunc(*plain)))
     if method == "__call__" and not kwargs.get("out"):
         kwargs.pop("out", None)
         fn = numpy_overrides.get(ufunc.__name__)

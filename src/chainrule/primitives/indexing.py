@@ -31,7 +31,7 @@ import numpy as np
 
 from chainrule.core.batching import index_part, is_batched
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import Box, example_value, unbox_all
+from chainrule.core.trace import Box, concrete_value, example_value, unbox_all
 from chainrule.primitives._args import normalize_one_axis, reject_out
 from chainrule.primitives._helpers import (
     dtype_of,
@@ -70,7 +70,7 @@ def _index_array(v) -> np.ndarray:
 
 def _scalar_index(v):
     """A plain int for any integer-like slice bound or scalar index."""
-    return None if v is None else operator.index(unbox_all(v))
+    return None if v is None else operator.index(concrete_value(v))
 
 
 def _batched_index_array(item):

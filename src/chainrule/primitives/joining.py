@@ -15,7 +15,7 @@ import operator
 
 import numpy as np
 
-from chainrule.core.trace import Box, example_value, unbox_all
+from chainrule.core.trace import Box, concrete_value, example_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import normalize_one_axis, reject_out
@@ -156,7 +156,7 @@ def _split_along(name, ary, indices_or_sections, axis, equal):
     if isinstance(indices_or_sections, int | np.integer):
         indices = _section_bounds(name, shape[ax], int(indices_or_sections), equal)
     else:
-        indices = tuple(int(i) for i in unbox_all(indices_or_sections))
+        indices = tuple(int(i) for i in concrete_value(indices_or_sections))
     return _split_at(ary, indices, ax)
 
 

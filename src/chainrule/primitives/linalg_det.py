@@ -13,7 +13,7 @@ from collections import namedtuple
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import example_value, unbox_all
+from chainrule.core.trace import concrete_read, example_value
 from chainrule.primitives import reductions as R
 from chainrule.primitives import shape as S
 from chainrule.primitives._helpers import shape_of, split_results
@@ -37,12 +37,16 @@ def _scalar_to_matrix(s):
     return S.expand_dims(S.expand_dims(s, -1), -1)
 
 
+def _nonzero(v) -> bool:
+    return bool(np.all(np.asarray(v) != 0))
+
+
 def _cofactor(ans, a):
     """The cofactor matrix ``det(A) A⁻ᵀ``: the gradient of ``det``. A singular A has no
     inverse but still has cofactors; from ``A = U S Vᵀ`` they are
     ``det(U) det(V) U diag(ŝ) Vᵀ`` with ``ŝᵢ = prod_{j≠i} sⱼ`` (exact with zeros in s;
     its own derivatives at a singular A are those of ``svd``, so undefined there)."""
-    if np.all(np.asarray(unbox_all(ans)) != 0):
+    if concrete_read(_nonzero, ans):
         return _scalar_to_matrix(ans) * mT(inv_p(a))
     u, s, vh = split_results(svd_p(a), 3)
     # det(U) det(V) = ±1: piecewise constant, so a plain value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_read
 from chainrule.primitives import shape as S
 from chainrule.primitives._args import MISSING
 from chainrule.primitives._helpers import broadcast_like, defzero, ndim_of, shape_of, unbroadcast
@@ -160,10 +160,14 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=MISSING):
     return pinv_p(a, rcond=static_float(rcond, "rcond"), hermitian=bool(hermitian))
 
 
+def _any_nonzero(v) -> int:
+    return int(np.any(v != 0))
+
+
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):  # noqa: N803
     A = matrix_operand(A)  # noqa: N806
     if ndim_of(A) < 2:  # NumPy: a vector has rank 1 unless it is all zeros
-        return int(np.any(unbox_all(A) != 0))
+        return concrete_read(_any_nonzero, A)
     return matrix_rank_p(
         A,
         tol=static_float(tol, "tol"),

@@ -13,7 +13,7 @@ import numpy as np
 # index-building constants: no traced values in them
 from numpy import index_exp, ix_, mgrid, ndenumerate, ndindex, ogrid, s_  # noqa: F401
 
-from chainrule.core.trace import example_value, unbox_all, visible_shape
+from chainrule.core.trace import concrete_value, example_value, visible_shape
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import joining as J
@@ -122,7 +122,7 @@ def select(condlist, choicelist, default=0):
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """NumPy's partition, taking the values in the positions NumPy's ordering gives
     (so the gradient goes back to each value's source)."""
-    idx = np.argpartition(unbox_all(a), kth, axis=axis)
+    idx = np.argpartition(concrete_value(a), kth, axis=axis)
     if axis is None:
         return take(S.ravel(a), idx)
     return take_along_axis(a, idx, axis=axis)
@@ -133,13 +133,13 @@ def delete(arr, obj, axis=None):
     if axis is None:
         arr, axis = S.ravel(arr), 0
     n = _shape(arr)[axis]
-    keep = np.delete(np.arange(n), unbox_all(obj))
+    keep = np.delete(np.arange(n), concrete_value(obj))
     return take(arr, keep, axis=axis)
 
 
 def compress(condition, a, axis=None, out=None):
     """The slices of ``a`` along ``axis`` where ``condition`` holds."""
-    kept = np.flatnonzero(unbox_all(condition))
+    kept = np.flatnonzero(concrete_value(condition))
     return take(S.ravel(a) if axis is None else a, kept, axis=0 if axis is None else axis)
 
 

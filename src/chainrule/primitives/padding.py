@@ -24,7 +24,7 @@ import numpy as np
 
 from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import Box, example_value, is_boxed, unbox_all
+from chainrule.core.trace import Box, concrete_value, example_value, is_boxed
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import contains_box
 from chainrule.primitives._helpers import dtype_of, namespace_of, shape_of
@@ -174,7 +174,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
     ``minimum``, ``mean`` and ``linear_ramp``; differentiable in ``array``."""
     array = as_operand(array)
     if not is_boxed(array) and not contains_box(list(kwargs.values())):
-        return namespace_of(array).pad(array, unbox_all(pad_width), mode=mode, **kwargs)
+        return namespace_of(array).pad(array, concrete_value(pad_width), mode=mode, **kwargs)
     nd = len(shape_of(array))
     widths = _pairs(pad_width, nd, "pad_width")
     if builtins.any(w < 0 for pair in widths for w in pair):

@@ -27,7 +27,7 @@ import numpy as np
 
 from chainrule.core.backend import namespace_dtype
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import example_value, unbox_all
+from chainrule.core.trace import concrete_value, example_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
@@ -204,7 +204,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
     if dtype is not None:
         a = E.astype(a, dtype)
     if where is not None and where is not True:
-        a = where_p(unbox_all(where), a, 1)
+        a = where_p(concrete_value(where), a, 1)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
     res = prod_p(a, axis=ax, keepdims=bool(keepdims))
     if initial is not None:
@@ -337,7 +337,7 @@ def _truth(prim, name, a, axis, out, keepdims, where):
     a = S.as_operand(a)
     if where is not None and where is not True:
         # entries left out count as true for all, as false for any
-        mask = unbox_all(where)
+        mask = concrete_value(where)
         a = D.logical_or(a, D.logical_not(mask)) if prim is all_p else D.logical_and(a, mask)
     return prim(a, axis=ufunc_reduction_axis(axis, ndim_of(a)), keepdims=bool(keepdims))
 

@@ -14,7 +14,7 @@ Conventions at the awkward points:
 from __future__ import annotations
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import shape as S
@@ -88,7 +88,7 @@ def _extremum(prim, name, a, axis, out, keepdims, initial, where):
                 f"chainrule.numpy.{name}: to use a where= mask one has to specify "
                 "'initial' (the reduction has no identity)"
             )
-        a = where_p(unbox_all(where), a, initial)
+        a = where_p(concrete_value(where), a, initial)
     ax = ufunc_reduction_axis(axis, ndim_of(a))
     if initial is not None and reduced_count(shape_of(a), ax) == 0:
         # every slice is empty: the answer is ``initial``, constant, in the result's shape

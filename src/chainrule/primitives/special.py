@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import concrete_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives._args import as_array
@@ -128,7 +128,7 @@ psi = digamma
 
 def polygamma(n, x):
     """The n-th derivative of digamma; ``n`` must be a non-negative integer."""
-    n_val = unbox_all(n)
+    n_val = concrete_value(n)
     if isinstance(n_val, np.ndarray):
         if n_val.ndim != 0:
             raise TypeError("polygamma: n must be one integer (arrays of orders are not supported)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import example_value, unbox_all
+from chainrule.core.trace import concrete_read, concrete_value, example_value
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -65,7 +65,7 @@ def _lse_weights(ans, a, b, axis, keepdims, signed):
     if not xp.any(stuck):
         diff = a - ans_k
     else:
-        bv = 1.0 if b is None else xp.broadcast_to(unbox_all(b), full)
+        bv = 1.0 if b is None else xp.broadcast_to(concrete_value(b), full)
         total = xp.abs(xp.sum(xp.where(stuck, bv, 0.0), axis=axis, keepdims=True))
         share = xp.broadcast_to(-xp.log(xp.where(total > 0, total, 1.0)), full)
         diff = where_p(stuck, 0.0, a) - where_p(stuck, 0.0, ans_k)
@@ -129,14 +129,19 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if not return_sign:
         return out
     # the sign is piecewise constant: computed on plain values, it is a constant
-    av = example_value(a, "logsumexp's sign")
-    bv = None if b is None else example_value(b, "logsumexp's sign")
-    xp = namespace_of(*args)
-    m = xp.max(av, axis=ax, keepdims=True)
+    for v in args:  # one sign for the whole batch would be wrong
+        example_value(v, "logsumexp's sign")
+    sign = concrete_read(lambda *v: _lse_sign(*v, axis=ax, keepdims=bool(keepdims)), *args)
+    return out, sign
+
+
+def _lse_sign(av, bv=None, *, axis, keepdims):
+    xp = namespace_of(av) if bv is None else namespace_of(av, bv)
+    m = xp.max(av, axis=axis, keepdims=True)
     m = xp.where(xp.isfinite(m), m, 0.0)
     e = xp.exp(av - m) if bv is None else bv * xp.exp(av - m)
-    sign = xp.sign(xp.sum(e, axis=ax, keepdims=bool(keepdims)))
-    return out, sign[()] if sign.ndim == 0 and xp is np else sign
+    sign = xp.sign(xp.sum(e, axis=axis, keepdims=keepdims))
+    return sign[()] if sign.ndim == 0 and xp is np else sign
 
 
 def _softmax_impl(xp, x, axis):
