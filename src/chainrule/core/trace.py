@@ -344,16 +344,22 @@ def _plain_shape(x) -> tuple:
     return ()
 
 
-def example_value(x, what: str):
-    """The plain value of ``x`` for code that reads values (an index, a rank), refusing
-    a value with a ``vmap`` batch axis: it differs per example, so one reading of it
-    would be wrong for all but one of them. ``what`` names the reader in the error."""
+def refuse_batched(x, what: str) -> None:
+    """Refuse a value with a ``vmap`` batch axis where code reads the value itself: it
+    differs per example, so one reading of it would be wrong for all but one of them.
+    ``what`` names the reader in the error."""
     if isinstance(x, Box) and visible_shape(x) != _plain_shape(unbox_all(x)):
         raise NotImplementedError(
             f"vmap: {what} reads a value that differs per example (it depends on the "
             "mapped inputs); this is not batched yet. Move it outside vmap, or map "
             "with a Python loop."
         )
+
+
+def example_value(x, what: str):
+    """The plain value of ``x`` for code that reads values (an index, a rank): refused
+    when batched (:func:`refuse_batched`), guarded when staged (:func:`concrete_value`)."""
+    refuse_batched(x, what)
     return concrete_value(x)
 
 

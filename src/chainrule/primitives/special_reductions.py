@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.primitive import defprimitive
-from chainrule.core.trace import concrete_read, concrete_value, example_value
+from chainrule.core.trace import concrete_read, concrete_value, refuse_batched
 from chainrule.primitives import discrete as D
 from chainrule.primitives import elementwise as E
 from chainrule.primitives import reductions as R
@@ -130,7 +130,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         return out
     # the sign is piecewise constant: computed on plain values, it is a constant
     for v in args:  # one sign for the whole batch would be wrong
-        example_value(v, "logsumexp's sign")
+        refuse_batched(v, "logsumexp's sign")
     sign = concrete_read(lambda *v: _lse_sign(*v, axis=ax, keepdims=bool(keepdims)), *args)
     return out, sign
 
