@@ -28,6 +28,7 @@ output for rules that use it.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from typing import Any, NoReturn, TypeVar
 
@@ -39,6 +40,7 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.reverse import Node
 from chainrule.core.trace import Box, Trace
 from chainrule.tensors.grad_mode import _grad_enabled
+from chainrule.tensors.promotion import PROMOTING, promoted
 from chainrule.tensors.stale import _Stale, _StaleRead
 
 _FREED = (
@@ -53,6 +55,11 @@ _MODIFIED = (
     "use an out-of-place operation."
 )
 
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a tensor that is not a leaf is being read. backward() does "
+    "not fill it for non-leaf tensors; call .retain_grad() on the tensor before "
+    "backward() if you want its gradient, or read .grad of the leaf you meant instead."
+)
 
 # Arrays up to this many elements stay on a node after backward() (its forward value
 # and the gradient it received), so that viz.draw can show them; larger ones are freed.
@@ -82,7 +89,12 @@ class EagerBox(Box):
 
     @property
     def grad(self) -> EagerBox | None:
-        """The accumulated gradient (a ``Tensor``), or ``None``."""
+        """The accumulated gradient (a ``Tensor``), or ``None``. Reading it on a non-leaf
+        tensor warns, as in PyTorch, unless ``retain_grad()`` was called: ``backward()``
+        fills ``.grad`` only for leaves."""
+        node = self._node
+        if type(node) is EagerNode and node.retained is None:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -310,6 +322,8 @@ class EagerTrace(Trace):
             value = tensor._value
             xp = np if type(value) is np.ndarray else array_namespace((value,), prim.name)
             ans = prim.impl(xp, value)
+            if value.dtype.kind in "biu" and prim.name in PROMOTING:
+                ans = promoted(ans, (value,))  # sqrt(int) has the default dtype
             node = tensor._node
             if (
                 node is not None
@@ -339,6 +353,8 @@ class EagerTrace(Trace):
                         parents.append(node)
                 i += 1
             ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
+            if prim.name in PROMOTING:
+                ans = promoted(ans, vals)  # PyTorch's type promotion
         if type(ans) is not np.ndarray and not isinstance(ans, _ARRAY_OR_TUPLE):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
