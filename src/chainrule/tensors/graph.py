@@ -240,7 +240,7 @@ class EagerNode(Node):
 
     def name(self) -> str:
         """The node's name in PyTorch's style: ``MultiplyBackward`` for ``multiply``."""
-        return "".join(part.capitalize() for part in self.prim.name.split("_")) + "Backward"
+        return "".join(p[:1].upper() + p[1:] for p in self.prim.name.split("_")) + "Backward"
 
     @property
     def next_functions(self) -> tuple:
