@@ -54,21 +54,30 @@ def hand_written_gradients(torch, start=None):
     return losses, first
 
 
-def with_autograd(torch, start=None):
-    x, y = _data(torch)
-    weights = _scalars(torch, start, requires_grad=True)
-    first = [w.detach().numpy().copy() for w in weights]
-    a, b, c, d = weights
-    losses, lr = [], 1e-6
+def _descend(torch, loss_of, weights, lr):
+    """Gradient descent written out: backward, then an update under no_grad."""
+    losses = []
     for _ in range(STEPS):
-        loss = (a + b * x + c * x**2 + d * x**3 - y).pow(2).sum()
+        loss = loss_of()
         losses.append(loss.item())
         loss.backward()
         with torch.no_grad():
             for w in weights:
                 w -= lr * w.grad
                 w.grad = None
-    return losses, first
+    return losses
+
+
+def with_autograd(torch, start=None):
+    x, y = _data(torch)
+    weights = _scalars(torch, start, requires_grad=True)
+    first = [w.detach().numpy().copy() for w in weights]
+    a, b, c, d = weights
+
+    def loss():
+        return (a + b * x + c * x**2 + d * x**3 - y).pow(2).sum()
+
+    return _descend(torch, loss, weights, 1e-6), first
 
 
 def _legendre3(torch):
@@ -93,16 +102,11 @@ def with_custom_function(torch, start=None):
     p3 = _legendre3(torch).apply
     weights = [torch.full((), v, requires_grad=True) for v in (0.0, -1.0, 0.0, 0.3)]
     a, b, c, d = weights
-    losses, lr = [], 5e-6
-    for _ in range(STEPS):
-        loss = (a + b * p3(c + d * x) - y).pow(2).sum()
-        losses.append(loss.item())
-        loss.backward()
-        with torch.no_grad():
-            for w in weights:
-                w -= lr * w.grad
-                w.grad = None
-    return losses, None
+
+    def loss():
+        return (a + b * p3(c + d * x) - y).pow(2).sum()
+
+    return _descend(torch, loss, weights, 5e-6), None
 
 
 def _copy_into(torch, model, start):
@@ -141,14 +145,19 @@ def with_optim(torch, start=None):
     first = _copy_into(torch, model, start)
     loss_fn = torch.nn.MSELoss(reduction="sum")
     optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3)
+    return _fit(model, xx, y, loss_fn, optimizer), first
+
+
+def _fit(model, x, y, loss_fn, optimizer):
+    """The usual training loop; the loss at each step."""
     losses = []
     for _ in range(STEPS):
-        loss = loss_fn(model(xx), y)
+        loss = loss_fn(model(x), y)
         losses.append(loss.item())
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    return losses, first
+    return losses
 
 
 def _polynomial_module(torch, degree_range):
@@ -175,14 +184,7 @@ def with_custom_module(torch, start=None):
     first = _copy_into(torch, model, start)
     criterion = torch.nn.MSELoss(reduction="sum")
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
-    losses = []
-    for _ in range(STEPS):
-        loss = criterion(model(x), y)
-        losses.append(loss.item())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return losses, first
+    return _fit(model, x, y, criterion, optimizer), first
 
 
 def with_a_dynamic_graph(torch, start=None):
@@ -194,14 +196,7 @@ def with_a_dynamic_graph(torch, start=None):
     first = _copy_into(torch, model, start)
     criterion = torch.nn.MSELoss(reduction="sum")
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-8, momentum=0.9)
-    losses = []
-    for _ in range(STEPS):
-        loss = criterion(model(x), y)
-        losses.append(loss.item())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return losses, first
+    return _fit(model, x, y, criterion, optimizer), first
 
 
 PROGRAMS = [

@@ -89,11 +89,11 @@ class EagerBox(Box):
 
     @property
     def grad(self) -> EagerBox | None:
-        """The accumulated gradient (a ``Tensor``), or ``None``. Reading it on a non-leaf
-        tensor warns, as in PyTorch, unless ``retain_grad()`` was called: ``backward()``
-        fills ``.grad`` only for leaves."""
+        """The accumulated gradient (a ``Tensor``), or ``None``. Reading ``None`` on a
+        non-leaf tensor warns, as in PyTorch, unless ``retain_grad()`` was called:
+        ``backward()`` fills ``.grad`` only for leaves (and for ``inputs=``)."""
         node = self._node
-        if type(node) is EagerNode and node.retained is None:
+        if self._grad is None and type(node) is EagerNode and node.retained is None:
             warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
@@ -322,7 +322,7 @@ class EagerTrace(Trace):
             value = tensor._value
             xp = np if type(value) is np.ndarray else array_namespace((value,), prim.name)
             ans = prim.impl(xp, value)
-            if value.dtype.kind in "biu" and prim.name in PROMOTING:
+            if prim.name in PROMOTING and ans.dtype is not value.dtype:
                 ans = promoted(ans, (value,))  # sqrt(int) has the default dtype
             node = tensor._node
             if (
@@ -354,7 +354,13 @@ class EagerTrace(Trace):
                 i += 1
             ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
             if prim.name in PROMOTING:
-                ans = promoted(ans, vals)  # PyTorch's type promotion
+                # PyTorch's type promotion, which can differ from NumPy's only when an
+                # array operand's dtype is not the answer's
+                dtype = ans.dtype
+                for v in vals:
+                    if type(v) is np.ndarray and v.dtype is not dtype:
+                        ans = promoted(ans, vals)
+                        break
         if type(ans) is not np.ndarray and not isinstance(ans, _ARRAY_OR_TUPLE):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
