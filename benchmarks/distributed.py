@@ -113,7 +113,7 @@ def _throughput(steps: int) -> list:
     for name, model in _models().items():
         batch = 64
         shape = (batch, 64) if name.startswith("MLP") else (batch, 1, 8, 8)
-        x = cr.tensor(rng.random(shape))[rank::world]
+        x = cr.tensor(rng.random(shape, dtype=np.float32))[rank::world]  # the models' dtype
         y = cr.tensor(rng.integers(0, 10, batch))[rank::world]
         net = nn.parallel.DistributedDataParallel(model)
         opt = optim.SGD(model.parameters(), lr=0.01)

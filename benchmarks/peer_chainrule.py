@@ -113,7 +113,7 @@ def jit_hessian(data):
 def _tensor(graph, *names):
     def factory(data):
         def run():
-            leaves = [cr.tensor(data[n], requires_grad=True) for n in names]
+            leaves = [cr.tensor(np.asarray(data[n]), requires_grad=True) for n in names]
             graph(*leaves).backward()
             return tuple(t.grad for t in leaves)
 

@@ -54,6 +54,9 @@ def functional_loss(params: dict, x, y):
 
 
 def main() -> None:
+    # float64 for the layers too (the Tensor world's default is float32, as PyTorch's):
+    # the two ways are compared with the functional API's float64 to 1e-10
+    cr.set_default_dtype(cr.float64)
     cr.manual_seed(0)
     train, test = data.datasets.load_digits()
     x_train, labels = (t.numpy() for t in train.tensors)
@@ -75,10 +78,10 @@ def main() -> None:
 
     # --- 2. the functional way: grad of a function of a dict -----------------------------
     params = {
-        "W1": net.layer1.weight.numpy().copy(),
-        "b1": net.layer1.bias.numpy().copy(),
-        "W2": net.layer2.weight.numpy().copy(),
-        "b2": net.layer2.bias.numpy().copy(),
+        "W1": net.layer1.weight.detach().numpy().copy(),
+        "b1": net.layer1.bias.detach().numpy().copy(),
+        "W2": net.layer2.weight.detach().numpy().copy(),
+        "b2": net.layer2.bias.detach().numpy().copy(),
     }
     fn_grads = cr.grad(functional_loss)(params, x_train, y_train)
 
@@ -112,7 +115,9 @@ def main() -> None:
     acc_fn = np.mean((np.asarray(predict(params, x_test)) > 0.5) == y_test)
     print(f"test accuracy, 'is it a 0?': nn {100 * acc_nn:.1f}%, functional {100 * acc_fn:.1f}%")
     # the two trajectories are the same computation in floating point
-    np.testing.assert_allclose(net.layer1.weight.numpy(), params["W1"], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(
+        net.layer1.weight.detach().numpy(), params["W1"], rtol=1e-8, atol=1e-10
+    )
 
 
 if __name__ == "__main__":

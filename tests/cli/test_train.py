@@ -31,6 +31,7 @@ def _args(**kw):
         lr=None,
         batch_size=64,
         seed=0,
+        dtype=None,
         save=None,
         resume=None,
         data=None,

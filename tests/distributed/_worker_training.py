@@ -11,6 +11,7 @@ from chainrule import nn, optim
 from chainrule.nn import functional as F
 
 STEPS, BATCH, LR = 20, 24, 0.1
+cr.set_default_dtype(cr.float64)  # the layers' parameters: compared in double precision
 
 
 def mlp():

@@ -26,6 +26,7 @@ def _chainrule(argv, launcher=()):
 def test_two_workers_train_like_one_process(tmp_path, capsys):
     mpiexec()  # the distributed extra must be installed
     argv = ["train", "digits", "--epochs", "1", "--hidden", "16", "--batch-size", "33", "--plain"]
+    argv += ["--dtype", "float64"]  # compared to 1e-10 below: double precision
     one, two = tmp_path / "one.safetensors", tmp_path / "two.safetensors"
     assert main([*argv, "--save", str(one)]) == 0
     capsys.readouterr()

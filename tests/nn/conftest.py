@@ -6,9 +6,9 @@ import pytest
 
 
 @pytest.fixture
-def torch_float64():
-    """PyTorch with float64 as its default dtype during the test (restored after), so
-    that its layers compute in the precision of chainrule's."""
+def torch_float64(float64_default):
+    """PyTorch and chainrule both with float64 as their default dtype during the test
+    (restored after), so that layers are compared in double precision."""
     torch = pytest.importorskip("torch")
     old = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)

@@ -104,7 +104,7 @@ def test_losses_derivatives():
     cr.check_grads(lambda x: F.gelu(x) + F.silu(x) + F.softplus(x), (x,), order=2)
 
 
-def test_a_module_inside_cr_grad_over_a_dict_of_parameters():
+def test_a_module_inside_cr_grad_over_a_dict_of_parameters(float64_default):
     """Modules call nn.functional, which works on traced values: the functional API
     can differentiate a loss written with F over a dict of arrays."""
     cr.manual_seed(0)
@@ -122,7 +122,7 @@ def test_a_module_inside_cr_grad_over_a_dict_of_parameters():
     np.testing.assert_allclose(grads["bias"], layer.bias.grad.numpy(), rtol=1e-12)
 
 
-def test_create_graph_through_a_network():
+def test_create_graph_through_a_network(float64_default):
     """Gradient penalty style: the gradient of the loss w.r.t. the input, differentiated
     again w.r.t. the weights, matches a finite difference."""
     cr.manual_seed(1)
@@ -138,11 +138,11 @@ def test_create_graph_through_a_network():
 
     bump = np.zeros((4, 3))
     bump[0, 0] = 1.0
-    w0 = w.numpy().copy()
+    w0 = w.detach().numpy().copy()
 
     def penalty_at(delta):
         w.data = w0 + delta * bump
-        xx = cr.tensor(x.numpy(), requires_grad=True)
+        xx = cr.tensor(x.detach().numpy(), requires_grad=True)
         net(xx).sum().backward()
         return float((xx.grad**2).sum())
 
@@ -157,7 +157,7 @@ def test_one_hot_and_softmax_default_dim():
     assert out.dtype == np.int64
     with pytest.raises(ValueError, match="class value 3"):
         F.one_hot(cr.tensor([3]), 3)
-    x = cr.randn(2, 3)
+    x = cr.randn(2, 3, dtype=cr.float64)
     np.testing.assert_allclose(F.softmax(x).numpy().sum(axis=1), 1.0)
 
 

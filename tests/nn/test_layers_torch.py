@@ -27,7 +27,7 @@ def _compare(ours, theirs, x, *, train=True, cotangent_seed=1):
     xt = torch.tensor(x, requires_grad=True)
     xc = cr.tensor(x, requires_grad=True)
     yt, yc = theirs(xt), ours(xc)
-    np.testing.assert_allclose(yc.numpy(), yt.detach().numpy(), **TOL)
+    np.testing.assert_allclose(yc.detach().numpy(), yt.detach().numpy(), **TOL)
     g = np.random.default_rng(cotangent_seed).normal(size=yt.shape)
     (yt * torch.tensor(g)).sum().backward()
     (yc * cr.tensor(g)).sum().backward()
@@ -162,7 +162,7 @@ def test_embedding_with_padding_idx():
     _copy_weights(ours, theirs)
     idx = np.array([[1, 2, 3], [2, 9, 1]])
     yt, yc = theirs(torch.tensor(idx)), ours(cr.tensor(idx))
-    np.testing.assert_allclose(yc.numpy(), yt.detach().numpy())
+    np.testing.assert_allclose(yc.detach().numpy(), yt.detach().numpy())
     g = randn(*yt.shape)
     (yt * torch.tensor(g)).sum().backward()
     (yc * cr.tensor(g)).sum().backward()
@@ -199,7 +199,7 @@ def test_activations_at_kinks_and_infinities():
     for name in ("ReLU", "LeakyReLU", "ELU"):
         xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         yc, yt = getattr(nn, name)()(xc), getattr(torch.nn, name)()(xt)
-        np.testing.assert_array_equal(yc.numpy(), yt.detach().numpy(), err_msg=name)
+        np.testing.assert_array_equal(yc.detach().numpy(), yt.detach().numpy(), err_msg=name)
         yc.sum().backward()
         yt.sum().backward()
         np.testing.assert_array_equal(xc.grad.numpy(), xt.grad.numpy(), err_msg=name)
@@ -243,7 +243,7 @@ def test_state_dicts_move_between_pytorch_and_chainrule_by_name():
     theirs2.eval()
     np.testing.assert_allclose(
         theirs2(torch.tensor(randn(3, 1, 8, 8))).detach().numpy(),
-        ours.eval()(cr.tensor(randn(3, 1, 8, 8))).numpy(),
+        ours.eval()(cr.tensor(randn(3, 1, 8, 8))).detach().numpy(),
         **TOL,
     )
 
@@ -294,7 +294,7 @@ def test_embedding_from_pretrained():
     assert repr(ours) == repr(theirs) and ours.weight.requires_grad
     idx = np.array([[1, 4], [0, 1]])
     yt, yc = theirs(torch.tensor(idx)), ours(cr.tensor(idx))
-    np.testing.assert_allclose(yc.numpy(), yt.detach().numpy())
+    np.testing.assert_allclose(yc.detach().numpy(), yt.detach().numpy())
     yt.sum().backward()
     yc.sum().backward()
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy())

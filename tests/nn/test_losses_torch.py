@@ -19,7 +19,7 @@ def _loss_case(fn_c, fn_t, x, *extra_c, extra_t=None, kw_t=None, **kw):
     xc, xt = cr.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     lc = fn_c(xc, *extra_c, **kw)
     lt = fn_t(xt, *(extra_t if extra_t is not None else extra_c), **(kw_t or kw))
-    np.testing.assert_allclose(lc.numpy(), lt.detach().numpy(), **TOL)
+    np.testing.assert_allclose(lc.detach().numpy(), lt.detach().numpy(), **TOL)
     g = np.random.default_rng(3).normal(size=lt.shape)
     (lc * cr.tensor(g)).sum().backward()
     (lt * torch.tensor(g)).sum().backward()

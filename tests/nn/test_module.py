@@ -78,7 +78,7 @@ def test_load_state_dict_round_trip_and_copy_semantics():
     # b owns copies: changing a afterwards leaves b alone
     with cr.no_grad():
         a.head.weight.fill_(7.0)
-    assert not np.any(b.head.weight.numpy() == 7.0)
+    assert not np.any(b.head.weight.detach().numpy() == 7.0)
     assert b.head.weight.requires_grad and b.head.weight.is_leaf
 
 
@@ -86,21 +86,21 @@ def test_load_state_dict_shape_mismatch_names_key_and_both_shapes():
     net = Net()
     sd = dict(net.state_dict())
     sd["head.weight"] = np.zeros((3, 9))
-    before = net.features[0].weight.numpy().copy()
+    before = net.features[0].weight.detach().numpy().copy()
     sd["features.0.weight"] = np.ones((8, 4))
     with pytest.raises(RuntimeError) as info:
         net.load_state_dict(sd)
     msg = str(info.value)
     assert "head.weight" in msg and "(3, 9)" in msg and "(3, 8)" in msg
     # nothing was written: the check runs before any copy
-    np.testing.assert_array_equal(net.features[0].weight.numpy(), before)
+    np.testing.assert_array_equal(net.features[0].weight.detach().numpy(), before)
 
 
 def test_load_state_dict_dtype_mismatch_and_strictness():
     net = Net()
     sd = dict(net.state_dict())
-    sd["scale"] = np.ones(1, np.float32)
-    with pytest.raises(RuntimeError, match=r"scale.*float32.*float64"):
+    sd["scale"] = np.ones(1, np.float64)  # the model's parameters are float32 (the default)
+    with pytest.raises(RuntimeError, match=r"scale.*float64.*float32"):
         net.load_state_dict(sd)
     sd = dict(net.state_dict())
     del sd["counter"]
@@ -213,7 +213,9 @@ def test_forward_hooks():
     handle = lin.register_forward_hook(lambda m, inp, out: seen.append(out.shape))
     pre = lin.register_forward_pre_hook(lambda m, inp: (inp[0] * 0,))
     out = lin(cr.ones(4, 2))
-    np.testing.assert_allclose(out.numpy(), np.broadcast_to(lin.bias.numpy(), (4, 2)))
+    np.testing.assert_allclose(
+        out.detach().numpy(), np.broadcast_to(lin.bias.detach().numpy(), (4, 2))
+    )
     handle.remove()
     pre.remove()
     lin(cr.ones(1, 2))
@@ -233,14 +235,14 @@ def test_to_dtype_and_deepcopy():
     assert twin.head.weight.grad is not None and net.head.weight.grad is None
     with cr.no_grad():
         twin.head.weight.fill_(0.0)
-    assert np.any(net.head.weight.numpy() != 0.0)
+    assert np.any(net.head.weight.detach().numpy() != 0.0)
 
 
 def test_parameter_shares_values_and_repr():
     t = cr.tensor([1.0, 2.0])
     p = nn.Parameter(t)
     assert p.requires_grad and p.is_leaf
-    assert np.shares_memory(p.numpy(), t.numpy())
+    assert np.shares_memory(p.detach().numpy(), t.detach().numpy())
     assert repr(p).startswith("Parameter containing:\ntensor([1., 2.]")
     assert not nn.Parameter(t, requires_grad=False).requires_grad
 

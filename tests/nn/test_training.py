@@ -35,7 +35,7 @@ def _train(seed, model_fn, opt_fn, steps=60):
     return model, losses
 
 
-def test_tiny_mlp_loss_falls_and_training_is_reproducible():
+def test_tiny_mlp_loss_falls_and_training_is_reproducible(float64_default):
     def mlp():
         return nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
 
@@ -47,7 +47,7 @@ def test_tiny_mlp_loss_falls_and_training_is_reproducible():
     assert losses != other
 
 
-def test_tiny_cnn_with_batchnorm_and_dropout_loss_falls():
+def test_tiny_cnn_with_batchnorm_and_dropout_loss_falls(float64_default):
     cr.manual_seed(0)
     rng = np.random.default_rng(0)
     # vertical vs horizontal bars on 6x6 images
@@ -80,7 +80,7 @@ def test_tiny_cnn_with_batchnorm_and_dropout_loss_falls():
     assert acc > 0.9
 
 
-def test_tutorial_network_nn_and_functional_gradients_agree():
+def test_tutorial_network_nn_and_functional_gradients_agree(float64_default):
     """out = σ(W2·tanh(W1·x + b1) + b2), binary cross-entropy: loss.backward() on the
     nn version equals cr.grad of the same loss over a dict of parameters."""
     cr.manual_seed(0)
@@ -99,10 +99,10 @@ def test_tutorial_network_nn_and_functional_gradients_agree():
         return bce(expit(h @ params["W2"].T + params["b2"])[:, 0], y)
 
     params = {
-        "W1": l1.weight.numpy(),
-        "b1": l1.bias.numpy(),
-        "W2": l2.weight.numpy(),
-        "b2": l2.bias.numpy(),
+        "W1": l1.weight.detach().numpy(),
+        "b1": l1.bias.detach().numpy(),
+        "W2": l2.weight.detach().numpy(),
+        "b2": l2.bias.detach().numpy(),
     }
     grads = cr.grad(loss)(params)
     for name, p in [("W1", l1.weight), ("b1", l1.bias), ("W2", l2.weight), ("b2", l2.bias)]:

@@ -25,7 +25,7 @@ def _run_chainrule(make_opt, steps=5, seed=0):
         loss = (((xs @ w + b).tanh()) ** 2).sum()
         loss.backward()
         opt.step()
-        trajectory.append((w.numpy().copy(), b.numpy().copy()))
+        trajectory.append((w.detach().numpy().copy(), b.detach().numpy().copy()))
     return trajectory, opt, (w, b)
 
 
@@ -95,7 +95,7 @@ def test_state_dict_round_trip_continues_identically():
         fresh.zero_grad()
         (((xs @ w + b).tanh()) ** 2).sum().backward()
         fresh.step()
-        np.testing.assert_allclose(w.numpy(), straight[3 + i][0], rtol=1e-12)
+        np.testing.assert_allclose(w.detach().numpy(), straight[3 + i][0], rtol=1e-12)
 
 
 def test_param_groups_zero_grad_and_closure():
@@ -111,13 +111,13 @@ def test_param_groups_zero_grad_and_closure():
 
     loss = opt.step(closure)
     assert float(loss) == 4.0
-    np.testing.assert_allclose(a.numpy(), 1 - 0.1 * 2)
-    np.testing.assert_allclose(b.numpy(), 1 - 0.5 * 2)
+    np.testing.assert_allclose(a.detach().numpy(), 1 - 0.1 * 2)
+    np.testing.assert_allclose(b.detach().numpy(), 1 - 0.5 * 2)
     opt.zero_grad()
     assert a.grad is None
     # a parameter without a gradient is left alone
     opt.step()
-    np.testing.assert_allclose(a.numpy(), 0.8)
+    np.testing.assert_allclose(a.detach().numpy(), 0.8)
 
 
 def test_a_step_bumps_the_version_so_stale_graphs_refuse_backward():

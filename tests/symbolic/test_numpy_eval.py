@@ -31,7 +31,7 @@ def test_values_and_gradients_match_sympy(text):
     expr = symbolic.parse(text)
     point = {"x": 0.7, "y": 1.3}
     names = sorted(str(s) for s in expr.free_symbols)
-    inputs = {n: cr.tensor(point[n], requires_grad=True) for n in names}
+    inputs = {n: cr.tensor(point[n], dtype=cr.float64, requires_grad=True) for n in names}
     out = evaluate(expr, inputs)
     out.backward()
     subs = {s: point[str(s)] for s in expr.free_symbols}

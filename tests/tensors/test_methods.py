@@ -16,7 +16,7 @@ def test_var_and_std_take_unbiased_positionally():
 
 
 def test_reductions_honour_dtype():
-    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    x = cr.tensor([1.0, 2.0], dtype=cr.float64, requires_grad=True)
     s = x.sum(dtype=cr.float32)
     assert s.dtype == np.float32 and s.item() == 3.0
     assert x.mean(0, dtype=cr.float32).dtype == np.float32
@@ -35,7 +35,7 @@ def test_squeeze_with_several_dims():
 
 
 def test_to_with_device_and_dtype():
-    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    x = cr.tensor([1.0, 2.0], dtype=cr.float64, requires_grad=True)
     assert x.to("cpu", cr.float32).dtype == np.float32
     assert x.to(device="cpu", dtype=cr.float32).dtype == np.float32
     assert x.to(cr.tensor(np.ones(1, np.float32))).dtype == np.float32

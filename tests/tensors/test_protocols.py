@@ -36,9 +36,9 @@ def test_np_array_copies_and_np_asarray_shares():
     a[0] = 9.0
     assert t.tolist() == [1.0, 2.0]
     assert np.shares_memory(np.asarray(t), t.numpy())
-    assert np.array(t, dtype=np.float32).dtype == np.float32
+    assert np.array(t, dtype=np.float64).dtype == np.float64
     with pytest.raises(ValueError, match="copy"):
-        np.asarray(t, dtype=np.float32, copy=False)
+        np.asarray(t, dtype=np.float64, copy=False)
 
 
 def test_pickle_and_copy():

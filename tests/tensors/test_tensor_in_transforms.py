@@ -75,8 +75,8 @@ def test_the_reported_cases():
 
 
 def test_forward_mode_and_nested_transforms():
-    x = cr.tensor([0.5, -1.0, 2.0])
-    v = cr.tensor([1.0, 2.0, -1.0])
+    x = cr.tensor([0.5, -1.0, 2.0], dtype=cr.float64)
+    v = cr.tensor([1.0, 2.0, -1.0], dtype=cr.float64)
     out, tangent = cr.jvp(lambda t: t.relu().square().sum(dim=0), (x,), (v,))
     np.testing.assert_allclose(np.asarray(out), 4.25)
     np.testing.assert_allclose(np.asarray(tangent), 2 * 0.5 * 1.0 + 2 * 2.0 * -1.0)

@@ -23,7 +23,7 @@ def _pair(value=A, requires_grad=True):
 
 def _same(ours, theirs, **tol):
     theirs = theirs.detach().numpy() if isinstance(theirs, torch.Tensor) else theirs
-    ours = ours.numpy() if isinstance(ours, cr.Tensor) else ours
+    ours = ours.detach().numpy() if isinstance(ours, cr.Tensor) else ours
     assert np.shape(ours) == np.shape(theirs)
     assert np.asarray(ours).dtype == np.asarray(theirs).dtype
     np.testing.assert_allclose(ours, theirs, **tol)
@@ -65,12 +65,14 @@ def test_random_like_factories_have_the_input_shape_and_dtype():
 
 def test_empty_and_linspace():
     e = cr.empty(2, 3)
-    assert e.shape == (2, 3) and e.dtype == np.float64
+    assert e.shape == (2, 3) and e.dtype == np.float32  # the default dtype
     assert cr.empty((4,), dtype=cr.int64).dtype == np.int64
     np.testing.assert_array_equal(e.numpy(), 0.0)  # documented: zeros
-    _same(cr.linspace(0, 1, 5), torch.linspace(0, 1, 5, dtype=torch.float64))
-    _same(cr.linspace(-2.0, 3.0, 1), torch.linspace(-2.0, 3.0, 1, dtype=torch.float64))
-    ours = cr.linspace(cr.tensor(1.0), cr.tensor(2.0), 3)
+    _same(cr.linspace(0, 1, 5), torch.linspace(0, 1, 5))  # both float32, the default
+    _same(
+        cr.linspace(-2.0, 3.0, 1, dtype=cr.float64), torch.linspace(-2, 3, 1, dtype=torch.float64)
+    )
+    ours = cr.linspace(cr.tensor(1.0), cr.tensor(2.0), 3, dtype=cr.float64)
     _same(ours, torch.linspace(torch.tensor(1.0), torch.tensor(2.0), 3, dtype=torch.float64))
     assert cr.linspace(0, 1, 3, requires_grad=True).requires_grad
 
@@ -154,7 +156,7 @@ def test_add_sub_mul_div_match_pytorch():
     _grads_agree(lambda t: t.multiply(3.0).divide(2.0), lambda t: t.multiply(3.0).divide(2.0))
     ints, ints_t = cr.tensor([7, -7, 6]), torch.tensor([7, -7, 6])
     _same(ints.add(2, alpha=3), ints_t.add(2, alpha=3))
-    _same(ints.div(2), ints_t.div(2).double())  # true division; float64 here
+    _same(ints.div(2), ints_t.div(2))  # true division: the default dtype, float32
     for mode in ("floor", "trunc"):
         _same(ints.div(2, rounding_mode=mode), ints_t.div(2, rounding_mode=mode))
         x, xt = _pair(requires_grad=False)
@@ -176,7 +178,7 @@ def test_masked_fill_matches_pytorch():
     (x.masked_fill(m, v) * x).sum().backward()
     (xt.masked_fill(mt, vt) * xt).sum().backward()
     _same(x.grad, xt.grad)
-    _same(v.grad, vt.grad.double())
+    _same(v.grad, vt.grad)  # both float32, the default dtype
     ints = cr.tensor([1, 2]).masked_fill(cr.tensor(True), 3.7)  # cast to the tensor's dtype
     _same(ints, torch.tensor([1, 2]).masked_fill(torch.tensor(True), 3.7))
     with pytest.raises(RuntimeError, match="boolean"):

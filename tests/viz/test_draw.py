@@ -209,7 +209,8 @@ def test_split_parts_each_feed_their_consumers():
     assert "grad mean 1.333 [0, 3]" in _leaf_label(g.to_dot(), "v")
 
 
-def test_summaries_of_masks_uniform_arrays_and_float32():
+def test_summaries_of_masks_uniform_arrays_and_float32(float64_default):
+    # float32 is labelled where it is not the default dtype (float64 here)
     from chainrule.viz.format import summary
 
     assert summary(np.array([True, False, False, True])) == "mask, 50% true"

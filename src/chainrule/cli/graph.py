@@ -67,7 +67,7 @@ def build_graph(expression: str, point: dict[str, float]):
     if missing:
         example = " ".join(f"--at {n}=1" for n in missing)
         raise CLIError(f"no value for {', '.join(missing)}: pass {example}")
-    inputs = {n: cr.tensor(point[n], requires_grad=True) for n in names}
+    inputs = {n: cr.tensor(point[n], dtype=cr.float64, requires_grad=True) for n in names}
     # outside the domain (log of a negative number) the value is nan or inf: that is
     # reported once by run() in words, not as NumPy's RuntimeWarnings with source lines
     with np.errstate(all="ignore"):

@@ -26,7 +26,18 @@ from chainrule.distributed.group import INSTALL
 
 # set by the launchers of MPICH (PMI), Open MPI and PMIx
 _LAUNCHER_VARS = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK")
-_FORWARDED = ("model", "epochs", "hidden", "lr", "batch_size", "seed", "save", "resume", "data")
+_FORWARDED = (
+    "model",
+    "epochs",
+    "hidden",
+    "lr",
+    "batch_size",
+    "seed",
+    "dtype",
+    "save",
+    "resume",
+    "data",
+)
 
 
 def dispatch(args, train) -> int:

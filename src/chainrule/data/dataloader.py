@@ -24,7 +24,7 @@ def default_collate(batch: list):
     """Stack a list of samples into batched tensors, keeping tuples/dicts structure."""
     first = batch[0]
     if isinstance(first, Tensor):
-        return from_numpy(np.stack([b.numpy() for b in batch]))
+        return from_numpy(np.stack([np.asarray(b) for b in batch]))
     if isinstance(first, np.ndarray | np.generic):
         return from_numpy(np.stack(batch))
     if isinstance(first, bool | int | float | np.number):

@@ -43,14 +43,14 @@ class TensorDataset(Dataset):
             raise ValueError(f"TensorDataset: size mismatch between tensors, shapes {shapes}")
 
     def __getitem__(self, index):
-        return tuple(from_numpy(t.numpy()[index]) for t in self.tensors)
+        return tuple(from_numpy(np.asarray(t)[index]) for t in self.tensors)
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
     def _batch(self, indices: np.ndarray) -> tuple:
         """A whole batch in one indexing per tensor (DataLoader's fast path)."""
-        return list(from_numpy(t.numpy()[indices]) for t in self.tensors)
+        return list(from_numpy(np.asarray(t)[indices]) for t in self.tensors)
 
 
 class Subset(Dataset):

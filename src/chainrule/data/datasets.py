@@ -4,7 +4,9 @@ the package in ``digits.npz``: CC BY 4.0, see ``DIGITS-LICENSE.txt`` beside it) 
 provides; nothing is downloaded).
 
 Both return ``(train, test)`` as :class:`TensorDataset` s of (image, label): images
-float64 in [0, 1], flattened unless ``flatten=False`` (then ``(1, H, W)``), labels int64.
+in the default dtype (float32 unless ``set_default_dtype`` changed it; ``dtype=`` picks
+another) with values in [0, 1], flattened unless ``flatten=False`` (then ``(1, H, W)``);
+labels int64.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 
 from chainrule._files import open_regular
 from chainrule.data.dataset import TensorDataset
-from chainrule.tensors import from_numpy
+from chainrule.tensors import from_numpy, get_default_dtype
 
 __all__ = ["load_digits", "load_mnist", "read_idx", "IDXError"]
 
@@ -31,12 +33,12 @@ _DIGITS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.
 def _pack(images: np.ndarray, labels: np.ndarray, flatten: bool, dtype) -> TensorDataset:
     """(image, label) pairs from ``images`` of shape (N, H, W): each image flattened,
     or given a channel axis, (1, H, W); images cast to ``dtype``, labels int64."""
-    images = images.astype(dtype)
+    images = images.astype(get_default_dtype() if dtype is None else dtype)
     images = images.reshape(len(images), -1) if flatten else images[:, None]
     return TensorDataset(from_numpy(images), from_numpy(labels.astype(np.int64)))
 
 
-def load_digits(flatten: bool = True, dtype=np.float64, test_fraction: float = 0.2):
+def load_digits(flatten: bool = True, dtype=None, test_fraction: float = 0.2):
     """The 1,797 8x8 handwritten digits (UCI optdigits, Alpaydin & Kaynak, CC BY 4.0;
     shipped with chainrule), pixels scaled to [0, 1], split 80/20 by a fixed
     permutation (1,438 train, 359 test)."""
@@ -195,7 +197,7 @@ def _mnist_split(images_path: str, labels_path: str, flatten: bool, dtype):
     return _pack(images / 255.0, labels, flatten, dtype)
 
 
-def load_mnist(path, flatten: bool = True, dtype=np.float64):
+def load_mnist(path, flatten: bool = True, dtype=None):
     """MNIST (or any dataset in its layout, e.g. Fashion-MNIST) from the four standard
     IDX files in folder ``path``, each gzipped or not. Pixels are scaled to [0, 1].
 

@@ -74,7 +74,7 @@ class NetworkSession:
         if not 1 <= steps <= MAX_STEPS_PER_REQUEST:
             raise ValueError(f"steps must be 1..{MAX_STEPS_PER_REQUEST}, got {steps}")
         with self._lock:
-            before = self.model[0].weight.numpy().copy()
+            before = self.model[0].weight.detach().numpy().copy()
             for _ in range(steps):
                 loss = F.cross_entropy(self.model(self._train_x), self._train_y)
                 self.optimizer.zero_grad()
@@ -89,7 +89,7 @@ class NetworkSession:
             return self._state(previous_w1=None)
 
     def _state(self, previous_w1) -> dict:
-        W1 = self.model[0].weight.numpy()
+        W1 = self.model[0].weight.detach().numpy()
         images, labels = self._test_x[:EXPLAIN_BATCH], self._test_y[:EXPLAIN_BATCH]
         with no_grad():
             predicted = np.argmax(self.model(self._test_x).numpy(), axis=1)

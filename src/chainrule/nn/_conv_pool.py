@@ -13,7 +13,7 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
-from chainrule.nn._functional_common import ShapeError, _caller, _dtype, _shape
+from chainrule.nn._functional_common import ShapeError, _caller, _dtype, _shape, check_dtype
 from chainrule.primitives.windows import output_size, sliding_windows
 from chainrule.tensors import from_numpy
 
@@ -78,6 +78,7 @@ def conv2d(
     through :func:`~chainrule.primitives.windows.sliding_windows`); no Python loop runs
     over output positions. ``padding`` may be an int, a pair, ``"valid"`` or ``"same"``.
     """
+    check_dtype(_layer, "conv2d", input, weight)
     who = _caller(_layer, "conv2d")
     x, unbatched = _batched(input, who)
     n, c, h, w = _shape(x)

@@ -30,6 +30,21 @@ def _dtype(x) -> np.dtype:
     return np.result_type(unbox_all(x))
 
 
+def check_dtype(layer, name: str, input, weight) -> None:
+    """Refuse an input whose dtype is not the weight's, as PyTorch does (a float64
+    batch into a float32 model would otherwise compute silently in float64). The error
+    names the layer class (or the function) and both dtypes."""
+    if weight is None:
+        return
+    have, want = _dtype(input), _dtype(weight)
+    if have != want:
+        who = type(layer).__name__ if layer is not None else name
+        raise RuntimeError(
+            f"{who}: input dtype {have} does not match weight dtype {want}; cast the "
+            f"input (x.to({want})) or the model (model.to({have}))"
+        )
+
+
 def _caller(layer, name: str) -> str:
     """How an error message names who called: the layer's repr when a module called
     (``Linear(in_features=3, ...)``), else the function's ``name``."""

@@ -13,7 +13,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from chainrule.tensors import Tensor, no_grad
+from chainrule.tensors import no_grad
 
 __all__ = ["IncompatibleKeys", "array_of", "collect_state", "load_state"]
 
@@ -22,7 +22,7 @@ IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_k
 
 def array_of(value) -> np.ndarray:
     """The NumPy values of a tensor, or of an array-like (a state_dict may hold either)."""
-    return value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+    return np.asarray(value)  # a tensor's values, shared
 
 
 def collect_state(module, destination, prefix: str, keep_vars: bool) -> OrderedDict:

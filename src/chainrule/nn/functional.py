@@ -24,7 +24,7 @@ import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
 from chainrule.functional.custom import stop_gradient
 from chainrule.nn._conv_pool import avg_pool2d, conv2d, max_pool2d
-from chainrule.nn._functional_common import ShapeError, _caller, _dtype, _shape
+from chainrule.nn._functional_common import ShapeError, _caller, _dtype, _shape, check_dtype
 from chainrule.nn._losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -74,6 +74,7 @@ __all__ = [
 # -- linear ------------------------------------------------------------------------------------
 def linear(input, weight, bias=None, *, _layer=None):
     """``input @ weight.T + bias``; ``weight`` has PyTorch's layout ``(out, in)``."""
+    check_dtype(_layer, "linear", input, weight)
     xs, ws = _shape(input), _shape(weight)
     if len(ws) != 2 or not xs or xs[-1] != ws[1]:
         who = _caller(_layer, "linear")
@@ -187,10 +188,13 @@ def batch_norm(
     training: bool = False,
     momentum: float = 0.1,
     eps: float = 1e-5,
+    *,
+    _layer=None,
 ):
     """Normalise each channel (axis 1) by its batch statistics (training) or by the
     running ones (eval). In training, ``running_mean``/``running_var`` are updated in
     place: ``(1 - momentum)·running + momentum·batch``, the variance unbiased."""
+    check_dtype(_layer, "batch_norm", input, running_mean if weight is None else weight)
     shape = _shape(input)
     if len(shape) < 2:
         raise ShapeError(f"batch_norm: expected at least 2-d input (N, C, ...), got {shape}")
@@ -232,6 +236,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
         if isinstance(normalized_shape, (int, np.integer))
         else tuple(normalized_shape)
     )
+    check_dtype(_layer, "layer_norm", input, weight)
     shape = _shape(input)
     k = len(normalized_shape)
     if tuple(shape[len(shape) - k :]) != normalized_shape:

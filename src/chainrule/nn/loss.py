@@ -8,7 +8,7 @@ import numpy as np
 
 from chainrule.nn import functional as F
 from chainrule.nn.module import Module
-from chainrule.tensors import Tensor, from_numpy
+from chainrule.tensors import Tensor, from_numpy, get_default_dtype
 
 __all__ = [
     "MSELoss",
@@ -34,7 +34,7 @@ class _Loss(Module):
         (``weight``, ``pos_weight``) and follow ``.to(dtype)``. None registers nothing."""
         if value is not None and not isinstance(value, Tensor):
             arr = np.asarray(value)
-            value = from_numpy(arr if arr.dtype.kind == "f" else arr.astype(np.float64))
+            value = from_numpy(arr if arr.dtype.kind == "f" else arr.astype(get_default_dtype()))
         self.register_buffer(name, value)
 
 

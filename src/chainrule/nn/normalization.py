@@ -88,6 +88,7 @@ class _BatchNorm(Module):
             use_batch,
             factor,
             self.eps,
+            _layer=self,
         )
 
     def extra_repr(self) -> str:

@@ -1,12 +1,13 @@
 """``nn.Parameter``: a leaf tensor that a :class:`~chainrule.nn.Module` registers as
 trainable when it is assigned as an attribute (PyTorch's ``torch.nn.Parameter``), and
-how the layers make theirs: float64 unless a ``dtype`` is given."""
+how the layers make theirs: in the default dtype (float32 unless ``set_default_dtype``
+changed it) unless a ``dtype`` is given."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from chainrule.tensors import Tensor
+from chainrule.tensors import Tensor, get_default_dtype
 
 __all__ = ["Parameter"]
 
@@ -14,15 +15,13 @@ __all__ = ["Parameter"]
 def _values(data, dtype=None) -> np.ndarray:
     """The array behind ``data``, shared with a Tensor or array when no cast is needed."""
     if isinstance(data, Tensor):
-        arr = data.numpy()
+        arr = np.asarray(data)  # shared
     elif isinstance(data, np.ndarray):
         arr = data
     else:
         arr = np.asarray(data)
-        if dtype is None and arr.dtype.kind in "iub":
-            arr = arr.astype(np.float64)
-        elif dtype is None and arr.dtype.kind == "f":
-            arr = arr.astype(np.float64, copy=False)
+        if dtype is None and arr.dtype.kind in "iubf":
+            arr = arr.astype(get_default_dtype(), copy=False)
     if dtype is not None:
         arr = arr.astype(dtype, copy=False)
     return arr
@@ -56,9 +55,9 @@ class Parameter(Tensor):
 
 
 def layer_dtype(dtype=None) -> np.dtype:
-    """The dtype of a layer's parameters: ``dtype``, or by default float64, chainrule's
-    default float (PyTorch's is float32)."""
-    return np.dtype(np.float64 if dtype is None else dtype)
+    """The dtype of a layer's parameters: ``dtype``, or the default dtype (float32, as
+    in PyTorch, unless ``set_default_dtype`` changed it)."""
+    return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
 def new_parameter(shape, dtype=None, fill: float = 0.0) -> Parameter:

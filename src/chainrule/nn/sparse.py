@@ -49,7 +49,7 @@ class Embedding(Module):
     def from_pretrained(cls, embeddings, freeze: bool = True, padding_idx: int | None = None):
         """An ``Embedding`` whose table is ``embeddings`` (2-d, shared, not copied), as
         PyTorch's: frozen (no gradient) unless ``freeze=False``."""
-        shape = tuple(np.shape(embeddings.numpy() if hasattr(embeddings, "numpy") else embeddings))
+        shape = tuple(np.shape(np.asarray(embeddings)))
         if len(shape) != 2:
             raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-d, got {shape}")
         emb = cls(shape[0], shape[1], padding_idx=padding_idx, _weight=embeddings)
@@ -59,7 +59,7 @@ class Embedding(Module):
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            values = np.array(self.weight.numpy())
+            values = np.array(self.weight)
             values[self.padding_idx] = 0.0
             init._fill(self.weight, values)
 

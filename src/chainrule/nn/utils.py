@@ -30,7 +30,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if scale < 1.0:
         for g in grads:
             g *= scale
-    return Tensor(total)
+    return Tensor(np.asarray(total, np.result_type(*grads)))  # in the gradients' dtype
 
 
 def clip_grad_value_(parameters, clip_value) -> None:

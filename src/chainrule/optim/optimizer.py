@@ -102,7 +102,7 @@ class Optimizer:
                 if p.grad is None:
                     continue
                 grad = np.asarray(p.grad)
-                new = self._update(p, p.numpy(), -grad if maximize else grad, group)
+                new = self._update(p, np.asarray(p), -grad if maximize else grad, group)
                 p.data = new.astype(p.dtype, copy=False)
         return loss
 
@@ -198,4 +198,4 @@ class Optimizer:
 
 def _step_tensor(key, value):
     # PyTorch keeps the step count as a (float) tensor
-    return Tensor(np.asarray(float(value))) if key == "step" else value
+    return Tensor(float(value)) if key == "step" else value  # (the default dtype)

@@ -4,7 +4,8 @@
 * :mod:`.graph`: the eager trace (level 0, below every functional transform), the
   nodes it records, and a tensor's graph state (``EagerBox``);
 * :mod:`.backward`: ``Tensor.backward`` and ``autograd.grad``'s sweep;
-* :mod:`.grad_mode` (``no_grad`` ...), :mod:`.stale` (in-place modification checks);
+* :mod:`.grad_mode` (``no_grad`` ...), :mod:`.stale` (in-place modification checks),
+  :mod:`.promotion` (PyTorch's type promotion, which the eager trace applies);
 * the PyTorch-named methods, as mixins of ``Tensor``: :mod:`.math_methods`,
   :mod:`.shape_methods`, :mod:`.reduction_methods`, :mod:`.conversion_methods`,
   :mod:`.inplace` (on the base in :mod:`.methods`);
@@ -12,7 +13,7 @@
   (``torch.sin``, ``torch.cat``, ``torch.topk`` ...: the top-level functions);
 * :mod:`.factories` (``tensor``, ``zeros``, ``randn`` ...), :mod:`.random`
   (``manual_seed``), :mod:`.serialization` (``save``/``load``), :mod:`.autograd`
-  (``torch.autograd``'s functions).
+  (``torch.autograd``'s functions) with :mod:`.custom_function` (``autograd.Function``).
 """
 
 from chainrule.tensors.device import (  # noqa: A004  (PyTorch's dtype names: cr.float ...)

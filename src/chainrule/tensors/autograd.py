@@ -7,7 +7,8 @@
 * ``backward(tensors, grad_tensors, ...)`` accumulates into ``.grad`` like
   ``Tensor.backward``, for several outputs in one sweep.
 
-The grad-mode switches (``no_grad``, ``enable_grad``, ``set_grad_enabled``,
+``Function`` (:mod:`chainrule.tensors.custom_function`) is an operation with a
+hand-written backward. The grad-mode switches (``no_grad``, ``enable_grad``, ``set_grad_enabled``,
 ``inference_mode``) and ``detect_anomaly`` are here too, as in PyTorch. The work is done
 by :mod:`chainrule.tensors.backward`.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from chainrule.core.anomaly import detect_anomaly
 from chainrule.tensors import backward as _backward
+from chainrule.tensors.custom_function import Function, FunctionCtx
 from chainrule.tensors.grad_mode import (
     enable_grad,
     inference_mode,
@@ -26,6 +28,8 @@ from chainrule.tensors.grad_mode import (
 from chainrule.tensors.tensor_class import Tensor
 
 __all__ = [
+    "Function",
+    "FunctionCtx",
     "backward",
     "detect_anomaly",
     "enable_grad",

@@ -59,9 +59,16 @@ class ConversionMethods(TensorMethods):
         return self
 
     def numpy(self) -> np.ndarray:
-        """The values, shared with the tensor (as ``torch.Tensor.numpy``)."""
+        """The values, shared with the tensor (as ``torch.Tensor.numpy``). As in PyTorch,
+        a tensor that requires grad refuses: ``x.detach().numpy()`` says that the array
+        is outside the graph."""
         if not isinstance(self, EagerBox):
             raise TypeError(_TRACED_VALUE.format(name="numpy"))
+        if self._node is not None:
+            raise RuntimeError(
+                "Can't call numpy() on a tensor that requires grad: use "
+                "tensor.detach().numpy() instead"
+            )
         return self._value
 
     def item(self):
@@ -75,7 +82,9 @@ class ConversionMethods(TensorMethods):
         return self._value.item()
 
     def tolist(self):
-        return self.numpy().tolist()
+        if not isinstance(self, EagerBox):
+            raise TypeError(_TRACED_VALUE.format(name="tolist"))
+        return self._value.tolist()
 
     def clone(self):
         if isinstance(self, EagerBox) and not self.requires_grad:

@@ -27,25 +27,38 @@ bool = np.bool_  # noqa: A001
 float = np.float32  # noqa: A001  (torch.float is 32-bit)
 int = np.int32  # noqa: A001  (torch.int is 32-bit)
 
-_DEFAULT = {"dtype": np.dtype(np.float64)}
+# The default floating dtype of the Tensor world (factories, nn layers, optimizer
+# state): float32, as PyTorch's. The functional NumPy API keeps NumPy's float64.
+_DEFAULT: dict[str, np.dtype] = {"dtype": np.dtype(np.float32)}
+_COMPLEX: dict[np.dtype, np.dtype] = {
+    np.dtype(np.float32): np.dtype(np.complex64),
+    np.dtype(np.float64): np.dtype(np.complex128),
+}
 
 
 def get_default_dtype() -> np.dtype:
-    """The dtype of floating tensors made without ``dtype=`` (float64 in chainrule)."""
+    """The dtype of floating tensors made without ``dtype=`` (float32 unless changed
+    with :func:`set_default_dtype`)."""
     return _DEFAULT["dtype"]
 
 
+def default_complex_dtype() -> np.dtype:
+    """The complex dtype that goes with the default floating one (complex64 for float32)."""
+    return _COMPLEX[_DEFAULT["dtype"]]
+
+
 def set_default_dtype(dtype) -> None:
-    """Record the default floating dtype. Only float64 is supported for now: the
-    factories and ``nn`` layers make float64 values, so any other choice is refused
-    rather than silently ignored."""
-    chosen = np.dtype(dtype)
-    if chosen.kind != "f":
-        raise TypeError(f"set_default_dtype: needs a floating dtype, got {chosen}")
-    if chosen != np.float64:
-        raise NotImplementedError(
-            f"set_default_dtype({chosen}): chainrule's default floating dtype is float64 and "
-            "cannot be changed yet; pass dtype= to the factories or call .float() instead"
+    """Make ``dtype`` (float32 or float64, as PyTorch accepts) the default floating dtype
+    of the factories (``tensor([1.0])``, ``zeros``, ``randn`` ...), of ``nn`` layers'
+    parameters, and of Python floats in tensor operations (``int_tensor * 2.5``)."""
+    try:
+        chosen = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"set_default_dtype: {dtype!r} is not a dtype") from None
+    if chosen not in _COMPLEX:
+        raise TypeError(
+            f"set_default_dtype: only floating-point types are supported as the default "
+            f"type (float32 or float64), got {chosen}"
         )
     _DEFAULT["dtype"] = chosen
 

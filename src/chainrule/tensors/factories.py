@@ -2,9 +2,10 @@
 ``ones``, ``full``, ``randn``, ``arange``, ``eye``, the ``*_like`` forms ...
 
 Each returns a new leaf tensor (``requires_grad=`` makes it one that requires grad).
-Without ``dtype=`` floating results are float64 (PyTorch's default is float32); random
-ones draw from chainrule's generator (see ``manual_seed``). ``device=`` accepts only
-the CPU.
+Without ``dtype=`` floating results have the default dtype (float32, as PyTorch's; see
+``set_default_dtype``), Python ints give int64 and bools bool; the ``*_like`` forms keep
+their input's dtype. Random values draw from chainrule's generator (see
+``manual_seed``). ``device=`` accepts only the CPU.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import Box, shape_arg
-from chainrule.tensors.device import check_device
+from chainrule.tensors.device import check_device, get_default_dtype
 from chainrule.tensors.random import default_generator
 from chainrule.tensors.tensor_class import Tensor
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    """A new leaf tensor (copies ``data``); Python floats become float64."""
+    """A new leaf tensor (copies ``data``); Python floats get the default dtype, NumPy
+    arrays keep theirs."""
     check_device(device)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
@@ -36,7 +38,11 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def _new(value, dtype, requires_grad, device=None):
+    """A leaf around ``value``: cast to ``dtype`` if given, else a floating ``value``
+    (the factories compute in float64) to the default dtype."""
     check_device(device)
+    if dtype is None and value.dtype.kind == "f":
+        dtype = get_default_dtype()
     if dtype is not None:
         value = value.astype(dtype, copy=False)
     t = Tensor._wrap(value, None)
@@ -52,18 +58,25 @@ def ones(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
-    """``fill_value`` everywhere; the dtype follows it (bool, int64, float64) unless given."""
+    """``fill_value`` everywhere; the dtype follows it (bool, int64, the default float)
+    unless given."""
     shape = tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,)
     value = fill_value._value if isinstance(fill_value, Box) else fill_value
+    if dtype is None and isinstance(value, bool):
+        dtype = np.bool_
+    elif dtype is None and isinstance(value, int):
+        dtype = np.int64
     return _new(np.full(shape, value, dtype=dtype), None, requires_grad, device)
 
 
 def zeros_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
-    return _new(np.zeros_like(np.asarray(t)), dtype, requires_grad, device)
+    shape, dtype = _like(t, dtype)
+    return _same(np.zeros(shape, dtype), dtype, requires_grad, device)
 
 
 def ones_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
-    return _new(np.ones_like(np.asarray(t)), dtype, requires_grad, device)
+    shape, dtype = _like(t, dtype)
+    return _same(np.ones(shape, dtype), dtype, requires_grad, device)
 
 
 def randn(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
@@ -94,18 +107,25 @@ def _like(t, dtype):
     return value.shape, value.dtype if dtype is None else np.dtype(dtype)
 
 
+def _same(value, dtype, requires_grad, device):
+    """A leaf around ``value`` made in the dtype of the tensor it is like."""
+    check_device(device)
+    t = Tensor._wrap(value.astype(dtype, copy=False), None)
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def full_like(t, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
     """``fill_value`` in the shape of ``t``, with ``t``'s dtype unless given."""
     shape, dtype = _like(t, dtype)
     value = fill_value._value if isinstance(fill_value, Box) else fill_value
-    return _new(np.full(shape, value, dtype=dtype), None, requires_grad, device)
+    return _same(np.full(shape, value, dtype=dtype), dtype, requires_grad, device)
 
 
 def _random_like(draw, t, dtype, requires_grad, name, device=None):
     shape, dtype = _like(t, dtype)
     if dtype.kind != "f":
         raise RuntimeError(f"{name}(): needs a real floating-point dtype, got {dtype}")
-    return _new(draw(shape), dtype, requires_grad, device)
+    return _same(draw(shape), dtype, requires_grad, device)
 
 
 def rand_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:

@@ -28,6 +28,7 @@ output for rules that use it.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from typing import Any, NoReturn, TypeVar
 
@@ -39,6 +40,7 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.reverse import Node
 from chainrule.core.trace import Box, Trace
 from chainrule.tensors.grad_mode import _grad_enabled
+from chainrule.tensors.promotion import PROMOTING, promoted
 from chainrule.tensors.stale import _Stale, _StaleRead
 
 _FREED = (
@@ -53,6 +55,11 @@ _MODIFIED = (
     "use an out-of-place operation."
 )
 
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a tensor that is not a leaf is being read. backward() does "
+    "not fill it for non-leaf tensors; call .retain_grad() on the tensor before "
+    "backward() if you want its gradient, or read .grad of the leaf you meant instead."
+)
 
 # Arrays up to this many elements stay on a node after backward() (its forward value
 # and the gradient it received), so that viz.draw can show them; larger ones are freed.
@@ -82,7 +89,12 @@ class EagerBox(Box):
 
     @property
     def grad(self) -> EagerBox | None:
-        """The accumulated gradient (a ``Tensor``), or ``None``."""
+        """The accumulated gradient (a ``Tensor``), or ``None``. Reading ``None`` on a
+        non-leaf tensor warns, as in PyTorch, unless ``retain_grad()`` was called:
+        ``backward()`` fills ``.grad`` only for leaves (and for ``inputs=``)."""
+        node = self._node
+        if self._grad is None and type(node) is EagerNode and node.retained is None:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -228,7 +240,7 @@ class EagerNode(Node):
 
     def name(self) -> str:
         """The node's name in PyTorch's style: ``MultiplyBackward`` for ``multiply``."""
-        return "".join(part.capitalize() for part in self.prim.name.split("_")) + "Backward"
+        return "".join(p[:1].upper() + p[1:] for p in self.prim.name.split("_")) + "Backward"
 
     @property
     def next_functions(self) -> tuple:
@@ -310,6 +322,8 @@ class EagerTrace(Trace):
             value = tensor._value
             xp = np if type(value) is np.ndarray else array_namespace((value,), prim.name)
             ans = prim.impl(xp, value)
+            if prim.name in PROMOTING and ans.dtype is not value.dtype:
+                ans = promoted(ans, (value,))  # sqrt(int) has the default dtype
             node = tensor._node
             if (
                 node is not None
@@ -339,6 +353,14 @@ class EagerTrace(Trace):
                         parents.append(node)
                 i += 1
             ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
+            if prim.name in PROMOTING:
+                # PyTorch's type promotion, which can differ from NumPy's only when an
+                # array operand's dtype is not the answer's
+                dtype = ans.dtype
+                for v in vals:
+                    if type(v) is np.ndarray and v.dtype is not dtype:
+                        ans = promoted(ans, vals)
+                        break
         if type(ans) is not np.ndarray and not isinstance(ans, _ARRAY_OR_TUPLE):
             ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None

@@ -63,7 +63,7 @@ def _safetensors():
 
 def _to_array(key: str, value) -> np.ndarray:
     if isinstance(value, Tensor):
-        arr = value.numpy()
+        arr = np.asarray(value)
     elif isinstance(value, Box):
         raise TypeError(f"save: entry {key!r} is a traced value; save concrete tensors")
     elif isinstance(value, np.ndarray | np.generic | int | float | bool):

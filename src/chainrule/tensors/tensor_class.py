@@ -22,6 +22,7 @@ import numpy as np
 from chainrule.core.trace import Box
 from chainrule.tensors import backward as _backward
 from chainrule.tensors.conversion_methods import ConversionMethods
+from chainrule.tensors.device import default_complex_dtype, get_default_dtype
 from chainrule.tensors.graph import EAGER
 from chainrule.tensors.inplace import InplaceMethods, refusals
 from chainrule.tensors.math_methods import MathMethods
@@ -150,7 +151,8 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
     def __repr__(self) -> str:
         body = np.array2string(self._value, separator=", ", prefix="tensor(")
         extras = []
-        if self._value.dtype != np.float64 and self._value.dtype != np.int64:
+        dtype = self._value.dtype
+        if dtype != get_default_dtype() and dtype != np.int64 and dtype != np.bool_:
             extras.append(f"dtype={self._value.dtype}")
         grad_fn = self.grad_fn
         if grad_fn is not None:
@@ -196,13 +198,24 @@ def _rebuild(cls, value, requires_grad, grad):
 
 
 def _as_array(data, dtype=None) -> np.ndarray:
-    """A new array from ``data``. Python floats give float64 (NumPy's default and ours);
-    NumPy arrays and scalars keep their dtype, so float32 stays float32 as in PyTorch."""
+    """A new array from ``data``. As in PyTorch, Python floats (and complex numbers) give
+    the default dtype (float32 unless ``set_default_dtype`` changed it), Python ints
+    int64 and bools bool; NumPy arrays, NumPy scalars and tensors keep their dtype."""
     if isinstance(data, Box):
         data = data._value
+    keeps_dtype = isinstance(data, (np.ndarray, np.generic))
     if isinstance(data, (list, tuple)) and any(isinstance(d, Box) for d in _flat(data)):
         data = _unbox_nested(data)
-    return np.array(data, dtype=dtype, copy=True)
+        keeps_dtype = True
+    arr = np.array(data, dtype=dtype, copy=True)
+    if dtype is not None or keeps_dtype:
+        return arr
+    if arr.dtype.kind in "fc":
+        want = get_default_dtype() if arr.dtype.kind == "f" else default_complex_dtype()
+        return arr if arr.dtype == want else arr.astype(want)
+    if arr.dtype.kind == "i" and arr.dtype != np.int64:
+        return arr.astype(np.int64)  # (NumPy's int is int32 on some platforms)
+    return arr
 
 
 def _flat(seq):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from chainrule.tensors import get_default_dtype
 from chainrule.viz.format import as_array, shape_text, summary
 from chainrule.viz.labels import symbol
 
@@ -95,9 +96,11 @@ def _title(n: VNode) -> str:
 
 
 def _type_text(n: VNode) -> str | None:
-    """``(32, 10)``, with the dtype when it is not float64 (``(2,) float32``)."""
+    """``(32, 10)``, with the dtype when it is neither float64 (NumPy's default) nor the
+    Tensor's default dtype (``(2,) float16``)."""
     arr = as_array(n.value)
-    dtype = "" if arr is None or arr.dtype == np.float64 else str(arr.dtype)
+    usual = arr is None or arr.dtype == np.float64 or arr.dtype == get_default_dtype()
+    dtype = "" if usual else str(arr.dtype)
     if n.shape is not None and len(n.shape) > 0:
         return f"{shape_text(n.shape)} {dtype}".strip()
     return dtype or None

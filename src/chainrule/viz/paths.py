@@ -98,7 +98,7 @@ def explain_backward(
         n_paths=n_paths,
         rest=rest,
         total=total,
-        grad=None if wrt.grad is None else wrt.grad._value,
+        grad=None if wrt._grad is None else wrt._grad._value,  # (no non-leaf warning)
         shown=max_paths,
         keeps_grad=isinstance(target, TensorLeaf) or target.retained is not None,
     )
