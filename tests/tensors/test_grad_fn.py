@@ -14,3 +14,10 @@ def test_grad_fn_reads_like_pytorchs():
     ((leaf, _),) = sin.next_functions
     assert repr(leaf) == "<AccumulateGrad>" and leaf.next_functions == ()
     assert leaf.tensor() is x
+
+
+def test_a_tensors_repr_names_its_grad_fn_as_pytorch_does():
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    assert repr(x) == "tensor([1., 2.], requires_grad=True)"
+    assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MultiplyBackward>)"
+    assert repr((x * 2).sum()) == "tensor(6., grad_fn=<SumBackward>)"

@@ -156,7 +156,7 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
             extras.append(f"dtype={self._value.dtype}")
         grad_fn = self.grad_fn
         if grad_fn is not None:
-            extras.append(f"grad_fn=<{grad_fn.prim.name}>")
+            extras.append(f"grad_fn={grad_fn!r}")  # <MultiplyBackward>, as PyTorch shows it
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
