@@ -69,7 +69,7 @@ guard_p = Primitive("guard", _guard_impl)
 class Var:
     """A value of a program: its number, shape and dtype (the 'abstract value')."""
 
-    __slots__ = ("num", "shape", "dtype", "kind", "cls")
+    __slots__ = ("num", "shape", "dtype", "kind", "cls", "contiguous")
 
     def __init__(self, num: int, value: Any):
         self.num = num
@@ -80,6 +80,10 @@ class Var:
             self.kind = "array"
             self.shape = tuple(getattr(value, "shape", ()))
             self.dtype = getattr(value, "dtype", None) or _PYTHON_TYPES.get(type(value))
+        # C order while tracing (NumPy's layouts follow the inputs' layouts, which are
+        # part of a jitted function's signature: a replay has the same ones)
+        flags = getattr(value, "flags", None)
+        self.contiguous = bool(getattr(flags, "c_contiguous", False))
 
     @property
     def name(self) -> str:
