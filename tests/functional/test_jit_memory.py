@@ -100,3 +100,14 @@ def test_zero_dimensional_values_are_not_buffers():
     assert "out=" not in fast.source(x)
     got = fast(x)
     assert type(got) is type(f(x)) and got == f(x)
+
+
+def test_fortran_ordered_buffers_are_reused_in_their_order():
+    def f(x):
+        return cnp.sin(cnp.exp(x) * 2.0)
+
+    x = np.asfortranarray(np.random.default_rng(0).standard_normal((4, 3)))
+    fast = cr.jit(f)
+    assert "out=" in fast.source(x)
+    _same(fast(x), f(x))
+    assert fast(x).flags.f_contiguous

@@ -13,9 +13,9 @@ slow as eager for that alone. So the plan
 * lets a NumPy ufunc write its result into an operand that dies there
   (:attr:`MemoryPlan.reuse`), when that operand is an array the program made itself
   with a ufunc (a fresh array, never a view or an input), only ever read by ufuncs (so
-  no view of it is alive), of the result's shape and dtype, and in C order as the
-  result was while tracing. The same ufunc loop runs on the same values, so the result
-  is bit for bit the eager one, in the eager layout;
+  no view of it is alive), of the result's shape and dtype, and contiguous in the
+  order (C or Fortran) that the result had while tracing. The same ufunc loop runs on
+  the same values, so the result is bit for bit the eager one, in the eager layout;
 * keeps ``broadcast_to`` a read-only view (:attr:`MemoryPlan.views`; its forward copies,
   so that users get writable arrays) where no user sees it: every reader is a ufunc
   whose traced result was in C order, called with ``order="C"``, so that the layout is
@@ -62,7 +62,7 @@ class MemoryPlan:
 
 
 def _array(var: Var) -> bool:
-    return var.cls is np.ndarray and var.shape != () and var.contiguous
+    return var.cls is np.ndarray and var.shape != () and var.layout is not None
 
 
 def _freed(eqns: list[Equation], readers: dict, outputs: set) -> list[list[Var]]:
@@ -84,7 +84,7 @@ def _views(eqns, ufuncs, readers, outputs) -> tuple[set[Var], set[int]]:
         if eqn.prim.name != "broadcast_to" or eqn.xp is not np or out in outputs:
             continue
         ks = readers.get(out, [])
-        if ks and all(ufuncs[k] and _array(eqns[k].out) for k in ks):
+        if ks and all(ufuncs[k] and _array(eqns[k].out) and eqns[k].out.layout == "C" for k in ks):
             views.add(out)
             ordered.update(ks)
     return views, ordered
@@ -108,8 +108,9 @@ def _reuse(eqns, ufuncs, readers, freed, ordered) -> list[Any]:
                 and a in freed[k]
                 and a.shape == eqn.out.shape
                 and a.dtype == eqn.out.dtype
+                and a.layout == eqn.out.layout
             ):
                 reuse[k] = a
-                ordered.discard(k)  # the buffer's layout decides, and it is C order
+                ordered.discard(k)  # the buffer's layout decides, and it is the eager one
                 break
     return reuse
