@@ -69,7 +69,7 @@ guard_p = Primitive("guard", _guard_impl)
 class Var:
     """A value of a program: its number, shape and dtype (the 'abstract value')."""
 
-    __slots__ = ("num", "shape", "dtype", "kind", "cls")
+    __slots__ = ("num", "shape", "dtype", "kind", "cls", "layout")
 
     def __init__(self, num: int, value: Any):
         self.num = num
@@ -80,6 +80,12 @@ class Var:
             self.kind = "array"
             self.shape = tuple(getattr(value, "shape", ()))
             self.dtype = getattr(value, "dtype", None) or _PYTHON_TYPES.get(type(value))
+        # "C" or "F" for a contiguous array while tracing, else None (NumPy's layouts
+        # follow the inputs' layouts, part of a jitted function's signature: a replay
+        # has the same ones)
+        flags = getattr(value, "flags", None)
+        c_order, f_order = (flags.c_contiguous, flags.f_contiguous) if flags else (0, 0)
+        self.layout = "C" if c_order else "F" if f_order else None
 
     @property
     def name(self) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.staging import Const, Equation, GuardFailure, Program, Var, guard_p
+from chainrule.functional.codegen_memory import MemoryPlan
 from chainrule.functional.codegen_scalar import scalar_globals, scalar_source
 
 
@@ -239,6 +240,25 @@ def direct_call(eqn: Equation) -> str | None:
     return name if callable(getattr(eqn.xp, name, None)) else None
 
 
+def _call(eqn: Equation, direct, names: _Names, operand, plan: MemoryPlan, k: int) -> str:
+    """The source of equation ``k``'s call (see :mod:`.codegen_memory` for ``out=``, the
+    views and ``order``)."""
+    if eqn.out in plan.views:
+        direct = "broadcast_to"  # the view that the forward copies
+    if direct is not None:
+        fn = names.bind(getattr(eqn.xp, direct), f"{_module_name(eqn.xp)}_{direct}")
+        args = [operand(a) for a in eqn.inputs]
+    else:
+        fn = names.bind(eqn.prim.impl, eqn.prim.name)
+        args = [names.bind(eqn.xp, _module_name(eqn.xp))] + [operand(a) for a in eqn.inputs]
+    args += [f"{key}={names.value(v)}" for key, v in eqn.kwargs.items()]
+    if plan.reuse[k] is not None:
+        args.append(f"out={plan.reuse[k].name}")
+    elif k in plan.ordered:
+        args.append("order='C'")
+    return f"{fn}({', '.join(args)})"
+
+
 def _module_name(xp: Any) -> str:
     return getattr(xp, "__name__", "xp").split(".")[0]
 
@@ -259,7 +279,9 @@ def generate(
 
     lines = [f"def {name}({', '.join(v.name for v in program.invars)}):"]
     block = None
-    for eqn in program.eqns:
+    directs = [direct_call(eqn) for eqn in program.eqns]
+    plan = MemoryPlan(program, directs)
+    for k, eqn in enumerate(program.eqns):
         wanted = eqn.errstate if eqn.errstate not in (None, errstate) else None
         if wanted != block:
             block = wanted
@@ -267,16 +289,10 @@ def generate(
                 settings = ", ".join(f"{k}={v!r}" for k, v in block)
                 lines.append(f"    with {names.bind(np.errstate, 'errstate')}({settings}):")
         indent = "        " if block is not None else "    "
-        direct = direct_call(eqn)
-        if direct is not None:
-            fn = names.bind(getattr(eqn.xp, direct), f"{_module_name(eqn.xp)}_{direct}")
-            args = [operand(a) for a in eqn.inputs]
-        else:
-            fn = names.bind(eqn.prim.impl, eqn.prim.name)
-            args = [names.bind(eqn.xp, _module_name(eqn.xp))] + [operand(a) for a in eqn.inputs]
-        args += [f"{k}={names.value(v)}" for k, v in eqn.kwargs.items()]
-        call = f"{fn}({', '.join(args)})"
+        call = _call(eqn, directs[k], names, operand, plan, k)
         lines.append(indent + (call if eqn.out is None else f"{eqn.out.name} = {call}"))
+        if plan.freed[k]:
+            lines.append(indent + f"del {', '.join(v.name for v in plan.freed[k])}")
     outs = [operand(v) for v in program.outvars]
     lines.append(f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})")
     source = "\n".join(lines) + "\n"
