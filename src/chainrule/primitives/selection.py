@@ -88,38 +88,42 @@ def where(condition, x=MISSING, y=MISSING):
 
 
 # -- maximum, minimum, fmax, fmin -----------------------------------------------------------
-def _pick(chosen, tie):
-    """1 where ``chosen``, 0.5 where tied, else 0 (the evenly split subgradient)."""
-    return where_p(chosen, 1.0, where_p(tie, 0.5, 0.0))
+def _pick(chosen, tie, ans):
+    """1 where ``chosen``, 0.5 where tied, else 0 (the evenly split subgradient), in the
+    dtype of the floating result ``ans``: a float32 gradient times it stays float32
+    (the products by 0, 0.5 and 1 are exact), with no float64 round trip."""
+    dt = dtype_of(ans)
+    scalar = dt.type if dt.kind == "f" else np.float64
+    return where_p(chosen, scalar(1.0), where_p(tie, scalar(0.5), scalar(0.0)))
 
 
 maximum_p = defbinary(
     "maximum",
     lambda xp, x, y: xp.maximum(x, y),
-    lambda ans, x, y: _pick(D.greater(x, y), D.equal(x, y)),
-    lambda ans, x, y: _pick(D.less(x, y), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.greater(x, y), D.equal(x, y), ans),
+    lambda ans, x, y: _pick(D.less(x, y), D.equal(x, y), ans),
 )
 maximum = ufunc_function(maximum_p)
 minimum_p = defbinary(
     "minimum",
     lambda xp, x, y: xp.minimum(x, y),
-    lambda ans, x, y: _pick(D.less(x, y), D.equal(x, y)),
-    lambda ans, x, y: _pick(D.greater(x, y), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.less(x, y), D.equal(x, y), ans),
+    lambda ans, x, y: _pick(D.greater(x, y), D.equal(x, y), ans),
 )
 minimum = ufunc_function(minimum_p)
 # fmax/fmin ignore NaN: the non-NaN side gets the whole gradient
 fmax_p = defbinary(
     "fmax",
     lambda xp, x, y: xp.fmax(x, y),
-    lambda ans, x, y: _pick(D.logical_or(D.greater(x, y), D.isnan(y)), D.equal(x, y)),
-    lambda ans, x, y: _pick(D.logical_or(D.less(x, y), D.isnan(x)), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.logical_or(D.greater(x, y), D.isnan(y)), D.equal(x, y), ans),
+    lambda ans, x, y: _pick(D.logical_or(D.less(x, y), D.isnan(x)), D.equal(x, y), ans),
 )
 fmax = ufunc_function(fmax_p)
 fmin_p = defbinary(
     "fmin",
     lambda xp, x, y: xp.fmin(x, y),
-    lambda ans, x, y: _pick(D.logical_or(D.less(x, y), D.isnan(y)), D.equal(x, y)),
-    lambda ans, x, y: _pick(D.logical_or(D.greater(x, y), D.isnan(x)), D.equal(x, y)),
+    lambda ans, x, y: _pick(D.logical_or(D.less(x, y), D.isnan(y)), D.equal(x, y), ans),
+    lambda ans, x, y: _pick(D.logical_or(D.greater(x, y), D.isnan(x)), D.equal(x, y), ans),
 )
 fmin = ufunc_function(fmin_p)
 
