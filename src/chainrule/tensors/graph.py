@@ -35,10 +35,11 @@ from typing import Any, NoReturn, TypeVar
 import numpy as np
 
 from chainrule.core import anomaly
-from chainrule.core.backend import array_namespace
+from chainrule.core.backend import DeviceMismatchError, array_namespace, is_foreign_array
 from chainrule.core.primitive import Primitive
 from chainrule.core.reverse import Node
 from chainrule.core.trace import Box, Trace
+from chainrule.tensors.device import TensorDeviceError, two_devices
 from chainrule.tensors.grad_mode import _grad_enabled
 from chainrule.tensors.promotion import PROMOTING, promoted
 from chainrule.tensors.stale import _Stale, _StaleRead
@@ -352,7 +353,10 @@ class EagerTrace(Trace):
                         argnums.append(i)
                         parents.append(node)
                 i += 1
-            ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
+            try:
+                ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
+            except DeviceMismatchError as err:
+                raise TensorDeviceError(two_devices(prim.name, vals, err)) from err
             if prim.name in PROMOTING:
                 # PyTorch's type promotion, which can differ from NumPy's only when an
                 # array operand's dtype is not the answer's
@@ -362,7 +366,8 @@ class EagerTrace(Trace):
                         ans = promoted(ans, vals)
                         break
         if type(ans) is not np.ndarray and not isinstance(ans, _ARRAY_OR_TUPLE):
-            ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
+            if not is_foreign_array(ans):  # (a device array stays where it is)
+                ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
         if anomaly._enabled.get():
             anomaly.check_forward(prim.name, ans)

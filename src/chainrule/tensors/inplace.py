@@ -24,6 +24,7 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.trace import Box
+from chainrule.tensors.device import device_of
 from chainrule.tensors.grad_mode import is_grad_enabled
 from chainrule.tensors.graph import EagerBox, EagerNode
 
@@ -134,7 +135,10 @@ class InplaceMethods(EagerBox):
 
     @data.setter
     def data(self, value) -> None:
-        self._value = np.asarray(value._value if isinstance(value, EagerBox) else value)
+        value = value._value if isinstance(value, EagerBox) else value
+        if type(value) is not np.ndarray and device_of(value).type == "cpu":
+            value = np.asarray(value)  # (an array on a device stays there)
+        self._value = value
         self._version += 1
         self._propagate(self._value)
 
