@@ -159,3 +159,29 @@ def test_without_cupy_the_cuda_device_says_how_to_install_it(monkeypatch):
     for make in (lambda: cr.zeros(2, device="cuda"), lambda: cr.ones(2).cuda()):
         with pytest.raises(RuntimeError, match=r"needs CuPy.*pip install 'chainrule\[gpu\]'"):
             make()
+
+
+def test_dropout_batch_norm_and_cross_entropy_stay_on_the_device(tmp_path):
+    def run(where):
+        cr.manual_seed(1)
+        model = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Dropout(0.3), nn.Linear(6, 3))
+        model.double().to(where)
+        x = cr.randn(8, 4, dtype=cr.float64, device=where)
+        labels = cr.tensor([0, 1, 2, 0, 1, 2, 0, 1], device=where)
+        loss = nn.functional.cross_entropy(model(x), labels)
+        loss.backward()
+        return model, loss
+
+    on_cpu, cpu_loss = run("cpu")
+    on_gpu, gpu_loss = run("cuda")
+    assert gpu_loss.is_cuda and on_device(on_gpu[1].running_mean)
+    np.testing.assert_allclose(gpu_loss.item(), cpu_loss.item(), rtol=1e-12)
+    for a, b in zip(on_cpu.parameters(), on_gpu.parameters()):
+        np.testing.assert_allclose(b.grad.cpu().numpy(), a.grad.numpy(), rtol=1e-10)
+    path = str(tmp_path / "model.safetensors")
+    cr.save(on_gpu.state_dict(), path)
+    cr.save({"w": on_gpu[0].weight.detach()}, str(tmp_path / "one.safetensors"))
+    on_cpu.load_state_dict(cr.load(path))
+    np.testing.assert_array_equal(
+        on_cpu[0].weight.detach().numpy(), on_gpu[0].weight.cpu().tolist()
+    )
