@@ -7,6 +7,7 @@ trained on the pretend device equals the CPU run (its values stay device arrays)
 devices is an error naming both, and the real CUDA provider's error without CuPy."""
 
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -185,3 +186,37 @@ def test_dropout_batch_norm_and_cross_entropy_stay_on_the_device(tmp_path):
     np.testing.assert_array_equal(
         on_cpu[0].weight.detach().numpy(), on_gpu[0].weight.cpu().tolist()
     )
+
+
+def _cupy_without_gpu(count, fails=False):
+    """A module standing in for CuPy on a machine with ``count`` GPUs (none reachable
+    when ``fails``: CuPy raises CUDARuntimeError then)."""
+
+    class CUDARuntimeError(RuntimeError):
+        pass
+
+    def get_device_count():
+        if fails:
+            raise CUDARuntimeError("cudaErrorNoDevice")
+        return count
+
+    module = types.ModuleType("cupy")
+    runtime = types.SimpleNamespace(
+        getDeviceCount=get_device_count, CUDARuntimeError=CUDARuntimeError
+    )
+    module.cuda = types.SimpleNamespace(runtime=runtime)
+    module.ndarray = type("ndarray", (), {})
+    return module
+
+
+@pytest.mark.parametrize(("count", "fails", "message"), [
+    (0, False, "no CUDA device is available"),
+    (0, True, "no CUDA device is available"),
+    (1, False, "CUDA device 3 is not available: there are 1"),
+])  # fmt: skip
+def test_cupy_without_a_usable_gpu_says_so(monkeypatch, count, fails, message):
+    register_device_type("cuda", CupyDevices())
+    monkeypatch.setitem(sys.modules, "cupy", _cupy_without_gpu(count, fails))
+    with pytest.raises(RuntimeError, match=message):
+        cr.zeros(2, device="cuda:3")
+    assert cr.ones(2).device == "cpu"  # a NumPy array is not CuPy's
