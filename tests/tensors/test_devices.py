@@ -220,3 +220,16 @@ def test_cupy_without_a_usable_gpu_says_so(monkeypatch, count, fails, message):
     with pytest.raises(RuntimeError, match=message):
         cr.zeros(2, device="cuda:3")
     assert cr.ones(2).device == "cpu"  # a NumPy array is not CuPy's
+
+
+def test_copy_and_init_write_onto_the_tensors_device():
+    w = cr.zeros(2, 3, device="cuda")
+    nn.init.xavier_uniform_(w)
+    w.copy_(np.ones((2, 3)))
+    assert on_device(w) and w.cpu().tolist() == [[1.0] * 3] * 2
+    host = cr.zeros(2)
+    src = cr.tensor([1.0, 2.0], device="cuda", requires_grad=True)
+    host.copy_(src)
+    assert type(host._value) is np.ndarray and host.tolist() == [1.0, 2.0]
+    host.sum().backward()
+    assert on_device(src.grad) and src.grad.cpu().tolist() == [1.0, 1.0]
