@@ -108,6 +108,12 @@ def test_second_derivative_across_a_move():
     np.testing.assert_allclose([g.item(), gg.item()], [3 * 0.25, 6 * 0.5])
 
 
+def test_pytorchs_type_promotion_on_the_device():
+    ints, f64 = cr.tensor([1, 2], device="cuda"), cr.tensor(1.0, dtype=cr.float64)
+    for got in (ints * 2.5, ints / 2, cr.ones(2, device="cuda") + f64):
+        assert on_device(got) and got.dtype == cr.float32  # as on the CPU (NumPy: float64)
+
+
 def test_mixing_devices_names_both():
     with pytest.raises(RuntimeError, match=r"same device.*two devices, cuda:0 and cpu!"):
         cr.ones(2, device="cuda") + cr.ones(2)

@@ -278,6 +278,7 @@ class EagerNode(Node):
 
 
 _ARRAY_OR_TUPLE = (np.ndarray, tuple)
+_NUMBERS = frozenset({float, int, bool, complex})  # (operands that are never arrays)
 
 
 def _small(value) -> bool:
@@ -362,7 +363,10 @@ class EagerTrace(Trace):
                 # array operand's dtype is not the answer's
                 dtype = ans.dtype
                 for v in vals:
-                    if type(v) is np.ndarray and v.dtype is not dtype:
+                    t = type(v)
+                    if t is np.ndarray or (t not in _NUMBERS and is_foreign_array(v)):
+                        if v.dtype is dtype:
+                            continue
                         ans = promoted(ans, vals)
                         break
         if type(ans) is not np.ndarray and not isinstance(ans, _ARRAY_OR_TUPLE):
