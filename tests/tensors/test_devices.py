@@ -239,3 +239,35 @@ def test_copy_and_init_write_onto_the_tensors_device():
     assert type(host._value) is np.ndarray and host.tolist() == [1.0, 2.0]
     host.sum().backward()
     assert on_device(src.grad) and src.grad.cpu().tolist() == [1.0, 1.0]
+
+
+def test_pooling_embedding_one_hot_and_bce_run_on_the_device():
+    def run(where):
+        cr.manual_seed(2)
+        conv = nn.Sequential(
+            nn.Conv2d(2, 3, 3, padding=1), nn.MaxPool2d(2), nn.AvgPool2d(2, padding=1)
+        ).double()
+        emb = nn.Embedding(5, 2).double()
+        conv.to(where), emb.to(where)
+        x = cr.randn(2, 2, 8, 8, dtype=cr.float64, device=where)
+        scale = emb(cr.tensor([1, 4], device=where)).sum(dim=1)
+        out = conv(x).sum(dim=(1, 2, 3)) * scale
+        out.sum().backward()
+        _, where_max = nn.functional.max_pool2d(x, 2, return_indices=True)
+        return out, [p.grad for p in [*conv.parameters(), *emb.parameters()]], where_max
+
+    out_cpu, grads_cpu, idx_cpu = run("cpu")
+    out_gpu, grads_gpu, idx_gpu = run("cuda")
+    assert on_device(out_gpu) and all(on_device(g) for g in grads_gpu) and on_device(idx_gpu)
+    np.testing.assert_allclose(out_gpu.detach().cpu().numpy(), out_cpu.detach().numpy())
+    for a, b in zip(grads_cpu, grads_gpu):
+        np.testing.assert_allclose(b.cpu().numpy(), a.numpy(), rtol=1e-12)
+    np.testing.assert_array_equal(idx_gpu.cpu().numpy(), idx_cpu.numpy())
+    probs = cr.tensor([0.0, 0.25, 1.0], dtype=cr.float64, device="cuda", requires_grad=True)
+    targets = cr.tensor([0.0, 1.0, 1.0], dtype=cr.float64, device="cuda")
+    bce = nn.functional.binary_cross_entropy(probs, targets)
+    bce.backward()
+    assert on_device(bce) and np.isclose(bce.item(), np.log(4.0) / 3)
+    assert on_device(probs.grad)
+    hot = nn.functional.one_hot(cr.tensor([0, 2], device="cuda"), 3)
+    assert on_device(hot) and hot.cpu().tolist() == [[1, 0, 0], [0, 0, 1]]

@@ -219,9 +219,12 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     """-(y·log p + (1-y)·log(1-p)) for probabilities ``input``; each log is clamped at
     -100 as in PyTorch, so p = 0 or 1 gives a finite loss. An input outside [0, 1]
     (or NaN) is refused, as PyTorch does, instead of giving a NaN loss."""
-    p = np.asarray(unbox_all(input))
+    p = unbox_all(input)
+    if device_of(p).type == "cpu":
+        p = np.asarray(p)  # (values on a device stay there, for the masks below)
     if not ((p >= 0) & (p <= 1)).all():
-        bad = p[~((p >= 0) & (p <= 1))].flat[0]
+        host = to_host(p)
+        bad = host[~((host >= 0) & (host <= 1))].flat[0]
         raise ProbabilityError(
             f"binary_cross_entropy: all elements of input should be between 0 and 1, found "
             f"{bad} (for logits, use binary_cross_entropy_with_logits)"

@@ -37,7 +37,7 @@ from chainrule.nn._losses import (
 )
 from chainrule.scipy import special
 from chainrule.tensors import from_numpy
-from chainrule.tensors.device import device_of, move
+from chainrule.tensors.device import device_of, move, to_host
 from chainrule.tensors.random import default_generator
 
 __all__ = [
@@ -259,7 +259,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
 
 # -- embedding ----------------------------------------------------------------------------------
 def _int_array(x, name: str) -> np.ndarray:
-    arr = np.asarray(unbox_all(x))
+    """Integer indices as a NumPy array (read on the host, where they are checked)."""
+    arr = np.asarray(to_host(unbox_all(x)))
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name}: expected integer indices, got dtype {arr.dtype}")
     return arr
@@ -295,4 +296,5 @@ def one_hot(tensor, num_classes: int = -1):
         raise ValueError(
             f"one_hot: class value {int(bad)} is out of range for {num_classes} classes"
         )
-    return from_numpy((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    hot = from_numpy((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    return hot.to(device_of(unbox_all(tensor)))  # (made on the host, like the indices)
