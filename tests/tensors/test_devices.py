@@ -147,6 +147,9 @@ def test_mlp_trained_on_the_device_equals_the_cpu_run(make):
     on_gpu, opt = _train(make, "cuda")
     for p in on_gpu.parameters():
         assert on_device(p) and on_device(p.grad)
+    norm = nn.utils.clip_grad_norm_(on_gpu.parameters(), 1e-3)
+    nn.utils.clip_grad_value_(on_gpu.parameters(), 1e-4)
+    assert on_device(norm) and all(on_device(p.grad) for p in on_gpu.parameters())
     for state in opt.state.values():
         assert all(on_device(v) for v in state.values() if hasattr(v, "shape"))
     for a, b in zip(on_cpu.parameters(), on_gpu.parameters()):
