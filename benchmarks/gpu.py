@@ -1,6 +1,7 @@
 """chainrule on a GPU through CuPy: the rule table's sweep against NumPy's values, then
-the time of an MLP training step and of a big-matmul gradient against PyTorch CUDA on
-the same GPU.
+the time of an MLP training step (functional, and with the Tensor API: an
+``nn.Sequential`` moved with ``.to("cuda")``, ``device=`` inputs, SGD) and of a
+big-matmul gradient against PyTorch CUDA on the same GPU.
 
 Needs an NVIDIA GPU, CuPy (``pip install "chainrule[gpu]"``) and, for the timings,
 PyTorch built for CUDA. Run from the repository root (the sweep reads the test
@@ -165,6 +166,35 @@ def time_mlp(dev, torch, sizes, batch, repeat, number):
     return ours, _median_time(torch_step, _torch_sync(torch, dev), repeat, number)
 
 
+def _mlp_module(nn, sizes):
+    layers = []
+    for m, n in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(m, n), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
+
+
+def time_nn(dev, torch, sizes, batch, repeat, number):
+    """One SGD step of an nn MLP on the device, written the same way for both libraries
+    (``model.to(device)``, ``tensor(..., device=)``), so chainrule's Tensor world runs
+    on CuPy there."""
+    _, x, onehot = _mlp_data(sizes, batch, np)
+
+    def stepper(lib):
+        model = _mlp_module(lib.nn, sizes).to(dev.torch_device)
+        opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        tx, tt = (lib.tensor(v, device=dev.torch_device) for v in (x, onehot))
+
+        def step():
+            opt.zero_grad()
+            ((model(tx) - tt) ** 2).mean().backward()
+            opt.step()
+
+        return step
+
+    ours = _median_time(stepper(cr), dev.sync, repeat, number)
+    return ours, _median_time(stepper(torch), _torch_sync(torch, dev), repeat, number)
+
+
 def time_matmul(dev, torch, n, repeat, number):
     rng = np.random.default_rng(1)
     a, b = ((rng.standard_normal((n, n)) / np.sqrt(n)).astype(np.float32) for _ in range(2))
@@ -206,6 +236,10 @@ def main() -> int:
         (
             f"MLP {'-'.join(map(str, sizes))} step, batch {batch}, float32",
             *time_mlp(dev, torch, sizes, batch, repeat, number),
+        ),
+        (
+            f"nn MLP + SGD step (Tensor API, device={dev.torch_device!r})",
+            *time_nn(dev, torch, sizes, batch, repeat, number),
         ),
         (f"grad of sum(tanh(A @ B)), {n}x{n} float32", *time_matmul(dev, torch, n, repeat, number)),
     ]

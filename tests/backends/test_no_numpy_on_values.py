@@ -1,7 +1,8 @@
 """No forward or rule calls NumPy directly on values that could be device arrays.
 
 The scan reads the source of every rule-table module (``chainrule/primitives``; the
-boxes' NumPy protocol in ``boxes.py`` is NumPy's own interface and is left out) and
+boxes' NumPy protocol in ``boxes.py`` is NumPy's own interface and is left out) and of
+the optimizers (``chainrule/optim``, whose updates run on the parameters' device), and
 lists each ``np.<name>(...)`` call inside a function or lambda. Calls that read only
 dtypes, shapes or error settings are fine anywhere; every other one must be in
 ``ALLOWED`` with the reason it cannot touch a device array, or the test fails. An
@@ -13,9 +14,11 @@ from __future__ import annotations
 import ast
 import pathlib
 
+import chainrule.optim
 import chainrule.primitives
 
 PACKAGE = pathlib.Path(chainrule.primitives.__file__).parent
+OPTIM = pathlib.Path(chainrule.optim.__file__).parent
 SKIPPED_FILES = {"boxes.py"}
 # NumPy functions of dtypes, shapes and settings: they never see an array's data.
 VALUE_FREE = {
@@ -196,10 +199,18 @@ ALLOWED = {
 }
 
 
-def _numpy_calls():
+# The optimizers: state dicts are read and written on the host (then moved to the
+# parameter's device), and the schedulers compute learning rates, Python floats.
+OPTIM_ALLOWED = {
+    ("optimizer.py", "load_state_dict", "np.asarray"): "a loaded entry, already on the host",
+    ("optimizer.py", "load_state_dict", "np.array"): "cast on the host, then moved",
+}
+
+
+def _numpy_calls(package=PACKAGE):
     """(file, enclosing function, dotted call) for each NumPy call inside a function."""
     found = set()
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(package.glob("*.py")):
         if path.name in SKIPPED_FILES:
             continue
         tree = ast.parse(path.read_text())
@@ -236,4 +247,11 @@ def test_every_allowed_call_still_exists():
     gone = sorted(set(ALLOWED) - _numpy_calls())
     assert not gone, "allowed but no longer there (remove from ALLOWED):\n" + "\n".join(
         map(str, gone)
+    )
+
+
+def test_optimizers_update_with_the_parameters_namespace():
+    found = _numpy_calls(OPTIM)
+    assert found == set(OPTIM_ALLOWED), (
+        f"new: {sorted(found - set(OPTIM_ALLOWED))}; gone: {sorted(set(OPTIM_ALLOWED) - found)}"
     )

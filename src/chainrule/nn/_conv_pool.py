@@ -12,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 import chainrule.numpy as cnp
+from chainrule.core.backend import array_namespace
 from chainrule.core.trace import unbox_all
 from chainrule.nn._functional_common import ShapeError, _caller, _dtype, _shape, check_dtype
 from chainrule.primitives.windows import output_size, sliding_windows
 from chainrule.tensors import from_numpy
+from chainrule.tensors.device import device_of, move, to_host
 
 __all__ = ["conv2d", "max_pool2d", "avg_pool2d"]
 
@@ -175,7 +177,8 @@ def max_pool2d(
     win = sliding_windows(x, k, s, d, pads, pad_value=-np.inf)
     lead = _shape(win)[:4]
     flat = cnp.reshape(win, lead + (k[0] * k[1],))
-    arg = np.argmax(np.asarray(unbox_all(flat)), axis=-1)
+    values = unbox_all(flat)
+    arg = array_namespace((values,)).argmax(values, axis=-1)  # on the input's device
     out = cnp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
     if unbatched:
         out = out[0]
@@ -183,11 +186,11 @@ def max_pool2d(
         return out
     # flat index into the (H, W) plane, as PyTorch returns
     oh, ow = lead[2:]
-    i, j = np.divmod(arg, k[1])
+    i, j = np.divmod(to_host(arg), k[1])
     rows = np.arange(oh)[:, None] * s[0] + i * d[0] - pads[0][0]
     cols = np.arange(ow)[None, :] * s[1] + j * d[1] - pads[1][0]
     idx = (rows * hw[1] + cols).astype(np.int64)
-    return out, from_numpy(idx[0] if unbatched else idx)
+    return out, from_numpy(idx[0] if unbatched else idx).to(device_of(values))
 
 
 def avg_pool2d(
@@ -225,5 +228,6 @@ def avg_pool2d(
             mask[p[0] : p[0] + hw[0], p[1] : p[1] + hw[1]] = 1.0
         counts = np.lib.stride_tricks.sliding_window_view(mask, k)[:: s[0], :: s[1]]
         divisor = counts.sum(axis=(-2, -1))
-    out = total / divisor.astype(_dtype(x))
+    # (the counts are made on the host: they go to the input's device)
+    out = total / move(divisor.astype(_dtype(x)), device_of(unbox_all(x)))
     return out[0] if unbatched else out

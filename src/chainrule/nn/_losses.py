@@ -16,6 +16,7 @@ import chainrule.numpy as cnp
 from chainrule.core.trace import unbox_all
 from chainrule.nn._functional_common import _dtype, _shape
 from chainrule.scipy import special
+from chainrule.tensors.device import device_of, move, to_host
 
 __all__ = [
     "mse_loss",
@@ -88,7 +89,7 @@ def _class_coefficients(input_shape, target, weight, ignore_index, smoothing, dt
     ``coef`` has the input's shape: one-hot of the target times its class weight, zero
     on ignored positions, plus ``smoothing/C`` of every class's weight.
     """
-    t = np.asarray(unbox_all(target))
+    t = np.asarray(to_host(unbox_all(target)))  # (labels are checked on the host)
     if t.dtype.kind not in "iu":
         raise TypeError(
             f"{name}: class-index targets must be integers, got dtype {t.dtype} "
@@ -110,7 +111,7 @@ def _class_coefficients(input_shape, target, weight, ignore_index, smoothing, dt
             f"{name}: target {value} is out of bounds for {c} classes (labels must be in "
             f"[0, {c - 1}])"
         )
-    w = np.ones(c, dtype) if weight is None else np.asarray(unbox_all(weight), dtype)
+    w = np.ones(c, dtype) if weight is None else np.asarray(to_host(unbox_all(weight)), dtype)
     if w.shape != (c,):
         raise ValueError(f"{name}: weight must have shape ({c},), got {w.shape}")
     safe = np.where(valid, t, 0)
@@ -125,7 +126,9 @@ def _class_coefficients(input_shape, target, weight, ignore_index, smoothing, dt
 
 
 def _from_coefficients(logp, coef, counts, reduction, name):
-    """``counts``: (sum of the targets' class weights, number of targets not ignored)."""
+    """``counts``: (sum of the targets' class weights, number of targets not ignored).
+    ``coef``, made on the host, goes to ``logp``'s device."""
+    coef = move(coef, device_of(unbox_all(logp)))
     axis = _class_axis(_shape(logp))
     if not np.isfinite(unbox_all(logp)).all():
         # a class masked with a -inf logit (or a zero probability) has log p = -inf,
@@ -216,9 +219,12 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     """-(y·log p + (1-y)·log(1-p)) for probabilities ``input``; each log is clamped at
     -100 as in PyTorch, so p = 0 or 1 gives a finite loss. An input outside [0, 1]
     (or NaN) is refused, as PyTorch does, instead of giving a NaN loss."""
-    p = np.asarray(unbox_all(input))
+    p = unbox_all(input)
+    if device_of(p).type == "cpu":
+        p = np.asarray(p)  # (values on a device stay there, for the masks below)
     if not ((p >= 0) & (p <= 1)).all():
-        bad = p[~((p >= 0) & (p <= 1))].flat[0]
+        host = to_host(p)
+        bad = host[~((host >= 0) & (host <= 1))].flat[0]
         raise ProbabilityError(
             f"binary_cross_entropy: all elements of input should be between 0 and 1, found "
             f"{bad} (for logits, use binary_cross_entropy_with_logits)"

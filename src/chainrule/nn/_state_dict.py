@@ -13,7 +13,8 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from chainrule.tensors import no_grad
+from chainrule.tensors import Tensor, no_grad
+from chainrule.tensors.device import device_of, move
 
 __all__ = ["IncompatibleKeys", "array_of", "collect_state", "load_state"]
 
@@ -21,8 +22,9 @@ IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_k
 
 
 def array_of(value) -> np.ndarray:
-    """The NumPy values of a tensor, or of an array-like (a state_dict may hold either)."""
-    return np.asarray(value)  # a tensor's values, shared
+    """The values of a tensor (shared, on its device), or an array-like as a NumPy
+    array (a state_dict may hold either)."""
+    return value._value if isinstance(value, Tensor) else np.asarray(value)
 
 
 def collect_state(module, destination, prefix: str, keep_vars: bool) -> OrderedDict:
@@ -32,10 +34,10 @@ def collect_state(module, destination, prefix: str, keep_vars: bool) -> OrderedD
         destination = OrderedDict()
     for name, p in module._parameters.items():
         if p is not None:
-            destination[prefix + name] = p if keep_vars else p.detach()
+            destination[prefix + name] = p if keep_vars else _on_host(p)
     for name, b in module._buffers.items():
         if b is not None and name not in module._non_persistent:
-            destination[prefix + name] = b if keep_vars else b.detach()
+            destination[prefix + name] = b if keep_vars else _on_host(b)
     for name, child in module._modules.items():
         if child is not None:
             child.state_dict(destination, prefix + name + ".", keep_vars)
@@ -91,5 +93,11 @@ def load_state(module, state_dict, strict: bool) -> IncompatibleKeys:
         )
     with no_grad():
         for target, value in pending:
-            target.data = np.array(value, copy=True)
+            target.data = move(value.copy(), device_of(target._value))
     return IncompatibleKeys(missing, unexpected)
+
+
+def _on_host(t: Tensor) -> Tensor:
+    """A detached tensor of ``t``'s values: shared on the CPU, a host copy of a device
+    tensor's (so that a checkpoint never holds device arrays)."""
+    return t.detach().cpu()

@@ -37,6 +37,7 @@ from chainrule.nn._losses import (
 )
 from chainrule.scipy import special
 from chainrule.tensors import from_numpy
+from chainrule.tensors.device import device_of, move, to_host
 from chainrule.tensors.random import default_generator
 
 __all__ = [
@@ -174,8 +175,9 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
     dtype = _dtype(input)
     if p == 1.0:
         return input * np.zeros((), dtype)
-    keep = default_generator().random(_shape(input)) >= p
-    return input * (keep.astype(dtype) / np.asarray(1.0 - p, dtype))
+    keep = default_generator().random(_shape(input)) >= p  # drawn on the host
+    scale = move(keep.astype(dtype) / np.asarray(1.0 - p, dtype), device_of(unbox_all(input)))
+    return input * scale
 
 
 # -- normalisation ------------------------------------------------------------------------------
@@ -211,9 +213,9 @@ def batch_norm(
         mean = cnp.mean(input, axis=axes)
         var = cnp.var(input, axis=axes)
         if running_mean is not None and running_var is not None:
-            m = np.asarray(unbox_all(mean))
-            v = np.asarray(unbox_all(var)) * (count / (count - 1))
-            rm, rv = np.asarray(running_mean), np.asarray(running_var)
+            m = unbox_all(mean)  # (arrays of the input's library and device)
+            v = unbox_all(var) * (count / (count - 1))
+            rm, rv = unbox_all(running_mean), unbox_all(running_var)
             running_mean.data = ((1.0 - momentum) * rm + momentum * m).astype(rm.dtype)
             running_var.data = ((1.0 - momentum) * rv + momentum * v).astype(rv.dtype)
     else:
@@ -257,7 +259,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
 
 # -- embedding ----------------------------------------------------------------------------------
 def _int_array(x, name: str) -> np.ndarray:
-    arr = np.asarray(unbox_all(x))
+    """Integer indices as a NumPy array (read on the host, where they are checked)."""
+    arr = np.asarray(to_host(unbox_all(x)))
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name}: expected integer indices, got dtype {arr.dtype}")
     return arr
@@ -293,4 +296,5 @@ def one_hot(tensor, num_classes: int = -1):
         raise ValueError(
             f"one_hot: class value {int(bad)} is out of range for {num_classes} classes"
         )
-    return from_numpy((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    hot = from_numpy((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    return hot.to(device_of(unbox_all(tensor)))  # (made on the host, like the indices)

@@ -25,6 +25,8 @@ from chainrule.nn._display import module_repr
 from chainrule.nn._state_dict import array_of, collect_state, load_state
 from chainrule.nn.parameter import Parameter
 from chainrule.tensors import Tensor, no_grad
+from chainrule.tensors.device import CPU, as_device, move
+from chainrule.tensors.device import device as Device
 
 __all__ = ["Module"]
 
@@ -290,28 +292,41 @@ class Module:
             else:
                 p.grad = Tensor(np.zeros_like(array_of(p.grad)))
 
-    # -- dtype --------------------------------------------------------------------------------
-    def to(self, *args, dtype=None, **kwargs) -> Module:
-        """Cast floating parameters and buffers to ``dtype`` (``"cpu"`` is accepted and
-        ignored: chainrule runs on the CPU). Integer buffers keep their dtype."""
+    # -- dtype and device ---------------------------------------------------------------------
+    def to(self, *args, dtype=None, device=None, non_blocking=False) -> Module:
+        """Move parameters and buffers to ``device`` and cast the floating ones to
+        ``dtype``: ``to("cuda")``, ``to(cr.float64)``, ``to("cuda", cr.float64)``,
+        ``to(tensor)`` (its device and dtype). In place, as PyTorch's: the parameters
+        stay the same objects (an optimizer made before keeps working). Integer buffers
+        keep their dtype."""
         for a in args:
-            if isinstance(a, str):
-                if a != "cpu":
-                    raise ValueError(f"chainrule runs on the CPU only; can't move to {a!r}")
+            if isinstance(a, (str, Device)):
+                device = a
+            elif isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
             else:
                 dtype = a
-        if dtype is None:
-            return self
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
+        where = as_device(device)
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+            if dtype.kind != "f":
+                raise TypeError(f"Module.to only accepts floating point dtypes, got {dtype}")
         with no_grad():
             for t in list(self.parameters()) + list(self.buffers()):
-                if t.dtype.kind == "f" and t.dtype != dtype:
-                    t.data = array_of(t).astype(dtype)
-                    if t.grad is not None:
-                        t.grad = Tensor(array_of(t.grad).astype(dtype))
+                for owner in (t, t.grad):
+                    if owner is None:
+                        continue
+                    value = array_of(owner)
+                    new = _converted(value, dtype, where)
+                    if new is not value:  # (an unchanged tensor keeps its version)
+                        owner.data = new
         return self
+
+    def cuda(self, device=None) -> Module:
+        """Move parameters and buffers to CUDA device ``device`` (0 by default)."""
+        if device is None or isinstance(device, int):
+            device = Device("cuda", device or 0)
+        return self.to(device)
 
     def float(self) -> Module:
         return self.to(np.float32)
@@ -320,7 +335,8 @@ class Module:
         return self.to(np.float64)
 
     def cpu(self) -> Module:
-        return self
+        """Move parameters and buffers to the host."""
+        return self.to(CPU)
 
     # -- state dict ---------------------------------------------------------------------------
     def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False):
@@ -364,3 +380,11 @@ class _Handle:
 
     def remove(self) -> None:
         self._registry.pop(self.id, None)
+
+
+def _converted(value, dtype, where):
+    """``value`` cast to ``dtype`` if it is floating (and not already), then moved to
+    ``where``; the same array when neither changes it."""
+    if dtype is not None and value.dtype.kind == "f" and value.dtype != dtype:
+        value = value.astype(dtype)
+    return value if where is None else move(value, where)

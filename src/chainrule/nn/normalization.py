@@ -56,9 +56,9 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean.data = np.zeros_like(np.asarray(self.running_mean))
-            self.running_var.data = np.ones_like(np.asarray(self.running_var))
-            self.num_batches_tracked.data = np.array(0, np.int64)
+            self.running_mean.zero_()  # (in place: the buffers stay on their device)
+            self.running_var.fill_(1.0)
+            self.num_batches_tracked.zero_()
 
     def forward(self, input):
         ndim = len(input.shape)
@@ -74,8 +74,8 @@ class _BatchNorm(Module):
             )
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            count = int(np.asarray(self.num_batches_tracked)) + 1
-            self.num_batches_tracked.data = np.array(count, np.int64)
+            count = int(self.num_batches_tracked) + 1
+            self.num_batches_tracked.fill_(count)
             # momentum=None: a cumulative (equal-weight) average of all batches so far
             factor = 1.0 / count if self.momentum is None else self.momentum
         use_batch = self.training or not self.track_running_stats

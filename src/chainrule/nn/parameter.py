@@ -15,7 +15,7 @@ __all__ = ["Parameter"]
 def _values(data, dtype=None) -> np.ndarray:
     """The array behind ``data``, shared with a Tensor or array when no cast is needed."""
     if isinstance(data, Tensor):
-        arr = np.asarray(data)  # shared
+        arr = data._value  # shared
     elif isinstance(data, np.ndarray):
         arr = data
     else:

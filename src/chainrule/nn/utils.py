@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.tensors import Tensor
+from chainrule.tensors.device import device_of
 
 
 def _grads(parameters) -> list[np.ndarray]:
@@ -30,7 +31,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if scale < 1.0:
         for g in grads:
             g *= scale
-    return Tensor(np.asarray(total, np.result_type(*grads)))  # in the gradients' dtype
+    norm = Tensor(np.asarray(total, np.result_type(*grads)))  # in the gradients' dtype
+    return norm.to(device_of(grads[0]))  # and on their device
 
 
 def clip_grad_value_(parameters, clip_value) -> None:

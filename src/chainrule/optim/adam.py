@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from chainrule.core.backend import array_namespace
 from chainrule.optim.optimizer import Optimizer, _check_nonnegative
 
 __all__ = ["Adam", "AdamW"]
@@ -69,10 +70,10 @@ class Adam(Optimizer):
         v = state["exp_avg_sq"] * b2 + (1.0 - b2) * (g * g)
         state["exp_avg"], state["exp_avg_sq"] = m, v
         if amsgrad:
-            v = np.maximum(state["max_exp_avg_sq"], v)
+            v = array_namespace((v,)).maximum(state["max_exp_avg_sq"], v)
             state["max_exp_avg_sq"] = v
         step_size = lr / (1.0 - b1**t)
-        denom = np.sqrt(v) / math.sqrt(1.0 - b2**t) + eps
+        denom = array_namespace((v,)).sqrt(v) / math.sqrt(1.0 - b2**t) + eps
         return theta - step_size * (m / denom)
 
 

@@ -15,7 +15,9 @@ from collections import defaultdict
 
 import numpy as np
 
+from chainrule.core.backend import array_namespace
 from chainrule.tensors import Tensor, enable_grad
+from chainrule.tensors.device import device_of, move, to_host
 
 __all__ = ["Optimizer", "required"]
 
@@ -87,7 +89,8 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad = Tensor(np.zeros_like(np.asarray(p.grad)))
+                    g = p.grad._value
+                    p.grad = Tensor(array_namespace((g,)).zeros_like(g))
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient. ``closure`` (optional)
@@ -101,8 +104,8 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad = np.asarray(p.grad)
-                new = self._update(p, np.asarray(p), -grad if maximize else grad, group)
+                grad = p.grad._value  # (on the parameter's device, like its values)
+                new = self._update(p, p._value, -grad if maximize else grad, group)
                 p.data = new.astype(p.dtype, copy=False)
         return loss
 
@@ -122,7 +125,7 @@ class Optimizer:
             state["step"] = 0
             for name, wanted in buffers.items():
                 if wanted:
-                    state[name] = np.zeros_like(theta)
+                    state[name] = array_namespace((theta,)).zeros_like(theta)
         state["step"] += 1
         return state
 
@@ -144,7 +147,7 @@ class Optimizer:
             for p in group["params"]:
                 if p in self.state and self.state[p]:
                     state[index[id(p)]] = {
-                        k: Tensor(v) if isinstance(v, np.ndarray) else _step_tensor(k, v)
+                        k: Tensor(to_host(v)) if hasattr(v, "shape") else _step_tensor(k, v)
                         for k, v in self.state[p].items()
                     }
         return {"state": state, "param_groups": groups}
@@ -174,7 +177,7 @@ class Optimizer:
             p = by_index[int(idx)]
             restored = {}
             for k, v in entries.items():
-                arr = np.asarray(v)
+                arr = np.asarray(to_host(v._value if isinstance(v, Tensor) else v))
                 if k == "step":
                     restored[k] = int(arr)
                 else:
@@ -183,7 +186,7 @@ class Optimizer:
                             f"optimizer state {k!r} for parameter {idx} has shape {arr.shape}, "
                             f"the parameter has shape {tuple(p.shape)}"
                         )
-                    restored[k] = np.array(arr, dtype=p.dtype)
+                    restored[k] = move(np.array(arr, dtype=p.dtype), device_of(p._value))
             self.state[p] = restored
 
     def __repr__(self) -> str:

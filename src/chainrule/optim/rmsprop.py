@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.core.backend import array_namespace
 from chainrule.optim.optimizer import Optimizer, _check_nonnegative
 
 __all__ = ["RMSprop"]
@@ -58,9 +59,9 @@ class RMSprop(Optimizer):
             gbar = state["grad_avg"]
             gbar = gbar + (1.0 - alpha) * (g - gbar)
             state["grad_avg"] = gbar
-            avg = np.sqrt(s - gbar * gbar) + eps
+            avg = array_namespace((s,)).sqrt(s - gbar * gbar) + eps
         else:
-            avg = np.sqrt(s) + eps
+            avg = array_namespace((s,)).sqrt(s) + eps
         if mu > 0:
             buf = state["momentum_buffer"] * mu + g / avg
             state["momentum_buffer"] = buf

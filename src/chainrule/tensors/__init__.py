@@ -9,8 +9,9 @@
 * the PyTorch-named methods, as mixins of ``Tensor``: :mod:`.math_methods`,
   :mod:`.shape_methods`, :mod:`.reduction_methods`, :mod:`.conversion_methods`,
   :mod:`.inplace` (on the base in :mod:`.methods`);
-* :mod:`.device` (dtype names, ``device``, the default dtype), :mod:`.torch_functions`
-  (``torch.sin``, ``torch.cat``, ``torch.topk`` ...: the top-level functions);
+* :mod:`.device` (dtype names, ``device`` and the table of device types, the default
+  dtype), :mod:`.torch_functions` (``torch.sin``, ``torch.cat``, ``torch.topk`` ...: the
+  top-level functions);
 * :mod:`.factories` (``tensor``, ``zeros``, ``randn`` ...), :mod:`.random`
   (``manual_seed``), :mod:`.serialization` (``save``/``load``), :mod:`.autograd`
   (``torch.autograd``'s functions) with :mod:`.custom_function` (``autograd.Function``).

@@ -17,8 +17,10 @@ from functools import partial
 import numpy as np
 
 from chainrule.core import anomaly
+from chainrule.core.backend import array_namespace
 from chainrule.core.reverse import Node, RootNode, backward_pass
 from chainrule.core.trace import Box
+from chainrule.tensors.device import device_of
 from chainrule.tensors.grad_mode import _grad_mode
 from chainrule.tensors.graph import KEEP_FOR_DISPLAY, EagerBox, EagerNode, TensorLeaf
 
@@ -94,7 +96,7 @@ def grad(
     for i, (t, ct) in enumerate(zip(inputs, found)):
         if ct is None:
             if materialize:
-                ct = np.zeros_like(t._value)
+                ct = _namespace(t._value).zeros_like(t._value)
             elif not allow_unused:
                 raise RuntimeError(
                     f"grad(): input {i} was not used to compute the outputs, so it has no "
@@ -164,9 +166,15 @@ def _seed_one(tensor, gradient, create_graph: bool, who: str, which: str):
                 f"{who}: grad can be implicitly created only for scalar outputs; "
                 f"{which} has shape {value.shape}. Pass a gradient for it"
             )
-        g = np.ones_like(value)
+        g = _namespace(value).ones_like(value)
     else:
-        g = np.asarray(gradient._value if isinstance(gradient, Box) else gradient)
+        g = gradient._value if isinstance(gradient, Box) else gradient
+        if device_of(g).type == "cpu":
+            g = np.asarray(g)
+        if device_of(g) != device_of(value):
+            raise RuntimeError(
+                f"{who}: gradient is on {device_of(g)} but {which} is on {device_of(value)}"
+            )
         g = g.astype(value.dtype, copy=False)
         if g.shape != value.shape:
             raise RuntimeError(
@@ -186,10 +194,11 @@ def _seed_ids(g) -> set[int]:
 
 def _conform(ct, tensor: EagerBox) -> EagerBox:
     """``ct`` as a tensor of ``tensor``'s shape (and, for a raw array, its dtype)."""
+    xp = _namespace(tensor._value)
     if not isinstance(ct, EagerBox):
-        ct = tensor._new(np.asarray(ct, dtype=tensor._value.dtype))
+        ct = tensor._new(xp.asarray(ct, dtype=tensor._value.dtype))
     if ct._value.shape != tensor._value.shape:
-        ct = tensor._new(np.broadcast_to(ct._value, tensor._value.shape).copy())
+        ct = tensor._new(xp.broadcast_to(ct._value, tensor._value.shape).copy())
     return ct
 
 
@@ -272,3 +281,8 @@ def _accumulate(keep_all: bool, handed: set[int], targets: dict | None, node, ct
         old._version += 1
     else:
         tensor._grad = old + ct
+
+
+def _namespace(value):
+    """The array library of a tensor's value (NumPy, or its device's library)."""
+    return np if type(value) is np.ndarray else array_namespace((value,))

@@ -5,7 +5,8 @@ Each returns a new leaf tensor (``requires_grad=`` makes it one that requires gr
 Without ``dtype=`` floating results have the default dtype (float32, as PyTorch's; see
 ``set_default_dtype``), Python ints give int64 and bools bool; the ``*_like`` forms keep
 their input's dtype. Random values draw from chainrule's generator (see
-``manual_seed``). ``device=`` accepts only the CPU.
+``manual_seed``). ``device=`` places the result (the values are made on the host, then
+copied); the ``*_like`` forms default to their input's device.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.trace import Box, shape_arg
-from chainrule.tensors.device import check_device, get_default_dtype
+from chainrule.tensors.device import as_device, device_of, get_default_dtype, move
 from chainrule.tensors.random import default_generator
 from chainrule.tensors.tensor_class import Tensor
 
@@ -21,15 +22,17 @@ from chainrule.tensors.tensor_class import Tensor
 def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A new leaf tensor (copies ``data``); Python floats get the default dtype, NumPy
     arrays keep theirs."""
-    check_device(device)
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    t = Tensor(data, dtype=dtype)
+    return leaf_on(t, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
-    check_device(device)
+    where = as_device(device)
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
-        return data
-    return Tensor(data, dtype=dtype)
+        if where is None or data.device == where:
+            return data
+        return data.to(where)
+    return leaf_on(Tensor(data, dtype=dtype), False, where)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -40,12 +43,19 @@ def from_numpy(array: np.ndarray) -> Tensor:
 def _new(value, dtype, requires_grad, device=None):
     """A leaf around ``value``: cast to ``dtype`` if given, else a floating ``value``
     (the factories compute in float64) to the default dtype."""
-    check_device(device)
     if dtype is None and value.dtype.kind == "f":
         dtype = get_default_dtype()
     if dtype is not None:
         value = value.astype(dtype, copy=False)
-    t = Tensor._wrap(value, None)
+    return leaf_on(Tensor._wrap(value, None), requires_grad, device)
+
+
+def leaf_on(t: Tensor, requires_grad: bool, device) -> Tensor:
+    """``t`` (a new leaf) with its values moved to ``device`` (unless None), then made
+    to require grad if asked."""
+    where = as_device(device)
+    if where is not None:
+        t._value = move(t._value, where)
     return t.requires_grad_(True) if requires_grad else t
 
 
@@ -71,12 +81,12 @@ def full(shape, fill_value, dtype=None, requires_grad=False, device=None) -> Ten
 
 def zeros_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
     shape, dtype = _like(t, dtype)
-    return _same(np.zeros(shape, dtype), dtype, requires_grad, device)
+    return _same(np.zeros(shape, dtype), dtype, requires_grad, device, t)
 
 
 def ones_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:
     shape, dtype = _like(t, dtype)
-    return _same(np.ones(shape, dtype), dtype, requires_grad, device)
+    return _same(np.ones(shape, dtype), dtype, requires_grad, device, t)
 
 
 def randn(*shape, dtype=None, requires_grad=False, device=None) -> Tensor:
@@ -107,25 +117,26 @@ def _like(t, dtype):
     return value.shape, value.dtype if dtype is None else np.dtype(dtype)
 
 
-def _same(value, dtype, requires_grad, device):
-    """A leaf around ``value`` made in the dtype of the tensor it is like."""
-    check_device(device)
-    t = Tensor._wrap(value.astype(dtype, copy=False), None)
-    return t.requires_grad_(True) if requires_grad else t
+def _same(value, dtype, requires_grad, device, like=None):
+    """A leaf around ``value`` made in the dtype of the tensor ``like`` it is like, on
+    ``device``, or else on ``like``'s device."""
+    if device is None and isinstance(like, Tensor):
+        device = device_of(like._value)
+    return leaf_on(Tensor._wrap(value.astype(dtype, copy=False), None), requires_grad, device)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False, device=None) -> Tensor:
     """``fill_value`` in the shape of ``t``, with ``t``'s dtype unless given."""
     shape, dtype = _like(t, dtype)
     value = fill_value._value if isinstance(fill_value, Box) else fill_value
-    return _same(np.full(shape, value, dtype=dtype), dtype, requires_grad, device)
+    return _same(np.full(shape, value, dtype=dtype), dtype, requires_grad, device, t)
 
 
 def _random_like(draw, t, dtype, requires_grad, name, device=None):
     shape, dtype = _like(t, dtype)
     if dtype.kind != "f":
         raise RuntimeError(f"{name}(): needs a real floating-point dtype, got {dtype}")
-    return _same(draw(shape), dtype, requires_grad, device)
+    return _same(draw(shape), dtype, requires_grad, device, t)
 
 
 def rand_like(t, dtype=None, requires_grad=False, device=None) -> Tensor:

@@ -35,10 +35,11 @@ from typing import Any, NoReturn, TypeVar
 import numpy as np
 
 from chainrule.core import anomaly
-from chainrule.core.backend import array_namespace
+from chainrule.core.backend import DeviceMismatchError, array_namespace, is_foreign_array
 from chainrule.core.primitive import Primitive
 from chainrule.core.reverse import Node
 from chainrule.core.trace import Box, Trace
+from chainrule.tensors.device import TensorDeviceError, two_devices
 from chainrule.tensors.grad_mode import _grad_enabled
 from chainrule.tensors.promotion import PROMOTING, promoted
 from chainrule.tensors.stale import _Stale, _StaleRead
@@ -277,6 +278,7 @@ class EagerNode(Node):
 
 
 _ARRAY_OR_TUPLE = (np.ndarray, tuple)
+_NUMBERS = frozenset({float, int, bool, complex})  # (operands that are never arrays)
 
 
 def _small(value) -> bool:
@@ -352,17 +354,24 @@ class EagerTrace(Trace):
                         argnums.append(i)
                         parents.append(node)
                 i += 1
-            ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
+            try:
+                ans = prim.impl(array_namespace(vals, prim.name), *vals, **kwargs)
+            except DeviceMismatchError as err:
+                raise TensorDeviceError(two_devices(prim.name, vals, err)) from err
             if prim.name in PROMOTING:
                 # PyTorch's type promotion, which can differ from NumPy's only when an
                 # array operand's dtype is not the answer's
                 dtype = ans.dtype
                 for v in vals:
-                    if type(v) is np.ndarray and v.dtype is not dtype:
+                    t = type(v)
+                    if t is np.ndarray or (t not in _NUMBERS and is_foreign_array(v)):
+                        if v.dtype is dtype:
+                            continue
                         ans = promoted(ans, vals)
                         break
         if type(ans) is not np.ndarray and not isinstance(ans, _ARRAY_OR_TUPLE):
-            ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
+            if not is_foreign_array(ans):  # (a device array stays where it is)
+                ans = np.asarray(ans)  # NumPy scalars become 0-d arrays, as tensor values
         where = None
         if anomaly._enabled.get():
             anomaly.check_forward(prim.name, ans)

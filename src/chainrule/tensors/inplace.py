@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 import chainrule.numpy as cnp
+from chainrule.core.backend import array_namespace
 from chainrule.core.trace import Box
+from chainrule.tensors.device import device_of, move
 from chainrule.tensors.grad_mode import is_grad_enabled
 from chainrule.tensors.graph import EagerBox, EagerNode
 
@@ -111,7 +113,8 @@ class InplaceMethods(EagerBox):
         return self._overwrite(self._new(np.full_like(self._value, value)))
 
     def copy_(self, src):
-        """Copy ``src``'s values (broadcast, cast to this dtype); differentiable in ``src``."""
+        """Copy ``src``'s values (broadcast, cast to this dtype, moved to this tensor's
+        device); differentiable in ``src``."""
         if isinstance(src, Box) and not isinstance(src, EagerBox):
             raise TypeError(_TRACED_INPLACE)
         self._sync()
@@ -121,9 +124,18 @@ class InplaceMethods(EagerBox):
             if new._value.shape != shape:
                 new = cnp.broadcast_to(new, shape)
             new = cnp.positive(new)  # a fresh buffer: self must not share src's
+            if device_of(new._value) != device_of(self._value):
+                new = new.to(device_of(self._value))
         else:
-            raw = src._value if isinstance(src, Box) else np.asarray(src)
-            new = self._new(np.array(np.broadcast_to(raw, shape), dtype=dtype))
+            raw = src._value if isinstance(src, Box) else src
+            if type(raw) is not np.ndarray and device_of(raw).type == "cpu":
+                raw = np.asarray(raw)
+            raw = move(raw, device_of(self._value))
+            if type(raw) is np.ndarray:
+                new = self._new(np.array(np.broadcast_to(raw, shape), dtype=dtype))
+            else:
+                xp: Any = array_namespace((raw,))
+                new = self._new(xp.broadcast_to(raw, shape).astype(dtype, copy=True))
         return self._overwrite(new)
 
     @property
@@ -134,7 +146,10 @@ class InplaceMethods(EagerBox):
 
     @data.setter
     def data(self, value) -> None:
-        self._value = np.asarray(value._value if isinstance(value, EagerBox) else value)
+        value = value._value if isinstance(value, EagerBox) else value
+        if type(value) is not np.ndarray and device_of(value).type == "cpu":
+            value = np.asarray(value)  # (an array on a device stays there)
+        self._value = value
         self._version += 1
         self._propagate(self._value)
 

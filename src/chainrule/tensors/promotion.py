@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.core.backend import is_foreign_array
 from chainrule.tensors.device import default_complex_dtype, get_default_dtype
 
 # Elementwise primitives whose result dtype follows the operands' (comparisons give
@@ -81,7 +82,7 @@ def torch_dtype(operands) -> np.dtype | None:
     numbers) by PyTorch's rules; None when there is no array or number among them."""
     dims = zero = numbers = None
     for x in operands:
-        if isinstance(x, np.ndarray):
+        if isinstance(x, np.ndarray) or is_foreign_array(x):  # (a device array too)
             if x.ndim:
                 dims = _promote(dims, x.dtype)
             else:
@@ -102,7 +103,7 @@ def promoted(ans, operands):
     if have.kind == "b":
         return ans
     for x in operands:
-        if type(x) is np.ndarray and x.dtype != have:
+        if (type(x) is np.ndarray or is_foreign_array(x)) and x.dtype != have:
             break
     else:  # every array operand has the answer's dtype: both rules agree
         return ans

@@ -30,6 +30,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from chainrule.core.trace import Box
+from chainrule.tensors.device import to_host
 from chainrule.tensors.factories import from_numpy
 from chainrule.tensors.safetensors_header import (
     RESERVED,
@@ -63,7 +64,7 @@ def _safetensors():
 
 def _to_array(key: str, value) -> np.ndarray:
     if isinstance(value, Tensor):
-        arr = np.asarray(value)
+        arr = to_host(value._value)  # a device tensor is saved from a host copy
     elif isinstance(value, Box):
         raise TypeError(f"save: entry {key!r} is a traced value; save concrete tensors")
     elif isinstance(value, np.ndarray | np.generic | int | float | bool):

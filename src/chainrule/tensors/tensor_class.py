@@ -22,7 +22,13 @@ import numpy as np
 from chainrule.core.trace import Box
 from chainrule.tensors import backward as _backward
 from chainrule.tensors.conversion_methods import ConversionMethods
-from chainrule.tensors.device import default_complex_dtype, get_default_dtype
+from chainrule.tensors.device import (
+    HOST_ONLY,
+    default_complex_dtype,
+    device_of,
+    get_default_dtype,
+    to_host,
+)
 from chainrule.tensors.graph import EAGER
 from chainrule.tensors.inplace import InplaceMethods, refusals
 from chainrule.tensors.math_methods import MathMethods
@@ -58,7 +64,7 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
     def _wrap(cls, value, node=None):
         """A ``cls`` around ``value`` (made an array unless it is one, or a tuple), at
         ``node`` in the graph; the array is not copied."""
-        if not isinstance(value, (np.ndarray, tuple)):
+        if not isinstance(value, (np.ndarray, tuple)) and device_of(value).type == "cpu":
             value = np.asarray(value)
         t = _new_object(cls)
         t._start(value, node)
@@ -112,6 +118,10 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         # shared like PyTorch's tensor.numpy() unless NumPy asks for a copy (np.array)
         value = self._value
+        if type(value) is not np.ndarray:
+            where = device_of(value)
+            if where.type != "cpu":
+                raise TypeError(HOST_ONLY.format(name="convert", device=where))
         if dtype is not None and np.dtype(dtype) != value.dtype:
             if copy is False:
                 raise ValueError(
@@ -128,7 +138,7 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
                 "only one-element tensors can be converted to Python scalars, got shape "
                 f"{np.shape(value)}"
             )
-        return value.item()
+        return to_host(value).item()
 
     def __float__(self) -> float:
         return float(self._scalar())
@@ -149,8 +159,11 @@ class Tensor(InplaceMethods, MathMethods, ShapeMethods, ReductionMethods, Conver
         return value
 
     def __repr__(self) -> str:
-        body = np.array2string(self._value, separator=", ", prefix="tensor(")
+        body = np.array2string(to_host(self._value), separator=", ", prefix="tensor(")
         extras = []
+        where = device_of(self._value)
+        if where.type != "cpu":
+            extras.append(f"device='{where}'")
         dtype = self._value.dtype
         if dtype != get_default_dtype() and dtype != np.int64 and dtype != np.bool_:
             extras.append(f"dtype={self._value.dtype}")
@@ -203,6 +216,8 @@ def _as_array(data, dtype=None) -> np.ndarray:
     int64 and bools bool; NumPy arrays, NumPy scalars and tensors keep their dtype."""
     if isinstance(data, Box):
         data = data._value
+    if type(data) is not np.ndarray and device_of(data).type != "cpu":
+        return data.astype(data.dtype if dtype is None else dtype, copy=True)  # stays there
     keeps_dtype = isinstance(data, (np.ndarray, np.generic))
     if isinstance(data, (list, tuple)) and any(isinstance(d, Box) for d in _flat(data)):
         data = _unbox_nested(data)

@@ -13,8 +13,8 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.trace import Box, unbox_all
-from chainrule.tensors.device import check_device, unsupported
-from chainrule.tensors.factories import as_tensor
+from chainrule.tensors.device import unsupported
+from chainrule.tensors.factories import as_tensor, leaf_on
 from chainrule.tensors.random import default_generator
 from chainrule.tensors.tensor_class import Tensor
 
@@ -158,20 +158,23 @@ def equal(input, other) -> bool:  # noqa: A002
 
 def randint(low, high=None, size=None, *, dtype=None, requires_grad=False, device=None):
     """Integers drawn uniformly from ``[low, high)`` (``randint(high, size)`` too)."""
-    check_device(device)
     if size is None:  # torch.randint(high, size)
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint(): missing the size argument (a tuple of ints)")
     drawn = default_generator().integers(low, high, size=tuple(size))
-    return Tensor(drawn, dtype=np.int64 if dtype is None else dtype, requires_grad=requires_grad)
+    return _drawn(drawn, dtype, requires_grad, device)
 
 
 def randperm(n, *, dtype=None, requires_grad=False, device=None):
     """A random permutation of ``0 .. n-1``."""
-    check_device(device)
     drawn = default_generator().permutation(int(n))
-    return Tensor(drawn, dtype=np.int64 if dtype is None else dtype, requires_grad=requires_grad)
+    return _drawn(drawn, dtype, requires_grad, device)
+
+
+def _drawn(drawn, dtype, requires_grad, device) -> Tensor:
+    """A leaf of the integers ``drawn`` (int64 unless ``dtype``), on ``device`` if given."""
+    return leaf_on(Tensor(drawn, dtype=np.int64 if dtype is None else dtype), requires_grad, device)
 
 
 def sparse_coo_tensor(*args, **kwargs):
