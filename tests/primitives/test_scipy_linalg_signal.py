@@ -7,6 +7,7 @@ import pytest
 from scipy import linalg, signal
 
 import chainrule as cr
+import chainrule.numpy as cnp
 import chainrule.scipy.linalg as cla
 from chainrule.scipy.signal import convolve
 
@@ -90,3 +91,37 @@ def test_odeint_matches_scipy_and_checks_its_arguments():
         odeint(decay, np.ones(2), t, args=("fast",))
     with pytest.raises(ValueError, match="must be vectors"):
         odeint(decay, np.ones((2, 2)), t, args=(0.5,))
+
+
+def test_odeint_takes_containers_of_parameters_and_differentiates_them():
+    from chainrule.scipy.integrate import odeint
+
+    def layers(y, t, params):  # a list of (weight, bias) pairs and a dict, as a network's
+        (w, b), scale = params[0], params[1]["scale"]
+        return scale * cnp.tanh(cnp.dot(y, w) + b)
+
+    def flat(y, t, w, b, scale):
+        return scale * cnp.tanh(cnp.dot(y, w) + b)
+
+    rs = np.random.RandomState(0)
+    w, b, y0, t = (
+        0.5 * rs.randn(2, 2),
+        0.1 * rs.randn(2),
+        np.array([1.0, -0.5]),
+        np.linspace(0, 1, 4),
+    )
+
+    def loss_nested(w, b, scale):
+        return cnp.sum(odeint(layers, y0, t, ([(w, b), {"scale": scale}],)) ** 2)
+
+    def loss_flat(w, b, scale):
+        return cnp.sum(odeint(flat, y0, t, (w, b, scale)) ** 2)
+
+    np.testing.assert_allclose(loss_nested(w, b, 0.7), loss_flat(w, b, 0.7), rtol=1e-12)
+    got = cr.grad(loss_nested, argnums=(0, 1, 2))(w, b, 0.7)
+    want = cr.grad(loss_flat, argnums=(0, 1, 2))(w, b, 0.7)
+    for g1, g2 in zip(got, want):
+        np.testing.assert_allclose(g1, g2, rtol=1e-10)
+    cr.check_grads(lambda b: loss_nested(w, b, 0.7), (b,), order=1, modes=("fwd", "rev"))
+    with pytest.raises(TypeError, match=r"args\[0\]\[1\]\['scale'\] must be an array"):
+        odeint(layers, y0, t, ([(w, b), {"scale": "big"}],))
