@@ -125,3 +125,20 @@ def test_odeint_takes_containers_of_parameters_and_differentiates_them():
     cr.check_grads(lambda b: loss_nested(w, b, 0.7), (b,), order=1, modes=("fwd", "rev"))
     with pytest.raises(TypeError, match=r"args\[0\]\[1\]\['scale'\] must be an array"):
         odeint(layers, y0, t, ([(w, b), {"scale": "big"}],))
+
+
+def test_convolve_as_a_layer_matches_a_loop_of_scipy_convolutions():
+    # a batch of 2 images with 3 channels, 4 filters: (batch, channel, h, w) * (channel, out, kh, kw)
+    images, filters = RNG.normal(size=(2, 3, 6, 5)), RNG.normal(size=(3, 4, 3, 2))
+    for mode in ("valid", "full", "same"):
+        got = convolve(images, filters, axes=([2, 3], [2, 3]), dot_axes=([1], [0]), mode=mode)
+        want = [[sum(signal.convolve(images[n, c], filters[c, k], mode) for c in range(3))
+                 for k in range(4)] for n in range(2)]  # fmt: skip
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    # 'valid' with the second input the larger one: the roles swap, the axes stay
+    got = convolve(filters, images, axes=([2, 3], [2, 3]), dot_axes=([0], [1]), mode="valid")
+    want = [[sum(signal.convolve(filters[c, k], images[n, c], "valid") for c in range(3))
+             for n in range(2)] for k in range(4)]  # fmt: skip
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    f = lambda a, b: convolve(a, b, axes=([2, 3], [2, 3]), dot_axes=([1], [0]), mode="valid")  # noqa: E731
+    cr.check_grads(f, (images[:1, :2], filters[:2, :2]), modes=("rev",))
