@@ -2,9 +2,18 @@
 (a public facade: the work is done in :mod:`chainrule.functional.extension` and
 :mod:`chainrule.functional.vspace`). It also answers for autograd's internal modules
 ``autograd.core`` and ``autograd.tracer``: ``make_vjp(fun, x)``, ``primitive_vjps``,
-``primitive_jvps`` (:mod:`chainrule.functional.autograd_core`)."""
+``primitive_jvps`` (:mod:`chainrule.functional.autograd_core`). The tracer's internals
+(``Node``, ``trace``, ...) are not provided: asking for one raises an ``ImportError``
+that points to ``chainrule.make_program`` and ``chainrule.viz``."""
 
-from chainrule.functional.autograd_core import make_vjp, primitive_jvps, primitive_vjps
+import functools
+
+from chainrule.functional.autograd_core import (
+    make_vjp,
+    missing_internal,
+    primitive_jvps,
+    primitive_vjps,
+)
 from chainrule.functional.extension import (
     Box,
     def_linear,
@@ -20,6 +29,8 @@ from chainrule.functional.extension import (
     register_notrace,
 )
 from chainrule.functional.vspace import VSpace, vspace
+
+__getattr__ = functools.partial(missing_internal, __name__)
 
 __all__ = [
     "Box",

@@ -127,3 +127,35 @@ def test_where_accepts_keywords():
 
 def test_numpy_namespace_reports_numpy_version():
     assert cnp.__version__ == np.__version__
+
+
+def test_tracer_internals_are_refused_with_the_chainrule_way():
+    with pytest.raises(ImportError, match=r"Node.*make_program\(f\)\(x\).*viz\.trace"):
+        from chainrule.extend import Node  # noqa: F401
+    with pytest.raises(ImportError, match=r"chainrule\.extend\.trace: autograd's tracer"):
+        from chainrule.extend import trace  # noqa: F401
+    with pytest.raises(ImportError, match="toposort"):
+        from chainrule.test_util import toposort  # noqa: F401
+    # other missing names stay ordinary attribute errors, so hasattr works
+    import chainrule.extend
+
+    assert not hasattr(chainrule.extend, "no_such_name")
+    # the way the message points to does show each primitive call
+    program = str(cr.make_program(lambda x: cnp.sin(x + x) / 2)(1.23))
+    assert "sin" in program and "add" in program
+
+
+def test_util_func_hands_back_the_function_for_defvjp():
+    from chainrule.test_util import func
+
+    class Scaled:
+        def __init__(self, k):
+            self.k = k
+
+        @primitive
+        def apply(self, x):
+            return self.k * x * x
+
+    defvjp(func(Scaled.apply), None, lambda ans, s, x: lambda g: g * 2.0 * s.k * x)
+    assert func(Scaled.apply) is Scaled.apply
+    assert cr.grad(lambda x: Scaled(3.0).apply(x))(0.5) == pytest.approx(3.0)

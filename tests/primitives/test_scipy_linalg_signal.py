@@ -7,6 +7,7 @@ import pytest
 from scipy import linalg, signal
 
 import chainrule as cr
+import chainrule.numpy as cnp
 import chainrule.scipy.linalg as cla
 from chainrule.scipy.signal import convolve
 
@@ -90,3 +91,54 @@ def test_odeint_matches_scipy_and_checks_its_arguments():
         odeint(decay, np.ones(2), t, args=("fast",))
     with pytest.raises(ValueError, match="must be vectors"):
         odeint(decay, np.ones((2, 2)), t, args=(0.5,))
+
+
+def test_odeint_takes_containers_of_parameters_and_differentiates_them():
+    from chainrule.scipy.integrate import odeint
+
+    def layers(y, t, params):  # a list of (weight, bias) pairs and a dict, as a network's
+        (w, b), scale = params[0], params[1]["scale"]
+        return scale * cnp.tanh(cnp.dot(y, w) + b)
+
+    def flat(y, t, w, b, scale):
+        return scale * cnp.tanh(cnp.dot(y, w) + b)
+
+    rs = np.random.RandomState(0)
+    w, b, y0, t = (
+        0.5 * rs.randn(2, 2),
+        0.1 * rs.randn(2),
+        np.array([1.0, -0.5]),
+        np.linspace(0, 1, 4),
+    )
+
+    def loss_nested(w, b, scale):
+        return cnp.sum(odeint(layers, y0, t, ([(w, b), {"scale": scale}],)) ** 2)
+
+    def loss_flat(w, b, scale):
+        return cnp.sum(odeint(flat, y0, t, (w, b, scale)) ** 2)
+
+    np.testing.assert_allclose(loss_nested(w, b, 0.7), loss_flat(w, b, 0.7), rtol=1e-12)
+    got = cr.grad(loss_nested, argnums=(0, 1, 2))(w, b, 0.7)
+    want = cr.grad(loss_flat, argnums=(0, 1, 2))(w, b, 0.7)
+    for g1, g2 in zip(got, want):
+        np.testing.assert_allclose(g1, g2, rtol=1e-10)
+    cr.check_grads(lambda b: loss_nested(w, b, 0.7), (b,), order=1, modes=("fwd", "rev"))
+    with pytest.raises(TypeError, match=r"args\[0\]\[1\]\['scale'\] must be an array"):
+        odeint(layers, y0, t, ([(w, b), {"scale": "big"}],))
+
+
+def test_convolve_as_a_layer_matches_a_loop_of_scipy_convolutions():
+    # a batch of 2 images with 3 channels, 4 filters: (batch, channel, h, w) * (channel, out, kh, kw)
+    images, filters = RNG.normal(size=(2, 3, 6, 5)), RNG.normal(size=(3, 4, 3, 2))
+    for mode in ("valid", "full", "same"):
+        got = convolve(images, filters, axes=([2, 3], [2, 3]), dot_axes=([1], [0]), mode=mode)
+        want = [[sum(signal.convolve(images[n, c], filters[c, k], mode) for c in range(3))
+                 for k in range(4)] for n in range(2)]  # fmt: skip
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    # 'valid' with the second input the larger one: the roles swap, the axes stay
+    got = convolve(filters, images, axes=([2, 3], [2, 3]), dot_axes=([0], [1]), mode="valid")
+    want = [[sum(signal.convolve(filters[c, k], images[n, c], "valid") for c in range(3))
+             for n in range(2)] for k in range(4)]  # fmt: skip
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    f = lambda a, b: convolve(a, b, axes=([2, 3], [2, 3]), dot_axes=([1], [0]), mode="valid")  # noqa: E731
+    cr.check_grads(f, (images[:1, :2], filters[:2, :2]), modes=("rev",))

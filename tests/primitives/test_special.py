@@ -127,6 +127,23 @@ def test_expit_and_softmax_are_stable_for_huge_inputs():
     assert ls[-1] == 0.0 and lse == 1000.0
 
 
+def test_logsumexp_keeps_the_small_terms_beside_the_largest():
+    # log(1 + e^-40) = e^-40 to double precision: summing 1 + e^-40 first would give 0
+    assert csp.logsumexp([0.0, -40.0]) == pytest.approx(np.exp(-40.0), rel=1e-15, abs=0)
+    # three tied maxima and a small rest: log 3 + log1p(e^-30 / 3)
+    got = csp.logsumexp([5.0, 5.0, -25.0, 5.0])
+    assert got == pytest.approx(5.0 + np.log(3.0) + np.exp(-30.0) / 3.0, rel=1e-16, abs=0)
+    # weights: the largest term's weight is the scale; a negative total is NaN unless
+    # the magnitude is asked for
+    assert csp.logsumexp([0.0, -40.0], b=[2.0, 1.0]) == pytest.approx(np.log(2.0), rel=1e-16)
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(csp.logsumexp([1.0, 2.0], b=[1.0, -2.0]))
+    out, sign = csp.logsumexp([1.0, 2.0], b=[1.0, -2.0], return_sign=True)
+    assert out == pytest.approx(np.log(2 * np.e**2 - np.e), rel=1e-15) and sign == -1.0
+    # float32 stays float32
+    assert csp.logsumexp(np.zeros(3, np.float32)).dtype == np.float32
+
+
 def test_logsumexp_infinities():
     assert csp.logsumexp([-np.inf, -np.inf]) == -np.inf
     assert csp.logsumexp([np.inf, 1.0]) == np.inf

@@ -124,6 +124,13 @@ class Box:
         self._value = value
         self._trace = trace
 
+    @classmethod
+    def register(cls, value_type: type) -> None:
+        """Box ``value_type``'s instances in ``cls``, a subclass of ``Box`` and of the
+        user's type (autograd's idiom for differentiating with respect to an object of a
+        user's class): the boxes then have that class's methods and properties."""
+        _user_box_classes[value_type] = cls
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._value!r}, level={self._trace.level})"
 
@@ -298,6 +305,14 @@ class Box:
 
 B = TypeVar("B", bound=Box)
 _box_types: dict[tuple[type, type], type] = {}
+_user_box_classes: dict[type, type] = {}
+
+
+def registered_box_class(value: Any) -> type | None:
+    """The box class registered for the type of ``value`` (seen through boxes), or None."""
+    while isinstance(value, Box):
+        value = value._value
+    return _user_box_classes.get(type(value)) if _user_box_classes else None
 
 
 def box_type(box_class: type[B], value: Any) -> type[B]:
@@ -306,6 +321,8 @@ def box_type(box_class: type[B], value: Any) -> type[B]:
     (``_boxed_methods``: a Tensor's PyTorch methods); then a subclass of ``box_class``
     that puts those methods first, made once. Boxes around such a box get them too."""
     methods = value._boxed_methods if isinstance(value, Box) else None
+    if methods is None:
+        methods = registered_box_class(value)
     if methods is None:
         return box_class
     key = (box_class, methods)

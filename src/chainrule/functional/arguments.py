@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.backend import numpy_dtype
-from chainrule.core.trace import unbox_all
+from chainrule.core.trace import registered_box_class, unbox_all
 from chainrule.functional.pytree import tree_flatten
 
 __all__ = [
@@ -44,8 +44,8 @@ def check_callable(fun: object, name: str) -> None:
 def check_differentiable(x: Any, where: str) -> None:
     """``x`` must be a floating (or complex) value; ``where`` names it in the error."""
     value = unbox_all(x)
-    if isinstance(value, tuple):
-        return
+    if isinstance(value, tuple) or registered_box_class(value) is not None:
+        return  # a registered user type brings its own vector space
     if isinstance(value, (bool, int, np.integer, np.bool_)):
         kind = type(value).__name__
     else:

@@ -6,7 +6,12 @@
 * ``unary_to_nary(op)``: turns an operator written for a function of one argument,
   ``op(fun, x)``, into one written for any argument, ``op(fun, argnum)(*args)``;
 * ``primitive_vjps`` / ``primitive_jvps``: the rule tables, seen as autograd's dicts
-  from a primitive function to its rules by argument number.
+  from a primitive function to its rules by argument number;
+* ``func(f)``: autograd's ``util.func``, which hands a method's plain function back
+  (in Python 3 ``Class.method`` already is one, so it returns ``f``);
+* ``missing_internal(module, name)``: the error for the tracer's internals that
+  chainrule does not provide (a ``Node`` subclass given to ``trace`` to watch each
+  primitive call), naming the idiom and chainrule's way to see the same calls.
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ from typing import Any
 from chainrule.core.primitive import Primitive
 from chainrule.functional.modes import vjp
 
-__all__ = ["make_vjp", "primitive_jvps", "primitive_vjps", "unary_to_nary"]
+__all__ = [
+    "func",
+    "make_vjp",
+    "missing_internal",
+    "primitive_jvps",
+    "primitive_vjps",
+    "unary_to_nary",
+]
 
 
 def make_vjp(fun: Callable[[Any], Any], x: Any) -> tuple[Callable[[Any], Any], Any]:
@@ -109,3 +121,30 @@ class _RuleTable(MutableMapping):
 
 primitive_vjps = _RuleTable("vjps")
 primitive_jvps = _RuleTable("jvps")
+
+
+def func(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f`` itself: autograd's ``util.func`` unwrapped Python 2's unbound methods, so
+    ``defvjp(func(Class.__call__), ...)`` works here unchanged."""
+    return f
+
+
+# autograd's tracer and core machinery, which chainrule's traces do not expose
+_TRACER_INTERNALS = ("Node", "trace", "new_box", "toposort", "VJPNode", "JVPNode",
+                     "backward_pass", "new_root", "box_type_mappings")  # fmt: skip
+
+
+def missing_internal(module: str, name: str) -> Any:
+    """The module ``__getattr__`` of autograd's internal-module stand-ins: an ``ImportError``
+    naming the idiom and chainrule's way for the tracer's internals, the usual
+    ``AttributeError`` for any other name."""
+    if name in _TRACER_INTERNALS:
+        raise ImportError(
+            f"{module}.{name}: autograd's tracer internals (a Node subclass handed to "
+            f"trace() to record or print each primitive call) are not part of chainrule. "
+            f"To see the primitive calls of f, print chainrule.make_program(f)(x) (each "
+            f"call with its shapes); to draw the graph, use chainrule.viz.trace(f, x); "
+            f"for derivative rules, chainrule.extend's primitive and defvjp.",
+            name=name,
+        )
+    raise AttributeError(f"module {module!r} has no attribute {name!r}")

@@ -48,11 +48,19 @@ def flatten_func(func: Callable[..., Any], example: Any) -> tuple:
     return flat_func, unflatten, flat_example
 
 
-@primitive
 def fixed_point(f: Callable, a: Any, x0: Any, distance: Callable, tol: float) -> Any:
     """Iterate ``x ← f(a)(x)`` from ``x0`` until ``distance(x, x_prev) <= tol``.
-    Differentiable in ``a``: the cotangent ``w`` of the fixed point ``x*`` solves
-    ``w = g + (∂f/∂x)ᵀ w`` (iterated the same way), then passes through ``∂f/∂a``."""
+    Differentiable in ``a`` (an array, a number, or a tuple, list or dict of them): the
+    cotangent ``w`` of the fixed point ``x*`` solves ``w = g + (∂f/∂x)ᵀ w``, found by
+    ``fixed_point`` again from zero, then passes through ``∂f/∂a``."""
+    if isinstance(a, tuple | list | dict):  # one vector, so the record sees traced leaves
+        flat_a, unflatten = flatten(a)
+        return _fixed_point(lambda v: f(unflatten(v)), flat_a, x0, distance, tol)
+    return _fixed_point(f, a, x0, distance, tol)
+
+
+@primitive
+def _fixed_point(f: Callable, a: Any, x0: Any, distance: Callable, tol: float) -> Any:
     step = f(a)
     x, x_prev = step(x0), x0
     while distance(x, x_prev) > tol:
@@ -62,15 +70,20 @@ def fixed_point(f: Callable, a: Any, x0: Any, distance: Callable, tol: float) ->
 
 def _fixed_point_vjp(ans, f, a, x0, distance, tol):
     _, pull_a = vjp(lambda a_: f(a_)(ans), a)
-    _, pull_x = vjp(f(a), ans)
+
+    def adjoint_step(params):
+        a_, x_star, g = params
+        _, pull_x = vjp(f(a_), x_star)
+        return lambda w: g + pull_x(w)[0]
 
     def cotangent(g):
-        w, w_prev = g + pull_x(g)[0], g
-        while distance(w, w_prev) > tol:
-            w, w_prev = g + pull_x(w)[0], w
+        # The cotangent solves w = g + (∂f/∂x)ᵀ w: found by fixed_point itself, from zero,
+        # so an outer derivative goes through this same adjoint rule again (rather than
+        # through the unrolled iterations), and stops by the same rule as the forward.
+        w = fixed_point(adjoint_step, (a, ans, g), 0.0 * g, distance, tol)
         return pull_a(w)[0]
 
     return cotangent
 
 
-defvjp(fixed_point, None, _fixed_point_vjp, None, None, None)
+defvjp(_fixed_point, None, _fixed_point_vjp, None, None, None)

@@ -16,6 +16,7 @@ and the argument.
 from __future__ import annotations
 
 import functools
+import types
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -52,6 +53,11 @@ class UserPrimitive:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.record(*args, **kwargs)
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        """A primitive defined in a class body is a method, as a function would be:
+        ``obj.method(x)`` passes ``obj`` as the first argument."""
+        return self if obj is None else types.MethodType(self, obj)
 
     def __repr__(self) -> str:
         return f"<primitive {self.record.name}>"

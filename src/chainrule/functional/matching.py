@@ -20,7 +20,8 @@ import numpy as np
 
 import chainrule.numpy as cnp
 from chainrule.core.backend import array_namespace, namespace_dtype, numpy_dtype
-from chainrule.core.trace import Box, unbox_all, visible_shape
+from chainrule.core.trace import Box, registered_box_class, unbox_all, visible_shape
+from chainrule.functional.vspace import vspace
 from chainrule.tensors import Tensor
 
 __all__ = [
@@ -77,6 +78,8 @@ def astype(x: Any, dtype: np.dtype) -> Any:
 def cotangent_like(ct: Any, x: Any) -> Any:
     """The cotangent ``ct`` in the shape and dtype of its primal ``x``; ``None`` (the
     input did not reach the output) is a zero of ``x``'s kind."""
+    if registered_box_class(x) is not None:  # a user's type: a zero of its own space
+        return vspace(x).zeros() if ct is None else ct
     if isinstance(ct, Box):  # traced by an outer transform: fix the dtype, traceably
         target = numpy_dtype(unbox_all(x))
         if numpy_dtype(unbox_all(ct)).kind == "c" and target.kind != "c":

@@ -26,8 +26,18 @@ from chainrule.functional.pytree import tree_flatten, tree_unflatten
 __all__ = ["VSpace", "vspace"]
 
 
+# A user's own value types and their spaces (``MySpace.register(MyType)``, autograd's idiom)
+_registered_spaces: dict[type, type] = {}
+
+
 class VSpace:
     """The vector space of values shaped like an example value."""
+
+    @classmethod
+    def register(cls, value_type: type) -> None:
+        """Make ``cls`` (a subclass defining ``zeros``, ``_add``, ``_scalar_mul`` and
+        ``_inner_prod``) the space of ``value_type``'s instances, for ``vspace``."""
+        _registered_spaces[value_type] = cls
 
     def __init__(self, value: Any):
         leaves, self._treedef = tree_flatten(value)
@@ -108,17 +118,29 @@ class VSpace:
                     arrays[k][index] = unit
                     yield self._build(arrays)
 
-    # -- operations -------------------------------------------------------------------------
+    # -- operations: each calls its ``_`` form, which a space of a user's type overrides ---
     def add(self, x: Any, y: Any) -> Any:
-        return self._build([cnp.add(a, b) for a, b in zip(self._leaves(x), self._leaves(y))])
+        return self._add(x, y)
 
     def scalar_mul(self, x: Any, a: Any) -> Any:
-        return self._build([cnp.multiply(v, a) for v in self._leaves(x)])
+        return self._scalar_mul(x, a)
 
     def covector(self, x: Any) -> Any:
-        return self._build([cnp.conj(v) for v in self._leaves(x)])
+        return self._covector(x)
 
     def inner_prod(self, x: Any, y: Any) -> Any:
+        return self._inner_prod(x, y)
+
+    def _add(self, x: Any, y: Any) -> Any:
+        return self._build([cnp.add(a, b) for a, b in zip(self._leaves(x), self._leaves(y))])
+
+    def _scalar_mul(self, x: Any, a: Any) -> Any:
+        return self._build([cnp.multiply(v, a) for v in self._leaves(x)])
+
+    def _covector(self, x: Any) -> Any:
+        return self._build([cnp.conj(v) for v in self._leaves(x)])
+
+    def _inner_prod(self, x: Any, y: Any) -> Any:
         """``Re <conj(x), y>`` summed over the leaves (a float, or a traced scalar)."""
         total = 0.0
         for a, b in zip(self._leaves(x), self._leaves(y)):
@@ -127,5 +149,9 @@ class VSpace:
 
 
 def vspace(value: Any) -> VSpace:
-    """The vector space of ``value``."""
+    """The vector space of ``value`` (for a registered type, its registered space)."""
+    plain = unbox_all(value)
+    for klass in type(plain).__mro__:
+        if klass in _registered_spaces:
+            return _registered_spaces[klass](plain)
     return VSpace(value)

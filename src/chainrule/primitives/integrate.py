@@ -13,7 +13,9 @@ integrator, so they are as accurate as its tolerances.
 Both are ``odeint`` records again, over an augmented system whose right-hand side takes
 the vector-Jacobian (or Jacobian-vector) product of ``func`` with a trace of the core,
 so derivatives of any order exist. ``args`` are passed to the record one by one (each an
-array or a number), which is how outer derivatives reach them.
+array or a number), which is how outer derivatives reach them; an argument that is a
+tuple, list or dict of them (a network's parameters) is taken apart into its leaves for
+the record and put back together for ``func``.
 """
 
 from __future__ import annotations
@@ -150,18 +152,56 @@ def _odeint_jvp(gs, ans, y0, t, *args, func, options):
 odeint_p = defprimitive("odeint", _odeint_impl, vjp_joint=_odeint_vjp, jvp_joint=_odeint_jvp)
 
 
+# -- containers among the args ---------------------------------------------------------------
+def _leaves(x, path: str, out: list) -> None:
+    """Collect the arrays and numbers of ``x`` (nested tuples, lists, dicts) into ``out``."""
+    if isinstance(x, tuple | list):
+        for i, item in enumerate(x):
+            _leaves(item, f"{path}[{i}]", out)
+    elif isinstance(x, dict):
+        for key in sorted(x):
+            _leaves(x[key], f"{path}[{key!r}]", out)
+    elif isinstance(unbox_all(x), np.ndarray | np.generic | float | int):
+        out.append(x)
+    else:
+        raise TypeError(f"odeint: {path} must be an array, a number, or a tuple, list or "
+                        f"dict of them, got {type(unbox_all(x)).__name__}")  # fmt: skip
+
+
+def _rebuild(like, leaves):
+    """``like``'s structure with its leaves taken in order from the iterator ``leaves``."""
+    if isinstance(like, tuple | list):
+        items = [_rebuild(item, leaves) for item in like]
+        if hasattr(like, "_fields"):  # a namedtuple
+            return type(like)(*items)
+        return type(like)(items)
+    if isinstance(like, dict):
+        return {key: _rebuild(like[key], leaves) for key in sorted(like)}
+    return next(leaves)
+
+
+def _with_flat_args(func, args: tuple):
+    """``func`` taking ``args``' leaves one by one in place of ``args``."""
+
+    def flat_func(y, t, *leaves):
+        return func(y, t, *_rebuild(args, iter(leaves)))
+
+    return flat_func
+
+
 def odeint(func, y0, t, args=(), **kwargs):
     """Integrate ``dy/dt = func(y, t, *args)`` from ``y0`` at ``t[0]``; the values at the
     times ``t`` (SciPy's ``odeint``, with its keywords: ``rtol``, ``atol``, ...).
-    Differentiable in ``y0``, ``t`` and each of ``args`` (arrays or numbers)."""
+    Differentiable in ``y0``, ``t`` and each of ``args`` (arrays or numbers, or tuples,
+    lists and dicts of them, as autograd's ``odeint`` takes a network's parameters)."""
     if not callable(func):
         raise TypeError(f"odeint: func must be callable, got {type(func).__name__}")
     if not isinstance(args, tuple):
         args = (args,)
-    for i, x in enumerate(args):
-        if not isinstance(unbox_all(x), np.ndarray | np.generic | float | int):
-            raise TypeError(f"odeint: args[{i}] must be an array or a number, got "
-                            f"{type(unbox_all(x)).__name__}")  # fmt: skip
+    leaves: list = []
+    _leaves(args, "args", leaves)
+    if any(isinstance(x, tuple | list | dict) for x in args):
+        func, args = _with_flat_args(func, args), tuple(leaves)
     if kwargs.get("full_output"):
         raise ValueError("odeint: full_output=True is not supported")
     y0, t = as_array(y0, True), as_array(t, True)

@@ -10,8 +10,11 @@ derivatives of any order follow): with ``y = a ∗ b``,
   ``g ∗ flip(b)``, which has ``a``'s shape; likewise for ``b`` (no conjugate, as in the
   other complex rules).
 
-The public ``convolve`` also takes autograd's ``axes=``/``dot_axes=``, built on the
-same record (see its docstring).
+The public ``convolve`` also takes autograd's ``axes=``/``dot_axes=`` (a convolutional
+layer: a batch of images, channels summed). That case is no full N-dimensional
+convolution: each input's sliding windows (``windows.sliding_windows``, im2col) meet the
+flipped kernel in one ``tensordot`` over the window and summed axes, so no work is spent
+on output positions along the summed axes that would be thrown away.
 
 The forward is SciPy's (imported when first called; ``pip install scipy``).
 """
@@ -23,6 +26,8 @@ from chainrule.core.trace import visible_shape
 from chainrule.primitives import shape as S
 from chainrule.primitives._scipy import scipy_module
 from chainrule.primitives.ordering import flip
+from chainrule.primitives.products import tensordot
+from chainrule.primitives.windows import sliding_windows
 
 __all__ = ["convolve"]
 
@@ -98,14 +103,34 @@ def _mode_slice(full, lead: int, na: tuple, nb: tuple, mode: str):
     return full[(slice(None),) * lead + tuple(index)]
 
 
+def _convolve_windows(a, b, n_keep: tuple, n_dot: int, na: tuple, nb: tuple, mode: str):
+    """``a`` (kept, summed, convolved axes) convolved with ``b`` (the same order): the
+    windows of ``a`` against ``b`` flipped, summed over the window and summed axes; the
+    result's axes are a's kept, b's kept, then the convolved ones."""
+    (ka, kb), nc = n_keep, len(na)
+    if mode == "valid" and not all(n >= m for n, m in zip(na, nb)):
+        if not all(m >= n for n, m in zip(na, nb)):
+            _mode_slice(a, 0, na, nb, mode)  # raises the error that names the problem
+        # convolution commutes: the larger input slides under the smaller one
+        out = _convolve_windows(b, a, (kb, ka), n_dot, nb, na, mode)
+        return S.transpose(out, [*range(kb, kb + ka), *range(kb), *range(ka + kb, ka + kb + nc)])
+    pad = 0 if mode == "valid" else tuple((m - 1, m - 1) for m in nb)
+    windows = sliding_windows(a, nb, padding=pad)  # (kept, summed, out..., window...)
+    kernel = flip(b, tuple(range(kb + n_dot, kb + n_dot + nc)))
+    win_axes = [*range(ka, ka + n_dot), *range(ka + n_dot + nc, ka + n_dot + 2 * nc)]
+    out = tensordot(windows, kernel, axes=(win_axes, list(range(kb, kb + n_dot + nc))))
+    # tensordot leaves (a's kept, out..., b's kept)
+    out = S.transpose(out, [*range(ka), *range(ka + nc, ka + nc + kb), *range(ka, ka + nc)])
+    return out if mode == "valid" else _mode_slice(out, ka + kb, na, nb, mode)
+
+
 def convolve(in1, in2, mode="full", method="auto", axes=None, dot_axes=((), ())):
     """N-dimensional convolution with SciPy's ``mode`` (``full``, ``valid``, ``same``).
 
     autograd's generalisation: ``axes=(axes1, axes2)`` pairs the axes to convolve,
     ``dot_axes`` pairs axes to sum over (as ``tensordot``); the other axes of each array
     are kept, as an outer product. The result's axes are in1's kept axes, in2's kept
-    axes, then the convolved axes. (A summed pair is convolved in full with in2 flipped
-    and read at its centre, which keeps one record for every case.)
+    axes, then the convolved axes.
     """
     if mode not in _MODES:
         raise ValueError(f"convolve: mode must be one of {_MODES}, got {mode!r}")
@@ -113,13 +138,9 @@ def convolve(in1, in2, mode="full", method="auto", axes=None, dot_axes=((), ()))
     ca, cb, da, db = _check_axes(sa, sb, axes, dot_axes)
     ka = [k for k in range(len(sa)) if k not in ca + da]
     kb = [k for k in range(len(sb)) if k not in cb + db]
-    a = S.transpose(in1, ka + da + ca)
-    b = flip(S.transpose(in2, kb + db + cb), tuple(range(len(kb), len(kb) + len(db))))
-    # in1's kept axes meet singletons of in2's and the other way round: an outer product
-    a = S.reshape(a, tuple(sa[k] for k in ka) + (1,) * len(kb) + S.shape(a)[len(ka) :])
-    b = S.reshape(b, (1,) * len(ka) + S.shape(b))
-    full = convolve_full_p(a, b)
-    lead = len(ka) + len(kb)
-    full = full[(slice(None),) * lead + tuple(sa[k] - 1 for k in da)]
     na, nb = tuple(sa[k] for k in ca), tuple(sb[k] for k in cb)
-    return _mode_slice(full, lead, na, nb, mode)
+    a = S.transpose(in1, ka + da + ca)
+    b = S.transpose(in2, kb + db + cb)
+    if ka or kb or da:
+        return _convolve_windows(a, b, (len(ka), len(kb)), len(da), na, nb, mode)
+    return _mode_slice(convolve_full_p(a, b), 0, na, nb, mode)

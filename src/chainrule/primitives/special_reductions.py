@@ -1,6 +1,8 @@
 """``logsumexp``, ``softmax`` and ``log_softmax`` with SciPy's signatures
 (``scipy.special``), SciPy-free. Each forward subtracts the maximum first, so none
-overflows; each is a record with its own rules.
+overflows; each is a record with its own rules. ``logsumexp`` also keeps the largest
+terms out of the sum and adds the rest through ``log1p``, so a small rest is not lost
+to rounding (``logsumexp([0, -40])`` is ``e^-40``, not 0), as SciPy does since 1.15.
 
 At an infinite answer (a slice of all ``-inf``, or with a ``+inf``) the weights of
 ``logsumexp``'s gradient would be ``inf - inf``; the infinite entries equal to the
@@ -39,16 +41,44 @@ def _logsumexp_impl(xp, a, b=None, *, axis, keepdims, signed):
         return xp.full(xp.sum(a, axis=axis, keepdims=keepdims).shape, -xp.inf)
     masked = a if b is None else xp.where(xp.equal(b, 0), -xp.inf, a)
     m = xp.max(masked, axis=axis, keepdims=True)
-    m = xp.where(xp.isfinite(m), m, 0.0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        e = xp.exp(a - m)
-        if b is not None:
-            e = b * e
-        s = xp.sum(e, axis=axis, keepdims=True)
-        out = xp.log(xp.abs(s) if signed else s) + m
+        out = _lse_direct(xp, a, b, masked, m, axis, signed)
+        if dtype_of(a).kind == "f":
+            precise = _lse_split_max(xp, b, masked, m, axis, signed)
+            out = xp.where(xp.isfinite(precise), precise, out)
     if not keepdims:
         out = xp.squeeze(out, axis=axis)
     return out[()] if out.ndim == 0 else out
+
+
+def _lse_direct(xp, a, b, masked, m, axis, signed):
+    """``m + log Σ b e^(a - m)``: right at infinite answers and for complex input."""
+    m = xp.where(xp.isfinite(m), m, 0.0)
+    e = xp.exp(a - m)
+    if b is not None:
+        e = b * e
+    s = xp.sum(e, axis=axis, keepdims=True)
+    return xp.log(xp.abs(s) if signed else s) + m
+
+
+def _lse_split_max(xp, b, masked, m, axis, signed):
+    """The more accurate form (SciPy's since 1.15, so the values agree with it to the
+    last bit): the largest terms leave the sum, ``c = Σ_{a = m} b``, and the others enter
+    through ``log1p``: ``m + log|c| + log1p(Σ_{a < m} b e^(a - m) / c)``; NaN (or, for
+    the magnitude, its log) where the total is negative. Not finite where the answer is
+    infinite or the slice is empty of weight: the direct form answers there."""
+    top = xp.equal(masked, m)
+    count = xp.where(top, xp.ones_like(masked) if b is None else b, 0.0)
+    c = xp.sum(count, axis=axis, keepdims=True)
+    e = xp.exp(xp.where(top, -xp.inf, masked) - m)
+    if b is not None:
+        e = b * e
+    s = xp.sum(e, axis=axis, keepdims=True)
+    s = xp.where(s == 0, s, s / c)
+    negative = (xp.sign(s + 1) * xp.sign(c)) < 0
+    s = xp.where(s < -1, -s - 2, s)  # |1 + s| = 1 + (-s - 2) there
+    out = xp.log1p(s) + xp.log(xp.abs(c)) + m
+    return out if signed else xp.where(negative, xp.nan, out)
 
 
 def _lse_weights(ans, a, b, axis, keepdims, signed):
