@@ -12,6 +12,7 @@ that imports chainrule any other way keeps Python's ordinary KeyboardInterrupt.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -33,8 +34,12 @@ def started_as_command(argv: list[str]) -> bool:
 
 
 def _end_the_start(signum, frame):
+    # End the process here rather than raise SystemExit: the handler can run inside C
+    # code that swallows any exception (an attribute test, a finaliser), and the start
+    # would then go on to run the command. Nothing is written yet, so nothing is lost.
     print("chainrule: interrupted", file=sys.stderr)
-    raise SystemExit(INTERRUPTED)
+    sys.stderr.flush()
+    os._exit(INTERRUPTED)
 
 
 _previous = None
