@@ -74,13 +74,6 @@ class BatchBox(Box):
         shape = visible_shape(self._value)
         return shape[: self._bdim] + shape[self._bdim + 1 :]
 
-    def __bool__(self) -> bool:
-        raise TypeError(
-            "vmap: the truth value of a batched value depends on the example, so Python "
-            "control flow (if, while, and, or) can't branch on it inside vmap. Use "
-            "cnp.where(cond, a, b) to select per example instead."
-        )
-
 
 class BatchTrace(Trace):
     """One ``vmap``: every box of this trace has a batch axis of length ``size``."""
@@ -93,6 +86,16 @@ class BatchTrace(Trace):
 
     def new_input(self, value, bdim: int) -> BatchBox:
         return box_type(BatchBox, value)(value, self, bdim)
+
+    def refuse_concrete(self, what: str) -> None:
+        """A batched value has no one truth value: it depends on the example. (The
+        conversions to numbers are refused by the box itself, for every trace.)"""
+        if what == "bool()":
+            raise TypeError(
+                "vmap: the truth value of a batched value depends on the example, so Python "
+                "control flow (if, while, and, or) can't branch on it inside vmap. Use "
+                "cnp.where(cond, a, b) to select per example instead."
+            )
 
     def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
         values: list = []

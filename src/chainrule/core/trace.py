@@ -202,8 +202,8 @@ class Box:
         return (_ops.squeeze(p, axis=0) for p in _ops.split(self, n, axis=0))
 
     def __bool__(self) -> bool:
-        _ask_concrete(self, "bool()")
-        return bool(self._value)  # through each box, so a batched one can refuse
+        _ask_concrete(self, "bool()")  # a staging or batching trace refuses here
+        return bool(unbox_all(self))
 
     def _visible_shape(self) -> tuple:
         """The shape the traced function sees (a batch axis of ``vmap`` is hidden)."""
